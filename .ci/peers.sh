@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Installs (idempotently) and starts/stops the real servers the integration tests talk to.
+#   .ci/peers.sh install      install everything (skips what is already there)
+#   .ci/peers.sh up           install, then start every peer on its loopback port and wait until ready
+#   .ci/peers.sh down         stop what `up` started
+# Installs live under $VECWATCH_PEERS_HOME (default ~/.cache/vecwatch-peers) so repeated runs are fast;
+# run state (pids, data, logs) lives under $VECWATCH_PEERS_RUN (default <repo>/agent/target/peers).
+# Ports: keep in sync with agent/pom.xml (failsafe systemPropertyVariables).
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+HOME_DIR=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
+RUN_DIR=${VECWATCH_PEERS_RUN:-$REPO/agent/target/peers}
+MILVUS_LITE_PORT=${MILVUS_LITE_PORT:-19540}
+ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-19093}
+
+log() { printf '[peers] %s\n' "$*" >&2; }
+
+apt_install() { # apt_install BINARY PACKAGE...
+  local bin=$1; shift
+  command -v "$bin" >/dev/null 2>&1 && return 0
+  log "apt-get install $*"
+  if [ ! -f /tmp/.vecwatch-apt-updated ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && touch /tmp/.vecwatch-apt-updated
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+install_python_venv() {
+  local venv=$HOME_DIR/milvus-lite
+  if [ ! -x "$venv/bin/milvus-lite" ]; then
+    log "installing milvus-lite into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'milvus-lite==3.2.2' pymilvus
+  fi
+}
+
+install() {
+  mkdir -p "$HOME_DIR"
+  apt_install promtool prometheus
+  apt_install amtool prometheus-alertmanager
+  install_python_venv
+}
+
+wait_port() { # wait_port NAME PORT SECONDS
+  local name=$1 port=$2 secs=$3 i
+  for ((i = 0; i < secs * 10; i++)); do
+    if (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null; then return 0; fi
+    sleep 0.1
+  done
+  log "$name did not open port $port within ${secs}s; its log:"; tail -n 30 "$RUN_DIR/$name.log" >&2 || true
+  return 1
+}
+
+start() { # start NAME CMD... (background, pid in RUN_DIR/NAME.pid)
+  local name=$1; shift
+  if [ -f "$RUN_DIR/$name.pid" ] && kill -0 "$(cat "$RUN_DIR/$name.pid")" 2>/dev/null; then return 0; fi
+  nohup "$@" >"$RUN_DIR/$name.log" 2>&1 &
+  echo $! >"$RUN_DIR/$name.pid"
+}
+
+up() {
+  install
+  mkdir -p "$RUN_DIR"
+  rm -rf "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
+  mkdir -p "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
+  start milvus-lite "$HOME_DIR/milvus-lite/bin/milvus-lite" server --data-dir "$RUN_DIR/milvus-lite-data" \
+    --host 127.0.0.1 --port "$MILVUS_LITE_PORT"
+  start alertmanager prometheus-alertmanager --config.file="$REPO/.ci/alertmanager-test.yml" \
+    --storage.path="$RUN_DIR/alertmanager-data" --web.listen-address=127.0.0.1:"$ALERTMANAGER_PORT" \
+    --cluster.listen-address=
+  wait_port milvus-lite "$MILVUS_LITE_PORT" 120
+  wait_port alertmanager "$ALERTMANAGER_PORT" 30
+  log "up: milvus-lite 127.0.0.1:$MILVUS_LITE_PORT, alertmanager 127.0.0.1:$ALERTMANAGER_PORT"
+}
+
+down() {
+  [ -d "$RUN_DIR" ] || return 0
+  for pidfile in "$RUN_DIR"/*.pid; do
+    [ -f "$pidfile" ] || continue
+    local pid; pid=$(cat "$pidfile")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+    rm -f "$pidfile"
+  done
+}
+
+case "${1:-}" in
+  install) install ;;
+  up) up ;;
+  down) down ;;
+  *) echo "usage: $0 install|up|down" >&2; exit 2 ;;
+esac

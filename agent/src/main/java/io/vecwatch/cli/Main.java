@@ -1,0 +1,45 @@
+package io.vecwatch.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vecwatch} command. With no arguments it runs the embedded demo ({@code run} without a config).
+ * User mistakes end with one line on stderr and exit code 2; no stack traces.
+ */
+@Command(
+    name = "vecwatch",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Observability and alerting agent for vector databases.",
+    subcommands = {
+      RunCommand.class,
+      CheckConfigCommand.class,
+      GroundTruthCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements java.util.concurrent.Callable<Integer> {
+  /** Exit code for a user mistake (bad flag, bad config, bad input file). */
+  public static final int EXIT_USAGE = 2;
+
+  @Override
+  public Integer call() throws Exception {
+    return new RunCommand().call();
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
+  public static int execute(String... args) {
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(new UserErrors());
+    cl.setParameterExceptionHandler((ex, a) -> {
+      ex.getCommandLine().getErr().println("vecwatch: " + ex.getMessage());
+      ex.getCommandLine().getErr().println("Try 'vecwatch " + ex.getCommandLine().getCommandName() + " --help'.");
+      return EXIT_USAGE;
+    });
+    return cl.execute(args);
+  }
+}

@@ -1,0 +1,105 @@
+package io.vecwatch.config;
+
+import io.vecwatch.dataset.Metric;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code datasets[i]:} a named set of base vectors, queries and ground truth, from exactly one source:
+ * {@code generate:} (seeded Gaussian mixture), {@code files:} (Texmex .fvecs/.ivecs/.bvecs) or {@code hdf5:}
+ * (ann-benchmarks).
+ */
+public record DatasetConfig(String name, Optional<Metric> metric, Source source) {
+
+  /** Where the vectors come from. */
+  public sealed interface Source permits Generated, Files, Hdf5 {}
+
+  /** A deterministic clustered dataset; ground truth computed exactly at load. */
+  public record Generated(int count, int dim, int queries, int clusters, long seed, int groundTruthK, double spread)
+      implements Source {}
+
+  /** Texmex files; {@code groundTruth} may be absent, then it is computed at load ({@code groundTruthK} deep). */
+  public record Files(
+      Path base, Path queries, Optional<Path> groundTruth, Optional<Path> groundTruthDistances, int groundTruthK)
+      implements Source {}
+
+  /** An ann-benchmarks HDF5 file ({@code train}, {@code test}, {@code neighbors}, {@code distances}). */
+  public record Hdf5(Path path) implements Source {}
+
+  static DatasetConfig parse(ConfigNode n) {
+    String name = n.requiredString("name");
+    Optional<Metric> metric = Optional.empty();
+    Optional<String> metricText = n.optionalString("metric");
+    if (metricText.isPresent()) {
+      metric = Metric.parse(metricText.get());
+      if (metric.isEmpty()) {
+        n.problem("metric", "must be one of l2, ip, cosine, got \"" + metricText.get() + "\"");
+      }
+    }
+    List<String> given = List.of("generate", "files", "hdf5").stream().filter(n::has).toList();
+    Source source;
+    if (given.size() != 1) {
+      n.problem(null, given.isEmpty()
+          ? "one of generate, files, hdf5 must be set"
+          : "only one of generate, files, hdf5 may be set, got " + String.join(", ", given));
+      given.forEach(n::child);
+      source = null;
+    } else {
+      source = switch (given.get(0)) {
+        case "generate" -> parseGenerated(n.child("generate"));
+        case "files" -> parseFiles(n.child("files"));
+        default -> parseHdf5(n.child("hdf5"));
+      };
+    }
+    if (source != null && !(source instanceof Hdf5) && metric.isEmpty() && metricText.isEmpty()) {
+      n.problem("metric", "must be set (l2, ip or cosine)");
+    }
+    n.finish();
+    return new DatasetConfig(name, metric, source);
+  }
+
+  private static Generated parseGenerated(ConfigNode g) {
+    Generated r = new Generated(
+        g.integer("count", 20_000, 1, 50_000_000),
+        g.integer("dim", 128, 1, 65_536),
+        g.integer("queries", 200, 1, 1_000_000),
+        g.integer("clusters", 64, 1, 1_000_000),
+        g.longValue("seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
+        g.integer("ground_truth_k", 100, 1, 10_000),
+        g.number("spread", 0.35, 0.0, 1000.0));
+    if (r.groundTruthK() > r.count()) {
+      g.problem("ground_truth_k", "must not exceed count (" + r.count() + "), got " + r.groundTruthK());
+    }
+    g.finish();
+    return r;
+  }
+
+  private static Files parseFiles(ConfigNode f) {
+    Optional<Path> base = f.file("base");
+    if (base.isEmpty()) {
+      f.problem("base", "must be set");
+    }
+    Optional<Path> queries = f.file("queries");
+    if (queries.isEmpty()) {
+      f.problem("queries", "must be set");
+    }
+    Files r = new Files(
+        base.orElse(Path.of("")),
+        queries.orElse(Path.of("")),
+        f.file("groundtruth"),
+        f.file("groundtruth_distances"),
+        f.integer("ground_truth_k", 100, 1, 10_000));
+    f.finish();
+    return r;
+  }
+
+  private static Hdf5 parseHdf5(ConfigNode h) {
+    Optional<Path> p = h.file("path");
+    if (p.isEmpty()) {
+      h.problem("path", "must be set");
+    }
+    h.finish();
+    return new Hdf5(p.orElse(Path.of("")));
+  }
+}
