@@ -16,6 +16,8 @@ import picocli.CommandLine.Command;
       RunCommand.class,
       CheckConfigCommand.class,
       GroundTruthCommand.class,
+      RulesCommand.class,
+      BenchCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

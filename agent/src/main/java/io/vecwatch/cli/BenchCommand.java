@@ -1,0 +1,14 @@
+package io.vecwatch.cli;
+
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** Placeholder: to be implemented. */
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "TODO")
+final class BenchCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws Exception {
+    System.err.println("not implemented yet");
+    return 1;
+  }
+}
