@@ -13,6 +13,11 @@ HOME_DIR=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
 RUN_DIR=${VECWATCH_PEERS_RUN:-$REPO/agent/target/peers}
 MILVUS_LITE_PORT=${MILVUS_LITE_PORT:-19540}
 ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-19093}
+JAEGER_OTLP_PORT=${JAEGER_OTLP_PORT:-14318}
+JAEGER_QUERY_PORT=${JAEGER_QUERY_PORT:-16687}
+VICTORIALOGS_PORT=${VICTORIALOGS_PORT:-19428}
+JAEGER_VERSION=v1.76.0
+VICTORIALOGS_VERSION=v1.52.1
 
 log() { printf '[peers] %s\n' "$*" >&2; }
 
@@ -35,11 +40,42 @@ install_python_venv() {
   fi
 }
 
+# Go peers are built once into $HOME_DIR/bin (niced: the build machines have few cores), written to a temp
+# name first so an interrupted build never leaves a half binary behind. The version is part of the name.
+install_jaeger() {
+  local bin=$HOME_DIR/bin/jaeger-$JAEGER_VERSION
+  [ -x "$bin" ] && return 0
+  # `go install` refuses Jaeger (replace directives in its go.mod); a tools module pins it instead.
+  local mod=$HOME_DIR/src/jaeger-tools
+  mkdir -p "$mod" "$HOME_DIR/bin"
+  log "building jaeger $JAEGER_VERSION (OTLP receiver; takes minutes)"
+  local t0=$SECONDS
+  (cd "$mod" && { [ -f go.mod ] || go mod init vecwatch.local/jaeger-tools >/dev/null 2>&1; } &&
+    nice -n 19 go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" &&
+    CGO_ENABLED=0 nice -n 19 go build -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger) &&
+    mv "$bin.tmp" "$bin"
+  log "jaeger built in $((SECONDS - t0))s"
+}
+
+install_victorialogs() {
+  local bin=$HOME_DIR/bin/victoria-logs-$VICTORIALOGS_VERSION
+  [ -x "$bin" ] && return 0
+  mkdir -p "$HOME_DIR/bin" "$HOME_DIR/gobin"
+  log "building victoria-logs $VICTORIALOGS_VERSION (Loki push receiver)"
+  local t0=$SECONDS
+  CGO_ENABLED=0 GOBIN=$HOME_DIR/gobin nice -n 19 \
+    go install "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION" &&
+    mv "$HOME_DIR/gobin/victoria-logs" "$bin"
+  log "victoria-logs built in $((SECONDS - t0))s"
+}
+
 install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
   install_python_venv
+  install_victorialogs
+  install_jaeger
 }
 
 wait_port() { # wait_port NAME PORT SECONDS
@@ -88,6 +124,7 @@ down() {
 
 case "${1:-}" in
   install) install ;;
+  install-telemetry) install_victorialogs; install_jaeger ;;
   up) up ;;
   down) down ;;
   *) echo "usage: $0 install|up|down" >&2; exit 2 ;;

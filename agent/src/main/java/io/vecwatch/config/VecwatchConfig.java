@@ -12,7 +12,11 @@ import java.util.Set;
  * later sections (rules, alerting, exporters) slot in beside these without reshaping them.
  */
 public record VecwatchConfig(
-    WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes) {
+    WebConfig web,
+    List<DatasetConfig> datasets,
+    List<TargetConfig> targets,
+    List<ProbeConfig> probes,
+    TelemetryConfig telemetry) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
@@ -22,7 +26,7 @@ public record VecwatchConfig(
 
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes);
+    return new VecwatchConfig(w, datasets, targets, probes, telemetry);
   }
 
   static VecwatchConfig parse(ConfigNode root) {
@@ -32,6 +36,7 @@ public record VecwatchConfig(
     List<TargetConfig> targets = targetNodes.stream().map(TargetConfig::parse).toList();
     List<ConfigNode> probeNodes = root.list("probes");
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
+    TelemetryConfig telemetry = TelemetryConfig.parse(root.child("telemetry"), targets);
     root.finish();
 
     Set<String> datasetNames = new HashSet<>();
@@ -81,6 +86,6 @@ public record VecwatchConfig(
         probes.add(ProbeConfig.defaults(t.name(), t.dataset().get()));
       }
     }
-    return new VecwatchConfig(web, datasets, targets, probes);
+    return new VecwatchConfig(web, datasets, targets, probes, telemetry);
   }
 }
