@@ -101,7 +101,7 @@ public final class EventLog implements ProbeListener {
   public void alertTransition(String alertname, Map<String, String> labels, String from, String to) {
     String target = labels.getOrDefault("target", "");
     StringBuilder l = new StringBuilder();
-    labels.forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    new java.util.TreeMap<>(labels).forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(k).append('=').append(v));
     emit("firing".equals(to) ? Level.WARN : Level.INFO, target, "alert_" + to, Logfmt.of(
         "alertname", alertname, "from", from, "to", to, "labels", l.toString()));
   }

@@ -10,9 +10,11 @@ import com.github.loki4j.logback.PipelineConfigAppenderBase;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vecwatch.config.LokiConfig;
+import io.vecwatch.time.Clock;
 import java.lang.reflect.Field;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
@@ -29,21 +31,30 @@ public final class LokiLogging implements AutoCloseable {
   static final String EXPORTER = "loki";
   static final String APPENDER_NAME = "vecwatch-loki";
 
+
   private final LoggerContext context;
   private final Loki4jAppender appender;
   private final AtomicLong dropped;
+  private final LokiStatus status;
+  private final java.time.Duration stopWait;
 
-  private LokiLogging(LoggerContext context, Loki4jAppender appender, AtomicLong dropped) {
+  private LokiLogging(LoggerContext context, Loki4jAppender appender, AtomicLong dropped, LokiStatus status,
+      java.time.Duration stopWait) {
     this.context = context;
+    this.stopWait = stopWait;
     this.appender = appender;
     this.dropped = dropped;
+    this.status = status;
   }
 
   /** Attaches the appender to Logback's root logger; throws {@link IllegalStateException} if SLF4J is not Logback. */
-  public static LokiLogging install(LokiConfig config, MeterRegistry registry) {
+  public static LokiLogging install(LokiConfig config, MeterRegistry registry, Clock clock) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       throw new IllegalStateException("Loki logging needs Logback as the SLF4J backend");
     }
+    // Our listener on the status manager also keeps loki4j from adding its own console printer.
+    LokiStatus status = new LokiStatus(clock, TimeUnit.MINUTES.toNanos(1), System.err);
+    ctx.getStatusManager().add(status);
     Loki4jAppender a = new Loki4jAppender();
     a.setContext(ctx);
     a.setName(APPENDER_NAME);
@@ -68,6 +79,7 @@ public final class LokiLogging implements AutoCloseable {
     batch.setMaxItems(config.batchItems());
     batch.setTimeoutMs(config.batchTimeout().toMillis());
     batch.setSendQueueMaxBytes(config.queueBytes());
+    batch.setMaxBytes((int) Math.min(4L << 20, config.queueBytes() / 5));
     // Direct buffers would sit outside the heap limit; the queue is small enough for heap buffers.
     batch.setUseDirectBuffers(false);
     a.setBatch(batch);
@@ -90,10 +102,15 @@ public final class LokiLogging implements AutoCloseable {
 
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(a);
 
-    LokiLogging l = new LokiLogging(ctx, a, droppedCounter(a));
+    LokiLogging l = new LokiLogging(ctx, a, droppedCounter(a), status,
+        java.time.Duration.ofMillis(Math.max(1_000, Math.min(10_000, 3 * config.requestTimeout().toMillis()))));
     FunctionCounter.builder("vecwatch.export.dropped", l, x -> x.dropped.get())
         .tags("exporter", EXPORTER, "reason", "queue_full")
         .description("Items an exporter dropped instead of sending")
+        .register(registry);
+    FunctionCounter.builder("vecwatch.export.failed.batches", l, x -> x.status.failedBatches())
+        .tags("exporter", EXPORTER)
+        .description("Batches an exporter gave up sending after its retries")
         .register(registry);
     return l;
   }
@@ -123,9 +140,30 @@ public final class LokiLogging implements AutoCloseable {
     return dropped.get();
   }
 
+  public java.time.Duration stopWait() {
+    return stopWait;
+  }
+
+  public long failedBatches() {
+    return status.failedBatches();
+  }
+
+  /**
+   * Detaches the appender and lets loki4j send what it holds, waiting at most {@link #stopWait()} (three request
+   * timeouts, 1–10 s): with a dead endpoint its drain would retry every batch forever, so it runs on a daemon
+   * thread that is abandoned after that.
+   */
   @Override
   public void close() {
     context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(appender);
-    appender.stop();
+    Thread stopper = new Thread(appender::stop, "vecwatch-loki-stop");
+    stopper.setDaemon(true);
+    stopper.start();
+    try {
+      stopper.join(stopWait.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    context.getStatusManager().remove(status);
   }
 }

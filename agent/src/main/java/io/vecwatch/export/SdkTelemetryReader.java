@@ -22,6 +22,8 @@ final class SdkTelemetryReader implements MetricReader {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
 
   private volatile CollectionRegistration registration = CollectionRegistration.noop();
+  private volatile boolean shutDown;
+  private Collection<MetricData> last = List.of();
 
   @Override
   public void register(CollectionRegistration registration) {
@@ -40,12 +42,20 @@ final class SdkTelemetryReader implements MetricReader {
 
   @Override
   public CompletableResultCode shutdown() {
+    synchronized (this) {
+      last = registration.collectAllMetrics();
+      shutDown = true;
+    }
     registration = CollectionRegistration.noop();
     return CompletableResultCode.ofSuccess();
   }
 
+  /** The SDK's current figures; after shutdown, the last ones (counters must not fall back to zero). */
   synchronized Collection<MetricData> collect() {
-    return registration.collectAllMetrics();
+    if (!shutDown) {
+      last = registration.collectAllMetrics();
+    }
+    return last;
   }
 
   /** Sum of the long points of {@code metric} whose attributes match, 0 when there are none yet. */
