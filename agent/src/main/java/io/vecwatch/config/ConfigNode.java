@@ -310,7 +310,11 @@ public final class ConfigNode {
     Path p = file.get();
     Optional<String> bad = fileProblem(p);
     if (bad.isPresent()) {
-      problem(fileKey, bad.get());
+      // A path that came from ${VAR} may be the secret itself (token_file: ${TOKEN} by mistake): show it as written.
+      String written = node.get(fileKey).asText();
+      problem(fileKey, written.contains("${")
+          ? bad.get().substring(0, bad.get().indexOf(": ")) + ": " + clean(written) + " (substituted path not shown)"
+          : bad.get());
       return Optional.empty();
     }
     try {
