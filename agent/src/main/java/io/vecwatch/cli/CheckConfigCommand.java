@@ -22,9 +22,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Validate vecwatch config files: YAML syntax, keys, types, ranges, references between sections,",
-      "environment variables and the files the config names.",
-      "Prints one line per problem to stderr and FILE: ok to stdout for a valid file."
+      "Validate config files without starting anything: YAML syntax, keys, types, ranges, references "
+          + "between sections, environment variables and the files a config names.",
+      "Prints each problem as one line on stderr (FILE: path: problem) and FILE: ok on stdout for a valid file."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:every file is valid", "2:a file is invalid or cannot be read, or a bad option"})

@@ -42,6 +42,9 @@ public final class ConfigLoader {
    */
   public VecwatchConfig load(Path file) throws ConfigException {
     String source = file.toString();
+    if (source.isEmpty()) {
+      throw new ConfigException("\"\"", List.of("empty file name"));
+    }
     String text;
     try {
       if (Files.isDirectory(file)) {

@@ -27,6 +27,11 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void emptyFileNameIsRejected() {
+    assertThat(problemsOf(Path.of(""))).containsExactly("\"\": empty file name");
+  }
+
+  @Test
   void directoryIsNotAConfigFile(@TempDir Path dir) {
     assertThat(problemsOf(dir)).containsExactly(dir + ": is a directory, not a file");
   }
