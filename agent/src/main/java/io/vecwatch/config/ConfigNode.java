@@ -444,8 +444,7 @@ public final class ConfigNode {
       problem(key, "must be a mapping, not " + describe(v));
       return out;
     }
-    for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       String p = join(pathOf(key), e.getKey());
       if (!e.getValue().isValueNode() || e.getValue().isNull()) {
         ctx.problems().add(p, "must be a single value, not " + describe(e.getValue()));

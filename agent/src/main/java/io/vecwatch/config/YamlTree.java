@@ -26,8 +26,8 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *       {@code flag: yes} stay as written; the typed readers decide what is valid), nulls as null;
  *   <li>the line and column of every key and list item, so problems are reported in document order;
  *   <li>duplicate keys reported with both lines instead of the last one silently winning;
- *   <li>anchors, aliases ({@code *name}) and merge keys ({@code <<: *name}) resolved (Jackson would turn an alias
- *       into the anchor's name as a string);
+ *   <li>anchors on mappings and lists, aliases ({@code *name}) and merge keys ({@code <<: *name}) resolved
+ *       (Jackson would turn an alias into the anchor's name as a string);
  *   <li>a second YAML document rejected instead of ignored.
  * </ul>
  */
@@ -89,7 +89,7 @@ final class YamlTree {
   }
 
   static Result parse(String text) throws SyntaxError {
-    try (YAMLParser p = (YAMLParser) FACTORY.createParser(text)) {
+    try (YAMLParser p = FACTORY.createParser(text)) {
       YamlTree tree = new YamlTree(p);
       JsonToken first = p.nextToken();
       JsonNode root = null;
@@ -124,7 +124,9 @@ final class YamlTree {
         if (parser.isCurrentAlias()) {
           JsonNode target = anchors.get(parser.getText());
           if (target == null) {
-            problems.add(new Problem(path, null, "unknown alias *" + parser.getText()));
+            // Jackson's parser does not expose anchors on single values, so only mappings and lists can be reused.
+            problems.add(new Problem(path, null, "unknown alias *" + parser.getText()
+                + ": no mapping or list is anchored &" + parser.getText() + " before it"));
             return NODES.nullNode();
           }
           aliasedNodes += size(target);

@@ -61,6 +61,14 @@ class YamlTreeTest {
   }
 
   @Test
+  void anAliasOfASingleValueIsReportedBecauseTheParserHidesScalarAnchors() throws Exception {
+    YamlTree.Result r = YamlTree.parse("k: &k 5\nk2: *k\n");
+
+    assertThat(r.problems()).containsExactly(new YamlTree.Problem(
+        "k2", null, "unknown alias *k: no mapping or list is anchored &k before it"));
+  }
+
+  @Test
   void mergeKeyAcceptsAListOfMappingsEarlierWinning() throws Exception {
     YamlTree.Result r = YamlTree.parse("a: &a {x: 1}\nb: &b {x: 2, y: 2}\nc:\n  <<: [*a, *b]\n");
 
