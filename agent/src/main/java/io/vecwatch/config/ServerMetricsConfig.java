@@ -48,7 +48,8 @@ public record ServerMetricsConfig(
           + "), got " + io.vecwatch.time.Durations.format(window));
     }
     if (timeout.compareTo(interval) > 0) {
-      n.problem("timeout", "must not exceed the interval (" + io.vecwatch.time.Durations.format(interval) + ")");
+      n.problem("timeout", "must not exceed the interval (" + io.vecwatch.time.Durations.format(interval) + "), got "
+          + io.vecwatch.time.Durations.format(timeout));
     }
     n.finish();
     return new ServerMetricsConfig(target, url, interval, timeout, window,

@@ -43,7 +43,7 @@ public record TelemetryConfig(
 
   /** Reads {@code telemetry:}; {@code targets} are the ones server metrics may refer to. */
   public static TelemetryConfig parse(ConfigNode n, List<TargetConfig> targets) {
-    Set<String> targetNames = new HashSet<>();
+    Set<String> targetNames = new java.util.LinkedHashSet<>();
     targets.forEach(t -> targetNames.add(t.name()));
     ResourcesConfig resources = ResourcesConfig.parse(n.child("resources"));
     List<ConfigNode> smNodes = n.list("server_metrics");
@@ -52,9 +52,10 @@ public record TelemetryConfig(
     for (ConfigNode s : smNodes) {
       ServerMetricsConfig c = ServerMetricsConfig.parse(s);
       if (!c.target().isEmpty() && !targetNames.contains(c.target())) {
-        s.problem("target", "no target named \"" + c.target() + "\"");
+        s.problem("target", "no target named " + ConfigNode.quote(c.target()) + (targetNames.isEmpty()
+            ? " (none are defined)" : " (known: " + String.join(", ", targetNames) + ")"));
       } else if (!c.target().isEmpty() && !seen.add(c.target())) {
-        s.problem("target", "target \"" + c.target() + "\" already has server_metrics");
+        s.problem("target", "target " + ConfigNode.quote(c.target()) + " already has server_metrics");
       }
       sm.add(c);
     }
@@ -76,13 +77,12 @@ public record TelemetryConfig(
     try {
       URI u = new URI(text);
       if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme()) || u.getHost() == null) {
-        // The URL is not echoed: it may carry credentials.
-        n.problem(key, "must be an http:// or https:// URL with a host");
+        n.problem(key, "must be an http:// or https:// URL with a host, got " + ConfigNode.quote(text));
         return null;
       }
       return u;
     } catch (URISyntaxException e) {
-      n.problem(key, "not a valid URL (" + e.getReason() + ")");
+      n.problem(key, "not a valid URL, got " + ConfigNode.quote(text) + " (" + e.getReason() + ")");
       return null;
     }
   }

@@ -28,6 +28,12 @@ public record VecwatchConfig(
     probes = List.copyOf(probes);
   }
 
+  /** A config without a {@code telemetry:} section (its defaults: resources sampled, every exporter off). */
+  public VecwatchConfig(
+      WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes) {
+    this(web, datasets, targets, probes, TelemetryConfig.defaults());
+  }
+
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
     return new VecwatchConfig(w, datasets, targets, probes, telemetry);

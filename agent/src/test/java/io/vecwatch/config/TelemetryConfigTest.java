@@ -1,0 +1,45 @@
+package io.vecwatch.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.Test;
+
+class TelemetryConfigTest {
+
+  @Test
+  void everyKeyIsReadIntoTheRecords() throws Exception {
+    TelemetryConfig t = Fixtures.loader().load(Fixtures.file("valid-telemetry.yml")).telemetry();
+
+    assertThat(t.resources()).isEqualTo(new ResourcesConfig(false, Duration.ofSeconds(10), Path.of("/host")));
+    assertThat(t.serverMetrics()).containsExactly(new ServerMetricsConfig("exact",
+        URI.create("http://milvus:9091/metrics"), Duration.ofSeconds(10), Duration.ofSeconds(2), Duration.ofMinutes(2),
+        OptionalLong.of(8L << 30), OptionalDouble.of(4), false, 1 << 20));
+    assertThat(t.tracing()).isEqualTo(new TracingConfig(Optional.of(URI.create("http://otel-collector:4318")),
+        Map.of("X-Scope-OrgID", "team-a"), Optional.of(Secret.of("Bearer " + Fixtures.SECRET)), "vecwatch-prod", 0.25,
+        4096, 256, Duration.ofSeconds(2), Duration.ofSeconds(5), Optional.of(Duration.ofSeconds(30))));
+    assertThat(t.loki()).isEqualTo(new LokiConfig(Optional.of(URI.create("https://loki.example.com/loki/api/v1/push")),
+        Map.of("env", "prod", "cluster", "eu-1"), Optional.of("vecwatch"), Optional.of(Secret.of(Fixtures.SECRET)),
+        Optional.of("team-a"), "warn", 1 << 20, 500, Duration.ofSeconds(1), Duration.ofSeconds(3)));
+    assertThat(t.failureLogInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.toString()).doesNotContain(Fixtures.SECRET);
+  }
+
+  @Test
+  void withoutATelemetrySectionResourcesAreSampledAndEveryExporterIsOff() throws Exception {
+    TelemetryConfig t = Fixtures.loader().load(Fixtures.file("valid-minimal.yml")).telemetry();
+
+    assertThat(t).isEqualTo(TelemetryConfig.defaults());
+    assertThat(t.resources().enabled()).isTrue();
+    assertThat(t.serverMetrics()).isEmpty();
+    assertThat(t.tracing().enabled()).isFalse();
+    assertThat(t.loki().enabled()).isFalse();
+    assertThat(t.tracing().metricsInterval()).isEmpty();
+  }
+}
