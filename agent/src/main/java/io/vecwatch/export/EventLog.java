@@ -17,9 +17,10 @@ import org.slf4j.event.Level;
  * target up/down transitions and alert state changes. Each line carries {@code target} and {@code event} as
  * Loki labels (loki4j label markers; both low-cardinality) and its details in the line itself.
  *
- * <p>Probe failures are throttled per target: the first failure is logged at once, later ones at most once
- * per {@code failureInterval} with the count suppressed since; the first success after failures logs a
- * {@code probe_recovered} line. A dead target therefore costs a line per interval, not one per probe.
+ * <p>Probe lines are throttled per target to one per {@code failureInterval}: the first failure is logged at
+ * once, later ones at most once per interval with the count suppressed since; the first success at least an
+ * interval after the last line logs {@code probe_recovered} with the failures of the run. A dead or flapping
+ * target therefore costs a line per interval, not one per probe.
  */
 public final class EventLog implements ProbeListener {
   /** The logger every event goes to; route or silence it in logback config. */
@@ -48,43 +49,49 @@ public final class EventLog implements ProbeListener {
   @Override
   public Scope onResult(ProbeObservation o) {
     FailureState st = failures.computeIfAbsent(o.target(), t -> new FailureState());
-    if (o.outcome() == ProbeObservation.Outcome.OK) {
-      long n;
-      synchronized (st) {
-        n = st.sinceSuccess;
-        st.sinceSuccess = 0;
-        st.suppressed = 0;
-        st.lastLoggedNanos = Long.MIN_VALUE;
-      }
-      if (n > 0) {
-        emit(Level.INFO, o.target(), "probe_recovered", Logfmt.of("target", o.target(), "dataset", o.dataset(),
-            "failures", Long.toString(n)));
-      }
-      return Scope.NONE;
-    }
     long now = clock.monotonicNanos();
-    long dropped;
+    String line;
+    Level level;
     synchronized (st) {
-      st.sinceSuccess++;
-      boolean due = st.lastLoggedNanos == Long.MIN_VALUE || now - st.lastLoggedNanos >= intervalNanos;
-      if (!due) {
-        st.suppressed++;
-        suppressed.increment();
-        return Scope.NONE;
+      boolean due = st.lastLineNanos == Long.MIN_VALUE || now - st.lastLineNanos >= intervalNanos;
+      if (o.outcome() == ProbeObservation.Outcome.OK) {
+        // A recovery is announced only after an announced failure, and no sooner than one interval after the
+        // last line: a flapping target stays at one line per interval.
+        if (!st.announced || !due) {
+          return Scope.NONE;
+        }
+        line = Logfmt.of("target", o.target(), "dataset", o.dataset(), "failures", Long.toString(st.failures));
+        level = Level.INFO;
+        st.announced = false;
+        st.failures = 0;
+        st.suppressed = 0; // reported in failures= of the recovery line
+        st.lastLineNanos = now;
+      } else {
+        st.failures++;
+        if (!due) {
+          st.suppressed++;
+          suppressed.increment();
+          return Scope.NONE;
+        }
+        Throwable t = o.error().orElse(null);
+        line = Logfmt.of(
+            "target", o.target(),
+            "dataset", o.dataset(),
+            "outcome", o.outcome().label(),
+            "latency_seconds", Double.toString(o.latencyNanos() / 1e9),
+            "error_type", t == null ? "" : t.getClass().getName(),
+            "error", t == null ? "" : truncate(String.valueOf(t.getMessage())),
+            "suppressed", Long.toString(st.suppressed));
+        level = Level.WARN;
+        if (!st.announced) {
+          st.failures = 1; // count the failures of this announced run
+        }
+        st.announced = true;
+        st.suppressed = 0;
+        st.lastLineNanos = now;
       }
-      dropped = st.suppressed;
-      st.suppressed = 0;
-      st.lastLoggedNanos = now;
     }
-    Throwable t = o.error().orElse(null);
-    emit(Level.WARN, o.target(), "probe_failure", Logfmt.of(
-        "target", o.target(),
-        "dataset", o.dataset(),
-        "outcome", o.outcome().label(),
-        "latency_seconds", Double.toString(o.latencyNanos() / 1e9),
-        "error_type", t == null ? "" : t.getClass().getName(),
-        "error", t == null ? "" : truncate(String.valueOf(t.getMessage())),
-        "suppressed", Long.toString(dropped)));
+    emit(level, o.target(), level == Level.INFO ? "probe_recovered" : "probe_failure", line);
     return Scope.NONE;
   }
 
@@ -116,9 +123,11 @@ public final class EventLog implements ProbeListener {
     return s.length() <= 512 ? s : s.substring(0, 512) + "...";
   }
 
+  /** Per target; guarded by its own monitor. */
   private static final class FailureState {
-    long lastLoggedNanos = Long.MIN_VALUE;
-    long suppressed;
-    long sinceSuccess;
+    long lastLineNanos = Long.MIN_VALUE;
+    long suppressed; // failures not logged since the last failure line
+    long failures; // failures since the announced failure line that opened this run
+    boolean announced; // a failure line was written and no recovery line since
   }
 }

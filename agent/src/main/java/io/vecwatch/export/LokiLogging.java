@@ -103,7 +103,7 @@ public final class LokiLogging implements AutoCloseable {
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(a);
 
     LokiLogging l = new LokiLogging(ctx, a, droppedCounter(a), status,
-        java.time.Duration.ofMillis(Math.max(1_000, Math.min(10_000, 3 * config.requestTimeout().toMillis()))));
+        java.time.Duration.ofMillis(Math.max(1_000, Math.min(10_000, config.requestTimeout().toMillis() + 1_000))));
     FunctionCounter.builder("vecwatch.export.dropped", l, x -> x.dropped.get())
         .tags("exporter", EXPORTER, "reason", "queue_full")
         .description("Items an exporter dropped instead of sending")
@@ -149,9 +149,9 @@ public final class LokiLogging implements AutoCloseable {
   }
 
   /**
-   * Detaches the appender and lets loki4j send what it holds, waiting at most {@link #stopWait()} (three request
-   * timeouts, 1–10 s): with a dead endpoint its drain would retry every batch forever, so it runs on a daemon
-   * thread that is abandoned after that.
+   * Detaches the appender and lets loki4j send what it holds, waiting at most {@link #stopWait()} (one request
+   * timeout plus a second, at most 10 s): with a dead endpoint its drain would retry batch after batch, so it
+   * runs on a daemon thread that is abandoned after that.
    */
   @Override
   public void close() {

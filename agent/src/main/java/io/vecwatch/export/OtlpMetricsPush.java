@@ -23,8 +23,11 @@ public final class OtlpMetricsPush implements AutoCloseable {
   private final SdkMeterProvider provider;
   private final SdkMeterProvider selfProvider;
   private final SdkTelemetryReader self;
+  private final Duration exportTimeout;
 
-  private OtlpMetricsPush(SdkMeterProvider provider, SdkMeterProvider selfProvider, SdkTelemetryReader self) {
+  private OtlpMetricsPush(SdkMeterProvider provider, SdkMeterProvider selfProvider, SdkTelemetryReader self,
+      Duration exportTimeout) {
+    this.exportTimeout = exportTimeout;
     this.provider = provider;
     this.selfProvider = selfProvider;
     this.self = self;
@@ -47,7 +50,7 @@ public final class OtlpMetricsPush implements AutoCloseable {
         .registerMetricReader(reader)
         .registerMetricProducer(new MicrometerMetricProducer(registry, id -> id.getName().startsWith("vecwatch."), clock))
         .build();
-    OtlpMetricsPush push = new OtlpMetricsPush(provider, selfProvider, self);
+    OtlpMetricsPush push = new OtlpMetricsPush(provider, selfProvider, self, config.exportTimeout());
     FunctionCounter.builder("vecwatch.export.sent", push,
             p -> p.self.sum("otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.noError()))
         .tags("exporter", EXPORTER).register(registry);
@@ -62,9 +65,10 @@ public final class OtlpMetricsPush implements AutoCloseable {
     provider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Pushes once more (bounded by the export timeout) and stops. */
   @Override
   public void close() {
-    provider.shutdown().join(10, TimeUnit.SECONDS);
+    provider.shutdown().join(exportTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     selfProvider.shutdown().join(1, TimeUnit.SECONDS);
   }
 }

@@ -37,9 +37,11 @@ public final class OtlpTracing implements AutoCloseable {
   private final SdkMeterProvider selfMeterProvider;
   private final SdkTelemetryReader selfMetrics;
   private final Tracer tracer;
+  private final Duration exportTimeout;
 
   private OtlpTracing(SdkTracerProvider tracerProvider, SdkMeterProvider selfMeterProvider,
-      SdkTelemetryReader selfMetrics) {
+      SdkTelemetryReader selfMetrics, Duration exportTimeout) {
+    this.exportTimeout = exportTimeout;
     this.tracerProvider = tracerProvider;
     this.selfMeterProvider = selfMeterProvider;
     this.selfMetrics = selfMetrics;
@@ -91,7 +93,7 @@ public final class OtlpTracing implements AutoCloseable {
         .setSampler(Sampler.parentBased(Sampler.traceIdRatioBased(config.sampleRatio())))
         .addSpanProcessor(bsp)
         .build();
-    OtlpTracing t = new OtlpTracing(provider, selfProvider, self);
+    OtlpTracing t = new OtlpTracing(provider, selfProvider, self, config.exportTimeout());
     t.registerMeters(registry);
     return t;
   }
@@ -146,10 +148,10 @@ public final class OtlpTracing implements AutoCloseable {
     tracerProvider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /** Exports what is queued (one last export, bounded by the export timeout) and stops. */
   @Override
   public void close() {
-    // Bounded: the processor's shutdown waits for at most one export timeout.
-    tracerProvider.shutdown().join(10, TimeUnit.SECONDS);
+    tracerProvider.shutdown().join(exportTimeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
     selfMeterProvider.shutdown().join(1, TimeUnit.SECONDS);
   }
 }

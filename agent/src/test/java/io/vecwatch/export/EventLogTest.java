@@ -58,19 +58,36 @@ class EventLogTest {
   }
 
   @Test
-  void theFirstSuccessAfterFailuresLogsARecoveryWithTheirCount() {
+  void theFirstSuccessAnIntervalAfterTheLastLineLogsARecoveryWithTheFailureCount() {
     EventLog log = EventLog.create(clock, Duration.ofSeconds(10), registry);
+    ProbeObservation ok = ProbeObservation.ok("milvus", "milvus", "sift", 10, 1_000_000L, Map.of());
     for (int i = 0; i < 7; i++) {
       log.onResult(failure());
     }
-    log.onResult(ProbeObservation.ok("milvus", "milvus", "sift", 10, 1_000_000L, Map.of()));
-    log.onResult(ProbeObservation.ok("milvus", "milvus", "sift", 10, 1_000_000L, Map.of()));
-    log.onResult(failure()); // a new run of failures is logged at once
+    clock.advance(Duration.ofSeconds(10));
+    log.onResult(ok);
+    log.onResult(ok);
+    clock.advance(Duration.ofSeconds(10));
+    log.onResult(failure()); // a new run of failures
 
     List<String> msgs = lines.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     assertThat(msgs).hasSize(3);
     assertThat(msgs.get(1)).isEqualTo("event=probe_recovered target=milvus dataset=sift failures=7");
     assertThat(msgs.get(2)).startsWith("event=probe_failure").contains("suppressed=0");
+  }
+
+  @Test
+  void aFlappingTargetStaysAtOneLinePerInterval() {
+    EventLog log = EventLog.create(clock, Duration.ofSeconds(10), registry);
+    ProbeObservation ok = ProbeObservation.ok("milvus", "milvus", "sift", 10, 1_000_000L, Map.of());
+
+    for (int i = 0; i < 200; i++) { // 20 s of alternating failure and success at 10 probes per second
+      log.onResult(i % 2 == 0 ? failure() : ok);
+      clock.advance(Duration.ofMillis(100));
+    }
+
+    assertThat(lines.list).hasSizeLessThanOrEqualTo(20 / 10 + 1);
+    assertThat(lines.list.get(0).getFormattedMessage()).startsWith("event=probe_failure");
   }
 
   @Test
