@@ -1,0 +1,163 @@
+package io.vecwatch.target;
+
+import io.vecwatch.config.ConfigNode;
+import io.vecwatch.config.TargetConfig;
+import io.vecwatch.dataset.Dataset;
+import io.vecwatch.dataset.Metric;
+import io.vecwatch.dataset.Vectors;
+import java.io.IOException;
+import org.apache.lucene.codecs.Codec;
+import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene912.Lucene912Codec;
+import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.Field;
+import org.apache.lucene.document.KnnFloatVectorField;
+import org.apache.lucene.document.StoredField;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.StoredFields;
+import org.apache.lucene.index.VectorSimilarityFunction;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.ByteBuffersDirectory;
+import org.apache.lucene.store.Directory;
+
+/**
+ * A Lucene HNSW index held in memory, built over a dataset's base vectors and merged into one segment so it is a
+ * single graph. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates and the
+ * target returns the best {@code k}. Scores are Lucene's similarity scores (higher is closer).
+ */
+public final class LuceneHnswTarget implements Target {
+  private static final String FIELD = "v";
+  private static final String KEY = "key";
+
+  /** {@code kind: lucene_hnsw}. */
+  public static final TargetKind<Settings> KIND = new TargetKind<>() {
+    @Override
+    public String name() {
+      return "lucene_hnsw";
+    }
+
+    @Override
+    public Settings parse(ConfigNode node) {
+      if (!node.has("dataset")) {
+        node.problem("dataset", "must be set for kind lucene_hnsw");
+      }
+      return new Settings(
+          node.integer("m", 16, 2, 512),
+          node.integer("ef_construction", 100, 1, 4096),
+          node.integer("ef_search", 40, 1, 10_000));
+    }
+
+    @Override
+    public Target create(TargetConfig config, Settings settings, TargetContext context) throws Exception {
+      return new LuceneHnswTarget(config.name(), InProcess.dataset(config, context), settings);
+    }
+  };
+
+  /**
+   * @param m max connections per node (Lucene's {@code maxConn})
+   * @param efConstruction build-time beam width
+   * @param efSearch search-time beam width
+   */
+  public record Settings(int m, int efConstruction, int efSearch) implements TargetSettings {}
+
+  private final String name;
+  private final Settings settings;
+  private final Directory directory;
+  private final DirectoryReader reader;
+  private final IndexSearcher searcher;
+  private final long[] keys;
+  private final int count;
+
+  public LuceneHnswTarget(String name, Dataset dataset, Settings settings) throws IOException {
+    this.name = name;
+    this.settings = settings;
+    Vectors base = dataset.base().orElseThrow();
+    this.count = base.count();
+    this.directory = new ByteBuffersDirectory();
+    KnnVectorsFormat format = new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
+    Codec codec = new Lucene912Codec() {
+      @Override
+      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+        return format;
+      }
+    };
+    IndexWriterConfig iwc = new IndexWriterConfig().setCodec(codec).setRAMBufferSizeMB(256);
+    VectorSimilarityFunction sim = similarity(dataset.metric());
+    try (IndexWriter w = new IndexWriter(directory, iwc)) {
+      for (int i = 0; i < base.count(); i++) {
+        Document doc = new Document();
+        doc.add(new KnnFloatVectorField(FIELD, base.row(i), sim));
+        doc.add(new StoredField(KEY, dataset.keyOf(i)));
+        w.addDocument(doc);
+      }
+      w.forceMerge(1);
+    }
+    this.reader = DirectoryReader.open(directory);
+    this.searcher = new IndexSearcher(reader);
+    // doc id -> key, resolved once so searches do not touch stored fields
+    this.keys = new long[reader.maxDoc()];
+    StoredFields stored = reader.storedFields();
+    for (int d = 0; d < keys.length; d++) {
+      keys[d] = stored.document(d).getField(KEY).numericValue().longValue();
+    }
+  }
+
+  private static VectorSimilarityFunction similarity(Metric metric) {
+    return switch (metric) {
+      case L2 -> VectorSimilarityFunction.EUCLIDEAN;
+      // Lucene's DOT_PRODUCT needs unit vectors; MAXIMUM_INNER_PRODUCT takes any.
+      case IP -> VectorSimilarityFunction.MAXIMUM_INNER_PRODUCT;
+      case COSINE -> VectorSimilarityFunction.COSINE;
+    };
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kind() {
+    return KIND.name();
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  @Override
+  public SearchResult search(float[] query, int k) throws IOException {
+    int beam = Math.max(k, settings.efSearch());
+    TopDocs top = searcher.search(new KnnFloatVectorQuery(FIELD, query, beam), beam);
+    int n = Math.min(k, top.scoreDocs.length);
+    long[] ids = new long[n];
+    float[] scores = new float[n];
+    for (int i = 0; i < n; i++) {
+      ScoreDoc sd = top.scoreDocs[i];
+      ids[i] = keys[sd.doc];
+      scores[i] = sd.score;
+    }
+    return new SearchResult(ids, scores);
+  }
+
+  @Override
+  public long entityCount() {
+    return count;
+  }
+
+  @Override
+  public void close() {
+    try {
+      reader.close();
+      directory.close();
+    } catch (IOException e) {
+      // in-memory: nothing to lose
+    }
+  }
+}

@@ -1,0 +1,12 @@
+package io.vecwatch.target;
+
+import io.vecwatch.dataset.Dataset;
+import io.vecwatch.time.Clock;
+import java.util.Optional;
+
+/** What a target may need while it is built: the datasets loaded by name, and the clock. */
+public interface TargetContext {
+  Optional<Dataset> dataset(String name);
+
+  Clock clock();
+}
