@@ -132,7 +132,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void report(PrintWriter out, Timing t, double gflop) {
-      out.printf(Locale.ROOT, "%-62s best of %d: %8.3f s %7.1f GFLOP/s%n", t.kernel, t.runs, t.seconds, gflop / t.seconds);
+      out.printf(Locale.ROOT, "%-62s best of %d: %8.3f s %7.1f GFLOP/s%s%n", t.kernel, t.runs, t.seconds,
+          gflop / t.seconds, t.result.exactRescans() == 0 ? "" : " (" + t.result.exactRescans() + " exact rescans)");
       out.flush();
     }
 

@@ -18,8 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>How: queries are split into units handed to worker threads; each unit walks the base in chunks that stay
  * in cache and runs a {@link Kernel} over (query tile x base block) pairs, fusing the dot products with a
  * threshold test against a bounded heap per query. Distances follow {@link Metric}: the kernels rank by a cheap
- * key, then the best {@code k + margin} candidates are re-ranked by their exact distance (double precision),
- * ties by lower position. The Java Vector API kernel is used when {@code jdk.incubator.vector} is in the boot
+ * float key, then the best {@code k + margin} candidates are re-ranked by their exact distance (double
+ * precision), ties by lower position. A float error bound proves that no vector outside the candidates can
+ * beat the k-th; where it cannot (degenerate data such as many equal distances), that query is answered by an
+ * exact scan ({@link KnnResult#exactRescans()}), so results always equal a double-precision full sort. The Java Vector API kernel is used when {@code jdk.incubator.vector} is in the boot
  * layer ({@code java --add-modules jdk.incubator.vector}); a plain Java blocked kernel otherwise.
  *
  * <p>Vectors must hold finite values (the dataset readers check this).
@@ -109,9 +111,11 @@ public final class ExactKnn {
     unit = ceilDiv(unit, tile) * tile;
     int units = ceilDiv(nq, unit);
     int chunkBlocks = chunkBlocks();
-    float[] qs = queries.data();
+    float[] original = queries.data();
+    float[] qs = base.prepareQueries(original);
     long total = (long) nq * base.count();
     AtomicLong done = new AtomicLong();
+    java.util.concurrent.atomic.AtomicInteger rescans = new java.util.concurrent.atomic.AtomicInteger();
     int finalUnit = unit;
     workers.forEachItem(units, u -> {
       int qa = u * finalUnit;
@@ -126,21 +130,25 @@ public final class ExactKnn {
         progress.advanced(done.addAndGet(vectors * (qb - qa)), total);
       }
       for (int q = qa; q < qb; q++) {
-        Rerank.finish(heaps[q - qa], base.metric(), base.rows(), qs, queries.offset(q), k, ids[q], distances[q]);
+        int o = queries.offset(q);
+        if (Rerank.finish(heaps[q - qa], base, original, o, qs, o, k, ids[q], distances[q])) {
+          rescans.incrementAndGet();
+        }
       }
     });
-    return new KnnResult(k, ids, distances);
+    return new KnnResult(k, ids, distances, rescans.get());
   }
 
   /** The exact {@code k} nearest base positions of one query, computed on the calling thread. */
   public KnnResult searchOne(float[] query, int k) {
     checkQuery(query.length, k);
     TopK[] heap = newHeaps(1, k);
-    kernel.scan(base, query, 0, 1, heap, 0, 0, base.blocks());
+    float[] prepared = base.prepareQueries(query);
+    kernel.scan(base, prepared, 0, 1, heap, 0, 0, base.blocks());
     int[] ids = new int[k];
     float[] distances = new float[k];
-    Rerank.finish(heap[0], base.metric(), base.rows(), query, 0, k, ids, distances);
-    return new KnnResult(k, new int[][] {ids}, new float[][] {distances});
+    boolean rescanned = Rerank.finish(heap[0], base, query, 0, prepared, 0, k, ids, distances);
+    return new KnnResult(k, new int[][] {ids}, new float[][] {distances}, rescanned ? 1 : 0);
   }
 
   private void checkQuery(int dim, int k) {

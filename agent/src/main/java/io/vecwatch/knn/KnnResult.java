@@ -11,11 +11,21 @@ public final class KnnResult {
   private final int k;
   private final int[][] ids;
   private final float[][] distances;
+  private final int exactRescans;
 
-  KnnResult(int k, int[][] ids, float[][] distances) {
+  KnnResult(int k, int[][] ids, float[][] distances, int exactRescans) {
     this.k = k;
     this.ids = ids;
     this.distances = distances;
+    this.exactRescans = exactRescans;
+  }
+
+  /**
+   * Queries whose fast float keys could not be proven to separate the k-th neighbour from the rest, and which
+   * were therefore answered by an exact scan of every base vector (slow, always correct). Normally 0.
+   */
+  public int exactRescans() {
+    return exactRescans;
   }
 
   public int k() {

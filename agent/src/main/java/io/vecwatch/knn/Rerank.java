@@ -6,8 +6,9 @@ import io.vecwatch.dataset.Vectors;
 /**
  * Turns a heap of candidates ranked by fast float keys into the final answer: recomputes each candidate's
  * distance exactly ({@link Metric#distance(float[], int, float[], int, int)}, double precision), sorts by
- * (distance, position) and keeps the first k. The fast L2 key {@code |b|^2 - 2 q.b} loses digits to
- * cancellation, so near-ties could swap; the heap keeps a margin of extra candidates for this step.
+ * (distance, position) and keeps the first k. The fast keys are float and the L2 key {@code |b|^2 - 2 q.b}
+ * loses digits to cancellation, so near-ties could swap: the heap keeps a margin of extra candidates, and an
+ * error bound proves the margin was enough (else an exact scan decides).
  */
 final class Rerank {
   private Rerank() {}
@@ -17,22 +18,42 @@ final class Rerank {
     return (int) Math.min(n, (long) k + Math.max(16, k / 8));
   }
 
-  static void finish(TopK heap, Metric metric, Vectors base, float[] queries, int queryOffset, int k,
-      int[] outIds, float[] outDistances) {
+  /**
+   * Writes the k nearest of {@code heap}'s candidates, by exact distance, to {@code outIds}/{@code outDistances}.
+   * When {@link PreparedBase#separated} cannot prove that nothing outside the heap beats the k-th candidate
+   * (degenerate data: masses of equal distances, values near float overflow), scans every base vector exactly.
+   *
+   * @param prepared the query as the kernel saw it (for the error bound)
+   * @return whether the exact scan was needed
+   */
+  static boolean finish(TopK heap, PreparedBase base, float[] queries, int queryOffset, float[] prepared,
+      int preparedOffset, int k, int[] outIds, float[] outDistances) {
+    Metric metric = base.metric();
+    Vectors rows = base.rows();
     int m = heap.size();
     double[] dist = new double[m];
     int[] pos = new int[m];
-    float[] data = base.data();
-    int dim = base.dim();
     for (int i = 0; i < m; i++) {
       pos[i] = heap.position(i);
-      dist[i] = metric.distance(queries, queryOffset, data, base.offset(pos[i]), dim);
+      dist[i] = metric.distance(queries, queryOffset, rows.data(), rows.offset(pos[i]), rows.dim());
     }
     sort(dist, pos, m);
+    boolean complete = m == rows.count()
+        || (m >= k && heap.full() && base.separated(heap.worstKey(), dist[k - 1], prepared, preparedOffset));
+    if (!complete) {
+      dist = new double[rows.count()];
+      pos = new int[rows.count()];
+      for (int i = 0; i < pos.length; i++) {
+        pos[i] = i;
+        dist[i] = metric.distance(queries, queryOffset, rows.data(), rows.offset(i), rows.dim());
+      }
+      sort(dist, pos, pos.length);
+    }
     for (int i = 0; i < k; i++) {
       outIds[i] = pos[i];
       outDistances[i] = (float) dist[i];
     }
+    return !complete;
   }
 
   /** Sorts both arrays by (distance, position), ascending; a stable merge sort on primitives. */

@@ -24,6 +24,15 @@ final class TopK {
     return size;
   }
 
+  boolean full() {
+    return size == keys.length;
+  }
+
+  /** The largest key held (the root); meaningful once something was offered. */
+  float worstKey() {
+    return keys[0];
+  }
+
   int position(int i) {
     return positions[i];
   }
