@@ -161,6 +161,10 @@ final class PreparedBase {
     }
     double q = Math.sqrt(qSq);
     double b = maxNorm;
+    if (!((q + b) * (q + b) < 1e37)) {
+      // keys of this magnitude may overflow float (inf - inf = NaN never enters a heap): prove nothing
+      return false;
+    }
     // gamma_n = n u / (1 - n u) bounds the relative error of an n-term float sum of products
     double gamma = (dim + 2) * U / (1 - (dim + 2) * U);
     double trueKth;

@@ -141,6 +141,23 @@ class ExactKnnTest {
   }
 
   @Test
+  void valuesWhoseSquaresOverflowFloatStillGiveTheExactAnswer() {
+    Random rnd = new Random(13);
+    float[] data = new float[80 * 3];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) (rnd.nextGaussian() * 1e20);
+    }
+    Vectors base = Vectors.wrap(data, 80, 3);
+    Vectors queries = Vectors.wrap(java.util.Arrays.copyOf(data, 3 * 4), 4, 3);
+    for (Metric metric : Metric.values()) {
+      for (Implementation impl : implementations()) {
+        KnnResult r = ExactKnn.builder(base, metric).implementation(impl).threads(1).build().search(queries, 5);
+        assertMatchesReference(r, NaiveKnn.of(base, queries, metric, 5), metric + " " + impl);
+      }
+    }
+  }
+
+  @Test
   void zeroVectorsHaveCosineDistanceOne() {
     Vectors base = Vectors.of(new float[][] {{0, 0}, {1, 0}, {-1, 0}});
     KnnResult r = ExactKnn.builder(base, Metric.COSINE).threads(1).build().search(Vectors.of(new float[][] {{2, 0}}), 3);
