@@ -10,11 +10,8 @@ import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.dataset.Vectors;
 import io.vecwatch.knn.NaiveKnn;
 import io.vecwatch.time.ManualClock;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +22,8 @@ class GroundTruthCommandTest {
   @TempDir
   Path dir;
 
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private StringWriter out = new StringWriter();
+  private StringWriter err = new StringWriter();
 
   @Test
   void writesIdsAndDistancesEqualToTheNaiveReference() throws Exception {
@@ -52,7 +49,7 @@ class GroundTruthCommandTest {
         }
       }
     }
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("31 queries x 15 neighbours");
+    assertThat(out.toString()).contains("31 queries x 15 neighbours");
     // not a terminal: no progress on stderr
     assertThat(err()).isEmpty();
   }
@@ -114,12 +111,12 @@ class GroundTruthCommandTest {
         "--metric", "hamming", "--out", dir.resolve("gt.ivecs").toString())).isEqualTo(2);
     assertThat(err()).isEqualTo("vecwatch: --metric: must be one of l2, ip, cosine, got \"hamming\""
         + System.lineSeparator());
-    err.reset();
+    err = new StringWriter();
     assertThat(run("groundtruth", "--base", b.toString(), "--queries", b.toString(), "--k", "3",
         "--metric", "l2", "--out", dir.resolve("gt.txt").toString())).isEqualTo(2);
     assertThat(err()).isEqualTo("vecwatch: --out: must be a .ivecs file, got " + dir.resolve("gt.txt")
         + System.lineSeparator());
-    err.reset();
+    err = new StringWriter();
     assertThat(run("groundtruth", "--queries", b.toString(), "--k", "3", "--metric", "l2", "--out", "x.ivecs"))
         .isEqualTo(2);
     assertThat(err()).startsWith("vecwatch: Error: Missing required argument");
@@ -142,20 +139,11 @@ class GroundTruthCommandTest {
   }
 
   private int run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    try {
-      return Main.execute(args);
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
+    return Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
   }
 
   private String err() {
-    return err.toString(StandardCharsets.UTF_8);
+    return err.toString();
   }
 
   private Path fvecs(String name, Vectors v) throws Exception {
