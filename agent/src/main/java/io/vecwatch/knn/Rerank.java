@@ -30,12 +30,15 @@ final class Rerank {
       int preparedOffset, int k, int[] outIds, float[] outDistances) {
     Metric metric = base.metric();
     Vectors rows = base.rows();
-    int m = heap.size();
-    double[] dist = new double[m];
-    int[] pos = new int[m];
-    for (int i = 0; i < m; i++) {
-      pos[i] = heap.position(i);
-      dist[i] = metric.distance(queries, queryOffset, rows.data(), rows.offset(pos[i]), rows.dim());
+    double[] dist = new double[heap.capacity()];
+    int[] pos = new int[heap.capacity()];
+    int m = 0;
+    for (int i = 0; i < heap.capacity(); i++) {
+      int p = heap.position(i);
+      if (p != TopK.NONE) {
+        pos[m] = p;
+        dist[m++] = metric.distance(queries, queryOffset, rows.data(), rows.offset(p), rows.dim());
+      }
     }
     sort(dist, pos, m);
     boolean complete = m == rows.count()

@@ -1,63 +1,66 @@
 package io.vecwatch.knn;
 
+import java.util.Arrays;
+
 /**
  * A bounded max-heap of (key, position) pairs that keeps the {@code capacity} smallest keys seen, without
  * boxing. Order is lexicographic: a smaller key wins, and among equal keys the lower position wins, so the
  * result does not depend on the order candidates arrive in (threads, blocks).
+ *
+ * <p>The heap starts full of sentinels (+Infinity, {@link #NONE}) that every real candidate beats, so there is
+ * one code path (replace the root) instead of a separate fill phase: a fill branch that the JIT saw only at
+ * the start would trap and recompile the whole kernel each time a new query unit starts with empty heaps.
  */
 final class TopK {
+  /** Position of a sentinel entry. */
+  static final int NONE = Integer.MAX_VALUE;
+
   private final float[] keys;
   private final int[] positions;
-  private int size;
+  private int real;
 
   TopK(int capacity) {
     this.keys = new float[capacity];
     this.positions = new int[capacity];
+    Arrays.fill(keys, Float.POSITIVE_INFINITY);
+    Arrays.fill(positions, NONE);
   }
 
-  /** Offers below or equal to this key may enter; {@code +Infinity} while the heap is not full. */
+  /** Offers at or below this key may enter; {@code +Infinity} while sentinels remain. */
   float threshold() {
-    return size < keys.length ? Float.POSITIVE_INFINITY : keys[0];
-  }
-
-  int size() {
-    return size;
-  }
-
-  boolean full() {
-    return size == keys.length;
-  }
-
-  /** The largest key held (the root); meaningful once something was offered. */
-  float worstKey() {
     return keys[0];
   }
 
+  int capacity() {
+    return keys.length;
+  }
+
+  /** Whether every entry is a real candidate. */
+  boolean full() {
+    return real == keys.length;
+  }
+
+  /** Position of entry {@code i} (heap order), or {@link #NONE} for a sentinel. */
   int position(int i) {
     return positions[i];
   }
 
+  /** The largest key held (the root). */
+  float worstKey() {
+    return keys[0];
+  }
+
   void offer(float key, int position) {
-    if (size < keys.length) {
-      int i = size++;
-      // sift up
-      while (i > 0) {
-        int parent = (i - 1) >>> 1;
-        if (!worse(key, position, keys[parent], positions[parent])) {
-          break;
-        }
-        keys[i] = keys[parent];
-        positions[i] = positions[parent];
-        i = parent;
+    if (worse(keys[0], positions[0], key, position)) {
+      if (positions[0] == NONE) {
+        real++;
       }
-      keys[i] = key;
-      positions[i] = position;
-    } else if (worse(keys[0], positions[0], key, position)) {
       siftDownFromRoot(key, position);
     }
   }
 
   private void siftDownFromRoot(float key, int position) {
+    int size = keys.length;
     int i = 0;
     int half = size >>> 1;
     while (i < half) {
