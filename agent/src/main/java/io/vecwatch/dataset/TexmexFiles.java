@@ -58,6 +58,7 @@ public final class TexmexFiles {
   }
 
   private static final int BUFFER_BYTES = 1 << 20;
+  private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
   /** Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do). */
   private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
 
@@ -141,9 +142,11 @@ public final class TexmexFiles {
   private static void write(Path file, int rows, RowLength length, RowWriter writer, int valueBytes)
       throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+    // not Files.createTempFile: its owner-only permissions would stay on the result; this gets the umask's
+    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
+        + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows; i++) {
           int len = length.of(i);

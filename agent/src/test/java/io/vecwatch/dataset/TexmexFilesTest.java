@@ -90,6 +90,16 @@ class TexmexFilesTest {
   }
 
   @Test
+  void writtenFilesGetTheUsualPermissionsNotATempFilesOwnerOnlyOnes() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Path f = dir.resolve("gt.ivecs");
+    TexmexFiles.writeIvecs(f, new int[][] {{1}});
+    Path plain = Files.createFile(dir.resolve("plain"));
+    assertThat(Files.getPosixFilePermissions(f)).isEqualTo(Files.getPosixFilePermissions(plain));
+  }
+
+  @Test
   void truncatedLastVectorIsReportedWithItsIndexAndSizes() throws Exception {
     Path f = dir.resolve("base.fvecs");
     float[][] rows = new float[18][128];
