@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * exact scan ({@link KnnResult#exactRescans()}), so results always equal a double-precision full sort. The Java Vector API kernel is used when {@code jdk.incubator.vector} is in the boot
  * layer ({@code java --add-modules jdk.incubator.vector}); a plain Java blocked kernel otherwise.
  *
- * <p>Vectors must hold finite values (the dataset readers check this).
+ * <p>Vectors must hold finite values (the dataset readers check this). An instance is immutable once built and
+ * safe for concurrent searches (each call allocates its own heaps).
  */
 public final class ExactKnn {
   /** Which kernel computes the distances. */
