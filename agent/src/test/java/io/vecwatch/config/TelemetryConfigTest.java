@@ -42,4 +42,35 @@ class TelemetryConfigTest {
     assertThat(t.loki().enabled()).isFalse();
     assertThat(t.tracing().metricsInterval()).isEmpty();
   }
+
+  @Test
+  void theExamplesInTheDocsLoad() throws Exception {
+    String targets = "datasets: [{name: gen, metric: l2, generate: {count: 100, dim: 4, queries: 2}}]\n"
+        + "targets: [{name: milvus, kind: flat, dataset: gen}]\n";
+    ConfigLoader loader = new ConfigLoader(Map.of("OTLP_TOKEN", "t0k3n", "LOKI_PASSWORD", "pw"));
+    for (String doc : new String[] {"../docs/telemetry.md", "../docs/configuration.md"}) {
+      String block = yamlBlockStartingWith(doc, "telemetry:");
+      TelemetryConfig t = loader.parse(doc, targets + block, Path.of(".")).telemetry();
+      assertThat(t.serverMetrics()).extracting(ServerMetricsConfig::target).containsExactly("milvus");
+      assertThat(t.tracing().enabled()).isTrue();
+      assertThat(t.loki().enabled()).isTrue();
+    }
+  }
+
+  private static String yamlBlockStartingWith(String doc, String first) throws Exception {
+    StringBuilder cur = null;
+    for (String line : java.nio.file.Files.readAllLines(Path.of(doc))) {
+      if (cur == null && line.equals("```yaml")) {
+        cur = new StringBuilder();
+      } else if (cur != null && line.equals("```")) {
+        if (cur.toString().startsWith(first)) {
+          return cur.toString();
+        }
+        cur = null;
+      } else if (cur != null) {
+        cur.append(line).append('\n');
+      }
+    }
+    throw new AssertionError("no yaml block starting with " + first + " in " + doc);
+  }
 }
