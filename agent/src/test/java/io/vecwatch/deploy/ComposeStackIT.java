@@ -1,0 +1,71 @@
+package io.vecwatch.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The compose stack's files checked by the real tools .ci/peers.sh installs: docker-compose 1.29 (PyPI; its
+ * {@code config} command validates against the compose schema without a Docker engine) and promtool (Debian).
+ */
+class ComposeStackIT {
+
+  private record Result(int exit, String output) {}
+
+  private static Result run(Path dir, List<String> command) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("timed out: " + command);
+    }
+    return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+  }
+
+  private static Path dockerCompose() {
+    Path home = Path.of(System.getProperty("vecwatch.peers.home",
+        System.getProperty("user.home") + "/.cache/vecwatch-peers"));
+    Path bin = home.resolve("docker-compose/bin/docker-compose");
+    assertThat(bin).as("docker-compose not installed; run .ci/peers.sh install").isExecutable();
+    return bin;
+  }
+
+  @Test
+  void dockerComposeAcceptsTheStack() throws Exception {
+    Result r = run(Repo.root(), List.of(dockerCompose().toString(), "-f", "docker-compose.yml", "config", "-q"));
+    assertThat(r.exit()).as(r.output()).isZero();
+  }
+
+  @Test
+  void dockerComposeRejectsABrokenCopyOfTheStack(@TempDir Path dir) throws Exception {
+    // Proves the check above can fail: the same file with a misspelled depends_on condition.
+    String broken = Files.readString(Repo.file("docker-compose.yml")).replace("service_healthy", "service_ready");
+    Path f = dir.resolve("docker-compose.yml");
+    Files.writeString(f, broken);
+    Result r = run(Repo.root(), List.of(dockerCompose().toString(), "-f", f.toString(), "--project-directory",
+        Repo.root().toString(), "config", "-q"));
+    assertThat(r.exit()).isNotZero();
+    assertThat(r.output()).contains("service_ready");
+  }
+
+  @Test
+  void promtoolAcceptsTheStacksPrometheusConfigWithTheRepositoryRules(@TempDir Path dir) throws Exception {
+    // Lay the files out as the container sees them: prometheus.yml with rules/ beside it.
+    Files.copy(Repo.file("docs/deploy/compose/prometheus.yml"), dir.resolve("prometheus.yml"));
+    Path rules = Repo.file("rules");
+    if (Files.isDirectory(rules)) {
+      Files.createSymbolicLink(dir.resolve("rules"), rules);
+    } else {
+      Files.createDirectory(dir.resolve("rules"));
+    }
+    Result r = run(dir, List.of("promtool", "check", "config", "prometheus.yml"));
+    assertThat(r.exit()).as(r.output()).isZero();
+    assertThat(r.output()).contains("SUCCESS");
+  }
+}
