@@ -58,6 +58,16 @@ install_hadolint() {
   fi
 }
 
+# kubernetes-validate checks the Kubernetes examples against the API schemas it bundles (no cluster needed).
+install_kubernetes_validate() {
+  local venv=$HOME_DIR/kubernetes-validate
+  if [ ! -x "$venv/bin/kubernetes-validate" ]; then
+    log "installing kubernetes-validate into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'kubernetes-validate==1.37.0'
+  fi
+}
+
 install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
@@ -65,6 +75,7 @@ install() {
   install_python_venv
   install_docker_compose
   install_hadolint
+  install_kubernetes_validate
 }
 
 wait_port() { # wait_port NAME PORT SECONDS

@@ -146,8 +146,8 @@ class ComposeFileTest {
 
   @Test
   void theAgentConfigOfTheStackPassesTheAgentsOwnValidation() throws Exception {
-    io.vecwatch.config.VecwatchConfig c = io.vecwatch.config.ConfigLoader.withSystemEnv()
-        .load(Repo.file("docs/deploy/compose/vecwatch.yml"));
+    io.vecwatch.config.VecwatchConfig c = AgentConfigCheck.assertValid("docs/deploy/compose/vecwatch.yml",
+        Files.readString(Repo.file("docs/deploy/compose/vecwatch.yml")), Map.of());
     assertThat(c.web().port()).isEqualTo(9477); // what Prometheus scrapes and the health check calls
     assertThat(c.targets()).isNotEmpty();
   }
