@@ -60,7 +60,8 @@ class ComposeFileTest {
       for (Map.Entry<String, JsonNode> d : iterable(deps)) {
         assertThat(services.has(d.getKey())).as("%s depends on unknown %s", e.getKey(), d.getKey()).isTrue();
         String condition = d.getValue().path("condition").asText();
-        assertThat(condition).as("%s -> %s", e.getKey(), d.getKey()).isIn("service_healthy", "service_started");
+        assertThat(condition).as("%s -> %s", e.getKey(), d.getKey())
+            .isIn("service_healthy", "service_started", "service_completed_successfully");
         if (condition.equals("service_healthy")) {
           conditions++;
           assertThat(services.path(d.getKey()).has("healthcheck"))
@@ -127,6 +128,29 @@ class ComposeFileTest {
     assertThat(targets).contains("vecwatch:9477", "milvus:9091");
     assertThat(prom.path("alerting").path("alertmanagers").get(0).path("static_configs").get(0).path("targets").get(0).asText())
         .isEqualTo("alertmanager:9093");
+  }
+
+  @Test
+  void everyRuleFileThePrometheusAndAgentConfigsNameIsMountedBesideThem() throws Exception {
+    JsonNode prom = GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/prometheus.yml").toFile());
+    JsonNode agent = GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/vecwatch.yml").toFile());
+    assertMounted("prometheus", "/etc/prometheus", prom.path("rule_files"));
+    assertMounted("vecwatch", "/etc/vecwatch", agent.path("rule_files"));
+  }
+
+  private static void assertMounted(String service, String configDir, JsonNode ruleFiles) {
+    assertThat(ruleFiles.size()).as("%s rule_files", service).isPositive();
+    for (JsonNode pattern : ruleFiles) {
+      String inContainer = configDir + "/" + pattern.asText();
+      String dir = inContainer.contains("*") ? inContainer.substring(0, inContainer.lastIndexOf('/')) : inContainer;
+      List<String> targets = mounts(service).stream().map(m -> m.substring(m.indexOf(':') + 1)).toList();
+      assertThat(targets).as("%s: nothing mounted at %s for rule_files %s", service, dir, pattern.asText())
+          .contains(dir);
+      String source = mounts(service).get(targets.indexOf(dir)).split(":")[0];
+      if (!source.startsWith("./rules")) {
+        assertThat(Repo.file(source.substring(2))).exists();
+      }
+    }
   }
 
   @Test

@@ -79,6 +79,7 @@ class DeploymentToolsIT {
   void promtoolAcceptsTheStacksPrometheusConfigWithTheRepositoryRules(@TempDir Path dir) throws Exception {
     // Lay the files out as the container sees them: prometheus.yml with rules/ beside it.
     Files.copy(Repo.file("docs/deploy/compose/prometheus.yml"), dir.resolve("prometheus.yml"));
+    Files.copy(Repo.file("docs/deploy/getting-started.rules.yml"), dir.resolve("getting-started.rules.yml"));
     Path rules = Repo.file("rules");
     if (Files.isDirectory(rules)) {
       Files.createSymbolicLink(dir.resolve("rules"), rules);
