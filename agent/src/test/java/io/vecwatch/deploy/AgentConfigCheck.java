@@ -35,6 +35,11 @@ final class AgentConfigCheck {
   private AgentConfigCheck() {}
 
   static VecwatchConfig assertValid(String source, String yaml, Map<String, String> env) {
+    return assertValid(source, yaml, env, Path.of("/"));
+  }
+
+  /** As above, with relative paths resolved against {@code baseDir} (the config file's folder). */
+  static VecwatchConfig assertValid(String source, String yaml, Map<String, String> env, Path baseDir) {
     Path root;
     try {
       root = Files.createTempDirectory("vecwatch-config-check");
@@ -55,7 +60,7 @@ final class AgentConfigCheck {
     }
     ConfigLoader loader = new ConfigLoader(env);
     try {
-      return loader.parse(source, yaml, Path.of("/"));
+      return loader.parse(source, yaml, baseDir);
     } catch (ConfigException e) {
       List<String> real = e.problems().stream().filter(p -> !tolerated(p)).toList();
       assertThat(real).as("%s does not pass the agent's config check", source).isEmpty();

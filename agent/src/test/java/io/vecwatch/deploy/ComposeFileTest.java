@@ -164,7 +164,11 @@ class ComposeFileTest {
 
   @Test
   void theAlertmanagerConfigIsMountedFromTheRepository() {
-    assertThat(mounts("alertmanager")).contains("./alertmanager/alertmanager.yml:/etc/alertmanager/alertmanager.yml");
+    // the whole folder: alertmanager.yml names its templates relative to itself
+    assertThat(mounts("alertmanager")).contains("./alertmanager:/etc/alertmanager");
+    List<String> cmd = new ArrayList<>();
+    services.path("alertmanager").path("command").forEach(c -> cmd.add(c.asText()));
+    assertThat(cmd).contains("--config.file=/etc/alertmanager/alertmanager.yml");
     assumeTrue(Files.exists(Repo.file("alertmanager/alertmanager.yml")), "alertmanager/ not on this branch yet");
   }
 
@@ -174,6 +178,13 @@ class ComposeFileTest {
         Files.readString(Repo.file("docs/deploy/compose/vecwatch.yml")), Map.of());
     assertThat(c.web().port()).isEqualTo(9477); // what Prometheus scrapes and the health check calls
     assertThat(c.targets()).isNotEmpty();
+  }
+
+  @Test
+  void theEmbeddedDemoConfigOfGettingStartedPassesTheAgentsOwnValidation() throws Exception {
+    io.vecwatch.config.VecwatchConfig c = AgentConfigCheck.assertValid("docs/deploy/demo.yml",
+        Files.readString(Repo.file("docs/deploy/demo.yml")), Map.of(), Repo.file("docs/deploy"));
+    assertThat(c.targets()).extracting(t -> t.kind()).containsExactly("flat", "lucene_hnsw");
   }
 
   /** "source:target" of each volume of a service, without the :ro suffix. */
