@@ -88,7 +88,18 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private static void row(PrintWriter out, String label, long bytes) {
-    out.printf(Locale.ROOT, "  %-22s %,20d B %10.2f GiB%n", label, bytes, MemoryEstimate.gib(bytes));
+    out.printf(Locale.ROOT, "  %-22s %,20d B %14s%n", label, bytes, human(bytes));
+  }
+
+  /** GiB from 1 GiB up (the seed's unit), MiB or KiB below, so small indexes do not print as 0.00 GiB. */
+  static String human(long bytes) {
+    if (bytes >= 1L << 30) {
+      return String.format(Locale.ROOT, "%.2f GiB", MemoryEstimate.gib(bytes));
+    }
+    if (bytes >= 1L << 20) {
+      return String.format(Locale.ROOT, "%.2f MiB", bytes / (double) (1L << 20));
+    }
+    return String.format(Locale.ROOT, "%.2f KiB", bytes / 1024.0);
   }
 
   private static void printJson(PrintWriter out, MemoryEstimate e) {

@@ -68,6 +68,14 @@ class CapacityCommandTest {
   }
 
   @Test
+  void smallEstimatesPrintInMebibytes() {
+    Run r = run("capacity", "--vectors", "20000", "--dim", "128");
+    long perReplica = Math.round((20_000L * 128 * 4 + 20_000L * 128) * 1.2);
+    assertThat(r.out()).containsPattern("per replica\\s+" + String.format(java.util.Locale.ROOT, "%,d", perReplica)
+        + " B\\s+" + String.format(java.util.Locale.ROOT, "%.2f", perReplica / 1048576.0).replace(".", "\\.") + " MiB");
+  }
+
+  @Test
   void parsesSuffixedAndSeparatedCounts() throws UserException {
     assertThat(CapacityCommand.parseCount("10M")).isEqualTo(10_000_000L);
     assertThat(CapacityCommand.parseCount("2.5k")).isEqualTo(2_500L);
