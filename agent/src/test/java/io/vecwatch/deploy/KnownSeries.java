@@ -29,6 +29,12 @@ final class KnownSeries {
       "vecwatch_export_queued",
       "vecwatch_export_dropped_total",
       "vecwatch_export_failed_total",
+      // Milvus target (io.vecwatch.target.MilvusTarget)
+      "vecwatch_milvus_index_pending_rows",
+      "vecwatch_milvus_index_indexed_rows",
+      "vecwatch_milvus_index_total_rows",
+      "vecwatch_milvus_load_progress_ratio",
+      "vecwatch_milvus_connection_state",
       // rules engine and notifier (io.vecwatch.rules, io.vecwatch.notify)
       "ALERTS",
       "ALERTS_FOR_STATE",
