@@ -59,8 +59,8 @@ final class MicrometerMetricProducer implements MetricProducer {
     Map<String, Family> families = new LinkedHashMap<>();
     for (Meter m : registry.getMeters()) {
       Meter.Id id = m.getId();
-      if (!filter.test(id)) {
-        continue;
+      if (!filter.test(id) || id.syntheticAssociation() != null) {
+        continue; // percentile and histogram gauges some registries derive from a timer: the timer says it all
       }
       Attributes attrs = attributes(id);
       if (m instanceof Gauge g) {

@@ -58,27 +58,26 @@ public final class OtlpTracing implements AutoCloseable {
     config.headers().forEach(b::addHeader);
     // The secret is read at send time only; it never lands in a log or error message of ours.
     config.authorization().ifPresent(s -> b.addHeader("Authorization", s.reveal()));
-    return start(config, b, registry);
-  }
-
-  private static OtlpTracing start(TracingConfig config, OtlpHttpSpanExporterBuilder exporter, MeterRegistry registry) {
     SdkTelemetryReader self = new SdkTelemetryReader();
     SdkMeterProvider selfProvider = SdkMeterProvider.builder().registerMetricReader(self).build();
-    SpanExporter spanExporter = exporter
+    SpanExporter spanExporter = b
         .setMeterProvider(() -> selfProvider)
         .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST)
         .build();
-    return start(config, spanExporter, self, selfProvider, registry);
+    return build(config, spanExporter, self, selfProvider, registry);
   }
 
-  /** With any exporter (benchmarks and tests use an in-memory or no-op one). */
+  /**
+   * The same pipeline with another exporter (tests and benchmarks use in-memory or no-op ones); the endpoint,
+   * headers and authorization of {@code config} are not used. Sent/failed counts come only from OTLP exporters.
+   */
   public static OtlpTracing withExporter(TracingConfig config, SpanExporter exporter, MeterRegistry registry) {
     SdkTelemetryReader self = new SdkTelemetryReader();
     SdkMeterProvider selfProvider = SdkMeterProvider.builder().registerMetricReader(self).build();
-    return start(config, exporter, self, selfProvider, registry);
+    return build(config, exporter, self, selfProvider, registry);
   }
 
-  private static OtlpTracing start(TracingConfig config, SpanExporter exporter, SdkTelemetryReader self,
+  private static OtlpTracing build(TracingConfig config, SpanExporter exporter, SdkTelemetryReader self,
       SdkMeterProvider selfProvider, MeterRegistry registry) {
     BatchSpanProcessor bsp = BatchSpanProcessor.builder(exporter)
         .setMaxQueueSize(config.queueSize())
