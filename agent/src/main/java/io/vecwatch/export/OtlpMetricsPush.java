@@ -53,10 +53,12 @@ public final class OtlpMetricsPush implements AutoCloseable {
     OtlpMetricsPush push = new OtlpMetricsPush(provider, selfProvider, self, config.exportTimeout());
     FunctionCounter.builder("vecwatch.export.sent", push,
             p -> p.self.sum("otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.noError()))
-        .tags("exporter", EXPORTER).register(registry);
+        .tags("exporter", EXPORTER).description("Items an exporter delivered").register(registry);
     FunctionCounter.builder("vecwatch.export.failed", push,
             p -> p.self.sum("otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.anyError()))
-        .tags("exporter", EXPORTER).register(registry);
+        .tags("exporter", EXPORTER)
+        .description("Items an exporter tried to send and lost (endpoint down, timeout, rejected)")
+        .register(registry);
     return push;
   }
 

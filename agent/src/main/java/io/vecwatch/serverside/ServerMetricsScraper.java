@@ -33,6 +33,7 @@ public final class ServerMetricsScraper {
   private final Optional<SystemInfo.Source> systemInfoSource;
   private final CounterAccumulator requests = new CounterAccumulator();
   private final CounterAccumulator failures = new CounterAccumulator();
+  private final CounterAccumulator searches = new CounterAccumulator();
   private final LatencyWindow window;
   private final AtomicReference<ServerSnapshot> latest = new AtomicReference<>(ServerSnapshot.EMPTY);
 
@@ -71,8 +72,8 @@ public final class ServerMetricsScraper {
     if (page.isEmpty()) {
       client.drain(config.target()); // keep client intervals aligned with the next successful scrape
       ServerSnapshot prev = latest.get();
-      latest.set(new ServerSnapshot(false, took, prev.requests(), prev.failures(), window.stats(),
-          prev.database(), prev.systemInfo()));
+      latest.set(new ServerSnapshot(false, took, prev.requests(), prev.failures(), prev.searches(),
+          prev.searchSeconds(), window.stats(), prev.database(), prev.systemInfo()));
       return;
     }
     if (!wasUp) {
@@ -83,11 +84,16 @@ public final class ServerMetricsScraper {
     ServerScrape s = MilvusMetrics.select(parsed);
     requests.update(s.requests());
     failures.update(s.failures());
+    if (!Double.isNaN(s.searchLatencySumMs())) {
+      searches.update(java.util.Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
+    }
     window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), client.drain(config.target()));
     if (scrapes++ % SYSTEM_INFO_EVERY == 0) {
       refreshSystemInfo();
     }
-    latest.set(new ServerSnapshot(true, took, requests.totals(), failures.totals(), window.stats(),
+    java.util.Map<String, Double> searched = searches.totals();
+    latest.set(new ServerSnapshot(true, took, requests.totals(), failures.totals(),
+        searched.getOrDefault("count", 0.0), searched.getOrDefault("sum", 0.0), window.stats(),
         database(s, now), systemInfoState));
   }
 

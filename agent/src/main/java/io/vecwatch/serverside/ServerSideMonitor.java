@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.resources.ResourceMetrics;
 import io.vecwatch.time.Clock;
@@ -40,6 +41,7 @@ public final class ServerSideMonitor implements AutoCloseable {
   private final List<ServerMetricsScraper> scrapers;
   private final MeterRegistry registry;
   private final Set<String> registered = new HashSet<>();
+  private final ServerLatencySummary latencySummary;
 
   private ServerSideMonitor(ScheduledExecutorService executor, ClientLatencyRecorder clientLatency,
       List<ServerMetricsScraper> scrapers, MeterRegistry registry) {
@@ -47,6 +49,12 @@ public final class ServerSideMonitor implements AutoCloseable {
     this.clientLatency = clientLatency;
     this.scrapers = scrapers;
     this.registry = registry;
+    if (registry instanceof PrometheusMeterRegistry p) {
+      latencySummary = new ServerLatencySummary();
+      p.getPrometheusRegistry().register(latencySummary);
+    } else {
+      latencySummary = null;
+    }
   }
 
   /**
@@ -107,11 +115,16 @@ public final class ServerSideMonitor implements AutoCloseable {
         "1 when GetMetrics(system_info) answered, 0 when unsupported or failing");
     gauge("vecwatch.server.window.requests.per.second", t, s, x -> x.latest().window().serverRate(),
         "Searches per second the server recorded over the window (all clients)");
-    for (double q : new double[] {0.5, 0.95, 0.99}) {
-      ToDoubleFunction<WindowStats> f = q == 0.5 ? WindowStats::serverP50 : q == 0.95 ? WindowStats::serverP95
-          : WindowStats::serverP99;
-      gauge("vecwatch.server.window.latency.seconds", t.and("quantile", Double.toString(q)), s,
-          x -> f.applyAsDouble(x.latest().window()), "Server-side search latency quantiles over the window");
+    if (latencySummary != null) {
+      latencySummary.add(s);
+    } else {
+      // A registry without Prometheus's model (tests, OTLP-only): the quantiles as plain gauges.
+      for (double q : new double[] {0.5, 0.95, 0.99}) {
+        ToDoubleFunction<WindowStats> f = q == 0.5 ? WindowStats::serverP50 : q == 0.95 ? WindowStats::serverP95
+            : WindowStats::serverP99;
+        gauge("vecwatch.server.window.latency.seconds", t.and("quantile", Double.toString(q)), s,
+            x -> f.applyAsDouble(x.latest().window()), "Server-side search latency quantiles over the window");
+      }
     }
     gauge("vecwatch.latency.gap.seconds", t.and("stat", "p50"), s, x -> x.latest().window().gapP50(),
         "Agent-measured minus server-measured search latency over the same window");
@@ -154,5 +167,8 @@ public final class ServerSideMonitor implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    if (latencySummary != null && registry instanceof PrometheusMeterRegistry p) {
+      p.getPrometheusRegistry().unregister(latencySummary);
+    }
   }
 }

@@ -11,6 +11,8 @@ import java.util.Optional;
  * @param scrapeSeconds how long the last scrape took
  * @param requests served requests by function (monotonic across server restarts)
  * @param failures failed requests by function
+ * @param searches server-side searches since the agent started watching (monotonic across server restarts)
+ * @param searchSeconds their summed server-side latency
  * @param window server and client latency over the same window
  * @param database the server process's memory/CPU against its limits
  * @param systemInfo 1 when GetMetrics(system_info) answered, 0 when the server does not implement it or it
@@ -21,6 +23,8 @@ public record ServerSnapshot(
     double scrapeSeconds,
     Map<String, Double> requests,
     Map<String, Double> failures,
+    double searches,
+    double searchSeconds,
     WindowStats window,
     Optional<ScopeUsage> database,
     double systemInfo) {
@@ -30,6 +34,6 @@ public record ServerSnapshot(
     failures = Map.copyOf(failures);
   }
 
-  static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, Map.of(), Map.of(),
+  static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, Map.of(), Map.of(), 0, 0,
       WindowStats.EMPTY, Optional.empty(), Double.NaN);
 }
