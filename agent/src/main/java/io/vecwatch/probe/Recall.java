@@ -34,9 +34,14 @@ public final class Recall {
 
   private final int[] ks;
   private final int depth;
-  // per query: the keys of the first `depth` ground-truth neighbours, sorted, and the rank of each
-  private final long[][] sortedKeys;
-  private final int[][] rankOfSorted;
+  private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+  // per query: an open-addressing hash table (linear probing, load ≤ 1/2) from the keys of the first `depth`
+  // ground-truth neighbours to rank + 1 (0 marks an empty slot). A hash probe is one or two cache lines; binary
+  // search over the sorted keys measured 3-4 times slower (unpredictable branches).
+  private final long[][] tableKeys;
+  private final char[][] tableRanks;
+  private final int tableShift;
+  private final int tableMask;
   // distance variant (null when the dataset has no base vectors)
   private final Metric metric;
   private final Vectors base;
@@ -49,25 +54,31 @@ public final class Recall {
     this.ks = ks;
     this.depth = ks[ks.length - 1];
     int q = dataset.queries().count();
-    this.sortedKeys = new long[q][];
-    this.rankOfSorted = new int[q][];
+    int bits = 1;
+    while ((1 << bits) < 2 * depth) {
+      bits++;
+    }
+    this.tableShift = 64 - bits;
+    this.tableMask = (1 << bits) - 1;
+    this.tableKeys = new long[q][];
+    this.tableRanks = new char[q][];
     for (int i = 0; i < q; i++) {
       int[] gt = dataset.groundTruth(i);
-      long[] packed = new long[depth];
-      Integer[] order = new Integer[depth];
-      long[] keys = new long[depth];
+      long[] keys = new long[1 << bits];
+      char[] ranks = new char[1 << bits];
       for (int r = 0; r < depth; r++) {
-        keys[r] = dataset.keyOf(gt[r]);
-        order[r] = r;
+        long key = dataset.keyOf(gt[r]);
+        int slot = (int) ((key * GOLDEN) >>> tableShift);
+        while (ranks[slot] != 0 && keys[slot] != key) {
+          slot = (slot + 1) & tableMask;
+        }
+        if (ranks[slot] == 0) { // a key listed twice keeps its first (nearest) rank
+          keys[slot] = key;
+          ranks[slot] = (char) (r + 1);
+        }
       }
-      Arrays.sort(order, (a, b) -> Long.compare(keys[a], keys[b]));
-      int[] ranks = new int[depth];
-      for (int j = 0; j < depth; j++) {
-        packed[j] = keys[order[j]];
-        ranks[j] = order[j];
-      }
-      sortedKeys[i] = packed;
-      rankOfSorted[i] = ranks;
+      tableKeys[i] = keys;
+      tableRanks[i] = ranks;
     }
     this.metric = dataset.metric();
     this.base = dataset.base().orElse(null);
@@ -119,6 +130,9 @@ public final class Recall {
       throw new IllegalArgumentException("recall K must be positive, got " + sorted[0]);
     }
     int max = sorted[sorted.length - 1];
+    if (max > Character.MAX_VALUE - 1) {
+      throw new IllegalArgumentException("recall K must be at most " + (Character.MAX_VALUE - 1) + ", got " + max);
+    }
     int depth = dataset.groundTruthDepth();
     if (max > depth) {
       throw new IllegalArgumentException("recall_k " + max + " exceeds the ground-truth depth " + depth
@@ -151,16 +165,17 @@ public final class Recall {
    */
   public void compute(int query, long[] ids, double[] idRecall, double[] distanceRecall) {
     int n = Math.min(ids.length, depth);
-    long[] keys = sortedKeys[query];
-    int[] ranks = rankOfSorted[query];
+    long[] keys = tableKeys[query];
+    char[] ranks = tableRanks[query];
     boolean distance = distanceRecall != null && thresholds != null;
     int[] hits = new int[ks.length];
     int[] distanceHits = distance ? new int[ks.length] : null;
     // first occurrence of a ground-truth rank: a later duplicate is in the top K only if the first one is too
     boolean[] seenRank = new boolean[depth];
+    float[] queryVector = null; // copied on the first distance needed
+    float[] row = null;
     for (int i = 0; i < n; i++) {
-      int j = Arrays.binarySearch(keys, ids[i]);
-      int rank = j >= 0 ? ranks[j] : -1;
+      int rank = rankOf(keys, ranks, ids[i]);
       if (rank >= 0) {
         if (seenRank[rank]) {
           continue;
@@ -169,7 +184,7 @@ public final class Recall {
       } else if (distance && seenEarlier(ids, i)) {
         continue;
       }
-      double d = Double.NaN; // computed lazily, at most once per returned id
+      double d = Double.NaN; // computed lazily, at most once per returned id, only for ids outside the top K
       for (int s = ks.length - 1; s >= 0 && i < ks[s]; s--) {
         int k = ks[s];
         if (rank >= 0 && rank < k) {
@@ -179,7 +194,11 @@ public final class Recall {
           }
         } else if (distance) {
           if (Double.isNaN(d)) {
-            d = distanceTo(query, ids[i]);
+            if (queryVector == null) {
+              queryVector = queries.row(query);
+              row = new float[queryVector.length];
+            }
+            d = distanceTo(queryVector, row, ids[i]);
           }
           if (d <= thresholds[query][s]) {
             distanceHits[s]++;
@@ -195,6 +214,21 @@ public final class Recall {
     }
   }
 
+  /** The ground-truth rank of {@code key} among the first {@code depth}, or -1. */
+  private int rankOf(long[] keys, char[] ranks, long key) {
+    int slot = (int) ((key * GOLDEN) >>> tableShift);
+    while (true) {
+      int r = ranks[slot];
+      if (r == 0) {
+        return -1;
+      }
+      if (keys[slot] == key) {
+        return r - 1;
+      }
+      slot = (slot + 1) & tableMask;
+    }
+  }
+
   private static boolean seenEarlier(long[] ids, int i) {
     for (int j = 0; j < i; j++) {
       if (ids[j] == ids[i]) {
@@ -204,8 +238,11 @@ public final class Recall {
     return false;
   }
 
-  /** Distance from the query to the base vector stored under {@code key}; +infinity for an unknown key. */
-  private double distanceTo(int query, long key) {
+  /**
+   * Distance from the query to the base vector stored under {@code key} (copied into {@code row}); +infinity for an
+   * unknown key.
+   */
+  private double distanceTo(float[] queryVector, float[] row, long key) {
     int position;
     if (positionKeys == null) {
       if (key < 0 || key >= base.count()) {
@@ -219,6 +256,7 @@ public final class Recall {
       }
       position = positionOfKey[j];
     }
-    return metric.distance(queries.row(query), base.row(position));
+    System.arraycopy(base.data(), base.offset(position), row, 0, row.length);
+    return metric.distance(queryVector, row);
   }
 }
