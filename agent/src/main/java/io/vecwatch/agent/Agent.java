@@ -199,7 +199,18 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       }
       CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
           .handleAsync((ok, failure) -> {
-            buildTarget(t, failure);
+            try {
+              buildTarget(t, failure);
+            } catch (RuntimeException | Error e) {
+              // never leave a target "unknown" forever because its build died
+              LOG.error("building target {} failed", t.config().name(), e);
+              t.misconfigured(e instanceof OutOfMemoryError
+                  ? "not enough memory to build it (" + e.getMessage() + "): raise -Xmx"
+                  : "build failed: " + TargetStatus.describe(e));
+              if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
+                throw e;
+              }
+            }
             return null;
           }, buildPool);
     }
@@ -216,6 +227,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     } catch (Exception e) {
       throw new CompletionException(new TargetException(
           "dataset " + dc.name() + " could not be loaded: " + TargetStatus.describe(e), e));
+    } catch (OutOfMemoryError e) {
+      throw new CompletionException(new TargetException(
+          "dataset " + dc.name() + " does not fit in memory (" + e.getMessage() + "): raise -Xmx", e));
     }
   }
 
@@ -285,7 +299,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         LOG.info("ready: every target was probed or failed at least once");
       }
     } finally {
-      statsScheduler.schedule(this::refreshSnapshot, SNAPSHOT_REFRESH.toNanos());
+      if (!closed) {
+        statsScheduler.schedule(this::refreshSnapshot, SNAPSHOT_REFRESH.toNanos());
+      }
     }
   }
 

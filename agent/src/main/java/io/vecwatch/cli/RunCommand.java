@@ -34,6 +34,11 @@ final class RunCommand implements Callable<Integer> {
   static final String DEMO_RESOURCE = "/io/vecwatch/demo.yml";
   static final String DEMO_NAME = "demo.yml (embedded)";
 
+  // Lucene warns through java.util.logging, on stderr, when --add-modules jdk.incubator.vector (which vecwatch's own
+  // exact k-NN uses) meets a Java older than Lucene's vector code wants. Held strongly: JUL keeps loggers weakly.
+  private static final java.util.logging.Logger LUCENE_VECTORIZATION =
+      java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
+
   @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: the embedded demo)")
   Path config;
 
@@ -43,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
     VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv().load(config);
     if (listenAddress != null) {
       WebConfig w = WebConfig.parseAddress(listenAddress);

@@ -1,5 +1,6 @@
 package io.vecwatch.probe;
 
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -8,7 +9,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Scheduler} on one daemon thread. Tasks must be short and non-blocking (they only dispatch work to
- * worker pools or record a timeout); a task that throws is logged and does not stop the thread.
+ * worker pools or record a timeout); a task that throws is logged and does not stop the thread. Once closed,
+ * scheduling is silently ignored, so self-rescheduling tasks simply end.
  */
 public final class ExecutorScheduler implements Scheduler, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorScheduler.class);
@@ -39,7 +41,15 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
         LOG.error("scheduled task failed", e);
       }
     };
-    ScheduledFuture<?> f = executor.schedule(guarded, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    ScheduledFuture<?> f;
+    try {
+      f = executor.schedule(guarded, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      if (executor.isShutdown()) {
+        return () -> {}; // closing: a task rescheduling itself just stops
+      }
+      throw e;
+    }
     return () -> f.cancel(false);
   }
 
