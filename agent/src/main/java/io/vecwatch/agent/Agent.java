@@ -14,6 +14,7 @@ import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.probe.ExecutorScheduler;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.stats.AgentSnapshot;
+import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
@@ -67,6 +68,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final List<MonitoredTarget> targets;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
+  private final Telemetry telemetry;
   private final ExecutorScheduler probeScheduler;
   private final ExecutorScheduler statsScheduler;
   private final ExecutorService buildPool;
@@ -81,6 +83,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.clock = b.clock;
     this.shutdownGrace = b.shutdownGrace;
     this.metrics = AgentMetrics.create(cache);
+    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
@@ -94,7 +97,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         }
       }
       metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock));
+      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
     }
     this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
@@ -386,5 +389,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     metrics.close();
     LOG.info("stopped");
+    // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).
+    telemetry.close();
   }
 }
