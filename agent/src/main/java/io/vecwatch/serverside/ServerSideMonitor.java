@@ -139,8 +139,11 @@ public final class ServerSideMonitor implements AutoCloseable {
     ServerSnapshot snap = s.latest();
     register(s, "req:", snap.requests().keySet(), "vecwatch.served.requests",
         "Requests the database served, by function (from its own metrics)", ServerSnapshot::requests);
-    register(s, "fail:", snap.failures().keySet(), "vecwatch.served.request.failures",
-        "Requests the database failed, by function (from its own metrics)", ServerSnapshot::failures);
+    // every function served gets a failure series too (0 until one fails), so failures / requests always divides
+    java.util.Set<String> fns = new java.util.HashSet<>(snap.requests().keySet());
+    fns.addAll(snap.failures().keySet());
+    register(s, "fail:", fns, "vecwatch.served.request.failures",
+        "Requests the database failed, by function (from its own metrics)", x -> zeroDefault(x.failures(), fns));
   }
 
   private void register(ServerMetricsScraper s, String prefix, Set<String> functions, String name, String help,
@@ -157,6 +160,12 @@ public final class ServerSideMonitor implements AutoCloseable {
           .description(help)
           .register(registry);
     }
+  }
+
+  private static Map<String, Double> zeroDefault(Map<String, Double> values, Set<String> keys) {
+    Map<String, Double> out = new java.util.HashMap<>();
+    keys.forEach(k -> out.put(k, values.getOrDefault(k, 0.0)));
+    return out;
   }
 
   private void gauge(String name, Tags tags, ServerMetricsScraper s, ToDoubleFunction<ServerMetricsScraper> f,

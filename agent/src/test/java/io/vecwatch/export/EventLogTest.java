@@ -26,11 +26,13 @@ class EventLogTest {
   void attach() {
     lines.start();
     logger.addAppender(lines);
+    logger.setLevel(ch.qos.logback.classic.Level.INFO); // the test logback config raises the root to WARN
   }
 
   @AfterEach
   void detach() {
     logger.detachAppender(lines);
+    logger.setLevel(null);
   }
 
   private static ProbeObservation failure() {

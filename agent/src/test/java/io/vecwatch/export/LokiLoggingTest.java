@@ -23,6 +23,8 @@ class LokiLoggingTest {
   void linesBeyondTheQueueAreDroppedAndCountedWhenTheEndpointHangs() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     Logger log = LoggerFactory.getLogger("vecwatch.test.loki");
+    // the test logback config raises the root to WARN; these lines must reach the Loki appender
+    ((ch.qos.logback.classic.Logger) log).setLevel(ch.qos.logback.classic.Level.INFO);
     int n = 20_000;
     String filler = "x".repeat(200);
     try (HangingServer hanging = new HangingServer();
