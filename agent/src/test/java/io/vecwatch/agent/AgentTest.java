@@ -61,21 +61,4 @@ class AgentTest {
           .hasMessageNotContaining("\n");
     }
   }
-
-  @Test
-  void temporaryGeneratorIsDeterministicAndItsGroundTruthExact() throws Exception {
-    var dc = config("127.0.0.1:0").datasets().get(0);
-    var a = new TemporaryGeneratedDatasets().load(dc);
-    var b = new TemporaryGeneratedDatasets().load(dc);
-    assertThat(a.base().orElseThrow().data()).isEqualTo(b.base().orElseThrow().data());
-    assertThat(a.groundTruthDepth()).isEqualTo(10);
-    float[][] base = new float[500][];
-    for (int i = 0; i < 500; i++) {
-      base[i] = a.base().orElseThrow().row(i);
-    }
-    for (int q = 0; q < a.queries().count(); q++) {
-      assertThat(a.groundTruth(q))
-          .isEqualTo(io.vecwatch.testing.TestDatasets.nearest(base, a.queries().row(q), 10));
-    }
-  }
 }
