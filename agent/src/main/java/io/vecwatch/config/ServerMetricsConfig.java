@@ -33,12 +33,21 @@ public record ServerMetricsConfig(
   public static final Duration DEFAULT_WINDOW = Duration.ofSeconds(60);
   public static final int DEFAULT_MAX_BYTES = 8 << 20;
 
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
   static ServerMetricsConfig parse(ConfigNode n) {
     String target = n.requiredString("target");
     URI url = TelemetryConfig.httpUrl(n, "url", true);
     Duration interval = n.duration("interval", DEFAULT_INTERVAL, Duration.ofMillis(100));
-    Duration timeout = n.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(10));
-    Duration window = n.duration("window", DEFAULT_WINDOW, Duration.ofSeconds(1));
+    // Defaults follow the interval so that setting only the interval is always valid.
+    Duration timeout = n.duration("timeout", min(DEFAULT_TIMEOUT, interval), Duration.ofMillis(10));
+    Duration window = n.duration("window", max(DEFAULT_WINDOW, interval.multipliedBy(2)), Duration.ofSeconds(1));
     long mem = n.longValue("memory_limit_bytes", 0, 0, Long.MAX_VALUE);
     double cpu = n.number("cpu_limit_cores", 0, 0, 100_000);
     boolean systemInfo = n.bool("system_info", true);

@@ -73,4 +73,24 @@ class TelemetryConfigTest {
     }
     throw new AssertionError("no yaml block starting with " + first + " in " + doc);
   }
+
+  @Test
+  void serverMetricsDefaultsFollowTheInterval() throws Exception {
+    String yaml = "datasets: [{name: gen, metric: l2, generate: {count: 100, dim: 4, queries: 2}}]\n"
+        + "targets: [{name: t, kind: flat, dataset: gen}]\n"
+        + "telemetry:\n  server_metrics:\n    - {target: t, url: 'http://m:9091/metrics', interval: 1s}\n"
+        + "    - {target: u, url: 'http://m:9091/metrics', interval: 2m}\n";
+    ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(ConfigException.class,
+        () -> Fixtures.loader().parse("t.yml", yaml, Path.of(".")));
+    // only the unknown target is wrong: neither the default timeout nor the default window clash with the intervals
+    assertThat(e.problems()).containsExactly("t.yml: telemetry.server_metrics[1].target: no target named \"u\" (known: t)");
+
+    TelemetryConfig t = Fixtures.loader().parse("t.yml", yaml.replace("target: u,", "target: t2,")
+        .replace("{name: t, kind: flat, dataset: gen}", "{name: t, kind: flat, dataset: gen}, {name: t2, kind: flat, dataset: gen}"),
+        Path.of(".")).telemetry();
+    assertThat(t.serverMetrics().get(0).timeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(t.serverMetrics().get(0).window()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(t.serverMetrics().get(1).timeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(t.serverMetrics().get(1).window()).isEqualTo(Duration.ofMinutes(4));
+  }
 }
