@@ -1,0 +1,10 @@
+package io.vecwatch.rules.promql;
+
+/** The stored series an expression reads. */
+public interface Queryable {
+  /**
+   * Every series that may match a selector: all series named {@code metricName}, or every series when it is null
+   * (the selector has no equality matcher on the name). The evaluator applies the matchers.
+   */
+  Iterable<? extends Series> candidates(String metricName);
+}
