@@ -12,7 +12,8 @@ import java.util.Set;
  * later sections (rules, alerting, exporters) slot in beside these without reshaping them.
  */
 public record VecwatchConfig(
-    WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes) {
+    WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes,
+    RulesConfig rules, AlertingConfig alerting) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
@@ -22,7 +23,7 @@ public record VecwatchConfig(
 
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes);
+    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting);
   }
 
   static VecwatchConfig parse(ConfigNode root) {
@@ -32,6 +33,8 @@ public record VecwatchConfig(
     List<TargetConfig> targets = targetNodes.stream().map(TargetConfig::parse).toList();
     List<ConfigNode> probeNodes = root.list("probes");
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
+    RulesConfig rules = RulesConfig.parse(root);
+    AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
     root.finish();
 
     Set<String> datasetNames = new HashSet<>();
@@ -81,6 +84,6 @@ public record VecwatchConfig(
         probes.add(ProbeConfig.defaults(t.name(), t.dataset().get()));
       }
     }
-    return new VecwatchConfig(web, datasets, targets, probes);
+    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting);
   }
 }

@@ -21,6 +21,8 @@ public final class RuleGroup {
   private final List<Rule> rules;
   private volatile long lastEvaluation = AlertSnapshot.NONE;
   private volatile long evaluationNanos;
+  private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
   /** A group whose rules write their series into {@code store}; {@code defaultInterval} applies without one. */
   public static RuleGroup create(RuleGroupSpec spec, Duration defaultInterval, SeriesStore store) {
@@ -63,19 +65,32 @@ public final class RuleGroup {
     return evaluationNanos / 1e9;
   }
 
+  /** Rule evaluations so far (one per rule per group evaluation). */
+  public long evaluations() {
+    return evaluations.get();
+  }
+
+  /** Rule evaluations that failed so far. */
+  public long failures() {
+    return failures.get();
+  }
+
   /** Evaluates every rule at {@code t}, writes their series, and sends what needs sending. */
   public void eval(long t, EvalContext ctx, Clock clock) {
     long groupStart = clock.monotonicNanos();
     for (Rule rule : rules) {
       long start = clock.monotonicNanos();
       List<Sample> out;
+      evaluations.incrementAndGet();
       try {
         out = rule.eval(t, ctx, spec.limit());
       } catch (EvalException e) {
+        failures.incrementAndGet();
         rule.recordFailure(t, clock.monotonicNanos() - start, e.getMessage());
         continue;
       } catch (RuntimeException e) {
         // A bug, not a bad rule: keep the cause visible, mark the rule unhealthy, carry on with the group.
+        failures.incrementAndGet();
         LOG.warn("evaluating rule {} of group {} failed", rule.name(), spec.name(), e);
         rule.recordFailure(t, clock.monotonicNanos() - start, e.toString());
         continue;
@@ -97,6 +112,8 @@ public final class RuleGroup {
    */
   void copyState(RuleGroup from, long t) {
     lastEvaluation = from.lastEvaluation;
+    evaluations.set(from.evaluations.get());
+    failures.set(from.failures.get());
     Map<String, List<Rule>> old = new HashMap<>();
     for (Rule r : from.rules) {
       old.computeIfAbsent(r.spec().identity(), k -> new ArrayList<>()).add(r);

@@ -143,7 +143,7 @@ final class Lexer {
       duration = true;
       p = q + unitLen;
     }
-    if (duration && (p >= n || !isIdentPart(in.charAt(p)))) {
+    if (duration && (p >= n || !isIdentPart(in.charAt(p)) || in.charAt(p) == ':')) {
       pos = p;
       out.add(new Token(Token.Kind.DURATION, in.substring(start, p), start));
       return;
@@ -178,7 +178,7 @@ final class Lexer {
         }
       }
     }
-    if (pos < n && isIdentPart(in.charAt(pos))) {
+    if (pos < n && isIdentPart(in.charAt(pos)) && in.charAt(pos) != ':') {
       throw PromQLException.syntax(start, "bad number or duration syntax: \"" + in.substring(start, pos + 1) + "\"");
     }
     out.add(new Token(Token.Kind.NUMBER, in.substring(start, pos), start));
