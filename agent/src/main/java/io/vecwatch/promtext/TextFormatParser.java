@@ -55,10 +55,13 @@ public final class TextFormatParser {
     if (text.charAt(pos) != '{') {
       name = readMetricName(end);
     }
+    int afterName = pos;
     skipBlanks(end);
     if (pos < end && text.charAt(pos) == '{') {
       pos++;
       name = readLabels(end, b, name);
+    } else {
+      pos = afterName;
     }
     if (name == null || name.isEmpty()) {
       throw error("sample without a metric name");
