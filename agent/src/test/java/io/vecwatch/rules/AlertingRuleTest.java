@@ -98,7 +98,7 @@ class AlertingRuleTest {
     int sends = f.sent.size();
     long lastSent = 15 * S;
     int expected = 0;
-    for (long t = 30 * S; t <= 15 * 60 * S + 15 * S; t += 15 * S) {
+    for (long t = 30 * S; t <= 15 * 60 * S + 30 * S; t += 15 * S) {
       f.set(LAT, t, 0.01);
       f.eval(t);
       // The rule, restated: kept while resolved for at most 15 min, re-sent once LastSentAt + 1m < t.
