@@ -21,7 +21,7 @@ public final class FlatTarget implements Target {
 
     @Override
     public Settings parse(ConfigNode node) {
-      if (!node.has("dataset")) {
+      if (node.optionalString("dataset").isEmpty()) {
         node.problem("dataset", "must be set for kind flat");
       }
       return new Settings();
