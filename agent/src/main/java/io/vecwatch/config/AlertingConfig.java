@@ -76,14 +76,14 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
         try {
           URI u = new URI(t);
           if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-            n.problem("url", "must be an http:// or https:// URL with a host, got \"" + redact(t) + "\"");
+            n.problem("url", "must be an http:// or https:// URL with a host, got " + ConfigNode.quote(t));
           } else if (u.getUserInfo() != null) {
-            n.problem("url", "must not contain credentials; use basic_auth, got \"" + redact(t) + "\"");
+            n.problem("url", "must not contain credentials; use basic_auth, got " + ConfigNode.quote(t));
           } else {
             urls.add(u);
           }
         } catch (URISyntaxException e) {
-          n.problem("url", "not a valid URL: \"" + redact(t) + "\"");
+          n.problem("url", "not a valid URL: " + ConfigNode.quote(t));
         }
       }
       Duration timeout = n.duration("timeout", DEFAULT_TIMEOUT, Duration.ofMillis(1));
@@ -113,10 +113,6 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
       n.finish();
       return new AlertmanagerConfig(urls, timeout, basic, bearer, tls, capacity, retries, minBackoff, maxBackoff);
     }
-
-    private static String redact(String url) {
-      return url.replaceAll("(?<=://)[^/@]*@", "***@");
-    }
   }
 
   /** HTTP basic auth; the password is a {@link Secret}. */
@@ -135,17 +131,12 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
     }
 
     static Tls parse(ConfigNode t) {
-      Optional<Path> ca = t.file("ca_file");
-      Optional<Path> cert = t.file("cert_file");
-      Optional<Path> key = t.file("key_file");
+      Optional<Path> ca = t.existingFile("ca_file");
+      Optional<Path> cert = t.existingFile("cert_file");
+      Optional<Path> key = t.existingFile("key_file");
       boolean insecure = t.bool("insecure_skip_verify", false);
       if (cert.isPresent() != key.isPresent()) {
         t.problem(cert.isPresent() ? "key_file" : "cert_file", "cert_file and key_file must be set together");
-      }
-      for (Optional<Path> p : List.of(ca, cert, key)) {
-        if (p.isPresent() && !java.nio.file.Files.isReadable(p.get())) {
-          t.problem(p == ca ? "ca_file" : p == cert ? "cert_file" : "key_file", "cannot read " + p.get());
-        }
       }
       t.finish();
       return new Tls(ca, cert, key, insecure);

@@ -55,7 +55,7 @@ public record RulesConfig(
     }
     String url = root.string("external_url", "");
     if (!url.isEmpty() && !url.matches("https?://.+")) {
-      root.problem("external_url", "must start with http:// or https://, got \"" + url + "\"");
+      root.problem("external_url", "must start with http:// or https://, got " + ConfigNode.quote(url));
       url = "";
     }
     Optional<Path> state = root.file("rule_state_file");

@@ -25,6 +25,12 @@ public record VecwatchConfig(
     probes = List.copyOf(probes);
   }
 
+  /** A config without rules or Alertmanagers (the sections before them). */
+  public VecwatchConfig(WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets,
+      List<ProbeConfig> probes) {
+    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none());
+  }
+
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
     return new VecwatchConfig(w, datasets, targets, probes, rules, alerting);
