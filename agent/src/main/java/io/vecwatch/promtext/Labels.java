@@ -1,13 +1,10 @@
 package io.vecwatch.promtext;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * An immutable label set sorted by name, the metric name included as {@code __name__}: Prometheus' data model.
@@ -253,42 +250,136 @@ public final class Labels implements Comparable<Labels> {
     return true;
   }
 
+  /**
+   * A read-only {@link Map} view of these labels (no copy); lookups are binary searches. Iterates in name order.
+   */
+  public Map<String, String> asMap() {
+    return new java.util.AbstractMap<>() {
+      @Override
+      public String get(Object key) {
+        if (!(key instanceof String k)) {
+          return null;
+        }
+        int i = Arrays.binarySearch(names, k);
+        return i < 0 ? null : values[i];
+      }
+
+      @Override
+      public boolean containsKey(Object key) {
+        return get(key) != null;
+      }
+
+      @Override
+      public int size() {
+        return names.length;
+      }
+
+      @Override
+      public Set<Map.Entry<String, String>> entrySet() {
+        return new java.util.AbstractSet<>() {
+          @Override
+          public java.util.Iterator<Map.Entry<String, String>> iterator() {
+            return new java.util.Iterator<>() {
+              private int i;
+
+              @Override
+              public boolean hasNext() {
+                return i < names.length;
+              }
+
+              @Override
+              public Map.Entry<String, String> next() {
+                if (i >= names.length) {
+                  throw new java.util.NoSuchElementException();
+                }
+                Map.Entry<String, String> e = Map.entry(names[i], values[i]);
+                i++;
+                return e;
+              }
+            };
+          }
+
+          @Override
+          public int size() {
+            return names.length;
+          }
+        };
+      }
+    };
+  }
+
   /** Collects label changes; {@code set(name, "")} deletes, as in Prometheus' {@code labels.Builder}. */
   public static final class Builder {
-    private final TreeMap<String, String> map = new TreeMap<>();
+    private String[] names;
+    private String[] values;
+    private int size;
 
     private Builder(Labels base) {
-      for (int i = 0; i < base.names.length; i++) {
-        map.put(base.names[i], base.values[i]);
-      }
+      size = base.names.length;
+      names = Arrays.copyOf(base.names, size + 4);
+      values = Arrays.copyOf(base.values, size + 4);
+    }
+
+    private int find(String name) {
+      return Arrays.binarySearch(names, 0, size, name);
     }
 
     public Builder set(String name, String value) {
       if (value == null || value.isEmpty()) {
-        map.remove(name);
-      } else {
-        map.put(name, value);
+        return delete(name);
       }
+      int i = find(name);
+      if (i >= 0) {
+        values[i] = value;
+        return this;
+      }
+      int at = -(i + 1);
+      if (size == names.length) {
+        names = Arrays.copyOf(names, size * 2 + 4);
+        values = Arrays.copyOf(values, size * 2 + 4);
+      }
+      System.arraycopy(names, at, names, at + 1, size - at);
+      System.arraycopy(values, at, values, at + 1, size - at);
+      names[at] = name;
+      values[at] = value;
+      size++;
       return this;
     }
 
     public Builder delete(String name) {
-      map.remove(name);
+      int i = find(name);
+      if (i >= 0) {
+        System.arraycopy(names, i + 1, names, i, size - i - 1);
+        System.arraycopy(values, i + 1, values, i, size - i - 1);
+        size--;
+        names[size] = null;
+        values[size] = null;
+      }
       return this;
     }
 
     public Builder keep(Collection<String> keep) {
-      map.keySet().retainAll(keep);
+      int n = 0;
+      for (int i = 0; i < size; i++) {
+        if (keep.contains(names[i])) {
+          names[n] = names[i];
+          values[n] = values[i];
+          n++;
+        }
+      }
+      for (int i = n; i < size; i++) {
+        names[i] = null;
+        values[i] = null;
+      }
+      size = n;
       return this;
     }
 
     public Labels build() {
-      if (map.isEmpty()) {
+      if (size == 0) {
         return EMPTY;
       }
-      List<String> n = new ArrayList<>(map.keySet());
-      List<String> v = new ArrayList<>(map.values());
-      return new Labels(n.toArray(new String[0]), v.toArray(new String[0]));
+      return new Labels(Arrays.copyOf(names, size), Arrays.copyOf(values, size));
     }
   }
 }

@@ -22,6 +22,8 @@ final class Alert {
   long lastSentAt = NONE;
   long validUntil = NONE;
   long keepFiringSince = NONE;
+  /** The result sample's labels the annotations were expanded from (not part of the alert's state). */
+  Labels source = Labels.EMPTY;
 
   Alert(Labels labels, SortedMap<String, String> annotations, long activeAt, double value) {
     this.state = AlertState.PENDING;

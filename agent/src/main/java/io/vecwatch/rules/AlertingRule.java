@@ -43,22 +43,31 @@ public final class AlertingRule extends Rule {
     List<Sample> res = query(ctx, spec(), t);
     Map<Labels, Alert> fresh = new LinkedHashMap<>();
     for (Sample smpl : res) {
-      TemplateData data = new TemplateData(smpl.labels().toMap(), smpl.value(), ctx.externalLabels(),
+      TemplateData data = new TemplateData(smpl.labels().asMap(), smpl.value(), ctx.externalLabels(),
           ctx.externalURL());
       Labels.Builder lb = smpl.labels().toBuilder().delete(Labels.NAME);
       for (Map.Entry<String, Template> l : spec().labels().entrySet()) {
         lb.set(l.getKey(), expand(l.getValue(), data));
       }
       lb.set("alertname", name());
-      SortedMap<String, String> annotations = new TreeMap<>();
-      for (Map.Entry<String, Template> a : spec().annotations().entrySet()) {
-        annotations.put(a.getKey(), expand(a.getValue(), data));
-      }
       Labels labels = lb.build();
+      SortedMap<String, String> annotations;
+      Alert known = active.get(labels); // only this thread mutates `active`
+      if (known != null && known.state != AlertState.INACTIVE && smpl.labels().equals(known.source)
+          && Double.doubleToRawLongBits(known.value) == Double.doubleToRawLongBits(smpl.value())) {
+        annotations = known.annotations; // same sample and value: the templates would expand to the same text
+      } else {
+        annotations = new TreeMap<>();
+        for (Map.Entry<String, Template> a : spec().annotations().entrySet()) {
+          annotations.put(a.getKey(), expand(a.getValue(), data));
+        }
+      }
       if (fresh.containsKey(labels)) {
         throw new EvalException("vector contains metrics with the same labelset after applying alert labels");
       }
-      fresh.put(labels, new Alert(labels, annotations, t, smpl.value()));
+      Alert a = new Alert(labels, annotations, t, smpl.value());
+      a.source = smpl.labels();
+      fresh.put(labels, a);
     }
     List<Sample> out = new ArrayList<>();
     synchronized (this) {
@@ -67,6 +76,7 @@ public final class AlertingRule extends Rule {
         if (existing != null && existing.state != AlertState.INACTIVE) {
           existing.value = e.getValue().value;
           existing.annotations = e.getValue().annotations;
+          existing.source = e.getValue().source;
           continue;
         }
         active.put(e.getKey(), e.getValue());

@@ -38,6 +38,8 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code mixedRules}: the default pack's shapes, 250 each: thresholds, {@code avg_over_time[5m]},
  *       vector matching ({@code a != b}), the served-traffic baseline ({@code sum by (target)
  *       (rate([5m])) < 0.5 * sum by (target) (rate([1h]))}); a quarter of the alerts fire, with templates.
+ *   <li>{@code mixedRulesNoSharedRanges}: the same, but every range differs, so no rule reuses another's
+ *       range-function result (the evaluator reuses identical range subexpressions within a tick).
  *   <li>{@code ingestScrape}: parsing a 100-series exposition and writing it into the history.
  * </ul>
  *
@@ -59,6 +61,7 @@ public class RuleEvaluationBenchmark {
   private SeriesStore store;
   private RuleGroup threshold;
   private RuleGroup mixed;
+  private RuleGroup distinct;
   private EvalContext ctx;
   private long now;
   private String exposition;
@@ -82,6 +85,7 @@ public class RuleEvaluationBenchmark {
     now = (SAMPLES - 1) * STEP;
     StringBuilder th = new StringBuilder("groups:\n  - name: threshold\n    rules:\n");
     StringBuilder mx = new StringBuilder("groups:\n  - name: mixed\n    rules:\n");
+    StringBuilder dx = new StringBuilder("groups:\n  - name: distinct\n    rules:\n");
     String ann = "\n        annotations: {summary: \"{{ $labels.target }} is {{ $value | humanize }}\"}\n";
     for (int r = 0; r < 1000; r++) {
       th.append("      - alert: T").append(r).append("\n        expr: lat{quantile=\"0.99\"} > ")
@@ -94,15 +98,26 @@ public class RuleEvaluationBenchmark {
       };
       mx.append("      - alert: M").append(r).append("\n        expr: ").append(expr).append("\n        for: 1m")
           .append(ann);
+      // The same shapes, but every range differs, so no rule can reuse another's range result.
+      String distinctExpr = switch (r % 4) {
+        case 1 -> "avg_over_time(ratio[" + (300 - r % 250) + "s]) > 0.0" + (r % 9 + 1);
+        case 3 -> "sum by (target) (rate(served_total[" + (300 - r % 250) + "s])) < 0.5 * sum by (target) "
+            + "(rate(served_total[" + (3600 - r) + "s]))";
+        default -> expr;
+      };
+      dx.append("      - alert: D").append(r).append("\n        expr: ").append(distinctExpr)
+          .append("\n        for: 1m").append(ann);
     }
     threshold = group(th.toString());
     mixed = group(mx.toString());
+    distinct = group(dx.toString());
     ctx = new EvalContext(new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS), Map.of(), "http://b",
         Duration.ofMinutes(1), AlertSender.NONE);
     // Warm the alert state (pending -> firing) so the measured ticks are steady state.
     for (long t = now - 120_000; t <= now; t += STEP) {
       threshold.eval(t, ctx, Clock.system());
       mixed.eval(t, ctx, Clock.system());
+      distinct.eval(t, ctx, Clock.system());
     }
     StringBuilder text = new StringBuilder("# TYPE lat gauge\n");
     for (int t = 0; t < TARGETS; t++) {
@@ -135,6 +150,12 @@ public class RuleEvaluationBenchmark {
   public long mixedRules() {
     mixed.eval(now, ctx, Clock.system());
     return mixed.evaluations();
+  }
+
+  @Benchmark
+  public long mixedRulesNoSharedRanges() {
+    distinct.eval(now, ctx, Clock.system());
+    return distinct.evaluations();
   }
 
   @Benchmark

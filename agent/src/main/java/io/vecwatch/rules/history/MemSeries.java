@@ -2,6 +2,7 @@ package io.vecwatch.rules.history;
 
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.rules.promql.Series;
+import io.vecwatch.rules.promql.StaleNaN;
 
 /** One series' samples in a growable ring buffer, oldest first, trimmed by time and capped in length. */
 final class MemSeries implements Series {
@@ -35,6 +36,39 @@ final class MemSeries implements Series {
   @Override
   public double valueAt(int i) {
     return values[(head + i) & (times.length - 1)];
+  }
+
+  @Override
+  public int copyNonStale(int lo, int hi, long[] ts, double[] vs) {
+    int mask = times.length - 1;
+    int n = 0;
+    for (int i = lo; i <= hi; i++) {
+      int idx = (head + i) & mask;
+      double v = values[idx];
+      if (Double.doubleToRawLongBits(v) != StaleNaN.BITS) {
+        ts[n] = times[idx];
+        vs[n++] = v;
+      }
+    }
+    return n;
+  }
+
+  @Override
+  public int indexAtOrBefore(long t) {
+    int mask = times.length - 1;
+    int lo = 0;
+    int hi = size - 1;
+    int found = -1;
+    while (lo <= hi) {
+      int mid = (lo + hi) >>> 1;
+      if (times[(head + mid) & mask] <= t) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
   }
 
   long lastTime() {

@@ -26,6 +26,8 @@ public final class SeriesStore implements Queryable {
   private final Map<String, List<MemSeries>> byName = new HashMap<>();
   private Retention retention = Retention.unlimited();
   private long droppedSamples;
+  private long version;
+  private final Map<String, long[]> versions = new HashMap<>();
 
   private SeriesStore(int maxSeries, int maxSamplesPerSeries) {
     this.maxSeries = maxSeries;
@@ -64,7 +66,21 @@ public final class SeriesStore implements Queryable {
       all.put(labels, s);
       byName.computeIfAbsent(labels.metricName(), k -> new ArrayList<>()).add(s);
     }
-    return s.append(t, v);
+    if (!s.append(t, v)) {
+      return false;
+    }
+    version++;
+    versions.computeIfAbsent(labels.metricName(), k -> new long[1])[0]++;
+    return true;
+  }
+
+  @Override
+  public long version(String metricName) {
+    if (metricName == null) {
+      return version;
+    }
+    long[] v = versions.get(metricName);
+    return v == null ? 0 : v[0];
   }
 
   /** Drops samples older than each name's retention and series left empty. */
@@ -78,7 +94,12 @@ public final class SeriesStore implements Queryable {
       }
       for (Iterator<MemSeries> si = e.getValue().iterator(); si.hasNext(); ) {
         MemSeries s = si.next();
+        int before = s.size();
         s.trimBefore(min);
+        if (s.size() != before) {
+          version++;
+          versions.computeIfAbsent(e.getKey(), k -> new long[1])[0]++;
+        }
         if (s.size() == 0) {
           si.remove();
           all.remove(s.labels());

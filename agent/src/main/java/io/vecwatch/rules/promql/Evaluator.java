@@ -27,6 +27,14 @@ public final class Evaluator {
 
   private final Queryable queryable;
   private final long lookbackMillis;
+  /**
+   * Range-function results of the current evaluation time, reused by later rules with the same subexpression
+   * (packs repeat {@code rate(x[5m])}) while no sample of the series they read has been added.
+   */
+  private final Map<Expr.Call, Memo> memo = new HashMap<>();
+  private long memoTime = Long.MIN_VALUE;
+
+  private record Memo(long version, Value value) {}
 
   public Evaluator(Queryable queryable, long lookbackMillis) {
     this.queryable = queryable;
@@ -123,7 +131,23 @@ public final class Evaluator {
     Function f = c.function();
     int mi = f.matrixArgIndex();
     if (mi >= 0) {
-      return rangeFunction(c, (Expr.MatrixSelector) c.args().get(mi), t);
+      Expr.MatrixSelector ms = (Expr.MatrixSelector) c.args().get(mi);
+      if (t != memoTime) {
+        memo.clear();
+        memoTime = t;
+      }
+      boolean cacheable = c.args().stream().allMatch(a -> a == ms || a instanceof Expr.NumberLiteral);
+      if (!cacheable) {
+        return rangeFunction(c, ms, t);
+      }
+      long version = queryable.version(ms.selector().metricName());
+      Memo m = memo.get(c);
+      if (m != null && m.version() == version && version >= 0) {
+        return m.value();
+      }
+      Value v = rangeFunction(c, ms, t);
+      memo.put(c, new Memo(version, v));
+      return v;
     }
     switch (f) {
       case TIME:
@@ -208,28 +232,18 @@ public final class Evaluator {
       if (hi < 0) {
         continue;
       }
-      int n = 0;
-      for (int i = hi; i >= 0; i--) {
-        long st = s.timeAt(i);
-        if (st < mint) {
-          break;
-        }
-        double v = s.valueAt(i);
-        if (StaleNaN.is(v)) {
-          continue;
-        }
-        if (n == ts.length) {
-          ts = Arrays.copyOf(ts, n * 2);
-          vs = Arrays.copyOf(vs, n * 2);
-        }
-        ts[n] = st;
-        vs[n] = v;
-        n++;
+      int lo = s.indexAtOrBefore(mint - 1) + 1;
+      if (lo > hi) {
+        continue;
       }
+      if (ts.length < hi - lo + 1) {
+        ts = new long[hi - lo + 1];
+        vs = new double[hi - lo + 1];
+      }
+      int n = s.copyNonStale(lo, hi, ts, vs);
       if (n == 0) {
         continue;
       }
-      reverse(ts, vs, n);
       double result;
       switch (f) {
         case RATE, INCREASE -> {
@@ -251,17 +265,6 @@ public final class Evaluator {
       out.add(new Sample(labels, result));
     }
     return checked(out);
-  }
-
-  private static void reverse(long[] ts, double[] vs, int n) {
-    for (int i = 0, j = n - 1; i < j; i++, j--) {
-      long tt = ts[i];
-      ts[i] = ts[j];
-      ts[j] = tt;
-      double vv = vs[i];
-      vs[i] = vs[j];
-      vs[j] = vv;
-    }
   }
 
   // ---- aggregation ----

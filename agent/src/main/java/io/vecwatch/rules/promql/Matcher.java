@@ -52,6 +52,17 @@ public record Matcher(Type type, String name, String value, Pattern pattern) {
     return matches(l.get(name));
   }
 
+  /** Equal when type, name and value are: the compiled pattern follows from them. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Matcher m && m.type == type && m.name.equals(name) && m.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(type, name, value);
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(name).append(type.op);

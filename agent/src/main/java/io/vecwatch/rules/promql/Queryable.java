@@ -7,4 +7,12 @@ public interface Queryable {
    * (the selector has no equality matcher on the name). The evaluator applies the matchers.
    */
   Iterable<? extends Series> candidates(String metricName);
+
+  /**
+   * A number that changes whenever a series named {@code metricName} (any series, when null) gets a sample; lets
+   * the evaluator reuse a result computed earlier at the same time. The default never changes: no reuse.
+   */
+  default long version(String metricName) {
+    return -1;
+  }
 }

@@ -13,6 +13,22 @@ public interface Series {
 
   double valueAt(int i);
 
+  /**
+   * Copies the samples with index {@code lo..hi} (inclusive) that are not staleness markers into {@code ts} and
+   * {@code vs} (each at least {@code hi - lo + 1} long); returns how many were copied.
+   */
+  default int copyNonStale(int lo, int hi, long[] ts, double[] vs) {
+    int n = 0;
+    for (int i = lo; i <= hi; i++) {
+      double v = valueAt(i);
+      if (!StaleNaN.is(v)) {
+        ts[n] = timeAt(i);
+        vs[n++] = v;
+      }
+    }
+    return n;
+  }
+
   /** Index of the newest sample at or before {@code t}, or -1. */
   default int indexAtOrBefore(long t) {
     int lo = 0;

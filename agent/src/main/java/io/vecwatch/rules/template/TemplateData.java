@@ -8,8 +8,9 @@ import java.util.Map;
  */
 public record TemplateData(Map<String, String> labels, double value, Map<String, String> externalLabels,
     String externalURL) {
+  /** The maps are used as given (not copied: this is built for every alert at every evaluation); pass read-only maps. */
   public TemplateData {
-    labels = Map.copyOf(labels);
-    externalLabels = Map.copyOf(externalLabels);
+    labels = java.util.Collections.unmodifiableMap(labels);
+    externalLabels = java.util.Collections.unmodifiableMap(externalLabels);
   }
 }

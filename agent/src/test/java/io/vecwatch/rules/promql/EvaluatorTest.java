@@ -207,6 +207,19 @@ class EvaluatorTest {
   }
 
   @Test
+  void aReusedRangeResultIsRecomputedWhenItsSeriesGetsASample() {
+    Labels c = Labels.of("__name__", "c");
+    series(c, MIN, 0, 60, 120);
+    assertThat(map("increase(c[2m])", 3 * MIN).get(Labels.EMPTY)).as("samples at 1m and 2m only").isNotNull();
+    double before = map("increase(c[2m])", 3 * MIN).get(Labels.EMPTY);
+    store.append(c, 3 * MIN, 1000); // e.g. a recording rule writing at the same evaluation time
+    double after = map("increase(c[2m])", 3 * MIN).get(Labels.EMPTY);
+    assertThat(after).isNotEqualTo(before);
+    assertThat(after).isEqualTo(new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS).eval(
+        Parser.parse("increase(c[2m])"), 3 * MIN) instanceof Value.Vector v ? v.samples().get(0).value() : -1);
+  }
+
+  @Test
   void scalarArithmeticAndClamps() {
     assertThat(scalar("2 * 3 + 4 % 3 / 2", 0)).isEqualTo(2 * 3 + (4 % 3) / 2.0);
     assertThat(scalar("-2 ^ 2", 0)).isEqualTo(-4);
