@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GroundTruthCommand.class,
       RulesCommand.class,
       BenchCommand.class,
+      CapacityCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {

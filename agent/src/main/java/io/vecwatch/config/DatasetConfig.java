@@ -72,7 +72,7 @@ public record DatasetConfig(String name, Optional<Metric> metric, Source source)
         g.integer("clusters", 64, 1, 1_000_000),
         g.longValue("seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
         g.integer("ground_truth_k", 100, 1, 10_000),
-        g.number("spread", 0.35, 0.0, 1000.0));
+        g.number("spread", 1.0, 0.0, 1000.0));
     if (r.groundTruthK() > r.count()) {
       g.problem("ground_truth_k", "must not exceed count (" + r.count() + "), got " + r.groundTruthK());
     }

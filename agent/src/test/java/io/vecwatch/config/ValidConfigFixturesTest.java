@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** The valid fixtures load to exactly the records written out here by hand. */
 class ValidConfigFixturesTest {
   private static final WebConfig DEFAULT_WEB = new WebConfig("0.0.0.0", 9477);
-  private static final Generated DEFAULT_GENERATED = new Generated(20_000, 128, 200, 64, 42L, 100, 0.35);
+  private static final Generated DEFAULT_GENERATED = new Generated(20_000, 128, 200, 64, 42L, 100, 1.0);
 
   private static VecwatchConfig load(String name) throws ConfigException {
     return Fixtures.loader().load(Fixtures.file(name));
@@ -84,7 +84,7 @@ class ValidConfigFixturesTest {
 
     assertThat(c.web()).isEqualTo(new WebConfig("127.0.0.1", 9477));
     assertThat(c.datasets()).containsExactly(new DatasetConfig("gen", Optional.of(Metric.IP),
-        new Generated(20_000, 32, 200, 64, 42L, 100, 0.35)));
+        new Generated(20_000, 32, 200, 64, 42L, 100, 1.0)));
     assertThat(c.targets().get(0).dataset()).contains("gen");
     assertThat(c.targets().get(0).labels()).containsExactlyInAnyOrderEntriesOf(Map.of(
         "price", "$5", "owner", "nobody", "note", "", "pattern", "^a$", "nested", "gen-x"));
@@ -94,7 +94,7 @@ class ValidConfigFixturesTest {
   @Test
   void anchorsAliasesAndMergeKeysAreResolved() throws Exception {
     VecwatchConfig c = load("valid-anchors.yml");
-    Generated small = new Generated(2_000, 32, 200, 64, 42L, 100, 0.35);
+    Generated small = new Generated(2_000, 32, 200, 64, 42L, 100, 1.0);
 
     assertThat(c.datasets()).containsExactly(
         new DatasetConfig("gen", Optional.of(Metric.L2), small),
