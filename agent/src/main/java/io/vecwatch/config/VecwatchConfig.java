@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public record VecwatchConfig(
     WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes,
-    RulesConfig rules, AlertingConfig alerting) {
+    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
@@ -28,12 +28,12 @@ public record VecwatchConfig(
   /** A config without rules or Alertmanagers (the sections before them). */
   public VecwatchConfig(WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets,
       List<ProbeConfig> probes) {
-    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none());
+    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none(), FaultsConfig.none());
   }
 
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting);
+    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults);
   }
 
   static VecwatchConfig parse(ConfigNode root) {
@@ -47,6 +47,7 @@ public record VecwatchConfig(
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
     RulesConfig rules = RulesConfig.parse(root);
     AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
+    FaultsConfig faults = FaultsConfig.parse(root.child("faults"), targets);
     root.finish();
 
     Map<String, DatasetConfig> datasetsByName =
@@ -119,7 +120,7 @@ public record VecwatchConfig(
       }
       probes.add(p);
     }
-    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting);
+    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults);
   }
 
   /** Reports every repeated name at its {@code name} key and returns the first of each name. */
