@@ -45,7 +45,7 @@ public record VecwatchConfig(
     List<TargetConfig> targets = targetNodes.stream().map(TargetConfig::parse).toList();
     List<ConfigNode> probeNodes = root.list("probes");
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
-    RulesConfig rules = RulesConfig.parse(root);
+    RulesConfig rules = RulesConfig.parse(root, targets);
     AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
     FaultsConfig faults = FaultsConfig.parse(root.child("faults"), targets);
     root.finish();

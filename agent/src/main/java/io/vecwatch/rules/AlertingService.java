@@ -72,7 +72,8 @@ public final class AlertingService implements AutoCloseable {
       notifier.close();
       throw e;
     }
-    registry.getPrometheusRegistry().register(new RulesCollector(engine));
+    registry.getPrometheusRegistry().register(new RulesCollector(engine,
+        config.targets().stream().map(io.vecwatch.config.TargetConfig::name).toList()));
     RuleScheduler scheduler = RuleScheduler.start(engine, clock);
     LOG.info("alerting: {} rule groups, evaluation every {}, {} Alertmanager URL(s)", engine.groups().size(),
         engine.evaluationInterval(), notifier.alertmanagerCount());

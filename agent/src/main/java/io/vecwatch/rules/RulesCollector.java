@@ -18,9 +18,20 @@ import java.util.TreeMap;
  */
 public final class RulesCollector implements MultiCollector {
   private final RuleEngine engine;
+  private final java.util.List<String> targets;
 
+  /** Without targets: no capacity series. */
   public RulesCollector(RuleEngine engine) {
+    this(engine, java.util.List.of());
+  }
+
+  /**
+   * @param targets the configured target names; each gets {@code vecwatch_target_capacity_requests_per_second}
+   *     (NaN when no capacity is configured for it, so the load rule stays silent)
+   */
+  public RulesCollector(RuleEngine engine, java.util.List<String> targets) {
     this.engine = engine;
+    this.targets = java.util.List.copyOf(targets);
   }
 
   @Override
@@ -78,8 +89,16 @@ public final class RulesCollector implements MultiCollector {
         }
       }
     }
+    GaugeSnapshot.Builder capacity = GaugeSnapshot.builder().name("vecwatch_target_capacity_requests_per_second")
+        .help("Requests per second the target sustained in its last capacity benchmark (config "
+            + "capacity_requests_per_second); NaN when not configured");
+    Map<String, Double> configured = engine.config().capacity();
+    for (String t : targets) {
+      capacity.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("target", t))
+          .value(configured.getOrDefault(t, Double.NaN)).build());
+    }
     return MetricSnapshots.of(alerts.build(), forState.build(), lastEval.build(), lastDuration.build(),
-        interval.build(), rules.build(), evals.build(), fails.build());
+        interval.build(), rules.build(), evals.build(), fails.build(), capacity.build());
   }
 
   private static Labels labels(Map<String, String> m) {

@@ -34,6 +34,11 @@ class RulesAndAlertingConfigTest {
         external_url: https://vecwatch.example.org/
         rule_state_file: data/alerts.json
         rule_history_max_series: 500
+        datasets:
+          - {name: gen, metric: l2, generate: {count: 100, dim: 4, queries: 5, ground_truth_k: 10}}
+        targets:
+          - {name: exact, kind: flat, dataset: gen}
+        capacity_requests_per_second: {exact: 1200}
         alerting:
           alertmanagers:
             - urls: [https://am1:9093, https://am2:9093/prefix]
@@ -56,6 +61,7 @@ class RulesAndAlertingConfigTest {
     assertThat(r.externalUrl()).isEqualTo("https://vecwatch.example.org");
     assertThat(r.ruleStateFile()).contains(dir.resolve("data/alerts.json"));
     assertThat(r.historyMaxSeries()).isEqualTo(500);
+    assertThat(r.capacity()).isEqualTo(Map.of("exact", 1200.0));
     List<AlertingConfig.AlertmanagerConfig> ams = c.alerting().alertmanagers();
     assertThat(ams).hasSize(2);
     AlertingConfig.AlertmanagerConfig a = ams.get(0);
