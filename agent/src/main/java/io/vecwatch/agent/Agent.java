@@ -19,6 +19,7 @@ import io.vecwatch.rules.RuleLoadException;
 import io.vecwatch.target.FaultInjection;
 import java.nio.file.Path;
 import io.vecwatch.stats.AgentSnapshot;
+import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
@@ -72,6 +73,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final List<MonitoredTarget> targets;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
+  private final Telemetry telemetry;
   private final ExecutorScheduler probeScheduler;
   private final ExecutorScheduler statsScheduler;
   private final ExecutorService buildPool;
@@ -91,6 +93,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.metrics = AgentMetrics.create(cache);
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
+    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
@@ -104,7 +107,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         }
       }
       metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock));
+      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
     }
     this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
@@ -489,5 +492,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     metrics.close();
     LOG.info("stopped");
+    // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).
+    telemetry.close();
   }
 }

@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  */
 public record VecwatchConfig(
     WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes,
-    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults) {
+    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults, TelemetryConfig telemetry) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
@@ -25,15 +25,16 @@ public record VecwatchConfig(
     probes = List.copyOf(probes);
   }
 
-  /** A config without rules or Alertmanagers (the sections before them). */
+  /** A config with only the sections before rules, alerting, faults and telemetry (their defaults). */
   public VecwatchConfig(WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets,
       List<ProbeConfig> probes) {
-    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none(), FaultsConfig.none());
+    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none(), FaultsConfig.none(),
+        TelemetryConfig.defaults());
   }
 
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults);
+    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults, telemetry);
   }
 
   static VecwatchConfig parse(ConfigNode root) {
@@ -48,6 +49,7 @@ public record VecwatchConfig(
     RulesConfig rules = RulesConfig.parse(root, targets);
     AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
     FaultsConfig faults = FaultsConfig.parse(root.child("faults"), targets);
+    TelemetryConfig telemetry = TelemetryConfig.parse(root.child("telemetry"), targets);
     root.finish();
 
     Map<String, DatasetConfig> datasetsByName =
@@ -120,7 +122,7 @@ public record VecwatchConfig(
       }
       probes.add(p);
     }
-    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults);
+    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults, telemetry);
   }
 
   /** Reports every repeated name at its {@code name} key and returns the first of each name. */
