@@ -12,7 +12,8 @@ import java.util.TreeMap;
  * Picks vecwatch's series out of a Milvus {@code :9091/metrics} page (2.3–2.5 names):
  * <ul>
  *   <li>{@code milvus_proxy_req_count{function_name, status}}: requests ({@code status="total"}) and failures
- *       ({@code status="fail"}) by function, summed over nodes;
+ *       ({@code status="fail"}) by function, and successful searches ({@code function_name="Search"} or
+ *       {@code "HybridSearch"}, {@code status="success"}), summed over nodes;
  *   <li>{@code milvus_proxy_sq_latency_bucket{query_type="search", le}} (milliseconds), summed over nodes
  *       and, on 2.4+, databases and collections;
  *   <li>{@code process_cpu_seconds_total}, {@code process_resident_memory_bytes} of the process serving the
@@ -25,6 +26,7 @@ final class MilvusMetrics {
   static ServerScrape select(List<Sample> page) {
     Map<String, Double> requests = new HashMap<>();
     Map<String, Double> failures = new HashMap<>();
+    double searchSuccesses = Double.NaN;
     TreeMap<Double, Double> search = new TreeMap<>();
     double searchSum = Double.NaN;
     double cpu = Double.NaN;
@@ -37,6 +39,11 @@ final class MilvusMetrics {
           switch (l.get("status")) {
             case "total" -> requests.merge(fn, s.value(), Double::sum);
             case "fail" -> failures.merge(fn, s.value(), Double::sum);
+            case "success" -> {
+              if (fn.equals("Search") || fn.equals("HybridSearch")) {
+                searchSuccesses = (Double.isNaN(searchSuccesses) ? 0 : searchSuccesses) + s.value();
+              }
+            }
             default -> { }
           }
         }
@@ -68,7 +75,7 @@ final class MilvusMetrics {
       bounds[i] = e.getKey();
       counts[i++] = e.getValue();
     }
-    return new ServerScrape(requests, failures, new Buckets(bounds, counts), searchSum,
+    return new ServerScrape(requests, failures, searchSuccesses, new Buckets(bounds, counts), searchSum,
         Double.isNaN(cpu) ? OptionalDouble.empty() : OptionalDouble.of(cpu),
         Double.isNaN(rss) ? OptionalDouble.empty() : OptionalDouble.of(rss));
   }

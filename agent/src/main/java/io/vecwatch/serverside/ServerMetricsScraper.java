@@ -48,6 +48,9 @@ public final class ServerMetricsScraper {
   private double lastCpuSeconds = Double.NaN;
   private long lastCpuAtNanos;
   private boolean wasUp = true;
+  private double served;
+  private double lastSearchSuccesses = Double.NaN;
+  private long pendingCanaries;
 
   ServerMetricsScraper(ServerMetricsConfig config, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
@@ -96,22 +99,41 @@ public final class ServerMetricsScraper {
     if (!Double.isNaN(s.searchLatencySumMs())) {
       searches.update(java.util.Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
     }
-    window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), client.drain(config.target()));
+    org.HdrHistogram.Histogram clientInterval = client.drain(config.target());
+    countServed(s.searchSuccesses(), pendingCanaries + clientInterval.getTotalCount());
+    pendingCanaries = 0;
+    window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), clientInterval);
     if (scrapes++ % SYSTEM_INFO_EVERY == 0) {
       refreshSystemInfo();
     }
     java.util.Map<String, Double> searched = searches.totals();
-    latest.set(new ServerSnapshot(true, took, requests.totals(), failures.totals(),
+    latest.set(new ServerSnapshot(true, took, served, requests.totals(), failures.totals(),
         searched.getOrDefault("count", 0.0), searched.getOrDefault("sum", 0.0), window.stats(),
         database(s, now), systemInfoState));
   }
 
   /** A scrape that gave nothing usable: the server is down for us; the counters keep their last values. */
   private void failed(double took) {
-    client.drain(config.target()); // keep client intervals aligned with the next successful scrape
+    // Keep client intervals aligned with the next successful scrape; its served delta includes these canaries.
+    pendingCanaries += client.drain(config.target()).getTotalCount();
     ServerSnapshot prev = latest.get();
-    latest.set(new ServerSnapshot(false, took, prev.requests(), prev.failures(), prev.searches(),
+    latest.set(new ServerSnapshot(false, took, prev.served(), prev.requests(), prev.failures(), prev.searches(),
         prev.searchSeconds(), window.stats(), prev.database(), prev.systemInfo()));
+  }
+
+  /**
+   * Adds the server's new successful searches minus the agent's successful canaries in the same interval
+   * (never below zero: a canary the agent gave up on may still have succeeded on the server).
+   */
+  private void countServed(double searchSuccesses, long canaries) {
+    if (Double.isNaN(searchSuccesses)) {
+      return;
+    }
+    if (!Double.isNaN(lastSearchSuccesses)) {
+      double delta = searchSuccesses >= lastSearchSuccesses ? searchSuccesses - lastSearchSuccesses : searchSuccesses;
+      served += Math.max(0, delta - canaries);
+    }
+    lastSearchSuccesses = searchSuccesses;
   }
 
   private Optional<String> fetch() {

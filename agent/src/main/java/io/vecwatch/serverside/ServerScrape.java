@@ -9,6 +9,8 @@ import java.util.OptionalDouble;
  *
  * @param requests cumulative requests by function (e.g. {@code Search}), all statuses
  * @param failures cumulative failed requests by function
+ * @param searchSuccesses cumulative successful searches ({@code Search} and {@code HybridSearch}), NaN when the
+ *     page has none yet
  * @param searchLatencyMs cumulative search latency histogram, milliseconds
  * @param searchLatencySumMs cumulative sum of search latencies, milliseconds (NaN when absent)
  * @param cpuSeconds the server process's cumulative CPU time
@@ -17,6 +19,7 @@ import java.util.OptionalDouble;
 record ServerScrape(
     Map<String, Double> requests,
     Map<String, Double> failures,
+    double searchSuccesses,
     Buckets searchLatencyMs,
     double searchLatencySumMs,
     OptionalDouble cpuSeconds,

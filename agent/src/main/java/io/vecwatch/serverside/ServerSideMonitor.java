@@ -62,6 +62,15 @@ public final class ServerSideMonitor implements AutoCloseable {
    */
   public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, SystemInfo.Source> systemInfo,
       MeterRegistry registry, Clock clock) {
+    return start(configs, Map.of(), systemInfo, registry, clock);
+  }
+
+  /**
+   * @param kinds each target's kind, for the {@code kind} label of {@code vecwatch_served_requests_total}
+   * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where it can
+   */
+  public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
+      Map<String, SystemInfo.Source> systemInfo, MeterRegistry registry, Clock clock) {
     ClientLatencyRecorder client = new ClientLatencyRecorder();
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -79,7 +88,7 @@ public final class ServerSideMonitor implements AutoCloseable {
     ServerSideMonitor m = new ServerSideMonitor(ex, client, List.copyOf(scrapers), registry);
     for (int i = 0; i < configs.size(); i++) {
       ServerMetricsScraper s = scrapers.get(i);
-      m.registerStatic(s);
+      m.registerStatic(s, kinds.getOrDefault(s.target(), ""));
       long ms = configs.get(i).interval().toMillis();
       ex.scheduleWithFixedDelay(() -> m.scrapeAndPublish(s), 0, ms, TimeUnit.MILLISECONDS);
     }
@@ -104,9 +113,14 @@ public final class ServerSideMonitor implements AutoCloseable {
     }
   }
 
-  private void registerStatic(ServerMetricsScraper s) {
+  private void registerStatic(ServerMetricsScraper s, String kind) {
     String target = s.target();
     Tags t = Tags.of("target", target);
+    FunctionCounter.builder("vecwatch.served.requests", s, x -> x.latest().served())
+        .tags("target", target, "kind", kind)
+        .description("Searches the target served to its clients other than vecwatch: the server's successful "
+            + "searches minus vecwatch's successful canaries, since the agent started watching")
+        .register(registry);
     gauge("vecwatch.server.scrape.up", t, s, x -> x.latest().up() ? 1 : 0,
         "1 when the last scrape of the database's metrics endpoint succeeded");
     gauge("vecwatch.server.scrape.duration.seconds", t, s, x -> x.latest().scrapeSeconds(),
@@ -137,13 +151,14 @@ public final class ServerSideMonitor implements AutoCloseable {
 
   private synchronized void registerFunctions(ServerMetricsScraper s) {
     ServerSnapshot snap = s.latest();
-    register(s, "req:", snap.requests().keySet(), "vecwatch.served.requests",
-        "Requests the database served, by function (from its own metrics)", ServerSnapshot::requests);
+    register(s, "req:", snap.requests().keySet(), "vecwatch.server.requests",
+        "Requests the database handled, by function, all clients (from its own metrics)", ServerSnapshot::requests);
     // every function served gets a failure series too (0 until one fails), so failures / requests always divides
     java.util.Set<String> fns = new java.util.HashSet<>(snap.requests().keySet());
     fns.addAll(snap.failures().keySet());
-    register(s, "fail:", fns, "vecwatch.served.request.failures",
-        "Requests the database failed, by function (from its own metrics)", x -> zeroDefault(x.failures(), fns));
+    register(s, "fail:", fns, "vecwatch.server.request.failures",
+        "Requests the database failed, by function, all clients (from its own metrics)",
+        x -> zeroDefault(x.failures(), fns));
   }
 
   private void register(ServerMetricsScraper s, String prefix, Set<String> functions, String name, String help,

@@ -9,7 +9,9 @@ import java.util.Optional;
  *
  * @param up whether the last scrape succeeded
  * @param scrapeSeconds how long the last scrape took
- * @param requests served requests by function (monotonic across server restarts)
+ * @param served searches the server served to clients other than this agent: its successful searches minus the
+ *     agent's own successful canaries, accumulated since the agent started watching (monotonic)
+ * @param requests requests by function, all clients (monotonic across server restarts)
  * @param failures failed requests by function
  * @param searches server-side searches since the agent started watching (monotonic across server restarts)
  * @param searchSeconds their summed server-side latency
@@ -21,6 +23,7 @@ import java.util.Optional;
 public record ServerSnapshot(
     boolean up,
     double scrapeSeconds,
+    double served,
     Map<String, Double> requests,
     Map<String, Double> failures,
     double searches,
@@ -34,6 +37,6 @@ public record ServerSnapshot(
     failures = Map.copyOf(failures);
   }
 
-  static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, Map.of(), Map.of(), 0, 0,
+  static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, 0, Map.of(), Map.of(), 0, 0,
       WindowStats.EMPTY, Optional.empty(), Double.NaN);
 }

@@ -73,7 +73,7 @@ public final class Telemetry implements AutoCloseable {
     Optional<ResourceMonitor> resources = config.resources().enabled()
         ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
     Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
-        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), systemInfo, registry, clock));
+        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets), systemInfo, registry, clock));
     Optional<OtlpTracing> tracing = config.tracing().enabled()
         ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
     Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()
@@ -89,6 +89,12 @@ public final class Telemetry implements AutoCloseable {
         config.serverMetrics().size(), tracing.isPresent() ? "on" : "off", push.isPresent() ? "on" : "off",
         loki.isPresent() ? "on" : "off");
     return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
+  }
+
+  private static Map<String, String> kinds(List<TargetConfig> targets) {
+    Map<String, String> out = new HashMap<>();
+    targets.forEach(t -> out.put(t.name(), t.kind()));
+    return out;
   }
 
   /** Constant span attributes per target: its kind, the database system for database kinds, its labels. */

@@ -103,6 +103,50 @@ class ServerMetricsScraperTest {
   }
 
   @Test
+  void servedTrafficIsTheServersSearchesMinusTheCanaries() {
+    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
+        OptionalDouble.empty()), Optional.empty());
+    String page0 = Recorded.metrics();
+    s.scrape(); // the first scrape only sets the baseline
+    assertThat(s.latest().served()).isZero();
+
+    // 50 more successful searches on the server, 20 of them the agent's canaries
+    page.set(addSearchSuccesses(page0, 50));
+    canaries(20);
+    clock.advance(Duration.ofSeconds(15));
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(50 - 20);
+
+    // a failed scrape: its 4 canaries are carried to the next successful one
+    status.set(503);
+    canaries(4);
+    s.scrape();
+    status.set(200);
+    page.set(addSearchSuccesses(page0, 50 + 10));
+    canaries(3);
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo((50 - 20) + (10 - 4 - 3));
+
+    // more canaries than server searches (a canary the agent timed out on): never negative
+    page.set(addSearchSuccesses(page0, 50 + 10 + 1));
+    canaries(5);
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo((50 - 20) + (10 - 4 - 3));
+  }
+
+  private void canaries(int n) {
+    for (int i = 0; i < n; i++) {
+      client.onResult(ProbeObservation.ok("milvus", "milvus", "d", 10, 2_000_000L, Map.of(10, 1.0)));
+    }
+  }
+
+  private static String addSearchSuccesses(String text, int n) {
+    String series = "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"success\"}";
+    double v = value(text, Pattern.quote(series));
+    return text.replace(series + " " + fmt(v), series + " " + fmt(v + n));
+  }
+
+  @Test
   void aFailedScrapeMarksTheServerDownAndKeepsTheCounters() {
     ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
         OptionalDouble.empty()), Optional.empty());
