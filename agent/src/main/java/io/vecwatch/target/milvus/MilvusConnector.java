@@ -16,6 +16,10 @@ public final class MilvusConnector implements Connection.Connector<Session> {
   // The SDK retries failed calls up to 75 times by default; the agent measures failures, so it never retries.
   private static final RetryConfig NO_RETRY = RetryConfig.builder().maxRetryTimes(1).build();
 
+  static {
+    SdkLogging.quietUnlessConfigured();
+  }
+
   private final String target;
   private final MilvusSettings settings;
   private final Optional<Dataset> dataset;

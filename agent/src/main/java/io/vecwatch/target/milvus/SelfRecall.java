@@ -119,12 +119,14 @@ public final class SelfRecall {
   private List<Object> datasetKeys(int n) {
     Dataset d = dataset.get();
     int count = d.base().orElseThrow().count();
-    List<Object> keys = new ArrayList<>(n);
-    for (int i = 0; i < n && i < count; i++) {
-      Object k = d.keyOf(random.nextInt(count));
-      if (!keys.contains(k)) {
-        keys.add(k);
-      }
+    // n distinct positions (n is small next to count, so rejection sampling ends fast)
+    java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+    while (picked.size() < Math.min(n, count)) {
+      picked.add(random.nextInt(count));
+    }
+    List<Object> keys = new ArrayList<>(picked.size());
+    for (int p : picked) {
+      keys.add(d.keyOf(p));
     }
     return keys;
   }
