@@ -5,6 +5,8 @@ import io.milvus.shaded.io.grpc.StatusRuntimeException;
 import io.milvus.v2.exception.ErrorCode;
 import io.milvus.v2.exception.MilvusClientException;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * What went wrong in one Milvus SDK call, reduced to what the agent acts on. The SDK wraps gRPC errors (its own
@@ -41,12 +43,25 @@ public record MilvusFailure(Kind kind, String detail) {
   // Milvus error codes (milvus/pkg/util/merr): collection not found, database not found
   private static final int CODE_COLLECTION_NOT_FOUND = 100;
   private static final int CODE_DATABASE_NOT_FOUND = 800;
+  private static final Pattern AFTER = Pattern.compile("deadline exceeded after (\\d+(?:\\.\\d)?)");
 
   public static MilvusFailure of(Throwable t) {
     Optional<StatusRuntimeException> grpc = grpcCause(t);
     if (grpc.isPresent()) {
       Status status = grpc.get().getStatus();
-      String detail = status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription());
+      String description = status.getDescription() == null ? "" : status.getDescription();
+      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && description.contains("waiting_for_connection")) {
+        // the call never had a connection (the SDK waits for one until the deadline): the server is unreachable
+        Matcher m = AFTER.matcher(description);
+        String after = m.find() ? " within " + m.group(1) + "s" : "";
+        return new MilvusFailure(Kind.UNREACHABLE,
+            "no connection" + after + " (refused, unreachable, or TLS handshake failed)");
+      }
+      String detail = status.getCode() + (description.isEmpty() ? "" : ": " + description);
+      if (status.getCode() == Status.Code.UNKNOWN && description.contains("channel closed")) {
+        // the server went away with the call in flight (seen when Milvus is killed mid-search)
+        return new MilvusFailure(Kind.UNREACHABLE, oneLine(detail));
+      }
       Kind kind = switch (status.getCode()) {
         case UNAVAILABLE -> Kind.UNREACHABLE;
         case DEADLINE_EXCEEDED -> Kind.TIMEOUT;

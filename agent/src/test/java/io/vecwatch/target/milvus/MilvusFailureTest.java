@@ -28,6 +28,31 @@ class MilvusFailureTest {
   }
 
   @Test
+  void aDeadlinePassedWhileWaitingForAConnectionMeansUnreachable() {
+    // what the SDK's wait-for-ready stub reports when nothing listens (seen against a killed Milvus Lite)
+    MilvusFailure f = MilvusFailure.of(wrapped(Status.DEADLINE_EXCEEDED.withDescription("deadline exceeded after "
+        + "1.993528777s. Name resolution delay 0.004050591 seconds. [closed=[], open=[[wait_for_ready, "
+        + "buffered_nanos=1994740941, waiting_for_connection]]]")));
+
+    assertThat(f.kind()).isEqualTo(MilvusFailure.Kind.UNREACHABLE);
+    assertThat(f.detail()).isEqualTo("no connection within 1.9s (refused, unreachable, or TLS handshake failed)");
+  }
+
+  @Test
+  void aChannelClosedUnderACallMeansUnreachable() {
+    MilvusFailure f = MilvusFailure.of(wrapped(Status.UNKNOWN.withDescription("channel closed")));
+    assertThat(f.kind()).isEqualTo(MilvusFailure.Kind.UNREACHABLE);
+    assertThat(f.detail()).isEqualTo("UNKNOWN: channel closed");
+  }
+
+  @Test
+  void aDeadlinePassedOnAnOpenConnectionIsATimeout() {
+    MilvusFailure f = MilvusFailure.of(wrapped(Status.DEADLINE_EXCEEDED.withDescription(
+        "deadline exceeded after 2.999s. [closed=[], open=[[buffered_nanos=1, remote_addr=/127.0.0.1:19530]]]")));
+    assertThat(f.kind()).isEqualTo(MilvusFailure.Kind.TIMEOUT);
+  }
+
+  @Test
   void detailIsTheGrpcCodeAndDescriptionOnOneLine() {
     MilvusFailure f = MilvusFailure.of(wrapped(Status.UNIMPLEMENTED.withDescription("Method not\nimplemented!")));
     assertThat(f.detail()).isEqualTo("UNIMPLEMENTED: Method not implemented!");
