@@ -43,6 +43,10 @@ public record MilvusFailure(Kind kind, String detail) {
   // Milvus error codes (milvus/pkg/util/merr): collection not found, database not found
   private static final int CODE_COLLECTION_NOT_FOUND = 100;
   private static final int CODE_DATABASE_NOT_FOUND = 800;
+  private static final Pattern CODE_IN_TEXT = Pattern.compile(
+      "StatusRuntimeException: (OK|CANCELLED|UNKNOWN|INVALID_ARGUMENT|DEADLINE_EXCEEDED|NOT_FOUND|ALREADY_EXISTS|"
+          + "PERMISSION_DENIED|RESOURCE_EXHAUSTED|FAILED_PRECONDITION|ABORTED|OUT_OF_RANGE|UNIMPLEMENTED|INTERNAL|"
+          + "UNAVAILABLE|DATA_LOSS|UNAUTHENTICATED):? ?([^\\n]*)");
   private static final Pattern AFTER = Pattern.compile("deadline exceeded after (\\d+(?:\\.\\d)?)");
 
   public static MilvusFailure of(Throwable t) {
@@ -75,6 +79,14 @@ public record MilvusFailure(Kind kind, String detail) {
       return new MilvusFailure(kind, oneLine(detail));
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof MilvusClientException m && m.getErrorCode() == ErrorCode.RPC_ERROR && m.getMessage() != null) {
+        // with SDK retries on, the gRPC exception survives only as text: "...StatusRuntimeException: CODE: ..."
+        Matcher code = CODE_IN_TEXT.matcher(m.getMessage());
+        if (code.find()) {
+          Status s = Status.fromCode(Status.Code.valueOf(code.group(1))).withDescription(code.group(2));
+          return of(s.asRuntimeException());
+        }
+      }
       if (c instanceof MilvusClientException m && m.getErrorCode() == ErrorCode.SERVER_ERROR) {
         int code = m.getServerErrCode();
         String reason = m.getMessage() == null || m.getMessage().isBlank() ? "server error code " + code : m.getMessage();

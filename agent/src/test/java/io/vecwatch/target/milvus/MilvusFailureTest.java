@@ -53,6 +53,18 @@ class MilvusFailureTest {
   }
 
   @Test
+  void aCodeThatSurvivesOnlyAsTextIsStillRecognised() {
+    // RpcUtils with retries on: MilvusClientException(RPC_ERROR, message) without the gRPC cause
+    MilvusClientException e = new MilvusClientException(ErrorCode.RPC_ERROR, "Encounter rpc error that cannot be "
+        + "retried, reason: io.milvus.shaded.io.grpc.StatusRuntimeException: PERMISSION_DENIED: PrivilegeInsert: "
+        + "permission deny to vecwatch");
+    MilvusFailure f = MilvusFailure.of(e);
+
+    assertThat(f.kind()).isEqualTo(MilvusFailure.Kind.PERMISSION_DENIED);
+    assertThat(f.detail()).isEqualTo("PERMISSION_DENIED: PrivilegeInsert: permission deny to vecwatch");
+  }
+
+  @Test
   void detailIsTheGrpcCodeAndDescriptionOnOneLine() {
     MilvusFailure f = MilvusFailure.of(wrapped(Status.UNIMPLEMENTED.withDescription("Method not\nimplemented!")));
     assertThat(f.detail()).isEqualTo("UNIMPLEMENTED: Method not implemented!");
