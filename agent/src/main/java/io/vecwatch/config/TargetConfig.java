@@ -5,6 +5,8 @@ import io.vecwatch.target.TargetKinds;
 import io.vecwatch.target.TargetSettings;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * {@code targets[i]:} one watched index. Common keys: {@code name}, {@code kind}, {@code dataset} (the dataset an
@@ -24,26 +26,31 @@ public record TargetConfig(
     Optional<String> dataset = n.optionalString("dataset");
     Map<String, String> labels = n.stringMap("labels");
     for (String key : labels.keySet()) {
-      if (!key.matches("[a-zA-Z_][a-zA-Z0-9_]*") || key.startsWith("__")) {
-        n.problem("labels." + key, "not a valid Prometheus label name");
+      if (!LABEL_NAME.matcher(key).matches() || key.startsWith("__")) {
+        n.problem(ConfigNode.join("labels", key),
+            "not a valid label name (letters, digits and _, not starting with a digit or __)");
       } else if (RESERVED_LABELS.contains(key)) {
-        n.problem("labels." + key, "is reserved by vecwatch");
+        n.problem(ConfigNode.join("labels", key), "is reserved: vecwatch sets this label itself");
       }
     }
     TargetSettings settings = null;
     if (!kindName.isEmpty()) {
       Optional<TargetKind<?>> kind = TargetKinds.byName(kindName);
       if (kind.isEmpty()) {
-        n.problem("kind", "unknown kind \"" + kindName + "\", known: " + String.join(", ", TargetKinds.names()));
+        n.problem("kind", "unknown kind " + ConfigNode.quote(kindName) + " (known: "
+            + String.join(", ", TargetKinds.names()) + ")");
       } else {
         settings = kind.get().parse(n);
       }
     }
+    // Without a known kind, nobody knows which other keys are valid: reporting them all would be noise.
     if (settings != null) {
       n.finish();
     }
     return new TargetConfig(name, kindName, dataset, labels, settings);
   }
 
-  private static final java.util.Set<String> RESERVED_LABELS = java.util.Set.of("target", "dataset", "kind", "k", "quantile", "outcome");
+  private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+  /** Labels vecwatch puts on target series itself; a user label of the same name would clash. */
+  private static final Set<String> RESERVED_LABELS = Set.of("target", "dataset", "kind", "k", "quantile", "outcome");
 }

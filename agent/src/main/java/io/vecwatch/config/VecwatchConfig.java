@@ -1,15 +1,19 @@
 package io.vecwatch.config;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
 
 /**
  * The whole agent configuration, immutable. Read with {@link ConfigLoader}. Each section is its own record so
  * later sections (rules, alerting, exporters) slot in beside these without reshaping them.
+ *
+ * <p>{@link #probes()} is complete: it holds the probes the file lists, with their datasets resolved, followed
+ * by a default probe for every target that has a dataset but no probe of its own.
  */
 public record VecwatchConfig(
     WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes) {
@@ -26,61 +30,141 @@ public record VecwatchConfig(
   }
 
   static VecwatchConfig parse(ConfigNode root) {
+    // Sections first (each reports its own keys), then the checks that span sections.
     WebConfig web = WebConfig.parse(root.child("web"));
-    List<DatasetConfig> datasets = root.list("datasets").stream().map(DatasetConfig::parse).toList();
+    List<ConfigNode> datasetNodes = root.list("datasets");
+    List<DatasetConfig> datasets = datasetNodes.stream().map(DatasetConfig::parse).toList();
     List<ConfigNode> targetNodes = root.list("targets");
     List<TargetConfig> targets = targetNodes.stream().map(TargetConfig::parse).toList();
     List<ConfigNode> probeNodes = root.list("probes");
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
     root.finish();
 
-    Set<String> datasetNames = new HashSet<>();
-    for (int i = 0; i < datasets.size(); i++) {
-      String n = datasets.get(i).name();
-      if (!n.isEmpty() && !datasetNames.add(n)) {
-        root.problem("datasets[" + i + "].name", "duplicate dataset name \"" + n + "\"");
-      }
-    }
-    Map<String, TargetConfig> byName = new LinkedHashMap<>();
+    Map<String, DatasetConfig> datasetsByName =
+        uniqueNames(datasetNodes, datasets.stream().map(DatasetConfig::name).toList(), "dataset", datasets);
+    Map<String, TargetConfig> targetsByName =
+        uniqueNames(targetNodes, targets.stream().map(TargetConfig::name).toList(), "target", targets);
     for (int i = 0; i < targets.size(); i++) {
       TargetConfig t = targets.get(i);
-      if (!t.name().isEmpty() && byName.putIfAbsent(t.name(), t) != null) {
-        root.problem("targets[" + i + "].name", "duplicate target name \"" + t.name() + "\"");
-      }
-      if (t.dataset().isPresent() && !datasetNames.contains(t.dataset().get())) {
-        targetNodes.get(i).problem("dataset", "no dataset named \"" + t.dataset().get() + "\"");
+      if (t.dataset().isPresent() && !datasetsByName.containsKey(t.dataset().get())) {
+        targetNodes.get(i).problem("dataset", "no dataset named " + ConfigNode.quote(t.dataset().get()) + knownNames(datasetsByName));
       }
     }
 
     List<ProbeConfig> probes = new ArrayList<>();
-    Set<String> probed = new HashSet<>();
+    Map<String, String> probeIds = new HashMap<>();
     for (int i = 0; i < explicit.size(); i++) {
       ProbeConfig p = explicit.get(i);
       ConfigNode pn = probeNodes.get(i);
-      TargetConfig t = byName.get(p.target());
-      if (!p.target().isEmpty() && t == null) {
-        pn.problem("target", "no target named \"" + p.target() + "\"");
+      if (p.target().isEmpty()) {
+        continue; // "must be set" already reported
+      }
+      TargetConfig t = targetsByName.get(p.target());
+      if (t == null) {
+        pn.problem("target", "no target named " + ConfigNode.quote(p.target()) + knownNames(targetsByName));
         continue;
       }
       String dataset = p.dataset();
-      if (dataset.isEmpty() && t != null) {
+      if (dataset.isEmpty()) {
         dataset = t.dataset().orElse("");
         if (dataset.isEmpty()) {
-          pn.problem("dataset", "must be set (target \"" + p.target() + "\" names no dataset)");
+          pn.problem("dataset", "must be set (target " + ConfigNode.quote(t.name()) + " names no dataset)");
+          continue;
         }
-      } else if (!dataset.isEmpty() && !datasetNames.contains(dataset)) {
-        pn.problem("dataset", "no dataset named \"" + dataset + "\"");
+      } else if (!datasetsByName.containsKey(dataset)) {
+        pn.problem("dataset", "no dataset named " + ConfigNode.quote(dataset) + knownNames(datasetsByName));
+        continue;
       }
-      probed.add(p.target());
-      probes.add(new ProbeConfig(p.target(), dataset, p.rate(), p.concurrency(), p.timeout(), p.recallK(),
+      String first = probeIds.putIfAbsent(p.target() + "\u0000" + dataset, pn.path());
+      if (first != null) {
+        pn.problem(null, "duplicate probe of target " + ConfigNode.quote(p.target()) + " with dataset "
+            + ConfigNode.quote(dataset) + " (see " + first + ")");
+        continue;
+      }
+      DatasetConfig d = datasetsByName.get(dataset);
+      checkDimensions(pn, t, datasetsByName, d);
+      List<Integer> ks = p.recallK();
+      OptionalInt depth = DatasetConfig.groundTruthDepth(d);
+      if (depth.isPresent()) {
+        if (pn.has("recall_k")) {
+          checkRecallK(pn, ks, d, depth.getAsInt());
+        } else {
+          ks = fitToDepth(ks, depth.getAsInt());
+        }
+      }
+      probes.add(new ProbeConfig(p.target(), dataset, p.rate(), p.concurrency(), p.timeout(), ks,
           p.window(), p.healthInterval()));
     }
-    // A target without an explicit probe is probed with defaults on its own dataset.
+    // A target without a probe of its own is probed with the defaults on its own dataset.
     for (TargetConfig t : targets) {
-      if (!t.name().isEmpty() && !probed.contains(t.name()) && t.dataset().isPresent()) {
-        probes.add(ProbeConfig.defaults(t.name(), t.dataset().get()));
+      boolean probed = explicit.stream().anyMatch(p -> p.target().equals(t.name()));
+      if (t.name().isEmpty() || probed || t.dataset().isEmpty()) {
+        continue;
       }
+      ProbeConfig p = ProbeConfig.defaults(t.name(), t.dataset().get());
+      DatasetConfig d = datasetsByName.get(t.dataset().get());
+      OptionalInt depth = d == null ? OptionalInt.empty() : DatasetConfig.groundTruthDepth(d);
+      if (depth.isPresent()) {
+        p = new ProbeConfig(p.target(), p.dataset(), p.rate(), p.concurrency(), p.timeout(),
+            fitToDepth(p.recallK(), depth.getAsInt()), p.window(), p.healthInterval());
+      }
+      probes.add(p);
     }
     return new VecwatchConfig(web, datasets, targets, probes);
+  }
+
+  /** Reports every repeated name at its {@code name} key and returns the first of each name. */
+  private static <T> Map<String, T> uniqueNames(List<ConfigNode> nodes, List<String> names, String what, List<T> items) {
+    Map<String, T> byName = new LinkedHashMap<>();
+    Map<String, String> firstPath = new HashMap<>();
+    for (int i = 0; i < names.size(); i++) {
+      String n = names.get(i);
+      if (n.isEmpty()) {
+        continue;
+      }
+      String first = firstPath.putIfAbsent(n, nodes.get(i).path());
+      if (first != null) {
+        nodes.get(i).problem("name", "duplicate " + what + " name " + ConfigNode.quote(n) + " (see " + first + ")");
+      } else {
+        byName.put(n, items.get(i));
+      }
+    }
+    return byName;
+  }
+
+  private static String knownNames(Map<String, ?> byName) {
+    return byName.isEmpty()
+        ? " (none are defined)"
+        : " (known: " + byName.keySet().stream().collect(Collectors.joining(", ")) + ")";
+  }
+
+  /** A probe's queries must have the dimension of the vectors the target was built from, when both are known. */
+  private static void checkDimensions(ConfigNode pn, TargetConfig t, Map<String, DatasetConfig> byName, DatasetConfig probed) {
+    DatasetConfig built = t.dataset().map(byName::get).orElse(null);
+    if (built == null || built == probed) {
+      return;
+    }
+    OptionalInt a = DatasetConfig.dimension(built);
+    OptionalInt b = DatasetConfig.dimension(probed);
+    if (a.isPresent() && b.isPresent() && a.getAsInt() != b.getAsInt()) {
+      pn.problem("dataset", "dataset " + ConfigNode.quote(probed.name()) + " has dimension " + b.getAsInt()
+          + " but target " + ConfigNode.quote(t.name()) + " holds dataset " + ConfigNode.quote(built.name())
+          + " of dimension " + a.getAsInt());
+    }
+  }
+
+  private static void checkRecallK(ConfigNode pn, List<Integer> ks, DatasetConfig d, int depth) {
+    List<String> tooLarge = ks.stream().filter(k -> k > depth).map(String::valueOf).toList();
+    if (!tooLarge.isEmpty()) {
+      pn.problem("recall_k", (tooLarge.size() == 1 ? "K " : "Ks ") + String.join(", ", tooLarge)
+          + " exceed" + (tooLarge.size() == 1 ? "s" : "") + " the ground truth depth of dataset "
+          + ConfigNode.quote(d.name()) + " (" + depth + " neighbours per query)");
+    }
+  }
+
+  /** The Ks a probe gets when the user wrote none: the defaults the ground truth can answer, or its depth. */
+  private static List<Integer> fitToDepth(List<Integer> ks, int depth) {
+    List<Integer> fit = ks.stream().filter(k -> k <= depth).toList();
+    return fit.isEmpty() ? List.of(depth) : fit;
   }
 }

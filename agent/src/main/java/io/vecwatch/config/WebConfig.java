@@ -9,31 +9,38 @@ public record WebConfig(String host, int port) {
     node.finish();
     WebConfig parsed = parseAddress(addr);
     if (parsed == null) {
-      node.problem("listen_address", "must be HOST:PORT or :PORT with a port in 0-65535, got \"" + addr + "\"");
+      node.problem("listen_address",
+          "must be HOST:PORT, :PORT or [IPv6]:PORT with a port in 0-65535, got " + ConfigNode.quote(addr));
       return parseAddress(DEFAULT_LISTEN_ADDRESS);
     }
     return parsed;
   }
 
-  /** Parses {@code host:port}, {@code :port} (all interfaces) or {@code [v6]:port}; null when malformed. */
+  /**
+   * Parses {@code host:port}, {@code :port} (all interfaces) or {@code [v6]:port}; null when malformed (no
+   * port, a port outside 0-65535, an IPv6 address without brackets, spaces).
+   */
   public static WebConfig parseAddress(String addr) {
     int colon = addr.lastIndexOf(':');
     if (colon < 0) {
       return null;
     }
     String host = addr.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
+    String port = addr.substring(colon + 1);
+    if (host.startsWith("[") && host.endsWith("]") && host.length() > 2) {
       host = host.substring(1, host.length() - 1);
-    }
-    if (host.isEmpty()) {
-      host = "0.0.0.0";
-    }
-    try {
-      int port = Integer.parseInt(addr.substring(colon + 1));
-      return port < 0 || port > 65535 ? null : new WebConfig(host, port);
-    } catch (NumberFormatException e) {
+    } else if (host.contains(":") || host.contains("[") || host.contains("]")) {
       return null;
     }
+    if (host.chars().anyMatch(c -> c <= ' ') || port.isEmpty() || port.length() > 5
+        || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
+      return null;
+    }
+    int p = Integer.parseInt(port);
+    if (p > 65535) {
+      return null;
+    }
+    return new WebConfig(host.isEmpty() ? "0.0.0.0" : host, p);
   }
 
   public String listenAddress() {

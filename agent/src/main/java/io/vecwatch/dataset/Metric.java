@@ -44,19 +44,30 @@ public enum Metric {
 
   /** The distance between two vectors of equal length, as defined above. Scalar reference code. */
   public double distance(float[] a, float[] b) {
+    if (a.length != b.length) {
+      throw new IllegalArgumentException("vectors of dimension " + a.length + " and " + b.length);
+    }
+    return distance(a, 0, b, 0, a.length);
+  }
+
+  /**
+   * The distance between {@code a[aOffset..aOffset+dim)} and {@code b[bOffset..bOffset+dim)}, accumulated in
+   * double precision in index order. This is the definition exact k-NN reports and ranks by; keep it simple.
+   */
+  public double distance(float[] a, int aOffset, float[] b, int bOffset, int dim) {
     return switch (this) {
       case L2 -> {
         double s = 0;
-        for (int i = 0; i < a.length; i++) {
-          double d = (double) a[i] - b[i];
+        for (int i = 0; i < dim; i++) {
+          double d = (double) a[aOffset + i] - b[bOffset + i];
           s += d * d;
         }
         yield Math.sqrt(s);
       }
       case IP -> {
         double s = 0;
-        for (int i = 0; i < a.length; i++) {
-          s += (double) a[i] * b[i];
+        for (int i = 0; i < dim; i++) {
+          s += (double) a[aOffset + i] * b[bOffset + i];
         }
         yield -s;
       }
@@ -64,10 +75,12 @@ public enum Metric {
         double dot = 0;
         double na = 0;
         double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-          dot += (double) a[i] * b[i];
-          na += (double) a[i] * a[i];
-          nb += (double) b[i] * b[i];
+        for (int i = 0; i < dim; i++) {
+          double x = a[aOffset + i];
+          double y = b[bOffset + i];
+          dot += x * y;
+          na += x * x;
+          nb += y * y;
         }
         double denom = Math.sqrt(na) * Math.sqrt(nb);
         yield denom == 0 ? 1.0 : 1.0 - dot / denom;

@@ -5,7 +5,8 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
-import java.util.PriorityQueue;
+import io.vecwatch.knn.ExactKnn;
+import io.vecwatch.knn.KnnResult;
 
 /**
  * Exact brute-force search over a dataset's base vectors: recall 1.0 by construction, the reference every
@@ -21,7 +22,7 @@ public final class FlatTarget implements Target {
 
     @Override
     public Settings parse(ConfigNode node) {
-      if (!node.has("dataset")) {
+      if (node.optionalString("dataset").isEmpty()) {
         node.problem("dataset", "must be set for kind flat");
       }
       return new Settings();
@@ -39,12 +40,15 @@ public final class FlatTarget implements Target {
   private final String name;
   private final Dataset dataset;
   private final Vectors base;
+  private final ExactKnn knn;
 
   public FlatTarget(String name, Dataset dataset) {
     this.name = name;
     this.dataset = dataset;
     this.base = dataset.base().orElseThrow(() -> new IllegalArgumentException(
         "target " + name + ": dataset " + dataset.name() + " has no base vectors"));
+    // one search runs on the caller's thread; the probe runner provides the concurrency
+    this.knn = ExactKnn.builder(base, dataset.metric()).threads(1).build();
   }
 
   @Override
@@ -59,29 +63,14 @@ public final class FlatTarget implements Target {
 
   @Override
   public SearchResult search(float[] query, int k) {
-    Metric metric = dataset.metric();
-    int n = Math.min(k, base.count());
-    // max-heap on distance keeps the n nearest seen so far
-    PriorityQueue<double[]> heap = new PriorityQueue<>(n + 1, (a, b) -> Double.compare(b[0], a[0]));
-    float[] row = new float[base.dim()];
-    for (int i = 0; i < base.count(); i++) {
-      System.arraycopy(base.data(), base.offset(i), row, 0, base.dim());
-      double d = metric.distance(query, row);
-      if (heap.size() < n) {
-        heap.add(new double[] {d, i});
-      } else if (d < heap.peek()[0]) {
-        heap.poll();
-        heap.add(new double[] {d, i});
-      }
+    // the same exact k-NN that computed the ground truth, so recall is 1.0 by construction
+    KnnResult r = knn.searchOne(query, Math.min(k, base.count()));
+    int[] positions = r.ids(0);
+    long[] ids = new long[positions.length];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = dataset.keyOf(positions[i]);
     }
-    long[] ids = new long[heap.size()];
-    float[] scores = new float[heap.size()];
-    for (int i = ids.length - 1; i >= 0; i--) {
-      double[] e = heap.poll();
-      ids[i] = dataset.keyOf((int) e[1]);
-      scores[i] = (float) e[0];
-    }
-    return new SearchResult(ids, scores);
+    return new SearchResult(ids, r.distances(0));
   }
 
   @Override

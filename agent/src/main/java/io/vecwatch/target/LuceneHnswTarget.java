@@ -44,12 +44,13 @@ public final class LuceneHnswTarget implements Target {
 
     @Override
     public Settings parse(ConfigNode node) {
-      if (!node.has("dataset")) {
+      if (node.optionalString("dataset").isEmpty()) {
         node.problem("dataset", "must be set for kind lucene_hnsw");
       }
+      // Upper bounds are Lucene's own limits (Lucene99HnswVectorsFormat), checked here instead of at build time.
       return new Settings(
-          node.integer("m", 16, 2, 512),
-          node.integer("ef_construction", 100, 1, 4096),
+          node.integer("m", 16, 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
+          node.integer("ef_construction", 100, 1, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH),
           node.integer("ef_search", 40, 1, 10_000));
     }
 
