@@ -30,14 +30,23 @@ public final class MilvusConnector implements Connection.Connector<Session> {
     this.dataset = dataset;
   }
 
+  /**
+   * A client for {@code s}: connected within {@code connect_timeout} (plus {@code call_timeout} for the database
+   * check that follows), every later call bounded by {@code call_timeout}, SDK retries off.
+   */
+  public static MilvusClientV2 open(MilvusSettings s) throws Exception {
+    ConnectConfig config = connectConfig(s);
+    // the SDK checks the database without a deadline after Connect; bound the whole constructor
+    Duration bound = s.connectTimeout().plus(s.callTimeout());
+    MilvusClientV2 client = Deadlines.within(bound, () -> new MilvusClientV2(config));
+    client.retryConfig(NO_RETRY);
+    return client;
+  }
+
   @Override
   public Session connect() throws Exception {
-    ConnectConfig config = connectConfig(settings);
-    // the SDK checks the database without a deadline after Connect; bound the whole constructor
-    Duration bound = settings.connectTimeout().plus(settings.callTimeout());
-    MilvusClientV2 client = Deadlines.within(bound, () -> new MilvusClientV2(config));
+    MilvusClientV2 client = open(settings);
     try {
-      client.retryConfig(NO_RETRY);
       Features features = new Features(target);
       String version = "unknown";
       try {

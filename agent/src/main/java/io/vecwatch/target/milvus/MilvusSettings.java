@@ -6,7 +6,6 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.TargetSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -186,8 +185,8 @@ public record MilvusSettings(
         expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), selfRecall);
   }
 
-  /** Why {@code uri} is not usable, if it is not. */
-  static Optional<String> uriProblem(String uri) {
+  /** Why {@code uri} is not usable, if it is not (never echoes credentials). */
+  public static Optional<String> uriProblem(String uri) {
     String expected = "must be http://HOST:PORT or https://HOST:PORT";
     URI u;
     try {
@@ -216,9 +215,9 @@ public record MilvusSettings(
   }
 
   private static Tls parseTls(ConfigNode t) {
-    Optional<Path> ca = readableFile(t, "ca_file");
-    Optional<Path> cert = readableFile(t, "client_cert_file");
-    Optional<Path> key = readableFile(t, "client_key_file");
+    Optional<Path> ca = t.existingFile("ca_file");
+    Optional<Path> cert = t.existingFile("client_cert_file");
+    Optional<Path> key = t.existingFile("client_key_file");
     Optional<String> serverName = t.optionalString("server_name");
     if (cert.isPresent() != key.isPresent()) {
       t.problem(cert.isPresent() ? "client_key_file" : "client_cert_file",
@@ -233,18 +232,6 @@ public record MilvusSettings(
     }
     t.finish();
     return new Tls(ca, cert, key, serverName);
-  }
-
-  private static Optional<Path> readableFile(ConfigNode n, String key) {
-    Optional<Path> p = n.file(key);
-    if (p.isPresent()) {
-      if (!Files.isRegularFile(p.get())) {
-        n.problem(key, "file " + p.get() + " does not exist");
-      } else if (!Files.isReadable(p.get())) {
-        n.problem(key, "file " + p.get() + " is not readable");
-      }
-    }
-    return p;
   }
 
   private static Reconnect parseReconnect(ConfigNode r) {

@@ -69,7 +69,7 @@ class MilvusLiteRecoveryIT {
         datasets:
           - name: it
             metric: l2
-            generate: {count: 10, dim: 16, ground_truth_k: 5}
+            generate: {count: 10, dim: 16, ground_truth_k: 5, clusters: 2}
         targets:
           - name: lite
             kind: milvus

@@ -131,6 +131,23 @@ final class MilvusProcess implements AutoCloseable {
     return total;
   }
 
+  /** The port the 2.3 server serves /metrics on (its launcher picks one and passes METRICS_PORT), if known. */
+  java.util.OptionalInt metricsPort() {
+    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+    for (ProcessHandle h : all) {
+      try {
+        for (String kv : new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/environ"))).split("\0")) {
+          if (kv.startsWith("METRICS_PORT=")) {
+            return java.util.OptionalInt.of(Integer.parseInt(kv.substring("METRICS_PORT=".length())));
+          }
+        }
+      } catch (IOException | NumberFormatException e) {
+        // not this process
+      }
+    }
+    return java.util.OptionalInt.empty();
+  }
+
   /** SIGKILL to the whole tree, as a crash would; waits until the port is closed. */
   void kill() throws InterruptedException {
     if (process == null) {

@@ -103,10 +103,10 @@ abstract class MilvusTargetSuite {
         datasets:
           - name: it
             metric: l2
-            generate: {count: 10, dim: 32, ground_truth_k: 5}
+            generate: {count: 10, dim: 32, ground_truth_k: 5, clusters: 2}
           - name: it16
             metric: l2
-            generate: {count: 10, dim: 16, ground_truth_k: 5}
+            generate: {count: 10, dim: 16, ground_truth_k: 5, clusters: 2}
         targets:
           - name: %s
             kind: milvus
