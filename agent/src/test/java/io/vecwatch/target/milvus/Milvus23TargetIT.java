@@ -80,6 +80,11 @@ class Milvus23TargetIT extends MilvusTargetSuite {
   }
 
   @Override
+  boolean deterministicSearch() {
+    return false;
+  }
+
+  @Override
   void allowAgent(String collection) {
     for (String p : AGENT_PRIVILEGES) {
       admin.client.grantPrivilege(GrantPrivilegeReq.builder().roleName(ROLE).objectType("Collection")
