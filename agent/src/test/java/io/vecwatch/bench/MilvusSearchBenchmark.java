@@ -55,7 +55,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
 @Fork(1)
 public class MilvusSearchBenchmark {
   private static final int DIM = 32;
@@ -73,7 +73,7 @@ public class MilvusSearchBenchmark {
     uri = System.getenv().getOrDefault("VECWATCH_MILVUS_URI", "http://127.0.0.1:19540");
     collection = "vw_bench_" + Long.toString(System.nanoTime(), 36);
     client = new MilvusClientV2(ConnectConfig.builder().uri(uri).rpcDeadlineMs(60_000).build());
-    CreateCollectionReq.CollectionSchema schema = client.createSchema();
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
     schema.addField(AddFieldReq.builder().fieldName("pk").dataType(DataType.Int64).isPrimaryKey(true).build());
     schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(DIM).build());
     client.createCollection(CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema).build());

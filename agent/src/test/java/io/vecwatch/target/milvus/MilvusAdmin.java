@@ -52,7 +52,7 @@ final class MilvusAdmin implements AutoCloseable {
     if (client.hasCollection(HasCollectionReq.builder().collectionName(name).build())) {
       client.dropCollection(DropCollectionReq.builder().collectionName(name).build());
     }
-    CreateCollectionReq.CollectionSchema schema = client.createSchema();
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
     schema.addField(AddFieldReq.builder().fieldName("pk").dataType(DataType.Int64).isPrimaryKey(true)
         .autoID(false).build());
     schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(data.dim())
