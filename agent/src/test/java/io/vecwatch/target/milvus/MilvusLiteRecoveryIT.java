@@ -49,6 +49,8 @@ class MilvusLiteRecoveryIT {
     Path dir = Path.of("target", "milvus-it", "recovery-" + Long.toString(System.nanoTime(), 36)).toAbsolutePath();
     server = MilvusProcess.lite(dir.resolve("data"), MilvusProcess.freePort());
     server.start(Duration.ofSeconds(120));
+    System.out.printf("milvus lite: port open after %.1f s, RSS %d MiB%n", server.lastStart().toMillis() / 1000.0,
+        server.rssBytes() >> 20);
     data = TestData.generate("it", Metric.L2, 1_000, 16, 5, 8, 5, K, i -> 7L * i);
     try (MilvusAdmin admin = new MilvusAdmin(server.uri(), b -> {})) {
       admin.createCollection(COLLECTION, data, 8, 32);
