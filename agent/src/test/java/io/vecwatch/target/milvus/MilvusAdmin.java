@@ -97,6 +97,36 @@ final class MilvusAdmin implements AutoCloseable {
         (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, (t4 - t3) / 1e9);
   }
 
+  /** pk VarChar ("k" + position) + vec + doc Int64 (= position): a collection whose keys are strings. */
+  void createVarCharCollection(String name, TestData data) {
+    CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
+    schema.addField(AddFieldReq.builder().fieldName("pk").dataType(DataType.VarChar).maxLength(32)
+        .isPrimaryKey(true).autoID(false).build());
+    schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(data.dim())
+        .build());
+    schema.addField(AddFieldReq.builder().fieldName("doc").dataType(DataType.Int64).build());
+    client.createCollection(CreateCollectionReq.builder().collectionName(name).collectionSchema(schema).build());
+    List<JsonObject> rows = new ArrayList<>();
+    for (int i = 0; i < data.base.length; i++) {
+      JsonObject o = new JsonObject();
+      o.addProperty("pk", "k" + i);
+      o.addProperty("doc", (long) i);
+      JsonArray v = new JsonArray();
+      for (float f : data.base[i]) {
+        v.add(f);
+      }
+      o.add("vec", v);
+      rows.add(o);
+    }
+    client.insert(InsertReq.builder().collectionName(name).data(rows).build());
+    client.flush(FlushReq.builder().collectionNames(List.of(name)).build());
+    client.createIndex(CreateIndexReq.builder().collectionName(name).sync(false).indexParams(List.of(
+        IndexParam.builder().fieldName("vec").indexType(IndexParam.IndexType.HNSW)
+            .metricType(IndexParam.MetricType.valueOf(data.metric.name()))
+            .extraParams(Map.of("M", 16, "efConstruction", 64)).build())).build());
+    load(name);
+  }
+
   void load(String name) {
     client.loadCollection(LoadCollectionReq.builder().collectionName(name).build());
   }
