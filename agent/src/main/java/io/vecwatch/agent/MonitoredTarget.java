@@ -1,0 +1,148 @@
+package io.vecwatch.agent;
+
+import io.vecwatch.config.ProbeConfig;
+import io.vecwatch.config.TargetConfig;
+import io.vecwatch.dataset.Dataset;
+import io.vecwatch.probe.HealthChecker;
+import io.vecwatch.probe.ProbeRunner;
+import io.vecwatch.probe.Recall;
+import io.vecwatch.probe.Scheduler;
+import io.vecwatch.probe.TargetStatus;
+import io.vecwatch.probe.WorkerPool;
+import io.vecwatch.stats.ProbeSnapshot;
+import io.vecwatch.stats.ProbeStats;
+import io.vecwatch.stats.TargetSnapshot;
+import io.vecwatch.target.Target;
+import io.vecwatch.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One configured target and everything that watches it: its status, its probes' statistics (which exist from
+ * the start, so every series is exported even while the target is built or misconfigured), and once it is built,
+ * its worker pool, health checker and probe runners.
+ */
+final class MonitoredTarget {
+  private static final Logger LOG = LoggerFactory.getLogger(MonitoredTarget.class);
+
+  /** A probe's config and statistics. */
+  record Probe(ProbeConfig config, ProbeStats stats) {}
+
+  private final TargetConfig config;
+  private final List<Probe> probes;
+  private final TargetStatus status = new TargetStatus();
+  private final Clock clock;
+  private volatile long expectedEntities = -1;
+  // set once by start(), read by stop()
+  private volatile Target target;
+  private volatile WorkerPool pool;
+  private volatile HealthChecker health;
+  private volatile List<ProbeRunner> runners = List.of();
+  private volatile boolean stopped;
+
+  MonitoredTarget(TargetConfig config, List<Probe> probes, Clock clock) {
+    this.config = config;
+    this.probes = List.copyOf(probes);
+    this.clock = clock;
+  }
+
+  TargetConfig config() {
+    return config;
+  }
+
+  List<Probe> probes() {
+    return probes;
+  }
+
+  TargetStatus status() {
+    return status;
+  }
+
+  void expectedEntities(long n) {
+    expectedEntities = n;
+  }
+
+  void misconfigured(String message) {
+    LOG.warn("target {} is misconfigured: {}", config.name(), message);
+    status.misconfigured(message, clock.wallMillis());
+  }
+
+  /**
+   * Starts health checks and probes on a built target. Each probe's K values are checked against its dataset's
+   * ground-truth depth first; if any probe cannot start, the target is misconfigured and nothing runs.
+   *
+   * @param datasets the loaded datasets by name
+   */
+  synchronized void start(Target built, Map<String, Dataset> datasets, Scheduler scheduler) {
+    if (stopped) {
+      built.close();
+      return;
+    }
+    List<Recall> recalls = new ArrayList<>();
+    for (Probe p : probes) {
+      Dataset d = datasets.get(p.config().dataset());
+      try {
+        recalls.add(Recall.of(d, p.config().recallK()));
+      } catch (IllegalArgumentException e) {
+        built.close();
+        misconfigured("probe of dataset " + p.config().dataset() + ": " + e.getMessage());
+        return;
+      }
+    }
+    int threads = 1 + probes.stream().mapToInt(p -> p.config().concurrency()).sum();
+    WorkerPool workers = WorkerPool.create(config.name(), threads);
+    Duration healthInterval = probes.stream().map(p -> p.config().healthInterval()).min(Duration::compareTo)
+        .orElse(ProbeConfig.DEFAULT_HEALTH_INTERVAL);
+    HealthChecker checker = HealthChecker.create(built, status, workers, scheduler, clock, healthInterval);
+    List<ProbeRunner> started = new ArrayList<>();
+    for (int i = 0; i < probes.size(); i++) {
+      Probe p = probes.get(i);
+      started.add(ProbeRunner.create(p.config(), built, datasets.get(p.config().dataset()), recalls.get(i),
+          p.stats(), status, workers, scheduler, clock));
+    }
+    this.target = built;
+    this.pool = workers;
+    this.health = checker;
+    this.runners = List.copyOf(started);
+    checker.start();
+    long now = clock.monotonicNanos();
+    for (int i = 0; i < started.size(); i++) {
+      probes.get(i).stats().started(now);
+      started.get(i).start();
+    }
+  }
+
+  /** Stops sending; returns once in-flight calls finished or {@code grace} passed; closes the target. */
+  synchronized void stop(Duration grace) throws InterruptedException {
+    stopped = true;
+    runners.forEach(ProbeRunner::stop);
+    HealthChecker h = health;
+    if (h != null) {
+      h.stop();
+    }
+    WorkerPool p = pool;
+    if (p != null && !p.shutdown(grace)) {
+      LOG.warn("target {}: searches still running after {} ms at shutdown", config.name(), grace.toMillis());
+    }
+    Target t = target;
+    if (t != null) {
+      t.close();
+    }
+  }
+
+  TargetSnapshot snapshot(long nowNanos) {
+    List<ProbeSnapshot> ps = new ArrayList<>(probes.size());
+    for (Probe p : probes) {
+      ps.add(p.stats().snapshot(nowNanos));
+    }
+    long expected = expectedEntities;
+    return new TargetSnapshot(config.name(), config.kind(), config.labels(), status.state(), status.lastError(),
+        status.lastErrorWallMillis(), status.health(), status.entities(),
+        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), status.isObserved(), ps);
+  }
+}

@@ -1,0 +1,131 @@
+package io.vecwatch.probe;
+
+import io.vecwatch.stats.HealthSnapshot;
+import io.vecwatch.stats.TargetState;
+import io.vecwatch.target.Health;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * What is known about one target besides its probes' statistics: whether it was built, its last health check,
+ * entity count and last error. Written by the probe runners, the health checker and the agent's builder;
+ * thread-safe, each field replaced as a whole.
+ */
+public final class TargetStatus {
+  /** Longest error message kept; longer ones are cut. */
+  static final int MAX_ERROR_LENGTH = 300;
+
+  private record LastError(String message, long wallMillis) {}
+
+  private volatile String misconfigured;
+  private volatile boolean observed;
+  private final AtomicReference<LastError> lastError = new AtomicReference<>();
+  private final AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.NONE);
+  private volatile long entities = -1;
+
+  /** The target could not be built; {@code message} is one line for the user. Final. */
+  public void misconfigured(String message, long wallMillis) {
+    String m = oneLine(message);
+    misconfigured = m;
+    lastError.set(new LastError(m, wallMillis));
+  }
+
+  public boolean isMisconfigured() {
+    return misconfigured != null;
+  }
+
+  /** A search finished (any outcome) or a health check finished. */
+  public void observed() {
+    if (!observed) {
+      observed = true;
+    }
+  }
+
+  public boolean isObserved() {
+    return observed || misconfigured != null;
+  }
+
+  public void error(String message, long wallMillis) {
+    lastError.set(new LastError(oneLine(message), wallMillis));
+  }
+
+  /** A health check answered; {@code entities} is -1 when the target cannot tell. */
+  public void healthChecked(Health h, long entityCount, long wallMillis) {
+    observed();
+    if (entityCount >= 0) {
+      entities = entityCount;
+    }
+    if (h.healthy()) {
+      health.set(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
+    } else {
+      List<String> reasons = h.reasons().isEmpty() ? List.of("target reports unhealthy")
+          : h.reasons().stream().map(TargetStatus::oneLine).toList();
+      failHealth(reasons, wallMillis);
+      error("unhealthy: " + String.join("; ", reasons), wallMillis);
+    }
+  }
+
+  /** A health check could not be completed (threw, or was still running when the next one was due). */
+  public void healthFailed(String message, long wallMillis) {
+    observed();
+    String m = oneLine(message);
+    failHealth(List.of(m), wallMillis);
+    error("health check: " + m, wallMillis);
+  }
+
+  private void failHealth(List<String> reasons, long wallMillis) {
+    health.updateAndGet(
+        prev -> new HealthSnapshot(false, prev.consecutiveFailures() + 1, OptionalLong.of(wallMillis), reasons));
+  }
+
+  public TargetState state() {
+    if (misconfigured != null) {
+      return TargetState.MISCONFIGURED;
+    }
+    HealthSnapshot h = health.get();
+    if (h.lastCheckWallMillis().isEmpty()) {
+      return TargetState.UNKNOWN;
+    }
+    return h.up() ? TargetState.UP : TargetState.DOWN;
+  }
+
+  public HealthSnapshot health() {
+    return health.get();
+  }
+
+  public OptionalLong entities() {
+    long e = entities;
+    return e < 0 ? OptionalLong.empty() : OptionalLong.of(e);
+  }
+
+  public Optional<String> lastError() {
+    LastError e = lastError.get();
+    return e == null ? Optional.empty() : Optional.of(e.message());
+  }
+
+  public OptionalLong lastErrorWallMillis() {
+    LastError e = lastError.get();
+    return e == null ? OptionalLong.empty() : OptionalLong.of(e.wallMillis());
+  }
+
+  /**
+   * A throwable as one line for the API: its message (or class name when it has none), with the causes' messages
+   * when they add something. Targets must not put secrets into exception messages.
+   */
+  public static String describe(Throwable t) {
+    String m = t.getMessage();
+    String text = m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    Throwable c = t.getCause();
+    if (c != null && c != t && c.getMessage() != null && !text.contains(c.getMessage())) {
+      text = text + ": " + c.getMessage();
+    }
+    return oneLine(text);
+  }
+
+  static String oneLine(String s) {
+    String one = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    return one.length() <= MAX_ERROR_LENGTH ? one : one.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+  }
+}

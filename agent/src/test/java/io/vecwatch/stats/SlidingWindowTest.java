@@ -1,0 +1,245 @@
+package io.vecwatch.stats;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.vecwatch.time.ManualClock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class SlidingWindowTest {
+  private static final Duration WINDOW = Duration.ofSeconds(60);
+  private static final int[] KS = {10, 100};
+
+  private final ManualClock clock = new ManualClock();
+  private final long origin = clock.monotonicNanos();
+
+  /** One successful result as the test fed it. */
+  private record Sample(long at, long latency, double r10, double r100) {}
+
+  @Test
+  void percentilesMatchAnExactComputationOnTheRawSamples() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    Random rnd = new Random(42);
+    List<Sample> fed = new ArrayList<>();
+    for (int i = 0; i < 5000; i++) {
+      clock.advanceNanos(rnd.nextInt(10_000_000)); // ~25 s in total: everything stays in the window
+      // log-uniform between 100 µs and 10 s
+      long latency = (long) (1e5 * Math.pow(1e5, rnd.nextDouble()));
+      fed.add(new Sample(clock.monotonicNanos(), latency, 0, 0));
+      w.recordOk(clock.monotonicNanos(), latency, new double[] {1, 1}, null);
+    }
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    long[] sorted = fed.stream().mapToLong(Sample::latency).sorted().toArray();
+    assertThat(s.ok()).isEqualTo(sorted.length);
+    for (double q : LatencyQuantiles.QUANTILES) {
+      double exact = nearestRank(sorted, q) / 1e9;
+      // HdrHistogram with 3 significant digits reports the top of the sample's bucket: within 0.1% above it
+      assertThat(s.latency().at(q)).as("quantile %s", q).isBetween(exact, exact * 1.001);
+    }
+  }
+
+  /** The smallest sample such that at least q of all samples are ≤ it. */
+  private static long nearestRank(long[] sorted, double q) {
+    int rank = (int) Math.ceil(q * sorted.length);
+    return sorted[Math.max(rank, 1) - 1];
+  }
+
+  @Test
+  void rateCountsFinishedSearchesOverTheCoveredSpan() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    Random rnd = new Random(1);
+    List<Long> finished = new ArrayList<>();
+    for (int i = 0; i < 3000; i++) {
+      clock.advanceNanos(rnd.nextInt(120_000_000)); // ~3 minutes: older samples must drop out
+      long at = clock.monotonicNanos();
+      finished.add(at);
+      switch (rnd.nextInt(3)) {
+        case 0 -> w.recordOk(at, 1_000_000, new double[] {1, 1}, null);
+        case 1 -> w.recordFailure(at, Outcome.ERROR);
+        default -> w.recordFailure(at, Outcome.TIMEOUT);
+      }
+      w.recordSkipped(at); // skipped slots never count as finished
+    }
+    long now = clock.monotonicNanos();
+    WindowStats s = w.stats(now, KS);
+    long from = now - s.covered().toNanos();
+    long inSpan = finished.stream().filter(t -> t >= from && t <= now).count();
+    assertThat(s.covered()).isGreaterThan(WINDOW.minus(WINDOW.dividedBy(SlidingWindow.BUCKETS)))
+        .isLessThanOrEqualTo(WINDOW);
+    assertThat(s.finished()).isEqualTo(inSpan);
+    assertThat(s.skipped()).isEqualTo(inSpan);
+    assertThat(s.requestsPerSecond()).isCloseTo(inSpan / (s.covered().toNanos() / 1e9), within(1e-9));
+  }
+
+  @Test
+  void samplesExpireWhenTimeStepsPastTheWindow() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    clock.advance(Duration.ofSeconds(5));
+    w.recordOk(clock.monotonicNanos(), 2_000_000, new double[] {0.5, 0.25}, new double[] {1, 1});
+    w.recordFailure(clock.monotonicNanos(), Outcome.ERROR);
+
+    clock.advance(Duration.ofSeconds(54));
+    WindowStats before = w.stats(clock.monotonicNanos(), KS);
+    assertThat(before.ok()).isEqualTo(1);
+    assertThat(before.errors()).isEqualTo(1);
+    assertThat(before.recallAt(10).mean()).isEqualTo(0.5);
+
+    clock.advance(Duration.ofSeconds(7)); // 61 s after the samples
+    WindowStats after = w.stats(clock.monotonicNanos(), KS);
+    assertThat(after.finished()).isZero();
+    assertThat(after.latency()).isEqualTo(LatencyQuantiles.NONE);
+    assertThat(after.recallAt(10).mean()).isNaN();
+    assertThat(after.recallAt(10).queries()).isZero();
+    assertThat(after.errorRatio()).isNaN();
+    assertThat(after.requestsPerSecond()).isZero();
+  }
+
+  @Test
+  void rateDuringWarmUpDividesByTheTimeSinceStart() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    clock.advance(Duration.ofSeconds(100)); // e.g. an index build before probing starts
+    w.restartAt(clock.monotonicNanos());
+    for (int i = 0; i < 50; i++) {
+      clock.advance(Duration.ofMillis(200));
+      w.recordOk(clock.monotonicNanos(), 1_000_000, new double[] {1, 1}, null);
+    }
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.covered()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(s.requestsPerSecond()).isCloseTo(5.0, within(1e-9));
+  }
+
+  @Test
+  void ratiosAreOverFinishedSearches() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    for (int i = 0; i < 7; i++) {
+      w.recordOk(clock.monotonicNanos(), 1000, new double[] {1, 1}, null);
+    }
+    for (int i = 0; i < 2; i++) {
+      w.recordFailure(clock.monotonicNanos(), Outcome.ERROR);
+    }
+    w.recordFailure(clock.monotonicNanos(), Outcome.TIMEOUT);
+    w.recordSkipped(clock.monotonicNanos());
+    clock.advance(Duration.ofSeconds(1));
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.errorRatio()).isEqualTo(2.0 / 10);
+    assertThat(s.timeoutRatio()).isEqualTo(1.0 / 10);
+    assertThat(s.skipped()).isEqualTo(1);
+  }
+
+  @Test
+  void meanRecallPerKWithTheNumberOfQueriesBehindIt() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    Random rnd = new Random(9);
+    double[] sum = new double[2];
+    double[] distSum = new double[2];
+    int n = 333;
+    for (int i = 0; i < n; i++) {
+      double[] r = {rnd.nextInt(11) / 10.0, rnd.nextInt(101) / 100.0};
+      double[] d = {Math.min(1, r[0] + 0.1), Math.min(1, r[1] + 0.05)};
+      sum[0] += r[0];
+      sum[1] += r[1];
+      distSum[0] += d[0];
+      distSum[1] += d[1];
+      clock.advanceNanos(1_000_000);
+      w.recordOk(clock.monotonicNanos(), 5_000, r, d);
+    }
+    w.recordFailure(clock.monotonicNanos(), Outcome.ERROR); // errors carry no recall
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.recall()).extracting(RecallWindow::k).containsExactly(10, 100);
+    for (int i = 0; i < 2; i++) {
+      RecallWindow r = s.recall().get(i);
+      assertThat(r.queries()).isEqualTo(n);
+      assertThat(r.mean()).isCloseTo(sum[i] / n, within(1e-12));
+      assertThat(r.distanceQueries()).isEqualTo(n);
+      assertThat(r.distanceMean()).isCloseTo(distSum[i] / n, within(1e-12));
+    }
+  }
+
+  @Test
+  void emptyWindowReportsUndefinedValues() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    WindowStats atStart = w.stats(clock.monotonicNanos(), KS);
+    assertThat(atStart.covered()).isEqualTo(Duration.ZERO);
+    assertThat(atStart.requestsPerSecond()).isNaN();
+    assertThat(atStart.latency().p50()).isNaN();
+    assertThat(atStart.timeoutRatio()).isNaN();
+  }
+
+  @Test
+  void readsDoNotDisturbLaterReads() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    long[] latencies = {1_000, 2_000_000, 3_000_000_000L};
+    for (long l : latencies) {
+      w.recordOk(clock.monotonicNanos(), l, new double[] {1, 1}, null);
+      w.stats(clock.monotonicNanos(), KS); // harvests the bucket between writes
+    }
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.ok()).isEqualTo(3);
+    assertThat(s.latency().p999()).isBetween(3.0, 3.0 * 1.001);
+    assertThat(s.latency().p50()).isBetween(0.002, 0.002 * 1.001);
+  }
+
+  @Test
+  void concurrentWritersLoseNothingWhileAReaderReads() throws Exception {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    int threads = 4;
+    int perThread = 20_000;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    CountDownLatch go = new CountDownLatch(1);
+    for (int t = 0; t < threads; t++) {
+      pool.execute(() -> {
+        try {
+          go.await();
+        } catch (InterruptedException e) {
+          return;
+        }
+        for (int i = 0; i < perThread; i++) {
+          w.recordOk(clock.monotonicNanos(), 1000 + i, new double[] {1, 0.5}, null);
+        }
+      });
+    }
+    go.countDown();
+    pool.shutdown();
+    while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
+      WindowStats mid = w.stats(clock.monotonicNanos(), KS);
+      assertThat(mid.recallAt(10).mean()).isIn(Double.NaN, 1.0);
+    }
+    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.ok()).isEqualTo((long) threads * perThread);
+    assertThat(s.recallAt(100).mean()).isEqualTo(0.5);
+    assertThat(s.recallAt(100).queries()).isEqualTo((long) threads * perThread);
+  }
+
+  @Test
+  void rejectsAWindowShorterThanItsBuckets() {
+    assertThatThrownBy(() -> SlidingWindow.create(Duration.ofMillis(10), 1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 60ms");
+  }
+
+  @Test
+  void keepsAWindowThatIsNotAWholeNumberOfSeconds() {
+    SlidingWindow w = SlidingWindow.create(Duration.ofMillis(1500), 1, origin);
+    clock.advance(Duration.ofSeconds(10));
+    long now = clock.monotonicNanos();
+    for (long back : new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L}) {
+      w.recordFailure(now - back, Outcome.ERROR);
+    }
+    WindowStats s = w.stats(now, new int[] {10});
+    long from = now - s.covered().toNanos();
+    long expected = Arrays.stream(new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L})
+        .filter(back -> now - back >= from).count();
+    assertThat(s.errors()).isEqualTo(expected);
+    assertThat(s.covered()).isLessThanOrEqualTo(Duration.ofMillis(1500));
+  }
+}
