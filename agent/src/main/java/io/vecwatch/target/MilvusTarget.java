@@ -215,9 +215,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     }
   }
 
-  /** {@code expected_entities} from the settings, or -1. */
-  public long expectedEntities() {
-    return settings.expectedEntities().orElse(-1);
+  /** {@code expected_entities} from the settings. */
+  @Override
+  public java.util.OptionalLong expectedEntities() {
+    return settings.expectedEntities();
   }
 
   /**

@@ -89,6 +89,12 @@ class AgentMetricsTest {
   @Test
   void exportsEverySeriesTheContractListsAndNothingUndocumented() throws IOException {
     String doc = Files.readString(Path.of("..", "docs", "metrics.md"));
+    // series of one kind's diagnostics are exported only by targets of that kind (DiagnosticsMetricsTest,
+    // MilvusTargetSuite check those); this lucene_hnsw agent exports everything before them
+    int kindSections = doc.indexOf("\n## Milvus");
+    if (kindSections >= 0) {
+      doc = doc.substring(0, kindSections);
+    }
     Set<String> documented = new TreeSet<>();
     Matcher m = Pattern.compile("^\\| `(vecwatch_[a-z0-9_]+|process_[a-z0-9_]+|system_[a-z0-9_]+)`",
         Pattern.MULTILINE).matcher(doc);

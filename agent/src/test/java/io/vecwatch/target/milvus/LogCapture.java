@@ -11,9 +11,12 @@ import org.slf4j.LoggerFactory;
 final class LogCapture implements AutoCloseable {
   private final Logger logger;
   private final ListAppender<ILoggingEvent> appender = new ListAppender<>();
+  private final Level before;
 
   LogCapture(Class<?> type) {
     logger = (Logger) LoggerFactory.getLogger(type);
+    before = logger.getLevel();
+    logger.setLevel(Level.INFO); // the test logging config may set the root to WARN
     appender.start();
     logger.addAppender(appender);
   }
@@ -29,5 +32,6 @@ final class LogCapture implements AutoCloseable {
   @Override
   public void close() {
     logger.detachAppender(appender);
+    logger.setLevel(before);
   }
 }

@@ -258,6 +258,17 @@ abstract class MilvusTargetSuite {
     assertThat(d.value("vecwatch_self_recall_ratio").orElseThrow()).isCloseTo(direct,
         org.assertj.core.data.Offset.offset(0.142));
     assertThat(d.value("vecwatch_self_recall_missing_ratio")).hasValue(0.0);
+
+    // every series a real server made the target report is in the Milvus section of docs/metrics.md
+    String doc = java.nio.file.Files.readString(Path.of("..", "docs", "metrics.md"));
+    String milvusSection = doc.substring(doc.indexOf("\n## Milvus"));
+    for (Diagnostics.Series s : d.series()) {
+      assertThat(milvusSection).as(s.name()).contains("| `" + s.name() + "` |");
+    }
+    assertThat(milvusSection).contains("| `vecwatch_target_info` |");
+    for (String label : d.info().keySet()) {
+      assertThat(milvusSection).as("info label " + label).contains(label);
+    }
   }
 
   @Test
