@@ -9,6 +9,7 @@ import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.probe.ExecutorScheduler;
@@ -123,7 +124,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   public static final class Builder {
     private final VecwatchConfig config;
     private Clock clock = Clock.system();
-    private DatasetProvider datasets = new TemporaryGeneratedDatasets();
+    private DatasetProvider datasets = DatasetLoader::load;
     private Duration shutdownGrace = Duration.ofSeconds(2);
 
     private Builder(VecwatchConfig config) {

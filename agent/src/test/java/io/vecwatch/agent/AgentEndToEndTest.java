@@ -7,7 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.dataset.Dataset;
+import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.testing.Scrape;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -24,8 +27,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole agent on a loopback port with a small generated dataset: an exact flat index, a deliberately weak
- * Lucene HNSW index, and a target whose probe asks for a K deeper than the ground truth. Everything is observed
- * over HTTP, as Prometheus and an operator would.
+ * Lucene HNSW index, and a target whose dataset cannot be loaded (the loader is wrapped to fail for it, as a
+ * corrupt file would). Everything is observed over HTTP, as Prometheus and an operator would.
  */
 class AgentEndToEndTest {
   static final double RATE = 20;
@@ -36,7 +39,10 @@ class AgentEndToEndTest {
       datasets:
         - name: small
           metric: l2
-          generate: {count: 3000, dim: 16, queries: 50, clusters: 8, spread: 0.35, seed: 7, ground_truth_k: 20}
+          generate: {count: 3000, dim: 16, queries: 50, clusters: 8, seed: 7, ground_truth_k: 20}
+        - name: unreadable
+          metric: l2
+          generate: {count: 100, dim: 16, queries: 5, ground_truth_k: 100}
       targets:
         - name: flat
           kind: flat
@@ -48,13 +54,12 @@ class AgentEndToEndTest {
           m: 4
           ef_construction: 8
           ef_search: 4
-        - name: too_deep
+        - name: broken
           kind: flat
-          dataset: small
+          dataset: unreadable
       probes:
         - {target: flat, rate: %1$s, concurrency: %2$d, timeout: 5s, recall_k: [10], window: 3s}
         - {target: hnsw, rate: %1$s, concurrency: %2$d, timeout: 5s, recall_k: [1, 10], window: 3s}
-        - {target: too_deep, rate: 1, recall_k: [10, 50]}
       """.formatted(RATE, CONCURRENCY);
 
   private static Agent agent;
@@ -63,7 +68,14 @@ class AgentEndToEndTest {
   @BeforeAll
   static void start() throws Exception {
     VecwatchConfig config = new ConfigLoader(Map.of()).parse("e2e.yml", CONFIG, Path.of("."));
-    agent = Agent.builder(config).start();
+    agent = Agent.builder(config).datasets(AgentEndToEndTest::load).start();
+  }
+
+  static Dataset load(DatasetConfig c) throws Exception {
+    if (c.name().equals("unreadable")) {
+      throw new IOException("unreadable.fvecs: truncated after vector 17");
+    }
+    return DatasetLoader.load(c);
   }
 
   @AfterAll
@@ -109,7 +121,7 @@ class AgentEndToEndTest {
         assertThat(s.value("vecwatch_probe_window_requests_per_second", "target", t)).as(t + " rate")
             .isBetween(RATE * 0.8, RATE * 1.2);
       }
-      assertThat(s.value("vecwatch_target_up", "target", "too_deep")).isZero();
+      assertThat(s.value("vecwatch_target_up", "target", "broken")).isZero();
       assertThat(s.value("vecwatch_build_info", "version", io.vecwatch.BuildInfo.version())).isEqualTo(1.0);
     });
   }
@@ -143,10 +155,10 @@ class AgentEndToEndTest {
       assertThat(recall.getDouble("ratio")).isEqualTo(1.0);
       assertThat(recall.getLong("queries")).isEqualTo(window.getJsonObject("requests").getLong("ok"));
 
-      JsonObject tooDeep = targets.getJsonObject(2);
-      assertThat(tooDeep.getString("state")).isEqualTo("misconfigured");
-      assertThat(tooDeep.getString("last_error"))
-          .isEqualTo("probe of dataset small: recall_k 50 exceeds the ground-truth depth 20 of dataset small");
+      JsonObject broken = targets.getJsonObject(2);
+      assertThat(broken.getString("state")).isEqualTo("misconfigured");
+      assertThat(broken.getString("last_error"))
+          .isEqualTo("dataset unreadable could not be loaded: unreadable.fvecs: truncated after vector 17");
     });
   }
 
@@ -155,7 +167,7 @@ class AgentEndToEndTest {
     await().atMost(Duration.ofSeconds(120)).until(agent::ready);
     var s = agent.snapshot();
     assertThat(s.ready()).isTrue();
-    assertThat(s.targets()).extracting(t -> t.name()).containsExactly("flat", "hnsw", "too_deep");
+    assertThat(s.targets()).extracting(t -> t.name()).containsExactly("flat", "hnsw", "broken");
     assertThat(s.probe("hnsw", "small")).isPresent();
     assertThat(agent.meterRegistry().find("vecwatch.probe.latency").timers()).hasSize(3);
   }
@@ -163,7 +175,7 @@ class AgentEndToEndTest {
   @Test
   void closingStopsServing() throws Exception {
     VecwatchConfig config = new ConfigLoader(Map.of()).parse("e2e.yml", CONFIG, Path.of("."));
-    Agent other = Agent.builder(config).start();
+    Agent other = Agent.builder(config).datasets(AgentEndToEndTest::load).start();
     int port = other.httpPort();
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/healthy")).build(),
         HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);

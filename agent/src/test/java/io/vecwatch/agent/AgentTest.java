@@ -63,19 +63,29 @@ class AgentTest {
   }
 
   @Test
-  void temporaryGeneratorIsDeterministicAndItsGroundTruthExact() throws Exception {
-    var dc = config("127.0.0.1:0").datasets().get(0);
-    var a = new TemporaryGeneratedDatasets().load(dc);
-    var b = new TemporaryGeneratedDatasets().load(dc);
-    assertThat(a.base().orElseThrow().data()).isEqualTo(b.base().orElseThrow().data());
-    assertThat(a.groundTruthDepth()).isEqualTo(10);
-    float[][] base = new float[500][];
-    for (int i = 0; i < 500; i++) {
-      base[i] = a.base().orElseThrow().row(i);
-    }
-    for (int q = 0; q < a.queries().count(); q++) {
-      assertThat(a.groundTruth(q))
-          .isEqualTo(io.vecwatch.testing.TestDatasets.nearest(base, a.queries().row(q), 10));
+  void aRecallKDeeperThanTheLoadedGroundTruthMakesTheTargetMisconfigured() throws Exception {
+    VecwatchConfig c = new ConfigLoader(Map.of()).parse("deep.yml", """
+        web:
+          listen_address: "127.0.0.1:0"
+        datasets:
+          - name: d
+            metric: l2
+            generate: {count: 500, dim: 8, queries: 10, ground_truth_k: 50}
+        targets:
+          - name: a
+            kind: flat
+            dataset: d
+        probes:
+          - {target: a, recall_k: [10, 50]}
+        """, Path.of("."));
+    // a file's ground truth can be shallower than the config says; only loading tells
+    DatasetProvider shallow = dc -> io.vecwatch.testing.TestDatasets.random("d", 500, 8, 10, 20, 1, null);
+    try (Agent agent = Agent.builder(c).datasets(shallow).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(agent::ready);
+      TargetSnapshot t = agent.snapshot().targets().get(0);
+      assertThat(t.state()).isEqualTo(TargetState.MISCONFIGURED);
+      assertThat(t.lastError())
+          .contains("probe of dataset d: recall_k 50 exceeds the ground-truth depth 20 of dataset d");
     }
   }
 }

@@ -37,6 +37,9 @@ class MetricsLintIT {
           - name: d
             metric: l2
             generate: {count: 2000, dim: 16, queries: 20, clusters: 4, ground_truth_k: 10}
+          - name: unreadable
+            metric: l2
+            generate: {count: 100, dim: 16, queries: 5, ground_truth_k: 100}
         targets:
           - name: flat
             kind: flat
@@ -45,16 +48,15 @@ class MetricsLintIT {
           - name: hnsw
             kind: lucene_hnsw
             dataset: d
-          - name: too_deep
+          - name: broken
             kind: flat
-            dataset: d
+            dataset: unreadable
         probes:
           - {target: flat, rate: 20, recall_k: [1, 10]}
           - {target: hnsw, rate: 20, recall_k: [10]}
-          - {target: too_deep, recall_k: [50]}
         """, Path.of("."));
     HttpClient http = HttpClient.newHttpClient();
-    try (Agent agent = Agent.builder(config).start()) {
+    try (Agent agent = Agent.builder(config).datasets(AgentEndToEndTest::load).start()) {
       URI metrics = URI.create("http://127.0.0.1:" + agent.httpPort() + "/metrics");
       // lint a scrape that has every kind of value: counts, quantiles, recall, a misconfigured target
       String text = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(
