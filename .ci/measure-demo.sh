@@ -40,5 +40,5 @@ printf 'ready after %.1f s; then %d s at the demo load\n' "$(echo "$ready - $sta
 printf 'RSS at ready %d MiB, after %d s %d MiB, peak (VmHWM) %d MiB; threads %d\n' \
   $((rss_ready / 1024)) "$DURATION" $((rss / 1024)) $((hwm / 1024)) "$threads"
 printf 'CPU over the %d s: %.1f%% of one core\n' "$DURATION" "$(echo "($t1 - $t0) * 100 / $HZ / $DURATION" | bc -l)"
-printf 'window rates (flat, hnsw): %s/s; recall@10 (flat, hnsw): %s\n' "$rates" "$recall"
+printf 'window rates (demo-flat, demo-hnsw): %s/s; recall@10 (demo-flat, demo-hnsw): %s\n' "$rates" "$recall"
 grep -E "stopped|ERROR|WARN" "$LOG" | tail -3 || true
