@@ -114,8 +114,14 @@ up() {
   mkdir -p "$RUN_DIR"
   rm -rf "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
   mkdir -p "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
-  start milvus-lite "$HOME_DIR/milvus-lite/bin/milvus-lite" server --data-dir "$RUN_DIR/milvus-lite-data" \
-    --host 127.0.0.1 --port "$MILVUS_LITE_PORT"
+  # Milvus Lite's gRPC server binds with SO_REUSEPORT: a second one on a port already served would silently take
+  # half of the connections (seen when two builds ran here at once: collections "vanished"). Reuse, never double.
+  if (exec 3<>/dev/tcp/127.0.0.1/"$MILVUS_LITE_PORT") 2>/dev/null; then
+    log "milvus-lite: 127.0.0.1:$MILVUS_LITE_PORT already answers (another build?); not starting a second server"
+  else
+    start milvus-lite "$HOME_DIR/milvus-lite/bin/milvus-lite" server --data-dir "$RUN_DIR/milvus-lite-data" \
+      --host 127.0.0.1 --port "$MILVUS_LITE_PORT"
+  fi
   start alertmanager prometheus-alertmanager --config.file="$REPO/.ci/alertmanager-test.yml" \
     --storage.path="$RUN_DIR/alertmanager-data" --web.listen-address=127.0.0.1:"$ALERTMANAGER_PORT" \
     --cluster.listen-address=

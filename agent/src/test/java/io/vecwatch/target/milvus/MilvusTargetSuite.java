@@ -226,7 +226,7 @@ abstract class MilvusTargetSuite {
   void entityCountIsWhatTheCollectionHolds() throws Exception {
     MilvusTarget t = connected("count", collection, "    expected_entities: 5000\n");
     assertThat(t.entityCount()).isEqualTo(COUNT);
-    assertThat(t.expectedEntities()).isEqualTo(COUNT);
+    assertThat(t.expectedEntities()).hasValue(COUNT);
   }
 
   @Test
