@@ -163,12 +163,19 @@ final class MilvusProcess implements AutoCloseable {
     process = null;
   }
 
+  /** Kills the server and deletes its data folder (the 2.3 launcher copies its 246 MB binary into it). */
   @Override
   public void close() {
     try {
       kill();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    Path dataDir = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", ""));
+    try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // already gone, or partly: harmless under target/
     }
   }
 }
