@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs (idempotently) and starts/stops the real servers the integration tests talk to.
 #   .ci/peers.sh install      install everything (skips what is already there)
+#   .ci/peers.sh install-telemetry   only the Go-built telemetry peers (VictoriaLogs, Jaeger)
 #   .ci/peers.sh up           install, then start every peer on its loopback port and wait until ready
 #   .ci/peers.sh down         stop what `up` started
 # Installs live under $VECWATCH_PEERS_HOME (default ~/.cache/vecwatch-peers) so repeated runs are fast;
@@ -13,6 +14,13 @@ HOME_DIR=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
 RUN_DIR=${VECWATCH_PEERS_RUN:-$REPO/agent/target/peers}
 MILVUS_LITE_PORT=${MILVUS_LITE_PORT:-19540}
 ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-19093}
+JAEGER_OTLP_PORT=${JAEGER_OTLP_PORT:-14318}
+JAEGER_QUERY_PORT=${JAEGER_QUERY_PORT:-16687}
+JAEGER_QUERY_GRPC_PORT=${JAEGER_QUERY_GRPC_PORT:-16688}
+JAEGER_METRICS_PORT=${JAEGER_METRICS_PORT:-19464}
+VICTORIALOGS_PORT=${VICTORIALOGS_PORT:-19428}
+JAEGER_VERSION=v1.76.0
+VICTORIALOGS_VERSION=v1.52.1
 
 log() { printf '[peers] %s\n' "$*" >&2; }
 
@@ -33,6 +41,35 @@ install_python_venv() {
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check 'milvus-lite==3.2.2' pymilvus
   fi
+}
+
+# Go peers are built once into $HOME_DIR/bin (niced: the build machines have few cores), written to a temp
+# name first so an interrupted build never leaves a half binary behind. The version is part of the name.
+install_jaeger() {
+  local bin=$HOME_DIR/bin/jaeger-$JAEGER_VERSION
+  [ -x "$bin" ] && return 0
+  # `go install` refuses Jaeger (replace directives in its go.mod); a tools module pins it instead.
+  local mod=$HOME_DIR/src/jaeger-tools
+  mkdir -p "$mod" "$HOME_DIR/bin"
+  log "building jaeger $JAEGER_VERSION (OTLP receiver; takes minutes)"
+  local t0=$SECONDS
+  (cd "$mod" && { [ -f go.mod ] || go mod init vecwatch.local/jaeger-tools >/dev/null 2>&1; } &&
+    nice -n 19 go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" &&
+    CGO_ENABLED=0 nice -n 19 go build -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger) &&
+    mv "$bin.tmp" "$bin"
+  log "jaeger built in $((SECONDS - t0))s"
+}
+
+install_victorialogs() {
+  local bin=$HOME_DIR/bin/victoria-logs-$VICTORIALOGS_VERSION
+  [ -x "$bin" ] && return 0
+  mkdir -p "$HOME_DIR/bin" "$HOME_DIR/gobin"
+  log "building victoria-logs $VICTORIALOGS_VERSION (Loki push receiver)"
+  local t0=$SECONDS
+  CGO_ENABLED=0 GOBIN=$HOME_DIR/gobin nice -n 19 \
+    go install "github.com/VictoriaMetrics/VictoriaLogs/app/victoria-logs@$VICTORIALOGS_VERSION" &&
+    mv "$HOME_DIR/gobin/victoria-logs" "$bin"
+  log "victoria-logs built in $((SECONDS - t0))s"
 }
 
 # docker-compose 1.29 (PyPI) validates docker-compose.yml with `config -q`; it needs no Docker engine for that.
@@ -89,6 +126,8 @@ install() {
   install_docker_compose
   install_hadolint
   install_kubernetes_validate
+  install_victorialogs
+  install_jaeger
   install_milvus23
 }
 
@@ -112,8 +151,8 @@ start() { # start NAME CMD... (background, pid in RUN_DIR/NAME.pid)
 up() {
   install
   mkdir -p "$RUN_DIR"
-  rm -rf "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
-  mkdir -p "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data"
+  rm -rf "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data" "$RUN_DIR/victoria-logs-data"
+  mkdir -p "$RUN_DIR/milvus-lite-data" "$RUN_DIR/alertmanager-data" "$RUN_DIR/victoria-logs-data"
   # Milvus Lite's gRPC server binds with SO_REUSEPORT: a second one on a port already served would silently take
   # half of the connections (seen when two builds ran here at once: collections "vanished"). Reuse, never double.
   if (exec 3<>/dev/tcp/127.0.0.1/"$MILVUS_LITE_PORT") 2>/dev/null; then
@@ -125,9 +164,18 @@ up() {
   start alertmanager prometheus-alertmanager --config.file="$REPO/.ci/alertmanager-test.yml" \
     --storage.path="$RUN_DIR/alertmanager-data" --web.listen-address=127.0.0.1:"$ALERTMANAGER_PORT" \
     --cluster.listen-address=
+  start victoria-logs "$HOME_DIR/bin/victoria-logs-$VICTORIALOGS_VERSION" -httpListenAddr=127.0.0.1:"$VICTORIALOGS_PORT" \
+    -storageDataPath="$RUN_DIR/victoria-logs-data" -loggerLevel=WARN
+  # .ci/jaeger-test.yml reads its ports from the environment.
+  export JAEGER_OTLP_PORT JAEGER_QUERY_PORT JAEGER_QUERY_GRPC_PORT JAEGER_METRICS_PORT
+  start jaeger "$HOME_DIR/bin/jaeger-$JAEGER_VERSION" --config "$REPO/.ci/jaeger-test.yml"
   wait_port milvus-lite "$MILVUS_LITE_PORT" 120
   wait_port alertmanager "$ALERTMANAGER_PORT" 30
-  log "up: milvus-lite 127.0.0.1:$MILVUS_LITE_PORT, alertmanager 127.0.0.1:$ALERTMANAGER_PORT"
+  wait_port victoria-logs "$VICTORIALOGS_PORT" 30
+  wait_port jaeger "$JAEGER_OTLP_PORT" 60
+  wait_port jaeger "$JAEGER_QUERY_PORT" 60
+  log "up: milvus-lite 127.0.0.1:$MILVUS_LITE_PORT, alertmanager 127.0.0.1:$ALERTMANAGER_PORT," \
+    "victoria-logs 127.0.0.1:$VICTORIALOGS_PORT, jaeger otlp 127.0.0.1:$JAEGER_OTLP_PORT query 127.0.0.1:$JAEGER_QUERY_PORT"
 }
 
 down() {
@@ -144,7 +192,8 @@ down() {
 
 case "${1:-}" in
   install) install ;;
+  install-telemetry) install_victorialogs; install_jaeger ;;
   up) up ;;
   down) down ;;
-  *) echo "usage: $0 install|up|down" >&2; exit 2 ;;
+  *) echo "usage: $0 install|install-telemetry|up|down" >&2; exit 2 ;;
 esac

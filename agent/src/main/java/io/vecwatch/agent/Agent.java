@@ -14,7 +14,12 @@ import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.probe.ExecutorScheduler;
 import io.vecwatch.probe.TargetStatus;
+import io.vecwatch.rules.AlertingService;
+import io.vecwatch.rules.RuleLoadException;
+import io.vecwatch.target.FaultInjection;
+import java.nio.file.Path;
 import io.vecwatch.stats.AgentSnapshot;
+import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
@@ -68,12 +73,16 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final List<MonitoredTarget> targets;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
+  private final Telemetry telemetry;
   private final ExecutorScheduler probeScheduler;
   private final ExecutorScheduler statsScheduler;
   private final ExecutorService buildPool;
   private final Vertx vertx;
   private final Map<String, CompletableFuture<Dataset>> datasets = new HashMap<>();
   private volatile WebServer web;
+  private final FaultInjection faults;
+  private final Optional<Path> configFile;
+  private volatile AlertingService alerting;
   private volatile boolean closed;
   private volatile boolean readyLogged;
 
@@ -82,6 +91,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.clock = b.clock;
     this.shutdownGrace = b.shutdownGrace;
     this.metrics = AgentMetrics.create(cache);
+    this.faults = FaultInjection.of(config.faults().delays());
+    this.configFile = b.configFile;
+    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
@@ -95,7 +107,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         }
       }
       metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock));
+      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
     }
     this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
@@ -126,6 +138,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     private Clock clock = Clock.system();
     private DatasetProvider datasets = DatasetLoader::load;
     private Duration shutdownGrace = Duration.ofSeconds(2);
+    private Optional<Path> configFile = Optional.empty();
 
     private Builder(VecwatchConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -138,6 +151,15 @@ public final class Agent implements SnapshotSource, AutoCloseable {
 
     public Builder datasets(DatasetProvider p) {
       this.datasets = Objects.requireNonNull(p);
+      return this;
+    }
+
+    /**
+     * The file the config was loaded from: {@code rule_files} resolve against its folder and {@code /-/reload}
+     * re-reads it. Empty for a config that did not come from a file (the embedded demo).
+     */
+    public Builder configFile(Optional<Path> f) {
+      this.configFile = Objects.requireNonNull(f);
       return this;
     }
 
@@ -156,6 +178,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       Agent a = new Agent(this);
       try {
         a.startWeb();
+        a.startAlerting();
       } catch (AgentStartException e) {
         a.close();
         throw e;
@@ -170,8 +193,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String host = config.web().host();
     int port = config.web().port();
     try {
-      web = WebServer.start(vertx, host, port, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready)
-          .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      web = WebServer.start(vertx, host, port, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
+          this::alertingRoutes).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new AgentStartException(
@@ -183,6 +206,82 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       throw new AgentStartException("interrupted while starting the HTTP server", e);
     }
     LOG.info("listening on {}", config.web().listenAddress().replaceFirst(":\\d+$", ":" + web.port()));
+  }
+
+  /**
+   * Starts rule evaluation and Alertmanager delivery (rules/, notify/). Bad rule files stop the agent: a user
+   * error with one line per problem.
+   */
+  private void startAlerting() throws AgentStartException {
+    String host = config.web().host();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = hostName();
+    }
+    String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port();
+    try {
+      alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
+    } catch (RuleLoadException e) {
+      throw new AgentStartException(String.join("\n", e.problems()), e);
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new AgentStartException("cannot set up Alertmanager delivery: " + TargetStatus.describe(e), e);
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
+  }
+
+  /** {@code /api/v1/rules}, {@code /api/v1/alerts}, {@code POST /-/reload} and, opt-in, {@code POST /-/faults}. */
+  private void alertingRoutes(io.vertx.ext.web.Router router) {
+    router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));
+    router.get("/api/v1/alerts").handler(ctx -> reply(ctx, () -> alerting.alerts()));
+    router.post("/-/reload").handler(ctx -> reply(ctx, () -> alerting.reload()));
+    if (config.faults().adminApi()) {
+      router.post("/-/faults").handler(ctx -> reply(ctx, () -> setFault(ctx.request().getParam("target"),
+          ctx.request().getParam("delay"))));
+    }
+  }
+
+  private void reply(io.vertx.ext.web.RoutingContext ctx, java.util.function.Supplier<AlertingService.Reply> work) {
+    if (alerting == null) {
+      ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8")
+          .end("alerting is starting\n");
+      return;
+    }
+    // Off the event loop: reload reads files, the others take locks shared with rule evaluation.
+    vertx.executeBlocking(work::get, false).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ctx.response().setStatusCode(ar.result().status()).putHeader("Content-Type", ar.result().contentType())
+            .end(ar.result().body());
+      } else {
+        ctx.fail(ar.cause());
+      }
+    });
+  }
+
+  private AlertingService.Reply setFault(String target, String delay) {
+    if (target == null || targets.stream().noneMatch(t -> t.config().name().equals(target))) {
+      return new AlertingService.Reply(404, "text/plain; charset=utf-8", "no target named " + target + "\n");
+    }
+    Duration d;
+    try {
+      d = io.vecwatch.time.Durations.parse(delay == null ? "" : delay);
+    } catch (IllegalArgumentException | ArithmeticException e) {
+      return new AlertingService.Reply(400, "text/plain; charset=utf-8", "delay: " + e.getMessage() + "\n");
+    }
+    faults.setDelay(target, d);
+    LOG.warn("fault injection: every search of {} now waits {}", target, io.vecwatch.time.Durations.format(d));
+    return new AlertingService.Reply(200, "text/plain; charset=utf-8",
+        target + " delay " + io.vecwatch.time.Durations.format(d) + "\n");
+  }
+
+  /** The rule engine and notifier; null until the agent started. */
+  public AlertingService alerting() {
+    return alerting;
   }
 
   private void startBuilding(DatasetProvider provider) {
@@ -257,6 +356,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
+    if (config.faults().adminApi() || config.faults().delays().containsKey(t.config().name())) {
+      built = faults.wrap(built);
+    }
     t.start(built, loaded, probeScheduler);
   }
 
@@ -355,6 +457,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       return;
     }
     closed = true;
+    if (alerting != null) {
+      alerting.close();
+    }
     buildPool.shutdownNow();
     List<Thread> stoppers = new ArrayList<>();
     for (MonitoredTarget t : targets) {
@@ -388,5 +493,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     metrics.close();
     LOG.info("stopped");
+    // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).
+    telemetry.close();
   }
 }

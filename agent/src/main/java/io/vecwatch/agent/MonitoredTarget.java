@@ -3,6 +3,8 @@ package io.vecwatch.agent;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.export.EventLog;
+import io.vecwatch.export.ProbeListener;
 import io.vecwatch.probe.HealthChecker;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
@@ -37,6 +39,7 @@ final class MonitoredTarget {
   private final List<Probe> probes;
   private final TargetStatus status = new TargetStatus();
   private final Clock clock;
+  private final ProbeListener listener;
   private volatile long expectedEntities = -1;
   // set once by start(), read by stop()
   private volatile Target target;
@@ -45,10 +48,16 @@ final class MonitoredTarget {
   private volatile List<ProbeRunner> runners = List.of();
   private volatile boolean stopped;
 
-  MonitoredTarget(TargetConfig config, List<Probe> probes, Clock clock) {
+  /**
+   * @param listener told about every finished search (tracing, event log)
+   * @param events told about up/down transitions
+   */
+  MonitoredTarget(TargetConfig config, List<Probe> probes, Clock clock, ProbeListener listener, EventLog events) {
     this.config = config;
     this.probes = List.copyOf(probes);
     this.clock = clock;
+    this.listener = listener;
+    status.onTransition((up, reasons) -> events.targetTransition(config.name(), config.kind(), up, reasons));
   }
 
   TargetConfig config() {
@@ -103,7 +112,7 @@ final class MonitoredTarget {
     for (int i = 0; i < probes.size(); i++) {
       Probe p = probes.get(i);
       started.add(ProbeRunner.create(p.config(), built, datasets.get(p.config().dataset()), recalls.get(i),
-          p.stats(), status, workers, scheduler, clock));
+          p.stats(), status, workers, scheduler, clock, listener));
     }
     this.target = built;
     this.pool = workers;

@@ -60,10 +60,11 @@ final class RunCommand implements Callable<Integer> {
     }
     Agent agent;
     try {
-      agent = Agent.builder(c).start();
+      agent = Agent.builder(c).configFile(java.util.Optional.ofNullable(config)).start();
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);
     }
+    agent.alerting().reloadOnSighup();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.close();

@@ -14,6 +14,11 @@ final class UserErrors implements CommandLine.IExecutionExceptionHandler {
       ce.problems().forEach(cl.getErr()::println);
       return Main.EXIT_USAGE;
     }
+    if (ex instanceof UserException ue && ue.getCause() != null
+        && ue.getCause().getCause() instanceof io.vecwatch.rules.RuleLoadException rl) {
+      rl.problems().forEach(cl.getErr()::println); // bad rule files: one line per problem, like a bad config
+      return Main.EXIT_USAGE;
+    }
     if (ex instanceof UserException ue) {
       cl.getErr().println("vecwatch: " + ue.getMessage());
       return Main.EXIT_USAGE;

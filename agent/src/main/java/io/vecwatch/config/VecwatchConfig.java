@@ -16,7 +16,8 @@ import java.util.stream.Collectors;
  * by a default probe for every target that has a dataset but no probe of its own.
  */
 public record VecwatchConfig(
-    WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes) {
+    WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes,
+    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults, TelemetryConfig telemetry) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
@@ -24,9 +25,16 @@ public record VecwatchConfig(
     probes = List.copyOf(probes);
   }
 
+  /** A config with only the sections before rules, alerting, faults and telemetry (their defaults). */
+  public VecwatchConfig(WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets,
+      List<ProbeConfig> probes) {
+    this(web, datasets, targets, probes, RulesConfig.defaults(), AlertingConfig.none(), FaultsConfig.none(),
+        TelemetryConfig.defaults());
+  }
+
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes);
+    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults, telemetry);
   }
 
   static VecwatchConfig parse(ConfigNode root) {
@@ -38,6 +46,10 @@ public record VecwatchConfig(
     List<TargetConfig> targets = targetNodes.stream().map(TargetConfig::parse).toList();
     List<ConfigNode> probeNodes = root.list("probes");
     List<ProbeConfig> explicit = probeNodes.stream().map(ProbeConfig::parse).toList();
+    RulesConfig rules = RulesConfig.parse(root, targets);
+    AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
+    FaultsConfig faults = FaultsConfig.parse(root.child("faults"), targets);
+    TelemetryConfig telemetry = TelemetryConfig.parse(root.child("telemetry"), targets);
     root.finish();
 
     Map<String, DatasetConfig> datasetsByName =
@@ -110,7 +122,7 @@ public record VecwatchConfig(
       }
       probes.add(p);
     }
-    return new VecwatchConfig(web, datasets, targets, probes);
+    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults, telemetry);
   }
 
   /** Reports every repeated name at its {@code name} key and returns the first of each name. */

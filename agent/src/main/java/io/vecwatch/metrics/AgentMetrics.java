@@ -16,6 +16,8 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.vecwatch.export.ExemplarSpanContext;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.config.ProbeConfig;
@@ -63,7 +65,9 @@ public final class AgentMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
 
   private AgentMetrics(SnapshotCache cache) {
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // With tracing on, latencies recorded inside a probe's span carry its trace id as an exemplar (OpenMetrics).
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
+        io.micrometer.core.instrument.Clock.SYSTEM, ExemplarSpanContext.INSTANCE);
     // Two binder series that `promtool check metrics` rejects: process_cpu_time_ns_total (abbreviated unit) is
     // replaced by the conventional process_cpu_seconds_total below; system_cpu_count (a gauge ending in _count)
     // becomes system_cpus.

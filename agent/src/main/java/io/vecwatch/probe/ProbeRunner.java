@@ -5,7 +5,14 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
+import io.vecwatch.export.ProbeListener;
+import io.vecwatch.export.ProbeObservation;
 import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -38,6 +45,10 @@ public final class ProbeRunner {
   private final Executor pool;
   private final Scheduler scheduler;
   private final Clock clock;
+  private final ProbeListener listener;
+  private final String targetName;
+  private final String targetKind;
+  private final int[] ks;
   private final long timeoutNanos;
   private final double rate;
   private final int searchK;
@@ -51,7 +62,11 @@ public final class ProbeRunner {
   private long nextSlot;
 
   private ProbeRunner(ProbeConfig config, Target target, Dataset dataset, Recall recall, ProbeStats stats,
-      TargetStatus status, Executor pool, Scheduler scheduler, Clock clock) {
+      TargetStatus status, Executor pool, Scheduler scheduler, Clock clock, ProbeListener listener) {
+    this.listener = listener;
+    this.targetName = target.name();
+    this.targetKind = target.kind();
+    this.ks = recall.ks();
     this.target = target;
     this.dataset = dataset;
     this.recall = recall;
@@ -75,13 +90,23 @@ public final class ProbeRunner {
    */
   public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
       ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock) {
+    return create(config, target, dataset, recall, stats, status, pool, scheduler, clock, ProbeListener.NONE);
+  }
+
+  /**
+   * @param listener told about every finished search (tracing, event log); called on the recording thread, its
+   *     scope around the latency record (see {@link ProbeListener})
+   */
+  public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
+      ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
+      ProbeListener listener) {
     if (dataset.queries().count() == 0) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no queries");
     }
     if (config.timeout().isZero() || config.timeout().isNegative()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
-    return new ProbeRunner(config, target, dataset, recall, stats, status, pool, scheduler, clock);
+    return new ProbeRunner(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener);
   }
 
   /** Starts the schedule now; the first slot is due at once. */
@@ -129,6 +154,7 @@ public final class ProbeRunner {
     if (now >= deadline) {
       stats.recordTimeout(deadline);
       status.observed();
+      failed(ProbeObservation.Outcome.TIMEOUT, timeoutNanos, null);
       return;
     }
     if (!permits.tryAcquire()) {
@@ -146,8 +172,25 @@ public final class ProbeRunner {
         stats.recordError(now);
         status.error("worker pool full", clock.wallMillis());
         status.observed();
+        failed(ProbeObservation.Outcome.ERROR, now - intended, e);
       }
     }
+  }
+
+  private Map<Integer, Double> recallByK(double[] recallPerK) {
+    Map<Integer, Double> m = new HashMap<>(ks.length * 2);
+    for (int i = 0; i < ks.length; i++) {
+      m.put(ks[i], recallPerK[i]);
+    }
+    return m;
+  }
+
+  /** Tells the listener about a failed search; the listener never throws (see {@link ProbeListener}). */
+  private void failed(ProbeObservation.Outcome outcome, long latencyNanos, Throwable error) {
+    Throwable e = error != null ? error
+        : new TimeoutException("no answer within " + Durations.format(Duration.ofNanos(timeoutNanos)));
+    listener.onResult(ProbeObservation.failed(targetName, targetKind, dataset.name(), searchK, outcome,
+        latencyNanos, e)).close();
   }
 
   /** One search: recorded exactly once, by whichever of completion or deadline comes first. */
@@ -187,6 +230,7 @@ public final class ProbeRunner {
             }
             status.error(TargetStatus.describe(e), clock.wallMillis());
             status.observed();
+            failed(ProbeObservation.Outcome.ERROR, end - intended, e);
           } else {
             onDeadline();
           }
@@ -202,7 +246,11 @@ public final class ProbeRunner {
           double[] ids = new double[kCount];
           double[] distances = recall.hasDistanceVariant() ? new double[kCount] : null;
           recall.compute(query, result.ids(), ids, distances);
-          stats.recordOk(end, end - intended, ids, distances);
+          // The listener's scope spans the latency record, so its exemplar carries the search's trace id.
+          try (ProbeListener.Scope s = listener.onResult(ProbeObservation.ok(targetName, targetKind,
+              dataset.name(), searchK, end - intended, recallByK(ids)))) {
+            stats.recordOk(end, end - intended, ids, distances);
+          }
           status.observed();
         }
       } finally {
@@ -214,6 +262,7 @@ public final class ProbeRunner {
       if (done.compareAndSet(false, true)) {
         stats.recordTimeout(deadline);
         status.observed();
+        failed(ProbeObservation.Outcome.TIMEOUT, timeoutNanos, null);
       }
     }
 

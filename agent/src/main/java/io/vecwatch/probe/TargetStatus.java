@@ -28,6 +28,21 @@ public final class TargetStatus {
   private final AtomicReference<LastError> lastError = new AtomicReference<>();
   private final AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.NONE);
   private volatile long entities = -1;
+  private volatile Transitions transitions = Transitions.NONE;
+
+  /** Told when a health check turns the target up or down (the first check counts as a change). */
+  @FunctionalInterface
+  public interface Transitions {
+    Transitions NONE = (up, reasons) -> {};
+
+    /** Called on the health check's thread; must not block. */
+    void changed(boolean up, List<String> reasons);
+  }
+
+  /** Sets who hears about up/down transitions (the event log). */
+  public void onTransition(Transitions t) {
+    transitions = java.util.Objects.requireNonNull(t);
+  }
 
   /** The target could not be built; {@code message} is one line for the user. Final. */
   public void misconfigured(String message, long wallMillis) {
@@ -85,7 +100,10 @@ public final class TargetStatus {
       entities = entityCount;
     }
     if (h.healthy()) {
-      health.set(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
+      HealthSnapshot prev = health.getAndSet(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
+      if (prev.lastCheckWallMillis().isEmpty() || !prev.up()) {
+        transitions.changed(true, List.of());
+      }
     } else {
       List<String> reasons = h.reasons().isEmpty() ? List.of("target reports unhealthy")
           : h.reasons().stream().map(TargetStatus::oneLine).toList();
@@ -104,8 +122,11 @@ public final class TargetStatus {
   }
 
   private void failHealth(List<String> reasons, long wallMillis) {
-    health.updateAndGet(
-        prev -> new HealthSnapshot(false, prev.consecutiveFailures() + 1, OptionalLong.of(wallMillis), reasons));
+    HealthSnapshot prev = health.getAndUpdate(
+        p -> new HealthSnapshot(false, p.consecutiveFailures() + 1, OptionalLong.of(wallMillis), reasons));
+    if (prev.lastCheckWallMillis().isEmpty() || prev.up()) {
+      transitions.changed(false, reasons);
+    }
   }
 
   public TargetState state() {

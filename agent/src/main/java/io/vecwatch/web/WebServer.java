@@ -41,7 +41,15 @@ public final class WebServer {
    */
   public static Future<WebServer> start(Vertx vertx, String host, int port, Function<String, String> scrape,
       Function<String, String> contentTypeFor, SnapshotSource snapshots, BooleanSupplier ready) {
+    return start(vertx, host, port, scrape, contentTypeFor, snapshots, ready, router -> {});
+  }
+
+  /** As above, with more routes (the rule engine's API, reload, fault injection) added by {@code extraRoutes}. */
+  public static Future<WebServer> start(Vertx vertx, String host, int port, Function<String, String> scrape,
+      Function<String, String> contentTypeFor, SnapshotSource snapshots, BooleanSupplier ready,
+      java.util.function.Consumer<Router> extraRoutes) {
     Router router = Router.router(vertx);
+    extraRoutes.accept(router);
     router.get("/metrics").handler(ctx -> {
       String type = contentTypeFor.apply(ctx.request().getHeader("Accept"));
       vertx.executeBlocking(() -> scrape.apply(type), false).onComplete(ar -> {

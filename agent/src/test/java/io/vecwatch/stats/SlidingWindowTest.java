@@ -212,7 +212,10 @@ class SlidingWindowTest {
     pool.shutdown();
     while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
       WindowStats mid = w.stats(clock.monotonicNanos(), KS);
-      assertThat(mid.recallAt(10).mean()).isIn(Double.NaN, 1.0);
+      // Readers are lock-free: a read racing writers may miss the newest sums (never their counts first), so a
+      // mean seen mid-flight can be a hair low but never above 1. Exactness is asserted once writers are done.
+      double mean = mid.recallAt(10).mean();
+      assertThat(Double.isNaN(mean) || (mean > 0.99 && mean <= 1.0)).as("mean %s", mean).isTrue();
     }
     WindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.ok()).isEqualTo((long) threads * perThread);

@@ -1,0 +1,87 @@
+package io.vecwatch.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Rule evaluation, read from root keys of the agent config: {@code rule_files} (globs relative to the config
+ * file's folder), {@code evaluation_interval}, {@code resend_delay}, {@code external_labels},
+ * {@code external_url}, {@code rule_state_file}, {@code rule_history_max_series},
+ * {@code capacity_requests_per_second}.
+ *
+ * @param ruleFiles glob patterns, as written; the rule engine resolves them against the config file's folder
+ * @param evaluationInterval how often rules are evaluated and samples taken (groups may set a longer interval)
+ * @param resendDelay how long a firing alert waits before it is sent again
+ * @param externalUrl the agent's URL as users reach it; empty to derive one from the listen address
+ * @param ruleStateFile where alert state is kept across restarts; empty for none
+ * @param historyMaxSeries most series the rule history keeps; samples of further series are dropped and counted
+ * @param capacity requests per second each target sustained in its last capacity benchmark (the input of the
+ *     load scale-out rule, exported as {@code vecwatch_target_capacity_requests_per_second})
+ */
+public record RulesConfig(
+    List<String> ruleFiles,
+    Duration evaluationInterval,
+    Duration resendDelay,
+    Map<String, String> externalLabels,
+    String externalUrl,
+    Optional<Path> ruleStateFile,
+    int historyMaxSeries,
+    Map<String, Double> capacity) {
+
+  /** 5 s: failover (3 failed 5 s health checks) is then seen within one more check. */
+  public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
+  public static final int DEFAULT_HISTORY_MAX_SERIES = 10_000;
+
+  public RulesConfig {
+    ruleFiles = List.copyOf(ruleFiles);
+    externalLabels = Map.copyOf(externalLabels);
+    capacity = Map.copyOf(capacity);
+  }
+
+  /** The same without capacity figures (tests, tools). */
+  public RulesConfig(List<String> ruleFiles, Duration evaluationInterval, Duration resendDelay,
+      Map<String, String> externalLabels, String externalUrl, Optional<Path> ruleStateFile, int historyMaxSeries) {
+    this(ruleFiles, evaluationInterval, resendDelay, externalLabels, externalUrl, ruleStateFile, historyMaxSeries,
+        Map.of());
+  }
+
+  public static RulesConfig defaults() {
+    return new RulesConfig(List.of(), DEFAULT_EVALUATION_INTERVAL, DEFAULT_RESEND_DELAY, Map.of(), "",
+        Optional.empty(), DEFAULT_HISTORY_MAX_SERIES, Map.of());
+  }
+
+  /** Reads the rule keys of the root mapping (the root's own {@code finish()} reports unknown keys). */
+  static RulesConfig parse(ConfigNode root, List<TargetConfig> targets) {
+    List<String> files = root.stringList("rule_files");
+    Duration interval = root.duration("evaluation_interval", DEFAULT_EVALUATION_INTERVAL, Duration.ofMillis(100));
+    Duration resend = root.duration("resend_delay", DEFAULT_RESEND_DELAY, Duration.ZERO);
+    Map<String, String> external = root.stringMap("external_labels");
+    for (String k : external.keySet()) {
+      if (!k.matches("[a-zA-Z_][a-zA-Z0-9_]*") || k.startsWith("__")) {
+        root.problem("external_labels." + k, "not a valid Prometheus label name");
+      }
+    }
+    String url = root.string("external_url", "");
+    if (!url.isEmpty() && !url.matches("https?://.+")) {
+      root.problem("external_url", "must start with http:// or https://, got " + ConfigNode.quote(url));
+      url = "";
+    }
+    Optional<Path> state = root.file("rule_state_file");
+    int maxSeries = root.integer("rule_history_max_series", DEFAULT_HISTORY_MAX_SERIES, 1, 10_000_000);
+    Map<String, Double> capacity = new java.util.LinkedHashMap<>();
+    ConfigNode cap = root.child("capacity_requests_per_second");
+    for (String target : root.stringMap("capacity_requests_per_second").keySet()) {
+      if (targets.stream().noneMatch(t -> t.name().equals(target))) {
+        cap.problem(target, "no target named " + ConfigNode.quote(target));
+        continue;
+      }
+      capacity.put(target, cap.number(target, 0, 0.001, 1e12));
+    }
+    return new RulesConfig(files, interval, resend, external, url.replaceAll("/+$", ""), state, maxSeries,
+        capacity);
+  }
+}

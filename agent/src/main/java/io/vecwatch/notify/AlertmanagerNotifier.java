@@ -1,0 +1,71 @@
+package io.vecwatch.notify;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vecwatch.config.AlertingConfig;
+import io.vecwatch.config.AlertingConfig.AlertmanagerConfig;
+import io.vecwatch.time.Clock;
+import java.io.IOException;
+import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends alerts to every configured Alertmanager (each URL has its own {@link SendLoop}), after adding the
+ * external labels an alert does not set itself (Prometheus' notifier relabelling). {@link #send} only queues.
+ *
+ * <pre>{@code
+ * try (AlertmanagerNotifier n = AlertmanagerNotifier.start(config.alerting(), externalLabels, registry, clock)) {
+ *   engine = RuleEngine.create(..., n, ...);
+ * }
+ * }</pre>
+ */
+public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
+  private final List<SendLoop> loops;
+  private final Map<String, String> externalLabels;
+
+  private AlertmanagerNotifier(List<SendLoop> loops, Map<String, String> externalLabels) {
+    this.loops = List.copyOf(loops);
+    this.externalLabels = Map.copyOf(externalLabels);
+  }
+
+  /** Builds a client per URL (TLS material is read now) and starts their send threads. */
+  public static AlertmanagerNotifier start(AlertingConfig config, Map<String, String> externalLabels,
+      MeterRegistry registry, Clock clock) throws IOException, GeneralSecurityException {
+    List<SendLoop> loops = new ArrayList<>();
+    for (AlertmanagerConfig am : config.alertmanagers()) {
+      for (URI url : am.urls()) {
+        AlertmanagerClient client = AlertmanagerClient.create(url, am);
+        loops.add(new SendLoop(url.toString(), client, am.queueCapacity(), am.maxRetries(), am.minBackoff(),
+            am.maxBackoff(), clock, registry));
+      }
+    }
+    loops.forEach(SendLoop::start);
+    return new AlertmanagerNotifier(loops, externalLabels);
+  }
+
+  @Override
+  public void send(List<PostableAlert> alerts) {
+    if (alerts.isEmpty() || loops.isEmpty()) {
+      return;
+    }
+    List<PostableAlert> labelled = new ArrayList<>(alerts.size());
+    for (PostableAlert a : alerts) {
+      labelled.add(a.withDefaultLabels(externalLabels));
+    }
+    for (SendLoop l : loops) {
+      l.add(labelled);
+    }
+  }
+
+  /** How many Alertmanager URLs alerts go to. */
+  public int alertmanagerCount() {
+    return loops.size();
+  }
+
+  @Override
+  public void close() {
+    loops.forEach(SendLoop::close);
+  }
+}

@@ -1,0 +1,153 @@
+package io.vecwatch.rules;
+
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.config.ConfigException;
+import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.notify.AlertmanagerNotifier;
+import io.vecwatch.rules.history.ScrapeSampleSource;
+import io.vecwatch.time.Clock;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's alerting, assembled: the notifier (one queue per Alertmanager), the rule engine reading the agent's
+ * own {@code /metrics} text, its schedule, {@code ALERTS} on {@code /metrics}, and the HTTP handlers
+ * ({@code /api/v1/rules}, {@code /api/v1/alerts}, {@code POST /-/reload}) as plain functions any HTTP server can
+ * route to. {@link #reload()} may block (it reads files): call it off the event loop.
+ *
+ * <pre>{@code
+ * AlertingService alerting = AlertingService.start(config, configFile, registry, clock, "http://host:9477");
+ * router.get("/api/v1/rules").handler(ctx -> reply(ctx, alerting.rules()));
+ * router.post("/-/reload").blockingHandler(ctx -> reply(ctx, alerting.reload()));
+ * }</pre>
+ */
+public final class AlertingService implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(AlertingService.class);
+
+  /** An HTTP answer: status, content type and body. */
+  public record Reply(int status, String contentType, String body) {
+    static Reply json(int status, Object node) {
+      return new Reply(status, "application/json", node.toString());
+    }
+  }
+
+  private final RuleEngine engine;
+  private final AlertmanagerNotifier notifier;
+  private final RuleScheduler scheduler;
+  private final Optional<Path> configFile;
+  private final Path configDir;
+
+  private AlertingService(RuleEngine engine, AlertmanagerNotifier notifier, RuleScheduler scheduler,
+      Optional<Path> configFile, Path configDir) {
+    this.engine = engine;
+    this.notifier = notifier;
+    this.scheduler = scheduler;
+    this.configFile = configFile;
+    this.configDir = configDir;
+  }
+
+  /**
+   * Starts alerting for {@code config} (loaded from {@code configFile}, empty for the built-in demo config).
+   * Throws {@link RuleLoadException} for bad rule files (a user error: one line per problem) and IO/security
+   * exceptions for unreadable TLS material.
+   */
+  public static AlertingService start(VecwatchConfig config, Optional<Path> configFile,
+      PrometheusMeterRegistry registry, Clock clock, String defaultExternalUrl)
+      throws RuleLoadException, IOException, GeneralSecurityException {
+    Path dir = configFile.map(f -> f.toAbsolutePath().getParent()).orElse(Path.of(".").toAbsolutePath());
+    AlertmanagerNotifier notifier = AlertmanagerNotifier.start(config.alerting(), config.rules().externalLabels(),
+        registry, clock);
+    RuleEngine engine;
+    try {
+      engine = RuleEngine.builder().config(config.rules()).baseDir(dir)
+          .source(ScrapeSampleSource.of(registry::scrape)).sender(notifier).clock(clock).registry(registry)
+          .externalUrl(defaultExternalUrl).build();
+    } catch (RuleLoadException e) {
+      notifier.close();
+      throw e;
+    }
+    registry.getPrometheusRegistry().register(new RulesCollector(engine,
+        config.targets().stream().map(io.vecwatch.config.TargetConfig::name).toList()));
+    RuleScheduler scheduler = RuleScheduler.start(engine, clock);
+    LOG.info("alerting: {} rule groups, evaluation every {}, {} Alertmanager URL(s)", engine.groups().size(),
+        engine.evaluationInterval(), notifier.alertmanagerCount());
+    return new AlertingService(engine, notifier, scheduler, configFile, dir);
+  }
+
+  public RuleEngine engine() {
+    return engine;
+  }
+
+  /** {@code GET /api/v1/rules}. */
+  public Reply rules() {
+    return Reply.json(200, RulesApi.rules(engine));
+  }
+
+  /** {@code GET /api/v1/alerts}. */
+  public Reply alerts() {
+    return Reply.json(200, RulesApi.alerts(engine));
+  }
+
+  /**
+   * {@code POST /-/reload} and SIGHUP: re-reads the config file's rule keys (when the agent runs from a file) and
+   * the rule files; keeps the current rules when anything is wrong. 200, or 500 with one problem per line.
+   */
+  public Reply reload() {
+    RuleEngine.ReloadResult r;
+    if (configFile.isPresent()) {
+      VecwatchConfig fresh;
+      try {
+        fresh = ConfigLoader.withSystemEnv().load(configFile.get());
+      } catch (ConfigException e) {
+        LOG.warn("reload: {} is invalid, keeping the current rules:\n{}", configFile.get(), e.getMessage());
+        return new Reply(500, "text/plain; charset=utf-8", "failed to reload config: " + e.getMessage() + "\n");
+      }
+      r = engine.reload(fresh.rules(), configDir);
+    } else {
+      r = engine.reload();
+    }
+    if (r.ok()) {
+      return new Reply(200, "text/plain; charset=utf-8", "");
+    }
+    return new Reply(500, "text/plain; charset=utf-8",
+        "failed to reload rules:\n" + String.join("\n", r.problems()) + "\n");
+  }
+
+  /** Reloads on SIGHUP (where the JVM lets us handle it); returns whether the handler is installed. */
+  @SuppressWarnings("restriction")
+  public boolean reloadOnSighup() {
+    try {
+      sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+        // Off the signal dispatcher: reading files may take a while.
+        Thread t = new Thread(() -> {
+          Reply r = reload();
+          LOG.info("SIGHUP reload: {}", r.status() == 200 ? "ok" : r.body().strip());
+        }, "vecwatch-sighup-reload");
+        t.setDaemon(true);
+        t.start();
+      });
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      LOG.warn("SIGHUP reload not available on this JVM: {}", e.toString());
+      return false;
+    }
+  }
+
+  /** Stops evaluating, then stops the send loops (alerts still queued are dropped and counted). */
+  @Override
+  public void close() {
+    scheduler.close();
+    notifier.close();
+  }
+
+  /** Problems of the last failed reload, empty after a successful one. */
+  public List<String> lastReloadProblems() {
+    return engine.lastReloadProblems();
+  }
+}

@@ -1,0 +1,71 @@
+package io.vecwatch.serverside;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.OptionalDouble;
+import java.util.TreeMap;
+
+/**
+ * Picks vecwatch's series out of a Milvus {@code :9091/metrics} page (2.3–2.5 names):
+ * <ul>
+ *   <li>{@code milvus_proxy_req_count{function_name, status}}: requests ({@code status="total"}) and failures
+ *       ({@code status="fail"}) by function, summed over nodes;
+ *   <li>{@code milvus_proxy_sq_latency_bucket{query_type="search", le}} (milliseconds), summed over nodes
+ *       and, on 2.4+, databases and collections;
+ *   <li>{@code process_cpu_seconds_total}, {@code process_resident_memory_bytes} of the process serving the
+ *       page (the whole standalone server, or the proxy in a cluster).
+ * </ul>
+ */
+final class MilvusMetrics {
+  private MilvusMetrics() {}
+
+  static ServerScrape select(Exposition.Parsed page) {
+    Map<String, Double> requests = new HashMap<>();
+    Map<String, Double> failures = new HashMap<>();
+    TreeMap<Double, Double> search = new TreeMap<>();
+    double searchSum = Double.NaN;
+    double cpu = Double.NaN;
+    double rss = Double.NaN;
+    for (Exposition.Sample s : page.samples()) {
+      switch (s.name()) {
+        case "milvus_proxy_req_count" -> {
+          String fn = s.label("function_name");
+          switch (s.label("status")) {
+            case "total" -> requests.merge(fn, s.value(), Double::sum);
+            case "fail" -> failures.merge(fn, s.value(), Double::sum);
+            default -> { }
+          }
+        }
+        case "milvus_proxy_sq_latency_bucket" -> {
+          if (s.label("query_type").equals("search")) {
+            try {
+              String le = s.label("le");
+              double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+              search.merge(bound, s.value(), Double::sum);
+            } catch (NumberFormatException e) {
+              // a bucket without a readable bound cannot be placed; leave it out
+            }
+          }
+        }
+        case "milvus_proxy_sq_latency_sum" -> {
+          if (s.label("query_type").equals("search")) {
+            searchSum = (Double.isNaN(searchSum) ? 0 : searchSum) + s.value();
+          }
+        }
+        case "process_cpu_seconds_total" -> cpu = s.value();
+        case "process_resident_memory_bytes" -> rss = s.value();
+        default -> { }
+      }
+    }
+    double[] bounds = new double[search.size()];
+    double[] counts = new double[search.size()];
+    int i = 0;
+    for (Map.Entry<Double, Double> e : search.entrySet()) {
+      bounds[i] = e.getKey();
+      counts[i++] = e.getValue();
+    }
+    return new ServerScrape(requests, failures, new Buckets(bounds, counts), searchSum,
+        Double.isNaN(cpu) ? OptionalDouble.empty() : OptionalDouble.of(cpu),
+        Double.isNaN(rss) ? OptionalDouble.empty() : OptionalDouble.of(rss));
+  }
+}

@@ -1,0 +1,67 @@
+package io.vecwatch.serverside;
+
+import io.milvus.client.MilvusServiceClient;
+import io.milvus.grpc.GetMetricsResponse;
+import io.milvus.param.ConnectParam;
+import io.milvus.param.R;
+import io.milvus.param.control.GetMetricsParam;
+import io.vecwatch.config.Secret;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Asks a Milvus server for {@code GetMetrics({"metric_type":"system_info"})} over its own small connection
+ * (MilvusClientV2 does not offer GetMetrics; the SDK's v1 client does). Connects on first use; every call has
+ * the deadline. A server that answers UNIMPLEMENTED (Milvus Lite) raises {@link UnsupportedOperationException}
+ * so the scraper stops asking.
+ */
+public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable {
+  static final String REQUEST = "{\"metric_type\":\"system_info\"}";
+
+  private final String uri;
+  private final Optional<Secret> token;
+  private final Duration deadline;
+  private MilvusServiceClient client;
+
+  private MilvusSystemInfo(String uri, Optional<Secret> token, Duration deadline) {
+    this.uri = uri;
+    this.token = token;
+    this.deadline = deadline;
+  }
+
+  /** @param uri e.g. {@code http://milvus:19530}; @param token {@code user:password} or an API key */
+  public static MilvusSystemInfo of(String uri, Optional<Secret> token, Duration deadline) {
+    return new MilvusSystemInfo(uri, token, deadline);
+  }
+
+  @Override
+  public synchronized String fetch() throws Exception {
+    if (client == null) {
+      ConnectParam.Builder b = ConnectParam.newBuilder()
+          .withUri(uri)
+          .withConnectTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+          .withRpcDeadline(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      token.ifPresent(t -> b.withToken(t.reveal()));
+      client = new MilvusServiceClient(b.build());
+    }
+    R<GetMetricsResponse> r = client.getMetrics(GetMetricsParam.newBuilder().withRequest(REQUEST).build());
+    if (r.getStatus() == R.Status.Success.getCode() && r.getData() != null) {
+      return r.getData().getResponse();
+    }
+    String msg = r.getMessage() == null ? "" : r.getMessage();
+    if (msg.toUpperCase(Locale.ROOT).contains("UNIMPLEMENTED")) {
+      throw new UnsupportedOperationException("GetMetrics is not implemented by " + uri);
+    }
+    throw new IllegalStateException("GetMetrics failed: " + msg);
+  }
+
+  @Override
+  public synchronized void close() {
+    if (client != null) {
+      client.close();
+      client = null;
+    }
+  }
+}

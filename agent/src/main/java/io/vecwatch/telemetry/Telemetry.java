@@ -1,0 +1,162 @@
+package io.vecwatch.telemetry;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
+import io.vecwatch.config.TargetConfig;
+import io.vecwatch.config.TelemetryConfig;
+import io.vecwatch.export.EventLog;
+import io.vecwatch.export.LokiLogging;
+import io.vecwatch.export.OtlpMetricsPush;
+import io.vecwatch.export.OtlpTracing;
+import io.vecwatch.export.ProbeListener;
+import io.vecwatch.export.ProbeTracer;
+import io.vecwatch.resources.ResourceMonitor;
+import io.vecwatch.serverside.ServerSideMonitor;
+import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everything {@code telemetry:} switches on, started together and closed together: resource sampling, database
+ * server-side metrics, OTLP traces (and optional metrics push), Loki logs and the event log. The probe runner
+ * calls {@link #probeListener()} for every result; the health checker and the rule engine report transitions
+ * through {@link #events()}.
+ *
+ * <pre>{@code
+ * try (Telemetry t = Telemetry.start(config.telemetry(), config.targets(), registry, clock, Map.of())) {
+ *   runner.addListener(t.probeListener());
+ * }
+ * }</pre>
+ */
+public final class Telemetry implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
+  /** The longest {@link #close()} waits for exporters to deliver what they hold. */
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
+
+  private final Optional<ResourceMonitor> resources;
+  private final Optional<ServerSideMonitor> serverSide;
+  private final Optional<OtlpTracing> tracing;
+  private final Optional<OtlpMetricsPush> metricsPush;
+  private final Optional<LokiLogging> loki;
+  private final EventLog events;
+  private final ProbeListener listener;
+
+  private Telemetry(Optional<ResourceMonitor> resources, Optional<ServerSideMonitor> serverSide,
+      Optional<OtlpTracing> tracing, Optional<OtlpMetricsPush> metricsPush, Optional<LokiLogging> loki,
+      EventLog events, ProbeListener listener) {
+    this.resources = resources;
+    this.serverSide = serverSide;
+    this.tracing = tracing;
+    this.metricsPush = metricsPush;
+    this.loki = loki;
+    this.events = events;
+    this.listener = listener;
+  }
+
+  /**
+   * Starts what the config enables. Loki goes first so that the other parts' start-up lines reach it.
+   *
+   * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where possible
+   */
+  public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
+      Clock clock, Map<String, SystemInfo.Source> systemInfo) {
+    Optional<LokiLogging> loki = config.loki().enabled()
+        ? Optional.of(LokiLogging.install(config.loki(), registry, clock)) : Optional.empty();
+    Optional<ResourceMonitor> resources = config.resources().enabled()
+        ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
+    Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
+        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), systemInfo, registry, clock));
+    Optional<OtlpTracing> tracing = config.tracing().enabled()
+        ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
+    Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()
+        ? Optional.of(OtlpMetricsPush.start(config.tracing(), registry, clock)) : Optional.empty();
+    EventLog events = EventLog.create(clock, config.failureLogInterval(), registry);
+
+    List<ProbeListener> listeners = new ArrayList<>();
+    serverSide.ifPresent(s -> listeners.add(s.clientLatency()));
+    tracing.ifPresent(t -> listeners.add(ProbeTracer.create(t.tracer(), clock, spanAttributes(targets))));
+    listeners.add(events);
+    LOG.info("telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",
+        resources.map(r -> "on (cgroup " + r.cgroupVersion().orElse("none") + ")").orElse("off"),
+        config.serverMetrics().size(), tracing.isPresent() ? "on" : "off", push.isPresent() ? "on" : "off",
+        loki.isPresent() ? "on" : "off");
+    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
+  }
+
+  /** Constant span attributes per target: its kind, the database system for database kinds, its labels. */
+  static Map<String, Attributes> spanAttributes(List<TargetConfig> targets) {
+    Map<String, Attributes> out = new HashMap<>();
+    for (TargetConfig t : targets) {
+      AttributesBuilder b = Attributes.builder();
+      if (t.kind().equals("milvus")) {
+        b.put("db.system.name", "milvus");
+      }
+      t.labels().forEach((k, v) -> b.put("vecwatch.label." + k, v));
+      out.put(t.name(), b.build());
+    }
+    return out;
+  }
+
+  /** Feed every probe result through this (see {@link ProbeListener}). */
+  public ProbeListener probeListener() {
+    return listener;
+  }
+
+  /** Target and alert transitions go here. */
+  public EventLog events() {
+    return events;
+  }
+
+  public Optional<ResourceMonitor> resources() {
+    return resources;
+  }
+
+  public Optional<ServerSideMonitor> serverSide() {
+    return serverSide;
+  }
+
+  /**
+   * Stops the scrapers and the sampler, then lets the exporters send what they hold, side by side so that
+   * dead endpoints cost one export timeout in total rather than one each; gives up after {@link #CLOSE_WAIT}
+   * (the exporters' threads are daemons).
+   */
+  @Override
+  public void close() {
+    serverSide.ifPresent(ServerSideMonitor::close);
+    resources.ifPresent(ResourceMonitor::close);
+    List<Thread> closing = new ArrayList<>();
+    tracing.ifPresent(t -> closing.add(closer("tracing", t)));
+    metricsPush.ifPresent(p -> closing.add(closer("metrics-push", p)));
+    loki.ifPresent(l -> closing.add(closer("loki", l)));
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    for (Thread t : closing) {
+      try {
+        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static Thread closer(String name, AutoCloseable part) {
+    Thread t = new Thread(() -> {
+      try {
+        part.close();
+      } catch (Exception e) {
+        // closing is best effort; the process is on its way out
+      }
+    }, "vecwatch-close-" + name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+}
