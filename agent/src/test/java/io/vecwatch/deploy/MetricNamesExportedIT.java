@@ -196,6 +196,12 @@ class MetricNamesExportedIT {
           await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
               .until(() -> get(base + "/metrics").contains("vecwatch_served_requests_total"));
         }
+        if (milvus) { // Milvus diagnostics appear with the first health check that reaches the collection
+          await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+              .untilAsserted(() -> assertThat(get(base + "/metrics"))
+                  .as("Milvus diagnostics; targets: %s", get(base + "/api/v1/targets"))
+                  .contains("vecwatch_milvus_load_progress_ratio{", "vecwatch_milvus_index_pending_rows{"));
+        }
         Set<String> exported = sampleNames(get(base + "/metrics"));
         assertThat(exported).contains("vecwatch_target_up", "vecwatch_probe_latency_seconds_bucket");
 
