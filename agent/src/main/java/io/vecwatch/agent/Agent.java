@@ -220,6 +220,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port();
     try {
       alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
+      // alert state changes become event lines (and so Loki lines when Loki is configured)
+      alerting.engine().onAlertTransitions((name, labels, from, to) ->
+          telemetry.events().alertTransition(name, labels, from.toString(), to.toString()));
     } catch (RuleLoadException e) {
       throw new AgentStartException(String.join("\n", e.problems()), e);
     } catch (java.io.IOException | java.security.GeneralSecurityException e) {

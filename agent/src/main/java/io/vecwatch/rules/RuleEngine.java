@@ -46,6 +46,8 @@ public final class RuleEngine {
   private final Object lock = new Object();
   private final SampleSource source;
   private final AlertSender sender;
+  private final AlertTransitions.Tracker transitionTracker = new AlertTransitions.Tracker();
+  private AlertTransitions transitions = AlertTransitions.NONE; // guarded by lock
   private final Clock clock;
   private final SeriesStore store;
   private final SeriesStore.Writer scrapeWriter;
@@ -217,6 +219,18 @@ public final class RuleEngine {
       }
       store.trim(t);
       saveState(t);
+      try {
+        transitionTracker.observe(groups, transitions);
+      } catch (RuntimeException e) {
+        LOG.warn("reporting alert state changes failed", e); // never stops evaluation
+      }
+    }
+  }
+
+  /** Who hears about alert state changes (the event log); see {@link AlertTransitions}. */
+  public void onAlertTransitions(AlertTransitions t) {
+    synchronized (lock) {
+      transitions = java.util.Objects.requireNonNull(t);
     }
   }
 

@@ -1,6 +1,9 @@
 package io.vecwatch.serverside;
 
+import io.vecwatch.promtext.Labels;
+import io.vecwatch.promtext.Sample;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.TreeMap;
@@ -19,27 +22,28 @@ import java.util.TreeMap;
 final class MilvusMetrics {
   private MilvusMetrics() {}
 
-  static ServerScrape select(Exposition.Parsed page) {
+  static ServerScrape select(List<Sample> page) {
     Map<String, Double> requests = new HashMap<>();
     Map<String, Double> failures = new HashMap<>();
     TreeMap<Double, Double> search = new TreeMap<>();
     double searchSum = Double.NaN;
     double cpu = Double.NaN;
     double rss = Double.NaN;
-    for (Exposition.Sample s : page.samples()) {
-      switch (s.name()) {
+    for (Sample s : page) {
+      Labels l = s.labels();
+      switch (l.metricName()) {
         case "milvus_proxy_req_count" -> {
-          String fn = s.label("function_name");
-          switch (s.label("status")) {
+          String fn = l.get("function_name");
+          switch (l.get("status")) {
             case "total" -> requests.merge(fn, s.value(), Double::sum);
             case "fail" -> failures.merge(fn, s.value(), Double::sum);
             default -> { }
           }
         }
         case "milvus_proxy_sq_latency_bucket" -> {
-          if (s.label("query_type").equals("search")) {
+          if (l.get("query_type").equals("search")) {
             try {
-              String le = s.label("le");
+              String le = l.get("le");
               double bound = le.equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
               search.merge(bound, s.value(), Double::sum);
             } catch (NumberFormatException e) {
@@ -48,7 +52,7 @@ final class MilvusMetrics {
           }
         }
         case "milvus_proxy_sq_latency_sum" -> {
-          if (s.label("query_type").equals("search")) {
+          if (l.get("query_type").equals("search")) {
             searchSum = (Double.isNaN(searchSum) ? 0 : searchSum) + s.value();
           }
         }

@@ -1,11 +1,15 @@
 package io.vecwatch.serverside;
 
 import io.vecwatch.config.ServerMetricsConfig;
+import io.vecwatch.promtext.PromTextException;
+import io.vecwatch.promtext.Sample;
+import io.vecwatch.promtext.TextFormatParser;
 import io.vecwatch.resources.ScopeUsage;
 import io.vecwatch.time.Clock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
@@ -70,18 +74,23 @@ public final class ServerMetricsScraper {
     long now = clock.monotonicNanos();
     double took = (now - start) / 1e9;
     if (page.isEmpty()) {
-      client.drain(config.target()); // keep client intervals aligned with the next successful scrape
-      ServerSnapshot prev = latest.get();
-      latest.set(new ServerSnapshot(false, took, prev.requests(), prev.failures(), prev.searches(),
-          prev.searchSeconds(), window.stats(), prev.database(), prev.systemInfo()));
+      failed(took);
+      return;
+    }
+    List<Sample> samples;
+    try {
+      samples = TextFormatParser.parse(page.get());
+    } catch (PromTextException e) {
+      // like Prometheus, one malformed line fails the whole scrape
+      down("malformed page: " + e.getMessage());
+      failed(took);
       return;
     }
     if (!wasUp) {
       LOG.info("server metrics of target {} readable again at {}", config.target(), redacted(config.url()));
       wasUp = true;
     }
-    Exposition.Parsed parsed = Exposition.parse(page.get());
-    ServerScrape s = MilvusMetrics.select(parsed);
+    ServerScrape s = MilvusMetrics.select(samples);
     requests.update(s.requests());
     failures.update(s.failures());
     if (!Double.isNaN(s.searchLatencySumMs())) {
@@ -95,6 +104,14 @@ public final class ServerMetricsScraper {
     latest.set(new ServerSnapshot(true, took, requests.totals(), failures.totals(),
         searched.getOrDefault("count", 0.0), searched.getOrDefault("sum", 0.0), window.stats(),
         database(s, now), systemInfoState));
+  }
+
+  /** A scrape that gave nothing usable: the server is down for us; the counters keep their last values. */
+  private void failed(double took) {
+    client.drain(config.target()); // keep client intervals aligned with the next successful scrape
+    ServerSnapshot prev = latest.get();
+    latest.set(new ServerSnapshot(false, took, prev.requests(), prev.failures(), prev.searches(),
+        prev.searchSeconds(), window.stats(), prev.database(), prev.systemInfo()));
   }
 
   private Optional<String> fetch() {

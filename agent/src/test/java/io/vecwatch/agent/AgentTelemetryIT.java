@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole agent with telemetry on, against the real Jaeger and VictoriaLogs of .ci/peers.sh: probe spans reach
- * Jaeger, the latency histogram's exemplar names one of those traces, the event log reaches the Loki push API,
- * and the resource series are on /metrics.
+ * Jaeger, the latency histogram's exemplar names one of those traces, the event log (a target going up, an alert
+ * firing) reaches the Loki push API, and the resource series are on /metrics.
  */
 class AgentTelemetryIT {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -58,6 +58,8 @@ class AgentTelemetryIT {
             dataset: d
         probes:
           - {target: flat, rate: 10, recall_k: [10]}
+        rule_files: ["%5$s"]
+        evaluation_interval: 1s
         telemetry:
           resources: {interval: 500ms}
           tracing:
@@ -68,7 +70,9 @@ class AgentTelemetryIT {
             url: %s/insert/loki/api/v1/push
             labels: {run: %s}
             batch_timeout: 200ms
-        """.formatted(System.getProperty("vecwatch.jaeger.otlp", "http://127.0.0.1:14318"), service, logs, run),
+        """.formatted(System.getProperty("vecwatch.jaeger.otlp", "http://127.0.0.1:14318"), service, logs, run,
+            Path.of(System.getProperty("vecwatch.repo", ".."), "docs/deploy/getting-started.rules.yml").toAbsolutePath()
+                .normalize()),
         Path.of("."));
     // the test logback config raises the root to WARN; target_up is an INFO event line
     ch.qos.logback.classic.Logger events =
@@ -102,6 +106,15 @@ class AgentTelemetryIT {
       JsonNode up = JSON.readTree(line.split("\n")[0]);
       assertThat(up.path("target").asText()).isEqualTo("flat");
       assertThat(up.path("_msg").asText()).startsWith("event=target_up target=flat kind=flat state=up");
+
+      // the getting-started rule fires as soon as the target is up: its state change is an event line too
+      String alert = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(
+          () -> get(logs + "/select/logsql/query?query="
+              + URLEncoder.encode("run:" + run + " event:alert_firing", StandardCharsets.UTF_8), null),
+          b -> !b.isBlank());
+      assertThat(JSON.readTree(alert.split("\n")[0]).path("_msg").asText())
+          .startsWith("event=alert_firing alertname=VecwatchGettingStarted from=inactive to=firing") // no for: fires at once
+          .contains("target=flat");
 
       assertThat(get(base + "/metrics", null))
           .contains("vecwatch_resource_memory_usage_ratio{scope=\"host\",target=\"\"}")

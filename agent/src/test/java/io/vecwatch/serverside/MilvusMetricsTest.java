@@ -1,8 +1,8 @@
 package io.vecwatch.serverside;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.within;
 
+import io.vecwatch.promtext.TextFormatParser;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,10 +15,8 @@ class MilvusMetricsTest {
   @Test
   void selectsRequestsLatencyAndProcessSeriesFromARealMilvus23Page() {
     String page = Recorded.metrics();
-    Exposition.Parsed parsed = Exposition.parse(page);
-    ServerScrape s = MilvusMetrics.select(parsed);
+    ServerScrape s = MilvusMetrics.select(TextFormatParser.parse(page));
 
-    assertThat(parsed.malformedLines()).isZero();
     // Independent reading of the same text with regular expressions.
     assertThat(s.requests()).isEqualTo(sumByFunction(page, "total"));
     assertThat(s.failures()).isEqualTo(sumByFunction(page, "fail"));
@@ -58,26 +56,13 @@ class MilvusMetricsTest {
         "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"query\",le=\"1\"} 7",
         "");
 
-    ServerScrape s = MilvusMetrics.select(Exposition.parse(page));
+    ServerScrape s = MilvusMetrics.select(TextFormatParser.parse(page));
 
     assertThat(s.requests()).containsExactly(Map.entry("Search", 15.0));
     assertThat(s.failures()).containsExactly(Map.entry("Search", 1.0));
     assertThat(s.searchLatencyMs().upperBounds()).containsExactly(1, Double.POSITIVE_INFINITY);
     assertThat(s.searchLatencyMs().cumulativeCounts()).containsExactly(1 + 2, 3 + 2);
     assertThat(s.cpuSeconds()).isEmpty();
-  }
-
-  @Test
-  void parserReadsEscapesSpecialValuesAndTimestamps() {
-    Exposition.Parsed p = Exposition.parse(
-        "a{x=\"q\\\"uote\\\\ \\n\"} +Inf 1700000000000\nb NaN\nc -1.5e3\nbroken{x=\"unterminated} 1\n");
-
-    assertThat(p.samples()).hasSize(3);
-    assertThat(p.samples().get(0).label("x")).isEqualTo("q\"uote\\ \n");
-    assertThat(p.samples().get(0).value()).isInfinite();
-    assertThat(p.samples().get(1).value()).isNaN();
-    assertThat(p.samples().get(2).value()).isCloseTo(-1500, within(0.0));
-    assertThat(p.malformedLines()).isEqualTo(1);
   }
 
   private static Map<String, Double> sumByFunction(String page, String status) {

@@ -132,6 +132,20 @@ class ServerMetricsScraperTest {
   }
 
   @Test
+  void aMalformedPageIsAFailedScrapeThatKeepsTheCounters() {
+    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
+        OptionalDouble.empty()), Optional.empty());
+    s.scrape();
+    Map<String, Double> before = s.latest().requests();
+
+    page.set(Recorded.metrics() + "milvus_proxy_req_count{function_name=\"Search\" 12\n");
+    s.scrape();
+
+    assertThat(s.latest().up()).isFalse();
+    assertThat(s.latest().requests()).isEqualTo(before);
+  }
+
+  @Test
   void anOversizedPageIsAFailedScrape() {
     ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 4096, OptionalLong.empty(), OptionalDouble.empty()),
         Optional.empty());
