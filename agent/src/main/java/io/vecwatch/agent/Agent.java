@@ -356,6 +356,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       t.misconfigured(TargetStatus.describe(e));
       return;
     }
+    built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
     if (config.faults().adminApi() || config.faults().delays().containsKey(t.config().name())) {

@@ -152,6 +152,7 @@ final class MonitoredTarget {
     long expected = expectedEntities;
     return new TargetSnapshot(config.name(), config.kind(), config.labels(), status.state(), status.lastError(),
         status.lastErrorWallMillis(), status.health(), status.entities(),
-        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), status.isObserved(), ps);
+        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), status.isObserved(), ps,
+        status.diagnostics());
   }
 }

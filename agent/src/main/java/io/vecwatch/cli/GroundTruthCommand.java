@@ -62,6 +62,9 @@ final class GroundTruthCommand implements Callable<Integer> {
     @Option(names = "--base", required = true, paramLabel = "FILE", description = "Base vectors.")
     Path file;
 
+    @ArgGroup(exclusive = false, heading = "Base vectors from a Milvus collection (ids written are its keys):%n")
+    MilvusBaseSource milvus;
+
     Vectors load() throws UserException {
       return read(file, AnnBenchmarksHdf5.TRAIN);
     }
@@ -88,6 +91,9 @@ final class GroundTruthCommand implements Callable<Integer> {
     if (distancesOut != null) {
       requireFormat("--distances-out", distancesOut, TexmexFiles.Format.FVECS);
     }
+    if (base.milvus != null) {
+      return fromMilvus(base.milvus, m, t);
+    }
     Vectors b = base.load();
     Vectors q = read(queries, AnnBenchmarksHdf5.TEST);
     if (q.dim() != b.dim()) {
@@ -113,6 +119,34 @@ final class GroundTruthCommand implements Callable<Integer> {
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "wrote %s: %d queries x %d neighbours (%s, %d base vectors) in %.2f s%n",
         out, q.count(), k, m.id(), b.count(), seconds);
+    o.flush();
+    return 0;
+  }
+
+  private int fromMilvus(MilvusBaseSource source, Metric m, int t) throws UserException {
+    Vectors q = read(queries, AnnBenchmarksHdf5.TEST);
+    long start = clock.monotonicNanos();
+    MilvusBaseSource.Result r = source.compute(q, m, k, t, spec.commandLine().getErr(), clock);
+    double seconds = (clock.monotonicNanos() - start) / 1e9;
+    int[][] ids = new int[r.keys().length][];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = new int[r.keys()[i].length];
+      for (int j = 0; j < ids[i].length; j++) {
+        long key = r.keys()[i][j];
+        if (key < 0 || key > Integer.MAX_VALUE) {
+          throw new UserException("--out: key " + key + " of " + source.describe() + " does not fit the "
+              + "non-negative int32 ids of an .ivecs file");
+        }
+        ids[i][j] = (int) key;
+      }
+    }
+    write(out, () -> TexmexFiles.writeIvecs(out, ids));
+    if (distancesOut != null) {
+      write(distancesOut, () -> TexmexFiles.writeFvecs(distancesOut, r.distances()));
+    }
+    PrintWriter o = spec.commandLine().getOut();
+    o.printf(Locale.ROOT, "wrote %s: %d queries x %d neighbours (%s, %d rows of %s, %s) in %.2f s%n",
+        out, q.count(), k, m.id(), r.rows(), source.describe(), r.serverVersion(), seconds);
     o.flush();
     return 0;
   }

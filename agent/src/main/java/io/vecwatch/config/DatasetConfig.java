@@ -24,10 +24,24 @@ public record DatasetConfig(String name, Optional<Metric> metric, Source source)
   public record Generated(int count, int dim, int queries, int clusters, long seed, int groundTruthK, double spread)
       implements Source {}
 
-  /** Texmex files; {@code groundTruth} may be absent, then it is computed at load ({@code groundTruthK} deep). */
+  /**
+   * Texmex files; {@code groundTruth} may be absent, then it is computed at load ({@code groundTruthK} deep).
+   * {@code base} may be absent when {@code groundTruth} is given: the queries and ground truth of a remote
+   * collection, whose ground-truth ids are the collection's keys (what {@code groundtruth --from-milvus} writes).
+   * {@code baseIds}: a text file with one key per base vector (the primary key it is stored under in a remote
+   * collection), when keys are not the positions.
+   */
   public record Files(
-      Path base, Path queries, Optional<Path> groundTruth, Optional<Path> groundTruthDistances, int groundTruthK)
-      implements Source {}
+      Optional<Path> base, Path queries, Optional<Path> groundTruth, Optional<Path> groundTruthDistances,
+      int groundTruthK, Optional<Path> baseIds)
+      implements Source {
+
+    /** Base, queries and ground truth, keys = positions. */
+    public Files(Path base, Path queries, Optional<Path> groundTruth, Optional<Path> groundTruthDistances,
+        int groundTruthK) {
+      this(Optional.of(base), queries, groundTruth, groundTruthDistances, groundTruthK, Optional.empty());
+    }
+  }
 
   /** An ann-benchmarks HDF5 file ({@code train}, {@code test}, {@code neighbors}, {@code distances}). */
   public record Hdf5(Path path) implements Source {}
@@ -84,14 +98,20 @@ public record DatasetConfig(String name, Optional<Metric> metric, Source source)
   }
 
   private static Files parseFiles(ConfigNode f) {
-    Path base = requiredFile(f, "base");
+    // base may be left out only with groundtruth: then the ids are a remote collection's keys
+    Optional<Path> base = f.has("base") || !f.has("groundtruth")
+        ? Optional.of(requiredFile(f, "base")) : Optional.empty();
     Path queries = requiredFile(f, "queries");
     Optional<Path> groundTruth = f.existingFile("groundtruth");
     Optional<Path> distances = f.existingFile("groundtruth_distances");
     if (distances.isPresent() && groundTruth.isEmpty()) {
       f.problem("groundtruth_distances", "needs groundtruth (the ids the distances belong to)");
     }
-    Files r = new Files(base, queries, groundTruth, distances, f.integer("ground_truth_k", 100, 1, 10_000));
+    Optional<Path> baseIds = f.existingFile("base_ids");
+    if (baseIds.isPresent() && base.isEmpty()) {
+      f.problem("base_ids", "needs base (one key per base vector)");
+    }
+    Files r = new Files(base, queries, groundTruth, distances, f.integer("ground_truth_k", 100, 1, 10_000), baseIds);
     f.finish();
     return r;
   }

@@ -81,6 +81,7 @@ public final class AgentMetrics implements AutoCloseable {
     this.cache = cache;
     this.windowLatency = new WindowLatencyCollector(cache);
     registry.getPrometheusRegistry().register(windowLatency);
+    registry.getPrometheusRegistry().register(new DiagnosticsCollector(cache));
     new JvmMemoryMetrics().bindTo(registry);
     this.gc = new JvmGcMetrics();
     gc.bindTo(registry);

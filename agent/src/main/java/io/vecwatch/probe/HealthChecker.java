@@ -2,6 +2,8 @@ package io.vecwatch.probe;
 
 import io.vecwatch.target.Health;
 import io.vecwatch.target.Target;
+import io.vecwatch.target.TargetDiagnostics;
+import io.vecwatch.target.TargetException;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.time.Duration;
@@ -11,7 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Checks one target's {@link Target#health()} and {@link Target#entityCount()} every {@code interval}, on the
- * target's worker pool. A check still running when the next one is due counts as a failure (the hung one is not
+ * target's worker pool, then takes its {@link TargetDiagnostics} if it has them. A {@link TargetException} from
+ * the health check marks the target misconfigured until a check succeeds. A check still running when the next one is due counts as a failure (the hung one is not
  * duplicated), so a target that stops answering turns down after one interval.
  */
 public final class HealthChecker {
@@ -72,6 +75,17 @@ public final class HealthChecker {
     }
   }
 
+  /** Extra signals of targets that have them, also while down (connection state matters most then). */
+  private void diagnose() {
+    if (target instanceof TargetDiagnostics d) {
+      try {
+        status.diagnosed(d.diagnostics());
+      } catch (Exception e) {
+        // keep the last snapshot; the health check reports what is wrong
+      }
+    }
+  }
+
   private void check() {
     if (!inFlight.compareAndSet(false, true)) {
       status.healthFailed("still running after " + Durations.format(Duration.ofNanos(intervalNanos)),
@@ -84,9 +98,12 @@ public final class HealthChecker {
           Health h = target.health();
           long entities = h.healthy() ? target.entityCount() : -1;
           status.healthChecked(h, entities, clock.wallMillis());
+        } catch (TargetException e) {
+          status.healthMisconfigured(TargetStatus.describe(e), clock.wallMillis());
         } catch (Exception e) {
           status.healthFailed(TargetStatus.describe(e), clock.wallMillis());
         } finally {
+          diagnose();
           inFlight.set(false);
         }
       });

@@ -222,7 +222,12 @@ public final class ProbeRunner {
           long end = clock.monotonicNanos();
           if (end < deadline && done.compareAndSet(false, true)) {
             cancelDeadline();
-            stats.recordError(end);
+            // a target whose own call deadline passed first (Milvus call_timeout) timed out, it did not fail
+            if (e instanceof java.util.concurrent.TimeoutException) {
+              stats.recordTimeout(end);
+            } else {
+              stats.recordError(end);
+            }
             status.error(TargetStatus.describe(e), clock.wallMillis());
             status.observed();
             failed(ProbeObservation.Outcome.ERROR, end - intended, e);

@@ -2,6 +2,7 @@ package io.vecwatch.probe;
 
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.TargetState;
+import io.vecwatch.target.Diagnostics;
 import io.vecwatch.target.Health;
 import java.util.List;
 import java.util.Optional;
@@ -20,7 +21,10 @@ public final class TargetStatus {
   private record LastError(String message, long wallMillis) {}
 
   private volatile String misconfigured;
+  // found at a health check (a remote target whose settings do not fit the server); cleared by a healthy check
+  private volatile String misconfiguredAtContact;
   private volatile boolean observed;
+  private final AtomicReference<Diagnostics> diagnostics = new AtomicReference<>(Diagnostics.EMPTY);
   private final AtomicReference<LastError> lastError = new AtomicReference<>();
   private final AtomicReference<HealthSnapshot> health = new AtomicReference<>(HealthSnapshot.NONE);
   private volatile long entities = -1;
@@ -66,9 +70,32 @@ public final class TargetStatus {
     lastError.set(new LastError(oneLine(message), wallMillis));
   }
 
+  /**
+   * A health check found that the target's settings do not fit what it talks to (it threw
+   * {@link io.vecwatch.target.TargetException}: wrong collection, field, dimension, credentials). The target is
+   * misconfigured until a later check succeeds.
+   */
+  public void healthMisconfigured(String message, long wallMillis) {
+    observed();
+    String m = oneLine(message);
+    misconfiguredAtContact = m;
+    failHealth(List.of(m), wallMillis);
+    error(m, wallMillis);
+  }
+
+  /** The target's latest {@link Diagnostics}. */
+  public void diagnosed(Diagnostics d) {
+    diagnostics.set(d);
+  }
+
+  public Diagnostics diagnostics() {
+    return diagnostics.get();
+  }
+
   /** A health check answered; {@code entities} is -1 when the target cannot tell. */
   public void healthChecked(Health h, long entityCount, long wallMillis) {
     observed();
+    misconfiguredAtContact = null;
     if (entityCount >= 0) {
       entities = entityCount;
     }
@@ -88,6 +115,7 @@ public final class TargetStatus {
   /** A health check could not be completed (threw, or was still running when the next one was due). */
   public void healthFailed(String message, long wallMillis) {
     observed();
+    misconfiguredAtContact = null;
     String m = oneLine(message);
     failHealth(List.of(m), wallMillis);
     error("health check: " + m, wallMillis);
@@ -102,7 +130,7 @@ public final class TargetStatus {
   }
 
   public TargetState state() {
-    if (misconfigured != null) {
+    if (misconfigured != null || misconfiguredAtContact != null) {
       return TargetState.MISCONFIGURED;
     }
     HealthSnapshot h = health.get();

@@ -26,6 +26,14 @@ public interface Target extends AutoCloseable {
     return -1;
   }
 
+  /**
+   * The entity count the target's own settings expect (Milvus {@code expected_entities}), when they say; the agent
+   * otherwise expects the dataset's base vector count.
+   */
+  default java.util.OptionalLong expectedEntities() {
+    return java.util.OptionalLong.empty();
+  }
+
   @Override
   default void close() {}
 }

@@ -13,6 +13,7 @@ public final class TargetKinds {
   static {
     register(FlatTarget.KIND);
     register(LuceneHnswTarget.KIND);
+    register(MilvusTarget.KIND);
   }
 
   private TargetKinds() {}

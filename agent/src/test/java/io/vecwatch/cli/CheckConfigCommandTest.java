@@ -72,7 +72,7 @@ class CheckConfigCommandTest {
     assertThat(run("check-config", bad.toString(), "missing.yml", good.toString())).isEqualTo(2);
     assertThat(lines(out)).containsExactly(good + ": ok (1 dataset, 1 target, 1 probe)");
     assertThat(lines(err)).containsExactly(
-        bad + ": targets[0].kind: unknown kind \"faiss\" (known: flat, lucene_hnsw)",
+        bad + ": targets[0].kind: unknown kind \"faiss\" (known: flat, lucene_hnsw, milvus)",
         "missing.yml: file does not exist");
   }
 

@@ -1,7 +1,6 @@
 package io.vecwatch.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,7 +14,7 @@ class RuleFilesTest {
   @Test
   void everyMetricNameInARuleExpressionIsDocumentedRecordedOrKnown() throws Exception {
     List<Path> files = RuleFiles.files();
-    assumeFalse(files.isEmpty(), "rules/ not on this branch yet (owned by the rules engine work)");
+    assertThat(files).as("rule files in rules/").isNotEmpty();
     MetricContract contract = MetricContract.read(Repo.file("docs/metrics.md"));
     Set<String> recorded = RuleFiles.recorded();
     List<String> unknown = new ArrayList<>();

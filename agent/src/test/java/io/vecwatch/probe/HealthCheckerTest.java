@@ -98,4 +98,83 @@ class HealthCheckerTest {
     assertThat(status.isObserved()).isTrue();
     assertThat(status.lastError()).contains("dataset d could not be loaded: file not found");
   }
+
+  @Test
+  void aTargetExceptionFromTheHealthCheckMarksTheTargetMisconfiguredUntilACheckSucceeds() {
+    start(Runnable::run);
+    target.healthFailure = new io.vecwatch.target.TargetException(
+        "target prod: collection \"docs\" does not exist at http://milvus:19530");
+    scheduler.runDue();
+
+    assertThat(status.state()).isEqualTo(TargetState.MISCONFIGURED);
+    assertThat(status.lastError()).contains("target prod: collection \"docs\" does not exist at http://milvus:19530");
+    assertThat(status.health().up()).isFalse();
+
+    target.healthFailure = null; // someone created the collection
+    scheduler.advance(INTERVAL);
+    assertThat(status.state()).isEqualTo(TargetState.UP);
+  }
+
+  @Test
+  void diagnosticsAreTakenAfterEveryCheckEvenWhenItFailed() {
+    int[] calls = {0};
+    DiagnosedTarget t = new DiagnosedTarget(calls);
+    HealthChecker.create(t, status, Runnable::run, scheduler, clock, INTERVAL).start();
+    scheduler.runDue();
+    assertThat(status.diagnostics().value("calls")).hasValue(1);
+
+    t.healthFailure = new IOException("UNAVAILABLE");
+    scheduler.advance(INTERVAL);
+    assertThat(status.state()).isEqualTo(TargetState.DOWN);
+    assertThat(status.diagnostics().value("calls")).hasValue(2);
+
+    t.diagnosticsFailure = true; // a failing diagnostics call keeps the last snapshot
+    scheduler.advance(INTERVAL);
+    assertThat(status.diagnostics().value("calls")).hasValue(2);
+    assertThat(calls[0]).isEqualTo(3);
+  }
+
+  /** A scripted target that also reports diagnostics: a gauge counting its own calls. */
+  private static final class DiagnosedTarget implements io.vecwatch.target.Target,
+      io.vecwatch.target.TargetDiagnostics {
+    private final int[] calls;
+    volatile Exception healthFailure;
+    volatile boolean diagnosticsFailure;
+
+    DiagnosedTarget(int[] calls) {
+      this.calls = calls;
+    }
+
+    @Override
+    public String name() {
+      return "diag";
+    }
+
+    @Override
+    public String kind() {
+      return "scripted";
+    }
+
+    @Override
+    public SearchResult search(float[] query, int k) {
+      return new SearchResult(new long[0], new float[0]);
+    }
+
+    @Override
+    public Health health() throws Exception {
+      if (healthFailure != null) {
+        throw healthFailure;
+      }
+      return Health.up();
+    }
+
+    @Override
+    public io.vecwatch.target.Diagnostics diagnostics() throws Exception {
+      calls[0]++;
+      if (diagnosticsFailure) {
+        throw new IOException("no answer");
+      }
+      return io.vecwatch.target.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
+    }
+  }
 }

@@ -148,6 +148,19 @@ class ProbeRunnerTest {
   }
 
   @Test
+  void aTargetsOwnTimeoutBeforeTheDeadlineCountsAsATimeoutNotAnError() {
+    ScriptedTarget target = new ScriptedTarget((q, k) -> {
+      throw new java.util.concurrent.TimeoutException("target m: search timed out after 500ms");
+    });
+    runner(target, Runnable::run, 2, 1, Duration.ofSeconds(1));
+    scheduler.advance(Duration.ofSeconds(2));
+
+    assertThat(stats.total(Outcome.TIMEOUT)).isEqualTo(5);
+    assertThat(stats.total(Outcome.ERROR)).isZero();
+    assertThat(status.lastError()).contains("target m: search timed out after 500ms");
+  }
+
+  @Test
   void recordsErrorsAndKeepsTheLastMessageOnOneLine() {
     ScriptedTarget target = new ScriptedTarget((q, k) -> {
       throw new IOException("connection refused\n  at the server");

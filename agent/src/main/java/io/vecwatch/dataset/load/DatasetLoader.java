@@ -13,7 +13,9 @@ import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.dataset.Vectors;
 import io.vecwatch.knn.ExactKnn;
 import io.vecwatch.knn.KnnResult;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -68,10 +70,17 @@ public final class DatasetLoader {
   private static Dataset files(DatasetConfig config, Files f, int threads) throws DatasetException {
     Metric metric = config.metric().orElseThrow(() -> new IllegalArgumentException(
         "dataset " + config.name() + ": a files dataset needs a metric"));
-    Vectors base = TexmexFiles.readVectors(f.base());
     Vectors queries = TexmexFiles.readVectors(f.queries());
-    checkDimensions(f.queries(), queries, f.base(), base);
+    if (f.base().isEmpty()) {
+      return remote(config, f, metric, queries);
+    }
+    Path baseFile = f.base().get();
+    Vectors base = TexmexFiles.readVectors(baseFile);
+    checkDimensions(f.queries(), queries, baseFile, base);
     Dataset.Builder b = Dataset.builder(config.name(), metric).base(base).queries(queries);
+    if (f.baseIds().isPresent()) {
+      b.baseIds(readKeys(f.baseIds().get(), base.count(), baseFile));
+    }
     if (f.groundTruth().isEmpty()) {
       if (f.groundTruthDistances().isPresent()) {
         throw DatasetException.in(f.groundTruthDistances().get(),
@@ -82,7 +91,7 @@ public final class DatasetLoader {
     }
     Path gtFile = f.groundTruth().get();
     int[][] ids = TexmexFiles.readIvecs(gtFile);
-    checkGroundTruth(gtFile, ids, queries.count(), f.queries().toString(), base.count(), f.base().toString());
+    checkGroundTruth(gtFile, ids, queries.count(), f.queries().toString(), base.count(), baseFile.toString());
     float[][] distances = null;
     if (f.groundTruthDistances().isPresent()) {
       Path dFile = f.groundTruthDistances().get();
@@ -90,6 +99,64 @@ public final class DatasetLoader {
       checkDistances(dFile.toString(), distances, gtFile.toString(), ids);
     }
     return b.groundTruth(ids, distances).build();
+  }
+
+  /**
+   * Queries and ground truth of a collection vecwatch does not hold: the ground-truth ids are the collection's
+   * keys (position = key, no base vectors).
+   */
+  private static Dataset remote(DatasetConfig config, Files f, Metric metric, Vectors queries)
+      throws DatasetException {
+    Path gtFile = f.groundTruth().orElseThrow();
+    int[][] ids = TexmexFiles.readIvecs(gtFile);
+    if (ids.length != queries.count()) {
+      throw new DatasetException(gtFile + ": " + ids.length + " rows, but " + f.queries() + " has "
+          + queries.count() + " queries");
+    }
+    for (int q = 0; q < ids.length; q++) {
+      for (int id : ids[q]) {
+        if (id < 0) {
+          throw new DatasetException(gtFile + ": row " + q + " holds id " + id + "; keys are not negative");
+        }
+      }
+    }
+    float[][] distances = null;
+    if (f.groundTruthDistances().isPresent()) {
+      Path dFile = f.groundTruthDistances().get();
+      distances = TexmexFiles.readFvecsRows(dFile);
+      checkDistances(dFile.toString(), distances, gtFile.toString(), ids);
+    }
+    return Dataset.builder(config.name(), metric).queries(queries).groundTruth(ids, distances).build();
+  }
+
+  /** One integer key per line (blank lines and {@code #} comments skipped), exactly one per base vector. */
+  static long[] readKeys(Path file, int baseCount, Path baseFile) throws DatasetException {
+    List<String> lines;
+    try {
+      lines = java.nio.file.Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw DatasetException.in(file, "cannot read (" + e.getClass().getSimpleName() + ")");
+    }
+    long[] keys = new long[baseCount];
+    int n = 0;
+    for (int i = 0; i < lines.size(); i++) {
+      String t = lines.get(i).strip();
+      if (t.isEmpty() || t.startsWith("#")) {
+        continue;
+      }
+      if (n == baseCount) {
+        throw DatasetException.in(file, "more keys than the " + baseCount + " base vectors of " + baseFile);
+      }
+      try {
+        keys[n++] = Long.parseLong(t);
+      } catch (NumberFormatException e) {
+        throw DatasetException.in(file, "line " + (i + 1) + ": not an integer key: \"" + t + "\"");
+      }
+    }
+    if (n != baseCount) {
+      throw DatasetException.in(file, n + " keys, but " + baseFile + " has " + baseCount + " base vectors");
+    }
+    return keys;
   }
 
   private static Dataset hdf5(DatasetConfig config, Hdf5 h, int threads) throws DatasetException {

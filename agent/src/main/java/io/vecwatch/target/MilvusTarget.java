@@ -1,0 +1,276 @@
+package io.vecwatch.target;
+
+import io.milvus.v2.service.collection.request.GetLoadStateReq;
+import io.milvus.v2.service.collection.response.GetLoadStateResp;
+import io.milvus.v2.service.utility.response.CheckHealthResp;
+import io.milvus.v2.service.vector.response.QueryResp;
+import io.vecwatch.config.ConfigNode;
+import io.vecwatch.config.TargetConfig;
+import io.vecwatch.dataset.Dataset;
+import io.vecwatch.target.milvus.Backoff;
+import io.vecwatch.target.milvus.CollectionInfo;
+import io.vecwatch.target.milvus.Connection;
+import io.vecwatch.target.milvus.Features;
+import io.vecwatch.target.milvus.Features.Feature;
+import io.vecwatch.target.milvus.MilvusConnector;
+import io.vecwatch.target.milvus.MilvusDiagnostics;
+import io.vecwatch.target.milvus.MilvusFailure;
+import io.vecwatch.target.milvus.MilvusSettings;
+import io.vecwatch.target.milvus.Scheduler;
+import io.vecwatch.target.milvus.Searches;
+import io.vecwatch.target.milvus.SelfRecall;
+import io.vecwatch.target.milvus.Session;
+import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
+import java.net.ConnectException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * A collection in a real Milvus, watched through {@code MilvusClientV2}. The agent never writes to it.
+ *
+ * <p>Building the target does not contact Milvus: it connects in the background and keeps reconnecting with
+ * backoff (see {@link Connection}), so an agent starts even while Milvus is down. Until connected, searches fail at
+ * once and {@link #health()} reports down; a collection that does not fit the settings makes every call throw a
+ * {@link TargetException} naming target and collection (the target is misconfigured, others carry on).
+ *
+ * <p>Every SDK call carries a deadline ({@code connect_timeout} for connecting, {@code call_timeout} for the rest),
+ * so no call hangs on a dead server; the SDK's own retries are off, the agent measures each failure. Searches
+ * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
+ * states, self-recall) come from {@link #diagnostics()}.
+ */
+public final class MilvusTarget implements Target, TargetDiagnostics {
+
+  /** {@code kind: milvus}. */
+  public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
+    @Override
+    public String name() {
+      return "milvus";
+    }
+
+    @Override
+    public MilvusSettings parse(ConfigNode node) {
+      return MilvusSettings.parse(node);
+    }
+
+    @Override
+    public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
+      Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
+      MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
+          Scheduler.singleThread("vecwatch-milvus-" + config.name()), new Random());
+      t.start();
+      return t;
+    }
+  };
+
+  private final String name;
+  private final MilvusSettings settings;
+  private final Connection<Session> connection;
+  private final MilvusDiagnostics diagnostics;
+  private final AtomicReference<CheckHealthResp> lastHealth = new AtomicReference<>();
+  private final AtomicReference<GetLoadStateResp> lastLoad = new AtomicReference<>();
+
+  /**
+   * @param scheduler runs connection attempts (one thread per target in production)
+   * @param random jitter for backoff and picks for self-recall
+   */
+  public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
+      Scheduler scheduler, Random random) {
+    this.name = name;
+    this.settings = settings;
+    Backoff backoff = Backoff.of(settings.reconnect().initialBackoff(), settings.reconnect().maxBackoff(),
+        random::nextDouble);
+    this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
+        Session::close, backoff, scheduler, clock);
+    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random));
+  }
+
+  /** Starts connecting in the background; returns at once. */
+  public void start() {
+    connection.start();
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String kind() {
+    return KIND.name();
+  }
+
+  public MilvusSettings settings() {
+    return settings;
+  }
+
+  /** The connection's state, for status pages and tests. */
+  public Connection.Status connectionStatus() {
+    return connection.status();
+  }
+
+  /** What first contact learnt about the collection, once connected. */
+  public Optional<CollectionInfo> collectionInfo() {
+    return connection.session().map(Session::info);
+  }
+
+  @Override
+  public SearchResult search(float[] query, int k) throws Exception {
+    Session s = live();
+    CollectionInfo info = s.info();
+    if (info.primaryType() == CollectionInfo.KeyType.VARCHAR && info.keyIsPrimary()) {
+      throw new TargetException("target " + name + ": collection \"" + settings.collection()
+          + "\" has a VarChar primary key; set id_field to an Int64 field so results can be matched to a dataset");
+    }
+    if (query.length != info.dim()) {
+      throw new TargetException("target " + name + ": query has dimension " + query.length + " but field \""
+          + info.vectorField() + "\" of collection \"" + settings.collection() + "\" has dimension " + info.dim());
+    }
+    try {
+      return Searches.toResult(Searches.hits(s.client().search(Searches.request(settings, info, query, k)), info),
+          info.metric());
+    } catch (RuntimeException e) {
+      throw failed(s, "search", e);
+    }
+  }
+
+  /**
+   * Healthy when Milvus says so (CheckHealth; where it is not implemented, a version call proves liveness) and the
+   * collection is loaded. Throws {@link TargetException} while misconfigured or rejected (wrong credentials).
+   */
+  @Override
+  public Health health() throws Exception {
+    Optional<Session> live = connection.session();
+    if (live.isEmpty()) {
+      Connection.Status st = connection.status();
+      String why = st.lastError().orElse("target " + name + ": connecting to " + settings.uri());
+      if (st.state() == Connection.State.MISCONFIGURED || st.state() == Connection.State.UNAUTHENTICATED) {
+        throw new TargetException(why);
+      }
+      return Health.down(why);
+    }
+    Session s = live.get();
+    Features features = s.features();
+    List<String> reasons = new ArrayList<>();
+    boolean healthy = true;
+    try {
+      if (features.available(Feature.HEALTH)) {
+        try {
+          CheckHealthResp r = s.client().checkHealth();
+          lastHealth.set(r);
+          healthy = Boolean.TRUE.equals(r.getIsHealthy());
+          reasons.addAll(r.getReasons());
+        } catch (RuntimeException e) {
+          if (!features.markIfUnsupported(Feature.HEALTH, MilvusFailure.of(e))) {
+            throw e;
+          }
+        }
+      }
+      if (!features.available(Feature.HEALTH)) {
+        s.client().getServerVersion(); // liveness only
+      }
+    } catch (RuntimeException e) {
+      MilvusFailure f = MilvusFailure.of(e);
+      if (f.kind() == MilvusFailure.Kind.TIMEOUT || f.kind() == MilvusFailure.Kind.UNREACHABLE
+          || f.kind() == MilvusFailure.Kind.CANCELLED) {
+        // even the cheapest call failed: the server (or the path to it) is gone
+        connection.lost(s, "health check: " + f.detail());
+        return Health.down("target " + name + ": health check failed: " + f.detail());
+      }
+      throw failed(s, "health check", e);
+    }
+    if (features.available(Feature.LOAD_STATE)) {
+      try {
+        GetLoadStateResp load = s.client().getLoadStateV2(
+            GetLoadStateReq.builder().collectionName(settings.collection()).build());
+        lastLoad.set(load);
+        if (load.getState() != io.milvus.grpc.LoadState.LoadStateLoaded) {
+          healthy = false;
+          reasons.add("collection \"" + settings.collection() + "\" is not loaded (" + load.getState() + ")");
+        }
+      } catch (RuntimeException e) {
+        MilvusFailure f = MilvusFailure.of(e);
+        if (!features.markIfUnsupported(Feature.LOAD_STATE, f)) {
+          throw failed(s, "load state", e);
+        }
+      }
+    }
+    return new Health(healthy, reasons);
+  }
+
+  /** {@code count(*)} over the collection (its filter and partitions), at the configured consistency level. */
+  @Override
+  public long entityCount() throws Exception {
+    Session s = live();
+    try {
+      QueryResp r = s.client().query(Searches.count(settings));
+      Object v = r.getQueryResults().get(0).getEntity().get("count(*)");
+      return ((Number) v).longValue();
+    } catch (RuntimeException e) {
+      throw failed(s, "count(*)", e);
+    }
+  }
+
+  /** {@code expected_entities} from the settings. */
+  @Override
+  public java.util.OptionalLong expectedEntities() {
+    return settings.expectedEntities();
+  }
+
+  /**
+   * Connection state, quota states (from the last health check), load progress, index progress, loaded segments
+   * and self-recall (one sampling round per call). Calls that fail only leave their series out.
+   */
+  @Override
+  public Diagnostics diagnostics() {
+    return diagnostics.collect(connection.status(), connection.session(), lastHealth.get(), lastLoad.get());
+  }
+
+  /** The live session, or an exception saying why there is none. */
+  private Session live() throws Exception {
+    Optional<Session> s = connection.session();
+    if (s.isPresent()) {
+      return s.get();
+    }
+    Connection.Status st = connection.status();
+    String why = st.lastError().orElse("target " + name + ": not connected to " + settings.uri() + " yet");
+    if (st.state() == Connection.State.MISCONFIGURED || st.state() == Connection.State.UNAUTHENTICATED) {
+      throw new TargetException(why);
+    }
+    throw new ConnectException(why);
+  }
+
+  /** Turns an SDK failure into the exception callers see, telling the connection what it learnt. */
+  private Exception failed(Session s, String what, RuntimeException e) {
+    MilvusFailure f = MilvusFailure.of(e);
+    String msg = "target " + name + ": " + what + " on collection \"" + settings.collection() + "\" failed: "
+        + f.detail();
+    return switch (f.kind()) {
+      case TIMEOUT -> new TimeoutException("target " + name + ": " + what + " timed out after "
+          + Durations.format(settings.callTimeout()) + " (" + f.detail() + ")");
+      case UNREACHABLE -> {
+        connection.lost(s, what + ": " + f.detail());
+        yield new ConnectException(msg);
+      }
+      case NOT_FOUND, UNAUTHENTICATED -> {
+        connection.misconfigured(s, msg);
+        yield new TargetException(msg);
+      }
+      default -> new java.io.IOException(msg);
+    };
+  }
+
+  @Override
+  public void close() {
+    connection.close();
+  }
+
+  @Override
+  public String toString() {
+    return "MilvusTarget[" + name + ", " + settings.uri() + ", collection " + settings.collection() + "]";
+  }
+}

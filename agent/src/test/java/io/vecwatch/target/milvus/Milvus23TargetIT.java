@@ -1,0 +1,233 @@
+package io.vecwatch.target.milvus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.awaitility.Awaitility.await;
+
+import com.google.gson.JsonObject;
+import io.milvus.v2.client.ConnectConfig;
+import io.milvus.v2.client.MilvusClientV2;
+import io.milvus.v2.service.rbac.request.CreateRoleReq;
+import io.milvus.v2.service.rbac.request.CreateUserReq;
+import io.milvus.v2.service.rbac.request.GrantPrivilegeReq;
+import io.milvus.v2.service.rbac.request.GrantRoleReq;
+import io.milvus.v2.service.vector.request.InsertReq;
+import io.vecwatch.target.Diagnostics;
+import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.target.TargetException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Milvus suite against real Milvus 2.3 (the PyPI {@code milvus} wheel's standalone server, started here on a
+ * free port), with authorization on and mutual TLS: the agent connects as a user whose role holds only the
+ * privileges {@code docs/milvus.md} lists. Skipped where the wheel is not installed ({@code .ci/peers.sh install}).
+ */
+class Milvus23TargetIT extends MilvusTargetSuite {
+  static final List<String> AGENT_PRIVILEGES = List.of("Search", "Query", "Load");
+  private static final String ROLE = "vecwatch_probe";
+  private static final String PASSWORD = "agent-Pa55word";
+
+  private MilvusProcess server;
+  private Path certs;
+  private String password = PASSWORD;
+
+  @Override
+  String uri() {
+    return "https://127.0.0.1:" + server.port();
+  }
+
+  @Override
+  MilvusAdmin openAdmin() throws Exception {
+    Assumptions.assumeTrue(Files.isExecutable(MilvusProcess.server23Binary()),
+        "Milvus 2.3 is not installed at " + MilvusProcess.server23Binary() + " (.ci/peers.sh install)");
+    Path dir = Path.of("target", "milvus-it", "m23-" + Long.toString(System.nanoTime(), 36)).toAbsolutePath();
+    certs = TestCertificates.create(dir.resolve("certs"));
+    server = MilvusProcess.server23(dir.resolve("data"), MilvusProcess.freePort(), List.of(
+        "--authorization-enabled", "true",
+        "--tls-mode", "2",
+        "--server-pem-path", certs.resolve("server.pem").toString(),
+        "--server-key-path", certs.resolve("server.key").toString(),
+        "--ca-pem-path", certs.resolve("ca.pem").toString()));
+    server.start(Duration.ofSeconds(240));
+    System.out.printf("milvus 2.3: proxy port open after %.1f s, RSS %d MiB%n",
+        server.lastStart().toMillis() / 1000.0, server.rssBytes() >> 20);
+    long t0 = System.nanoTime();
+    // the proxy port opens before the proxy serves ("Milvus Proxy is not ready yet"): retry until it does
+    MilvusAdmin admin = await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1))
+        .ignoreExceptions()
+        .until(() -> new MilvusAdmin(uri(), tls().andThen(b -> b.username("root").password("Milvus"))),
+            java.util.Objects::nonNull);
+    System.out.printf("milvus 2.3: serving (mTLS, root) %.1f s after its port opened%n",
+        (System.nanoTime() - t0) / 1e9);
+    admin.client.createUser(CreateUserReq.builder().userName("vecwatch").password(PASSWORD).build());
+    admin.client.createRole(CreateRoleReq.builder().roleName(ROLE).build());
+    admin.client.grantRole(GrantRoleReq.builder().userName("vecwatch").roleName(ROLE).build());
+    return admin;
+  }
+
+  private Consumer<ConnectConfig.ConnectConfigBuilder> tls() {
+    return b -> b.caPemPath(certs.resolve("ca.pem").toString())
+        .clientPemPath(certs.resolve("client.pem").toString())
+        .clientKeyPath(certs.resolve("client.key").toString())
+        .serverName("127.0.0.1");
+  }
+
+  @Override
+  boolean deterministicSearch() {
+    return false;
+  }
+
+  @Override
+  void allowAgent(String collection) {
+    for (String p : AGENT_PRIVILEGES) {
+      admin.client.grantPrivilege(GrantPrivilegeReq.builder().roleName(ROLE).objectType("Collection")
+          .objectName(collection).privilege(p).build());
+    }
+  }
+
+  @Override
+  String connectionYaml() {
+    return """
+            user: vecwatch
+            password: ${VW_PASSWORD}
+            tls:
+              ca_file: %s
+              client_cert_file: %s
+              client_key_file: %s
+        """.formatted(certs.resolve("ca.pem"), certs.resolve("client.pem"), certs.resolve("client.key"));
+  }
+
+  @Override
+  Map<String, String> env() {
+    return Map.of("VW_PASSWORD", password);
+  }
+
+  @Override
+  void stopServer() throws Exception {
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @Test
+  void theAgentsUserCanProbeButNotWrite() throws Exception {
+    MilvusTarget t = connected("rbac", collection, "");
+    assertThat(t.search(data.queries[0], K).size()).isEqualTo(K);
+    assertThat(t.health().healthy()).isTrue();
+    assertThat(t.entityCount()).isEqualTo(COUNT);
+
+    ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder().uri(uri()).username("vecwatch").password(PASSWORD)
+        .connectTimeoutMs(60_000).rpcDeadlineMs(60_000);
+    tls().accept(b);
+    MilvusClientV2 asAgent = new MilvusClientV2(b.build());
+    asAgent.retryConfig(io.milvus.v2.client.RetryConfig.builder().maxRetryTimes(1).build());
+    try {
+      JsonObject row = new JsonObject();
+      row.addProperty("pk", 1L);
+      row.addProperty("doc", 1L);
+      com.google.gson.JsonArray vec = new com.google.gson.JsonArray();
+      for (float f : data.base[0]) {
+        vec.add(f);
+      }
+      row.add("vec", vec);
+      Throwable denied = catchThrowable(() -> asAgent.insert(
+          InsertReq.builder().collectionName(collection).data(List.of(row)).build()));
+      assertThat(MilvusFailure.of(denied).kind()).as("%s", denied).isEqualTo(MilvusFailure.Kind.PERMISSION_DENIED);
+    } finally {
+      asAgent.close(5);
+    }
+  }
+
+  @Test
+  void diagnosticsIncludeWhatOnlyARealServerKnows() throws Exception {
+    MilvusTarget t = connected("segments", collection, "");
+    t.health();
+    await().atMost(Duration.ofSeconds(60)).until(
+        () -> t.diagnostics().value("vecwatch_milvus_index_pending_rows").orElse(-1) == 0);
+    Diagnostics d = t.diagnostics();
+    assertThat(d.value("vecwatch_milvus_loaded_segments").orElseThrow()).isGreaterThanOrEqualTo(1);
+    assertThat(d.value("vecwatch_milvus_loaded_segment_rows")).hasValue(COUNT);
+    assertThat(d.series().stream().filter(s -> s.name().equals("vecwatch_milvus_feature_available")))
+        .allMatch(s -> s.value() == 1);
+    assertThat(d.info().get("server_version")).startsWith("v2.3");
+  }
+
+  /** Sum and count of the proxy's successful-search latency histogram (milliseconds), from its /metrics. */
+  private double[] proxySearchLatency(int port) throws Exception {
+    java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+        java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    double sum = 0;
+    double count = 0;
+    for (String line : r.body().split("\n")) {
+      if (line.startsWith("milvus_proxy_sq_latency_sum{") && line.contains("query_type=\"search\"")) {
+        sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      } else if (line.startsWith("milvus_proxy_sq_latency_count{") && line.contains("query_type=\"search\"")) {
+        count += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    return new double[] {sum, count};
+  }
+
+  /**
+   * A measurement for the report, not a performance assertion: the canary's latency as the agent sees it against
+   * the proxy's own account of the same searches (milvus_proxy_sq_latency, query_type=search). The only claim
+   * checked is the logical one: the client's time includes the server's.
+   */
+  @Test
+  void agentMeasuredSearchLatencyIncludesTheProxysOwn() throws Exception {
+    int port = server.metricsPort().orElseThrow();
+    MilvusTarget t = connected("overhead", collection, "");
+    for (int i = 0; i < 20; i++) {
+      t.search(data.queries[i % data.queries.length], K); // warm-up
+    }
+    double[] before = proxySearchLatency(port);
+    int n = 200;
+    long clientNanos = 0;
+    for (int i = 0; i < n; i++) {
+      long t0 = System.nanoTime();
+      t.search(data.queries[i % data.queries.length], K);
+      clientNanos += System.nanoTime() - t0;
+    }
+    double[] after = proxySearchLatency(port);
+    double serverMs = (after[0] - before[0]) / (after[1] - before[1]);
+    double clientMs = clientNanos / 1e6 / n;
+    System.out.printf("milvus 2.3 search latency: agent %.2f ms, proxy %.2f ms, outside the proxy %.2f ms "
+        + "(mean of %d, mTLS, k=%d, dim=%d)%n", clientMs, serverMs, clientMs - serverMs, n, K, DIM);
+
+    assertThat(after[1] - before[1]).isEqualTo(n);
+    assertThat(clientMs).isGreaterThanOrEqualTo(serverMs);
+  }
+
+  @Test
+  void aWrongPasswordIsReportedOnceAndNotRetriedInAStorm() throws Exception {
+    password = "wrong-Pa55word";
+    MilvusTarget t;
+    try (LogCapture log = new LogCapture(Connection.class)) {
+      long t0 = System.nanoTime();
+      try {
+        t = target("badpw", collection, "");
+      } finally {
+        password = PASSWORD;
+      }
+      awaitState(t, Connection.State.UNAUTHENTICATED);
+      await().atMost(Duration.ofSeconds(60)).until(() -> t.connectionStatus().attempts() >= 3);
+      double seconds = (System.nanoTime() - t0) / 1e9;
+
+      assertThat(catchThrowable(t::health)).isInstanceOf(TargetException.class)
+          .hasMessageStartingWith("target badpw: " + uri() + " rejected the credentials");
+      // attempts come every max_backoff (2s), not in a burst
+      assertThat(t.connectionStatus().attempts()).isLessThanOrEqualTo(2 + (long) (seconds / 2));
+      assertThat(log.lines()).hasSize(1);
+      assertThat(String.join("\n", log.lines())).doesNotContain("wrong-Pa55word").doesNotContain(PASSWORD);
+      assertThat(t.connectionStatus().lastError().orElseThrow()).doesNotContain("wrong-Pa55word");
+    }
+  }
+}
