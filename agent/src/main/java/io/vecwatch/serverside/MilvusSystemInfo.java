@@ -6,6 +6,8 @@ import io.milvus.param.ConnectParam;
 import io.milvus.param.R;
 import io.milvus.param.control.GetMetricsParam;
 import io.vecwatch.config.Secret;
+import io.vecwatch.config.TargetConfig;
+import io.vecwatch.target.milvus.MilvusSettings;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -34,6 +36,23 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
   /** @param uri e.g. {@code http://milvus:19530}; @param token {@code user:password} or an API key */
   public static MilvusSystemInfo of(String uri, Optional<Secret> token, Duration deadline) {
     return new MilvusSystemInfo(uri, token, deadline);
+  }
+
+  /**
+   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty for other
+   * kinds and for TLS connections (their limits then come from {@code server_metrics} config).
+   */
+  public static Optional<MilvusSystemInfo> forTarget(TargetConfig target) {
+    if (!(target.settings() instanceof MilvusSettings m) || m.tls().isPresent()) {
+      return Optional.empty();
+    }
+    Optional<Secret> token = Optional.empty();
+    if (m.auth() instanceof MilvusSettings.Token t) {
+      token = Optional.of(t.token());
+    } else if (m.auth() instanceof MilvusSettings.UserPassword up) {
+      token = Optional.of(Secret.of(up.user() + ":" + up.password().reveal())); // Milvus' "user:password" token
+    }
+    return Optional.of(of(m.uri(), token, m.callTimeout()));
   }
 
   @Override

@@ -42,9 +42,11 @@ public final class ServerSideMonitor implements AutoCloseable {
   private final MeterRegistry registry;
   private final Set<String> registered = new HashSet<>();
   private final ServerLatencySummary latencySummary;
+  private final List<SystemInfo.Source> sources;
 
   private ServerSideMonitor(ScheduledExecutorService executor, ClientLatencyRecorder clientLatency,
-      List<ServerMetricsScraper> scrapers, MeterRegistry registry) {
+      List<ServerMetricsScraper> scrapers, MeterRegistry registry, List<SystemInfo.Source> sources) {
+    this.sources = List.copyOf(sources);
     this.executor = executor;
     this.clientLatency = clientLatency;
     this.scrapers = scrapers;
@@ -85,7 +87,8 @@ public final class ServerSideMonitor implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    ServerSideMonitor m = new ServerSideMonitor(ex, client, List.copyOf(scrapers), registry);
+    ServerSideMonitor m = new ServerSideMonitor(ex, client, List.copyOf(scrapers), registry,
+        List.copyOf(systemInfo.values()));
     for (int i = 0; i < configs.size(); i++) {
       ServerMetricsScraper s = scrapers.get(i);
       m.registerStatic(s, kinds.getOrDefault(s.target(), ""));
@@ -191,6 +194,15 @@ public final class ServerSideMonitor implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+    for (SystemInfo.Source src : sources) {
+      if (src instanceof AutoCloseable c) {
+        try {
+          c.close(); // e.g. a Milvus connection opened for GetMetrics
+        } catch (Exception e) {
+          // closing is best effort
+        }
+      }
+    }
     if (latencySummary != null && registry instanceof PrometheusMeterRegistry p) {
       p.getPrometheusRegistry().unregister(latencySummary);
     }

@@ -12,8 +12,10 @@ import io.vecwatch.export.OtlpTracing;
 import io.vecwatch.export.ProbeListener;
 import io.vecwatch.export.ProbeTracer;
 import io.vecwatch.resources.ResourceMonitor;
+import io.vecwatch.serverside.MilvusSystemInfo;
 import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.target.milvus.MilvusSettings;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +75,8 @@ public final class Telemetry implements AutoCloseable {
     Optional<ResourceMonitor> resources = config.resources().enabled()
         ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
     Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
-        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets), systemInfo, registry, clock));
+        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets),
+            systemInfoSources(config, targets, systemInfo), registry, clock));
     Optional<OtlpTracing> tracing = config.tracing().enabled()
         ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
     Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()
@@ -91,6 +94,19 @@ public final class Telemetry implements AutoCloseable {
     return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
   }
 
+  /** The given sources, plus GetMetrics for every Milvus target whose server metrics ask for system_info. */
+  private static Map<String, SystemInfo.Source> systemInfoSources(TelemetryConfig config, List<TargetConfig> targets,
+      Map<String, SystemInfo.Source> given) {
+    Map<String, SystemInfo.Source> out = new HashMap<>(given);
+    for (var sm : config.serverMetrics()) {
+      if (sm.systemInfo() && !out.containsKey(sm.target())) {
+        targets.stream().filter(t -> t.name().equals(sm.target())).findFirst()
+            .flatMap(MilvusSystemInfo::forTarget).ifPresent(src -> out.put(sm.target(), src));
+      }
+    }
+    return out;
+  }
+
   private static Map<String, String> kinds(List<TargetConfig> targets) {
     Map<String, String> out = new HashMap<>();
     targets.forEach(t -> out.put(t.name(), t.kind()));
@@ -104,6 +120,10 @@ public final class Telemetry implements AutoCloseable {
       AttributesBuilder b = Attributes.builder();
       if (t.kind().equals("milvus")) {
         b.put("db.system.name", "milvus");
+      }
+      if (t.settings() instanceof MilvusSettings m) {
+        b.put("db.collection.name", m.collection());
+        m.database().ifPresent(db -> b.put("db.namespace", db));
       }
       t.labels().forEach((k, v) -> b.put("vecwatch.label." + k, v));
       out.put(t.name(), b.build());

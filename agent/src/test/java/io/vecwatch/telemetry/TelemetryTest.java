@@ -37,4 +37,24 @@ class TelemetryTest {
     assertThat(attrs.get(AttributeKey.stringKey("db.system.name"))).isEqualTo("milvus");
     assertThat(attrs.get(AttributeKey.stringKey("vecwatch.label.env"))).isEqualTo("prod");
   }
+
+  @Test
+  void milvusTargetsGetTheirCollectionOnSpansAndAGetMetricsSource(@org.junit.jupiter.api.io.TempDir
+      java.nio.file.Path dir) throws Exception {
+    java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not read here");
+    var config = new io.vecwatch.config.ConfigLoader(Map.of("MILVUS_TOKEN", "root:Milvus")).parse("m.yml", """
+        targets:
+          - {name: m, kind: milvus, uri: "http://milvus:19530", collection: docs, token: "${MILVUS_TOKEN}"}
+          - {name: tls, kind: milvus, uri: "https://milvus:19530", collection: docs, tls: {ca_file: ca.pem}}
+        """, dir);
+    TargetConfig m = config.targets().get(0);
+
+    var attrs = Telemetry.spanAttributes(config.targets()).get("m");
+    assertThat(attrs.get(AttributeKey.stringKey("db.collection.name"))).isEqualTo("docs");
+    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(m)).isPresent();
+    // with TLS the limits come from config (the GetMetrics connection does not carry TLS settings)
+    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(config.targets().get(1))).isEmpty();
+    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(new TargetConfig("f", "flat", Optional.empty(),
+        Map.of(), new FlatTarget.Settings()))).isEmpty();
+  }
 }
