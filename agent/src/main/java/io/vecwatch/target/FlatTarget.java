@@ -22,9 +22,7 @@ public final class FlatTarget implements Target {
 
     @Override
     public Settings parse(ConfigNode node) {
-      if (node.optionalString("dataset").isEmpty()) {
-        node.problem("dataset", "must be set for kind flat");
-      }
+      InProcess.requireDataset(node, name());
       return new Settings();
     }
 

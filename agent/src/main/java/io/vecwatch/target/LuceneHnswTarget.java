@@ -44,9 +44,7 @@ public final class LuceneHnswTarget implements Target {
 
     @Override
     public Settings parse(ConfigNode node) {
-      if (node.optionalString("dataset").isEmpty()) {
-        node.problem("dataset", "must be set for kind lucene_hnsw");
-      }
+      InProcess.requireDataset(node, name());
       // Upper bounds are Lucene's own limits (Lucene99HnswVectorsFormat), checked here instead of at build time.
       return new Settings(
           node.integer("m", 16, 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
