@@ -108,6 +108,24 @@ class AnnBenchmarksHdf5Test {
     assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).hasMessage(f + ": no such file");
   }
 
+  @Test
+  void aDeclaredShapeLargerThanTheFileIsRejectedBeforeReading() throws Exception {
+    Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("big.hdf5"));
+    Hdf5Corruption.setShape(f, 40, 6, 1L << 28, 6);
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).isInstanceOf(DatasetException.class)
+        .hasMessage(f + ": dataset \"train\" declares shape 268435456 x 6 (6442450944 bytes), but the file has only "
+            + Files.size(f) + " bytes: corrupt header");
+  }
+
+  @Test
+  void aDeclaredShapeBeyondOneArrayIsRejected() throws Exception {
+    Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("huge.hdf5"));
+    Hdf5Corruption.setShape(f, 40, 6, 1L << 40, 6);
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.readVectors(f, "train")).isInstanceOf(DatasetException.class)
+        .hasMessage(f + ": dataset \"train\" declares shape 1099511627776 x 6, more than the 2147483631 values one"
+            + " array can hold");
+  }
+
   private Path write(String name, String distance, float[][] train, float[][] test, int[][] neighbors,
       float[][] distances) {
     Path f = dir.resolve(name);
