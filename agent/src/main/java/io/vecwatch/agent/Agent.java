@@ -496,7 +496,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     metrics.close();
     LOG.info("stopped");
-    // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).
+    // Last: exporters get to send what they hold, the line above included (bounded by telemetry.shutdown_timeout).
     telemetry.close();
   }
 }

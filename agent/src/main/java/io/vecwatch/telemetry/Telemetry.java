@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TelemetryConfig;
 import io.vecwatch.export.EventLog;
+import io.vecwatch.export.JulBridge;
 import io.vecwatch.export.LokiLogging;
 import io.vecwatch.export.OtlpMetricsPush;
 import io.vecwatch.export.OtlpTracing;
@@ -17,12 +18,14 @@ import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.target.milvus.MilvusSettings;
 import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,8 +43,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
-  /** The longest {@link #close()} waits for exporters to deliver what they hold. */
-  public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final Optional<ResourceMonitor> resources;
   private final Optional<ServerSideMonitor> serverSide;
@@ -50,10 +51,12 @@ public final class Telemetry implements AutoCloseable {
   private final Optional<LokiLogging> loki;
   private final EventLog events;
   private final ProbeListener listener;
+  private final Duration shutdownTimeout;
 
   private Telemetry(Optional<ResourceMonitor> resources, Optional<ServerSideMonitor> serverSide,
       Optional<OtlpTracing> tracing, Optional<OtlpMetricsPush> metricsPush, Optional<LokiLogging> loki,
-      EventLog events, ProbeListener listener) {
+      EventLog events, ProbeListener listener, Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
     this.resources = resources;
     this.serverSide = serverSide;
     this.tracing = tracing;
@@ -70,6 +73,7 @@ public final class Telemetry implements AutoCloseable {
    */
   public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
       Clock clock, Map<String, SystemInfo.Source> systemInfo) {
+    JulBridge.install();
     Optional<LokiLogging> loki = config.loki().enabled()
         ? Optional.of(LokiLogging.install(config.loki(), registry, clock)) : Optional.empty();
     Optional<ResourceMonitor> resources = config.resources().enabled()
@@ -91,7 +95,8 @@ public final class Telemetry implements AutoCloseable {
         resources.map(r -> "on (cgroup " + r.cgroupVersion().orElse("none") + ")").orElse("off"),
         config.serverMetrics().size(), tracing.isPresent() ? "on" : "off", push.isPresent() ? "on" : "off",
         loki.isPresent() ? "on" : "off");
-    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
+    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners),
+        config.shutdownTimeout());
   }
 
   /** The given sources, plus GetMetrics for every Milvus target whose server metrics ask for system_info. */
@@ -149,29 +154,56 @@ public final class Telemetry implements AutoCloseable {
     return serverSide;
   }
 
+  /** How long {@link #close()} lets the exporters deliver what they hold. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
   /**
    * Stops the scrapers and the sampler, then lets the exporters send what they hold, side by side so that
-   * dead endpoints cost one export timeout in total rather than one each; gives up after {@link #CLOSE_WAIT}
-   * (the exporters' threads are daemons).
+   * dead endpoints cost one wait in total rather than one each; gives up after the shutdown timeout
+   * ({@code telemetry.shutdown_timeout}) and logs what each exporter still held (the exporters' threads are
+   * daemons and do not keep the process alive).
    */
   @Override
   public void close() {
     serverSide.ifPresent(ServerSideMonitor::close);
     resources.ifPresent(ResourceMonitor::close);
-    List<Thread> closing = new ArrayList<>();
-    tracing.ifPresent(t -> closing.add(closer("tracing", t)));
-    metricsPush.ifPresent(p -> closing.add(closer("metrics-push", p)));
-    loki.ifPresent(l -> closing.add(closer("loki", l)));
-    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-    for (Thread t : closing) {
+    List<Closing> closing = new ArrayList<>();
+    // what each still holds is read before it closes: a closed pipeline may no longer say
+    tracing.ifPresent(t -> closing.add(new Closing("tracing", t,
+        () -> (long) t.queued() + " queued span(s)")));
+    metricsPush.ifPresent(p -> closing.add(new Closing("metrics push", p, () -> "the last metrics push")));
+    loki.ifPresent(l -> closing.add(new Closing("loki", l, () -> "the log lines it still held")));
+    List<String> pending = new ArrayList<>();
+    closing.forEach(c -> pending.add(c.pending.get()));
+    List<Thread> threads = new ArrayList<>();
+    closing.forEach(c -> threads.add(closer(c.name, c.part)));
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    List<String> dropped = new ArrayList<>();
+    for (int i = 0; i < threads.size(); i++) {
+      Thread t = threads.get(i);
       try {
-        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Math.max(1, left / 1_000_000));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+      if (t.isAlive()) {
+        dropped.add(closing.get(i).name + " (" + pending.get(i) + ")");
+      }
+    }
+    if (!dropped.isEmpty()) {
+      // Loki may be among them: this line reaches the console at least
+      LOG.warn("shutdown: exporters did not finish within {} and were abandoned; dropped: {}",
+          Durations.format(shutdownTimeout), String.join(", ", dropped));
     }
   }
+
+  private record Closing(String name, AutoCloseable part, Supplier<String> pending) {}
 
   private static Thread closer(String name, AutoCloseable part) {
     Thread t = new Thread(() -> {
@@ -180,7 +212,7 @@ public final class Telemetry implements AutoCloseable {
       } catch (Exception e) {
         // closing is best effort; the process is on its way out
       }
-    }, "vecwatch-close-" + name);
+    }, "vecwatch-close-" + name.replace(' ', '-'));
     t.setDaemon(true);
     t.start();
     return t;
