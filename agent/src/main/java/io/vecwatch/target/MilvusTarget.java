@@ -22,11 +22,18 @@ import io.vecwatch.target.milvus.SelfRecall;
 import io.vecwatch.target.milvus.Session;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -139,12 +146,48 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   }
 
   /**
+   * Every health check during an outage looks whether Milvus' port accepts connections again, so a server that is
+   * back is noticed within one health interval, whatever the reconnect backoff has grown to; if it does, the
+   * reconnect runs now and this check waits for it (at most the connect timeout).
+   */
+  private Optional<Session> reconnectIfBack() {
+    Optional<CompletableFuture<Void>> retry = connection.retryNowIfReachable(this::portAccepts);
+    if (retry.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      retry.get().get(settings.connectTimeout().plus(settings.callTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // still connecting or failed: this check reports down, the connection keeps trying
+    }
+    return connection.session();
+  }
+
+  /** A plain TCP connect to the uri's host and port, bounded by the connect timeout. */
+  private boolean portAccepts() {
+    URI u = URI.create(settings.uri());
+    int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 19530;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(u.getHost(), port), (int) Math.min(Integer.MAX_VALUE,
+          settings.connectTimeout().toMillis()));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
+  }
+
+  /**
    * Healthy when Milvus says so (CheckHealth; where it is not implemented, a version call proves liveness) and the
    * collection is loaded. Throws {@link TargetException} while misconfigured or rejected (wrong credentials).
    */
   @Override
   public Health health() throws Exception {
     Optional<Session> live = connection.session();
+    if (live.isEmpty()) {
+      live = reconnectIfBack();
+    }
     if (live.isEmpty()) {
       Connection.Status st = connection.status();
       String why = st.lastError().orElse("target " + name + ": connecting to " + settings.uri());
