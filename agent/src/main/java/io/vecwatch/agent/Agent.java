@@ -24,6 +24,7 @@ import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.Target;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKinds;
@@ -78,6 +79,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final ExecutorScheduler statsScheduler;
   private final ExecutorService buildPool;
   private final Vertx vertx;
+  private final OwnSearches ownSearches = new OwnSearches();
   private final Map<String, CompletableFuture<Dataset>> datasets = new HashMap<>();
   private volatile WebServer web;
   private final FaultInjection faults;
@@ -93,7 +95,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.metrics = AgentMetrics.create(cache);
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
-    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
+    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(),
+        ownSearches);
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
@@ -391,6 +394,11 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     @Override
     public Clock clock() {
       return clock;
+    }
+
+    @Override
+    public OwnSearches ownSearches() {
+      return ownSearches;
     }
   }
 

@@ -5,6 +5,7 @@ import io.vecwatch.promtext.PromTextException;
 import io.vecwatch.promtext.Sample;
 import io.vecwatch.promtext.TextFormatParser;
 import io.vecwatch.resources.ScopeUsage;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,6 +35,7 @@ public final class ServerMetricsScraper {
   private final HttpClient http;
   private final Clock clock;
   private final ClientLatencyRecorder client;
+  private final OwnSearches own;
   private final Optional<SystemInfo.Source> systemInfoSource;
   private final CounterAccumulator requests = new CounterAccumulator();
   private final CounterAccumulator failures = new CounterAccumulator();
@@ -51,9 +53,16 @@ public final class ServerMetricsScraper {
   private double served;
   private double lastSearchSuccesses = Double.NaN;
   private long pendingCanaries;
+  private long ownAtLastCount;
 
   ServerMetricsScraper(ServerMetricsConfig config, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
+    this(config, http, clock, client, new OwnSearches(), systemInfoSource);
+  }
+
+  ServerMetricsScraper(ServerMetricsConfig config, HttpClient http, Clock clock, ClientLatencyRecorder client,
+      OwnSearches own, Optional<SystemInfo.Source> systemInfoSource) {
+    this.own = own;
     this.config = config;
     this.http = http;
     this.clock = clock;
@@ -100,7 +109,12 @@ public final class ServerMetricsScraper {
       searches.update(java.util.Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
     }
     org.HdrHistogram.Histogram clientInterval = client.drain(config.target());
-    countServed(s.searchSuccesses(), pendingCanaries + clientInterval.getTotalCount());
+    // every search the target sent since the last counted scrape (canaries and self-recall samples); targets that
+    // do not count their own searches fall back to the successful canaries
+    long ownNow = own.total(config.target());
+    long ownDelta = ownNow - ownAtLastCount;
+    ownAtLastCount = ownNow;
+    countServed(s.searchSuccesses(), Math.max(ownDelta, pendingCanaries + clientInterval.getTotalCount()));
     pendingCanaries = 0;
     window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), clientInterval);
     if (scrapes++ % SYSTEM_INFO_EVERY == 0) {
@@ -122,8 +136,8 @@ public final class ServerMetricsScraper {
   }
 
   /**
-   * Adds the server's new successful searches minus the agent's successful canaries in the same interval
-   * (never below zero: a canary the agent gave up on may still have succeeded on the server).
+   * Adds the server's new successful searches minus the agent's own searches in the same interval (never below
+   * zero: a search of the agent's that failed on the server is in neither count of successes).
    */
   private void countServed(double searchSuccesses, long canaries) {
     if (Double.isNaN(searchSuccesses)) {

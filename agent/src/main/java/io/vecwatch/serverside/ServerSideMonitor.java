@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.resources.ResourceMetrics;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -73,6 +74,14 @@ public final class ServerSideMonitor implements AutoCloseable {
    */
   public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
       Map<String, SystemInfo.Source> systemInfo, MeterRegistry registry, Clock clock) {
+    return start(configs, kinds, systemInfo, new OwnSearches(), registry, clock);
+  }
+
+  /**
+   * @param own the searches the agent's targets send, subtracted from the servers' search counts
+   */
+  public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
+      Map<String, SystemInfo.Source> systemInfo, OwnSearches own, MeterRegistry registry, Clock clock) {
     ClientLatencyRecorder client = new ClientLatencyRecorder();
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -80,7 +89,8 @@ public final class ServerSideMonitor implements AutoCloseable {
         .build();
     List<ServerMetricsScraper> scrapers = new ArrayList<>();
     for (ServerMetricsConfig c : configs) {
-      scrapers.add(new ServerMetricsScraper(c, http, clock, client, Optional.ofNullable(systemInfo.get(c.target()))));
+      scrapers.add(new ServerMetricsScraper(c, http, clock, client, own,
+          Optional.ofNullable(systemInfo.get(c.target()))));
     }
     ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "vecwatch-server-metrics");

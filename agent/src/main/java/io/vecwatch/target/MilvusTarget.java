@@ -20,6 +20,7 @@ import io.vecwatch.target.milvus.Scheduler;
 import io.vecwatch.target.milvus.Searches;
 import io.vecwatch.target.milvus.SelfRecall;
 import io.vecwatch.target.milvus.Session;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
@@ -67,8 +68,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     @Override
     public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
       Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
+      OwnSearches own = context.ownSearches();
       MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
-          Scheduler.singleThread("vecwatch-milvus-" + config.name()), new Random());
+          Scheduler.singleThread("vecwatch-milvus-" + config.name()), new Random(), () -> own.add(config.name()));
       t.start();
       return t;
     }
@@ -76,6 +78,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
 
   private final String name;
   private final MilvusSettings settings;
+  private final Runnable searchSent;
   private final Connection<Session> connection;
   private final MilvusDiagnostics diagnostics;
   private final AtomicReference<CheckHealthResp> lastHealth = new AtomicReference<>();
@@ -87,13 +90,23 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
    */
   public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
       Scheduler scheduler, Random random) {
+    this(name, settings, dataset, clock, scheduler, random, () -> {});
+  }
+
+  /**
+   * @param searchSent told of every search this target sends that the server may have served (a success, or a
+   *     timeout: the server may still have answered), canaries and self-recall samples alike
+   */
+  public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
+      Scheduler scheduler, Random random, Runnable searchSent) {
     this.name = name;
+    this.searchSent = searchSent;
     this.settings = settings;
     Backoff backoff = Backoff.of(settings.reconnect().initialBackoff(), settings.reconnect().maxBackoff(),
         random::nextDouble);
     this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
         Session::close, backoff, scheduler, clock);
-    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random));
+    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random, searchSent));
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -138,8 +151,8 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
           + info.vectorField() + "\" of collection \"" + settings.collection() + "\" has dimension " + info.dim());
     }
     try {
-      return Searches.toResult(Searches.hits(s.client().search(Searches.request(settings, info, query, k)), info),
-          info.metric());
+      return Searches.toResult(Searches.hits(Searches.send(s.client(), Searches.request(settings, info, query, k),
+          searchSent), info), info.metric());
     } catch (RuntimeException e) {
       throw failed(s, "search", e);
     }

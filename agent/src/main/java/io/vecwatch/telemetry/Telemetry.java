@@ -17,6 +17,7 @@ import io.vecwatch.serverside.MilvusSystemInfo;
 import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.target.milvus.MilvusSettings;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.time.Duration;
@@ -73,6 +74,12 @@ public final class Telemetry implements AutoCloseable {
    */
   public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
       Clock clock, Map<String, SystemInfo.Source> systemInfo) {
+    return start(config, targets, registry, clock, systemInfo, new OwnSearches());
+  }
+
+  /** @param own where the targets count the searches they send (subtracted from the servers' counts) */
+  public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
+      Clock clock, Map<String, SystemInfo.Source> systemInfo, OwnSearches own) {
     JulBridge.install();
     Optional<LokiLogging> loki = config.loki().enabled()
         ? Optional.of(LokiLogging.install(config.loki(), registry, clock)) : Optional.empty();
@@ -80,7 +87,7 @@ public final class Telemetry implements AutoCloseable {
         ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
     Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
         : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets),
-            systemInfoSources(config, targets, systemInfo), registry, clock));
+            systemInfoSources(config, targets, systemInfo), own, registry, clock));
     Optional<OtlpTracing> tracing = config.tracing().enabled()
         ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
     Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()

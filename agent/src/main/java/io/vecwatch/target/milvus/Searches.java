@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.QueryReq;
@@ -90,5 +91,23 @@ public final class Searches {
       case IP -> -score;
       case COSINE -> 1f - score;
     };
+  }
+
+  /**
+   * Sends {@code request} and tells {@code sent} once the server may have served it: on success, or on a timeout
+   * (the server may still have answered). Served-traffic accounting subtracts these from the server's count.
+   */
+  public static SearchResp send(MilvusClientV2 client, SearchReq request, Runnable sent) {
+    SearchResp r;
+    try {
+      r = client.search(request);
+    } catch (RuntimeException e) {
+      if (MilvusFailure.of(e).kind() == MilvusFailure.Kind.TIMEOUT) {
+        sent.run();
+      }
+      throw e;
+    }
+    sent.run();
+    return r;
   }
 }
