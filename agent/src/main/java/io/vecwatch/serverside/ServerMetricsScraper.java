@@ -43,7 +43,7 @@ public final class ServerMetricsScraper {
   private final LatencyWindow window;
   private final AtomicReference<ServerSnapshot> latest = new AtomicReference<>(ServerSnapshot.EMPTY);
 
-  private long scrapes;
+  private volatile long scrapes;
   private boolean systemInfoUnsupported;
   private double systemInfoState = Double.NaN;
   private Optional<SystemInfo> systemInfo = Optional.empty();
@@ -54,6 +54,7 @@ public final class ServerMetricsScraper {
   private double lastSearchSuccesses = Double.NaN;
   private long pendingCanaries;
   private long ownAtLastCount;
+  private long carried;
 
   ServerMetricsScraper(ServerMetricsConfig config, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
@@ -73,6 +74,11 @@ public final class ServerMetricsScraper {
 
   public String target() {
     return config.target();
+  }
+
+  /** Successful scrapes so far. */
+  public long scrapes() {
+    return scrapes;
   }
 
   public ServerSnapshot latest() {
@@ -136,16 +142,20 @@ public final class ServerMetricsScraper {
   }
 
   /**
-   * Adds the server's new successful searches minus the agent's own searches in the same interval (never below
-   * zero: a search of the agent's that failed on the server is in neither count of successes).
+   * Adds the server's new successful searches minus the agent's own searches in the same interval, never below
+   * zero. The agent counts a search when it sends it, so one in flight at a scrape is in the agent's count before
+   * the server's; what the agent's count exceeds the server's by is carried into the next interval only (a search
+   * that failed on the server is in neither count of successes and must not hide other clients' traffic for long).
    */
-  private void countServed(double searchSuccesses, long canaries) {
+  private void countServed(double searchSuccesses, long own) {
     if (Double.isNaN(searchSuccesses)) {
       return;
     }
     if (!Double.isNaN(lastSearchSuccesses)) {
       double delta = searchSuccesses >= lastSearchSuccesses ? searchSuccesses - lastSearchSuccesses : searchSuccesses;
-      served += Math.max(0, delta - canaries);
+      double mine = own + carried;
+      served += Math.max(0, delta - mine);
+      carried = (long) Math.min(own, Math.max(0, mine - delta));
     }
     lastSearchSuccesses = searchSuccesses;
   }

@@ -94,8 +94,8 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   }
 
   /**
-   * @param searchSent told of every search this target sends that the server may have served (a success, or a
-   *     timeout: the server may still have answered), canaries and self-recall samples alike
+   * @param searchSent told of every search this target sends, just before sending it, canaries and self-recall
+   *     samples alike
    */
   public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
       Scheduler scheduler, Random random, Runnable searchSent) {

@@ -94,20 +94,11 @@ public final class Searches {
   }
 
   /**
-   * Sends {@code request} and tells {@code sent} once the server may have served it: on success, or on a timeout
-   * (the server may still have answered). Served-traffic accounting subtracts these from the server's count.
+   * Tells {@code sent}, then sends {@code request}. Counted before sending, so that a scrape of the server's
+   * metrics never sees the server's count of it before the agent's (served-traffic accounting subtracts these).
    */
   public static SearchResp send(MilvusClientV2 client, SearchReq request, Runnable sent) {
-    SearchResp r;
-    try {
-      r = client.search(request);
-    } catch (RuntimeException e) {
-      if (MilvusFailure.of(e).kind() == MilvusFailure.Kind.TIMEOUT) {
-        sent.run();
-      }
-      throw e;
-    }
     sent.run();
-    return r;
+    return client.search(request);
   }
 }

@@ -13,6 +13,7 @@ import io.vecwatch.target.Diagnostics;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.SearchResult;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKinds;
@@ -43,6 +44,8 @@ abstract class MilvusTargetSuite {
   static final Map<String, Object> SEARCH_PARAMS = Map.of("ef", K);
 
   protected TestData data;
+  /** Where the suite's targets count the searches they send. */
+  protected final OwnSearches own = new OwnSearches();
   protected String collection;
   protected MilvusAdmin admin;
   private final List<MilvusTarget> targets = new ArrayList<>();
@@ -135,6 +138,11 @@ abstract class MilvusTargetSuite {
       @Override
       public Clock clock() {
         return Clock.system();
+      }
+
+      @Override
+      public OwnSearches ownSearches() {
+        return own;
       }
     };
     MilvusTarget t = (MilvusTarget) TargetKinds.create(tc, ctx);
