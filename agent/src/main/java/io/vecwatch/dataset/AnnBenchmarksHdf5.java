@@ -56,6 +56,8 @@ public final class AnnBenchmarksHdf5 {
       return new Contents(train, test, neighbors, distances, metric(file, h));
     } catch (RuntimeException e) {
       throw unreadable(file, e);
+    } catch (OutOfMemoryError e) {
+      throw tooLarge(file);
     }
   }
 
@@ -65,6 +67,8 @@ public final class AnnBenchmarksHdf5 {
       return vectors(file, h, name);
     } catch (RuntimeException e) {
       throw unreadable(file, e);
+    } catch (OutOfMemoryError e) {
+      throw tooLarge(file);
     }
   }
 
@@ -80,6 +84,14 @@ public final class AnnBenchmarksHdf5 {
     } catch (RuntimeException e) {
       throw DatasetException.in(file, "not an HDF5 file (" + e.getMessage() + ")");
     }
+  }
+
+  /**
+   * jhdf sizes its read buffers from the file's headers before it can check them: a corrupt object-header size
+   * asks for gigabytes (found by fuzzing). That one allocation fails whole, so nothing else is left half-built.
+   */
+  private static DatasetException tooLarge(Path file) {
+    return DatasetException.in(file, "corrupt HDF5 file: a header declares more data than the heap can hold");
   }
 
   private static DatasetException unreadable(Path file, RuntimeException e) {
