@@ -1,12 +1,18 @@
 package io.vecwatch.target;
 
 import io.vecwatch.config.TargetConfig;
+import io.vecwatch.config.TargetKindLookup;
+import io.vecwatch.serverside.ServerMetricsMapping;
+import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.target.milvus.MilvusTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The registry of target kinds. Adding a kind is one class and one line here. */
+/**
+ * The registry of target kinds. Adding a kind is one class (or, for a database, one package) and one line here.
+ */
 public final class TargetKinds {
   private static final Map<String, TargetKind<?>> KINDS = new LinkedHashMap<>();
 
@@ -16,7 +22,24 @@ public final class TargetKinds {
     register(MilvusTarget.KIND);
   }
 
+  private static final TargetKindLookup LOOKUP = new TargetKindLookup() {
+    @Override
+    public Optional<TargetKind<?>> byName(String name) {
+      return TargetKinds.byName(name);
+    }
+
+    @Override
+    public List<String> names() {
+      return TargetKinds.names();
+    }
+  };
+
   private TargetKinds() {}
+
+  /** The registry as the config loader sees it: {@code new ConfigLoader(env, TargetKinds.lookup())}. */
+  public static TargetKindLookup lookup() {
+    return LOOKUP;
+  }
 
   private static void register(TargetKind<?> kind) {
     KINDS.put(kind.name(), kind);
@@ -32,6 +55,27 @@ public final class TargetKinds {
     TargetKind kind = byName(config.kind()).orElseThrow(
         () -> new TargetException("target " + config.name() + ": unknown kind " + config.kind()));
     return kind.create(config, config.settings(), context);
+  }
+
+  /** The server metrics mapping of the kind named {@code kind}, when it has one. */
+  public static Optional<ServerMetricsMapping> serverMetrics(String kind) {
+    return byName(kind).flatMap(TargetKind::serverMetrics);
+  }
+
+  /** Where {@code config}'s server reports memory and CPU, when its kind can ask. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Optional<SystemInfo.Source> systemInfo(TargetConfig config) {
+    Optional<TargetKind<?>> kind = byName(config.kind());
+    return kind.isEmpty() || config.settings() == null ? Optional.empty()
+        : ((TargetKind) kind.get()).systemInfo(config.settings());
+  }
+
+  /** The constant span attributes {@code config}'s kind gives its probe spans. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static Map<String, String> spanAttributes(TargetConfig config) {
+    Optional<TargetKind<?>> kind = byName(config.kind());
+    return kind.isEmpty() || config.settings() == null ? Map.of()
+        : ((TargetKind) kind.get()).spanAttributes(config.settings());
   }
 
   public static List<String> names() {

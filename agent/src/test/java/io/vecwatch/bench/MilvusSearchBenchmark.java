@@ -15,7 +15,7 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
-import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.target.milvus.MilvusTarget;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.milvus.CollectionInfo;
 import io.vecwatch.target.milvus.MilvusSettings;

@@ -57,7 +57,7 @@ final class AgentConfigCheck {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ConfigLoader loader = new ConfigLoader(env);
+    ConfigLoader loader = new ConfigLoader(env, TargetKinds.lookup());
     try {
       return loader.parse(source, yaml, baseDir);
     } catch (ConfigException e) {
@@ -92,7 +92,7 @@ final class AgentConfigCheck {
 
   private static boolean sectionKnown(String section) {
     try {
-      new ConfigLoader(Map.of()).parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
+      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
       return true;
     } catch (ConfigException e) {
       return e.problems().stream().noneMatch(p -> p.endsWith(": " + section + ": unknown key"));

@@ -48,7 +48,7 @@ class MetricNamesExportedIT {
 
   private static boolean sectionKnown(String yaml) {
     try {
-      new ConfigLoader(Map.of()).parse("probe", yaml, Path.of("/"));
+      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("probe", yaml, Path.of("/"));
       return true;
     } catch (ConfigException e) {
       return e.problems().stream().noneMatch(p -> p.contains("unknown key"));

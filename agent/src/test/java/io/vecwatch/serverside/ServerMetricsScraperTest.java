@@ -1,5 +1,7 @@
 package io.vecwatch.serverside;
 
+import io.vecwatch.target.milvus.MilvusMetrics;
+import io.vecwatch.target.milvus.MilvusSystemInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -71,7 +73,7 @@ class ServerMetricsScraperTest {
   }
 
   private ServerMetricsScraper scraper(ServerMetricsConfig c, Optional<SystemInfo.Source> info) {
-    return new ServerMetricsScraper(c, HttpClient.newHttpClient(), clock, client, info);
+    return new ServerMetricsScraper(c, MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, info);
   }
 
   @Test
@@ -202,9 +204,9 @@ class ServerMetricsScraperTest {
   @Test
   void databaseScopeUsesSystemInfoLimitsAndAsksAnUnsupportedServerOnlyOnce() throws Exception {
     ServerMetricsScraper real = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.of(Recorded::systemInfo));
+        OptionalDouble.empty()), Optional.of(() -> MilvusSystemInfo.parse(Recorded.systemInfo())));
     real.scrape();
-    SystemInfo info = SystemInfo.parse(Recorded.systemInfo()).orElseThrow();
+    SystemInfo info = MilvusSystemInfo.parse(Recorded.systemInfo()).orElseThrow();
     var db = real.latest().database().orElseThrow();
     assertThat(db.memoryLimitBytes()).isEqualTo(info.memoryBytes().getAsLong());
     assertThat(db.memoryUsedBytes()).isEqualTo(value(Recorded.metrics(), "process_resident_memory_bytes"));

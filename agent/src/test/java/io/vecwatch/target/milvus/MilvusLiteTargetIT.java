@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.Diagnostics;
-import io.vecwatch.target.MilvusTarget;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,7 +54,7 @@ class MilvusLiteTargetIT extends MilvusTargetSuite {
               collection: %s
               self_recall: {sample_size: 30, window: 90}
           """.formatted(uri(), c);
-      var config = new io.vecwatch.config.ConfigLoader(Map.of()).parse("it.yml", yaml, java.nio.file.Path.of("."));
+      var config = new io.vecwatch.config.ConfigLoader(Map.of(), io.vecwatch.target.TargetKinds.lookup()).parse("it.yml", yaml, java.nio.file.Path.of("."));
       MilvusTarget self = (MilvusTarget) io.vecwatch.target.TargetKinds.create(config.targets().get(0),
           new io.vecwatch.target.TargetContext() {
             @Override

@@ -15,7 +15,6 @@ import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.Outcome;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.WindowStats;
-import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
@@ -138,7 +137,7 @@ class MilvusProbeRunnerIT {
             search_params: {ef: 10}
             self_recall: {sample_size: 0}
         """.formatted(uri, collection);
-    var config = new ConfigLoader(Map.of()).parse("it.yml", yaml, Path.of("."));
+    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     MilvusTarget t = (MilvusTarget) TargetKinds.create(config.targets().get(0), new TargetContext() {
       @Override
       public Optional<Dataset> dataset(String n) {
