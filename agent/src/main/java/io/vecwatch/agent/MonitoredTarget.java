@@ -4,7 +4,7 @@ import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.export.EventLog;
-import io.vecwatch.export.ProbeListener;
+import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.HealthChecker;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;

@@ -15,7 +15,7 @@ import io.vecwatch.target.FaultInjection;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
 import java.time.Duration;

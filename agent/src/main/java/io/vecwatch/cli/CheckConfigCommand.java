@@ -1,6 +1,6 @@
 package io.vecwatch.cli;
 
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;

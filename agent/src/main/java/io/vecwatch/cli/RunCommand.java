@@ -1,6 +1,6 @@
 package io.vecwatch.cli;
 
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;

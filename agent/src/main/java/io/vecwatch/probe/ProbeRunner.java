@@ -5,8 +5,6 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
-import io.vecwatch.export.ProbeListener;
-import io.vecwatch.export.ProbeObservation;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.time.Duration;

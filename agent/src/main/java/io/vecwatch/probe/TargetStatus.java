@@ -3,7 +3,7 @@ package io.vecwatch.probe;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
 import java.util.List;
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.vecwatch.rules;
 
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * ServerSideMonitor m = ServerSideMonitor.start(config.telemetry().serverMetrics(), sources, registry, clock);
- * probeListeners.add(m.clientLatency());
+ * m.clientLatency().recordSuccess(target, latencyNanos);   // from the probe's listener
  * }</pre>
  */
 public final class ServerSideMonitor implements AutoCloseable {

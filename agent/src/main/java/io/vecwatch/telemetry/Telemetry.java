@@ -9,13 +9,14 @@ import io.vecwatch.export.EventLog;
 import io.vecwatch.export.LokiLogging;
 import io.vecwatch.export.OtlpMetricsPush;
 import io.vecwatch.export.OtlpTracing;
-import io.vecwatch.export.ProbeListener;
 import io.vecwatch.export.ProbeTracer;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.resources.ResourceMonitor;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -84,7 +85,12 @@ public final class Telemetry implements AutoCloseable {
     EventLog events = EventLog.create(clock, config.failureLogInterval(), registry);
 
     List<ProbeListener> listeners = new ArrayList<>();
-    serverSide.ifPresent(s -> listeners.add(s.clientLatency()));
+    serverSide.ifPresent(s -> listeners.add(o -> {
+      if (o.outcome() == ProbeObservation.Outcome.OK) {
+        s.clientLatency().recordSuccess(o.target(), o.latencyNanos());
+      }
+      return ProbeListener.Scope.NONE;
+    }));
     tracing.ifPresent(t -> listeners.add(ProbeTracer.create(t.tracer(), clock, spanAttributes(targets))));
     listeners.add(events);
     LOG.info("telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",

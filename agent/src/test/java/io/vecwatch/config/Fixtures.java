@@ -1,6 +1,6 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

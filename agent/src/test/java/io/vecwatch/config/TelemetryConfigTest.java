@@ -1,6 +1,6 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;

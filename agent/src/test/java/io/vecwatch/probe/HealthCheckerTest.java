@@ -169,12 +169,12 @@ class HealthCheckerTest {
     }
 
     @Override
-    public io.vecwatch.target.Diagnostics diagnostics() throws Exception {
+    public io.vecwatch.stats.Diagnostics diagnostics() throws Exception {
       calls[0]++;
       if (diagnosticsFailure) {
         throw new IOException("no answer");
       }
-      return io.vecwatch.target.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
+      return io.vecwatch.stats.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
     }
   }
 }

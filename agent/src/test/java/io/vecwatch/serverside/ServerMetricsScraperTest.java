@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ServerMetricsConfig;
-import io.vecwatch.export.ProbeObservation;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.ManualClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -88,7 +88,7 @@ class ServerMetricsScraperTest {
     String second = addToSearch(first, 30, Map.of(4.0, 10.0, 8.0, 30.0));
     page.set(second);
     for (int i = 0; i < 30; i++) {
-      client.onResult(ProbeObservation.ok("milvus", "milvus", "d", 10, 9_000_000L, Map.of(10, 1.0)));
+      client.recordSuccess("milvus", 9_000_000L);
     }
     clock.advance(Duration.ofSeconds(15));
     s.scrape();
@@ -138,7 +138,7 @@ class ServerMetricsScraperTest {
 
   private void canaries(int n) {
     for (int i = 0; i < n; i++) {
-      client.onResult(ProbeObservation.ok("milvus", "milvus", "d", 10, 2_000_000L, Map.of(10, 1.0)));
+      client.recordSuccess("milvus", 2_000_000L);
     }
   }
 

@@ -9,7 +9,7 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.SystemInfo;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;

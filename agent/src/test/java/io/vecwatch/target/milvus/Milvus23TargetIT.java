@@ -12,7 +12,7 @@ import io.milvus.v2.service.rbac.request.CreateUserReq;
 import io.milvus.v2.service.rbac.request.GrantPrivilegeReq;
 import io.milvus.v2.service.rbac.request.GrantRoleReq;
 import io.milvus.v2.service.vector.request.InsertReq;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.TargetException;
 import java.nio.file.Files;
 import java.nio.file.Path;

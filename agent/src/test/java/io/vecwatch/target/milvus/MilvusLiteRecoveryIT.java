@@ -10,7 +10,7 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.net.ConnectException;
 import java.nio.file.Path;

@@ -18,7 +18,7 @@ import io.vecwatch.stats.WindowStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,15 @@
-package io.vecwatch.target;
+package io.vecwatch.target.registry;
 
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TargetKindLookup;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.target.FlatTarget;
+import io.vecwatch.target.LuceneHnswTarget;
+import io.vecwatch.target.Target;
+import io.vecwatch.target.TargetContext;
+import io.vecwatch.target.TargetException;
+import io.vecwatch.target.TargetKind;
 import io.vecwatch.target.milvus.MilvusTarget;
 import java.util.LinkedHashMap;
 import java.util.List;
