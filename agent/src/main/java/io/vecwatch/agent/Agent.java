@@ -9,7 +9,7 @@ import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.SnapshotCache;
-import io.vecwatch.probe.ExecutorScheduler;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.rules.RuleLoadException;
 import io.vecwatch.stats.AgentSnapshot;

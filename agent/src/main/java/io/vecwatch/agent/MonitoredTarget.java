@@ -8,7 +8,7 @@ import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.HealthChecker;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
-import io.vecwatch.probe.Scheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.ProbeSnapshot;

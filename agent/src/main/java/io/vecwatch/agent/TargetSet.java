@@ -8,7 +8,7 @@ import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
-import io.vecwatch.probe.Scheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.FaultInjection;

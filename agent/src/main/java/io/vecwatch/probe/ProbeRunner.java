@@ -1,5 +1,6 @@
 package io.vecwatch.probe;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.ProbeStats;
@@ -10,10 +11,10 @@ import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.concurrent.DaemonThreads;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.resources.ResourceMetrics;
 import io.vecwatch.time.Clock;
@@ -89,11 +90,8 @@ public final class ServerSideMonitor implements AutoCloseable {
       scrapers.add(new ServerMetricsScraper(c, mapping, http, clock, client,
           Optional.ofNullable(systemInfo.get(c.target()))));
     }
-    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vecwatch-server-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ex =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vecwatch-server-metrics"));
     ServerSideMonitor m = new ServerSideMonitor(ex, client, List.copyOf(scrapers), registry,
         List.copyOf(systemInfo.values()));
     for (int i = 0; i < scraped.size(); i++) {
@@ -144,8 +142,8 @@ public final class ServerSideMonitor implements AutoCloseable {
     } else {
       // A registry without Prometheus's model (tests, OTLP-only): the quantiles as plain gauges.
       for (double q : new double[] {0.5, 0.95, 0.99}) {
-        ToDoubleFunction<WindowStats> f = q == 0.5 ? WindowStats::serverP50 : q == 0.95 ? WindowStats::serverP95
-            : WindowStats::serverP99;
+        ToDoubleFunction<LatencyComparison> f = q == 0.5 ? LatencyComparison::serverP50 : q == 0.95 ? LatencyComparison::serverP95
+            : LatencyComparison::serverP99;
         gauge("vecwatch.server.window.latency.seconds", t.and("quantile", Double.toString(q)), s,
             x -> f.applyAsDouble(x.latest().window()), "Server-side search latency quantiles over the window");
       }

@@ -68,6 +68,18 @@ class LayerRulesTest {
       .because("the command line is the outermost layer");
 
   @ArchTest
+  static final ArchRule coreKnowsNoMetricsHttpOrTracingLibrary = noClasses()
+      .that().resideInAnyPackage("io.vecwatch.config..", "io.vecwatch.dataset..", "io.vecwatch.knn..",
+          "io.vecwatch.target..", "io.vecwatch.probe..", "io.vecwatch.stats..", "io.vecwatch.time..")
+      .should().dependOnClassesThat().resideInAnyPackage("io.micrometer..", "io.vertx..", "io.opentelemetry..")
+      .because("measuring is independent of how the numbers are exported");
+
+  @ArchTest
+  static final ArchRule onlyWebAndAgentKnowVertx = noClasses()
+      .that().resideOutsideOfPackages("io.vecwatch.web..", "io.vecwatch.agent..")
+      .should().dependOnClassesThat().resideInAPackage("io.vertx..");
+
+  @ArchTest
   static final ArchRule packagesHaveNoCycles = slices()
       .matching("io.vecwatch.(**)")
       .should().beFreeOfCycles()

@@ -2,6 +2,7 @@ package io.vecwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.stats.TargetState;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;

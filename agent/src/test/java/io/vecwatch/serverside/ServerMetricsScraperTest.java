@@ -96,7 +96,7 @@ class ServerMetricsScraperTest {
     ServerSnapshot snap = s.latest();
     assertThat(snap.up()).isTrue();
     assertThat(snap.requests().get("Search")).isEqualTo(searchTotal + 30);
-    WindowStats w = snap.window();
+    LatencyComparison w = snap.window();
     assertThat(w.serverRate()).isCloseTo(30.0 / 15, within(1e-12));
     // delta buckets: 10 in (2,4], 20 in (4,8]; rank 15 -> 4 + 4 * (15-10)/20 ms
     assertThat(w.serverP50()).isCloseTo((4 + 4 * (15.0 - 10) / 20) / 1000, within(1e-12));

@@ -4,6 +4,9 @@ import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.response.GetLoadStateResp;
 import io.milvus.v2.service.utility.response.CheckHealthResp;
 import io.milvus.v2.service.vector.response.QueryResp;
+import io.vecwatch.concurrent.Backoff;
+import io.vecwatch.concurrent.ExecutorScheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
@@ -61,7 +64,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
       Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
       MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
-          Scheduler.singleThread("vecwatch-milvus-" + config.name()), new Random());
+          ExecutorScheduler.create("vecwatch-milvus-" + config.name()), new Random());
       t.start();
       return t;
     }

@@ -7,14 +7,14 @@ import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.probe.ExecutorScheduler;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.Outcome;
 import io.vecwatch.stats.ProbeStats;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
@@ -103,7 +103,7 @@ class MilvusProbeRunnerIT {
         sum[K] += data.recall(q, c.ids(), K);
         n++;
       }
-      WindowStats w = stats.snapshot(Clock.system().monotonicNanos()).window();
+      ProbeWindowStats w = stats.snapshot(Clock.system().monotonicNanos()).window();
       assertThat(w.recallAt(K).queries()).isEqualTo(n);
       assertThat(w.recallAt(K).mean()).isCloseTo(sum[K] / n, org.assertj.core.data.Offset.offset(1e-12));
       assertThat(w.recallAt(1).mean()).isCloseTo(sum[1] / n, org.assertj.core.data.Offset.offset(1e-12));
