@@ -11,13 +11,13 @@ import java.util.Optional;
 
 /**
  * One kind of target: how to read its kind-specific config and how to build it. Each kind is a constant
- * inside its target class, listed once in {@link TargetKinds}.
+ * inside its target class, listed once in {@code target.registry.TargetKinds}.
  *
  * <p>Besides {@link #parse} and {@link #create}, a kind may offer optional hooks that generic parts of the agent
  * call without knowing the kind: {@link #serverMetrics()} (how its server's metrics page maps to vecwatch's
  * server-side series), {@link #systemInfo} (where its server reports memory and CPU), {@link #spanAttributes}
  * (constant attributes on its probe spans). A kind that offers none keeps the defaults: a new database kind is one package
- * plus one line in {@link TargetKinds}.
+ * plus one line in {@code target.registry.TargetKinds}.
  *
  * @param <S> the kind's typed, immutable settings
  */
