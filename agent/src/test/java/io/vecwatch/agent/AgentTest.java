@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
   private static VecwatchConfig config(String listen) throws Exception {
-    return new ConfigLoader(Map.of()).parse("agent.yml", """
+    return new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("agent.yml", """
         web:
           listen_address: "%s"
         datasets:
@@ -60,7 +61,7 @@ class AgentTest {
     // 68 bytes whose header declares dimension 2^30: loading once asked for 4 GiB of direct memory and died
     Path base = dir.resolve("corrupt.fvecs");
     Files.write(base, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("corrupt.yml", """
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("corrupt.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:
@@ -94,7 +95,7 @@ class AgentTest {
 
   @Test
   void aRecallKDeeperThanTheLoadedGroundTruthMakesTheTargetMisconfigured() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("deep.yml", """
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("deep.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

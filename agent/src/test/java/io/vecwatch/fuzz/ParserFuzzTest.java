@@ -9,6 +9,7 @@ import io.vecwatch.dataset.DatasetException;
 import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.promtext.PromTextException;
 import io.vecwatch.promtext.TextFormatParser;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -84,7 +85,7 @@ class ParserFuzzTest {
   @Property
   void configLoaderAcceptsOrReportsProblemsWithoutCrashing(@ForAll("configs") String yaml) {
     try {
-      new ConfigLoader(Map.of()).parse("fuzz.yml", yaml, dir);
+      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("fuzz.yml", yaml, dir);
     } catch (ConfigException e) {
       assertThat(e.getMessage()).isNotBlank().doesNotContain("\tat ");
     }

@@ -12,8 +12,7 @@ import io.milvus.v2.service.rbac.request.CreateUserReq;
 import io.milvus.v2.service.rbac.request.GrantPrivilegeReq;
 import io.milvus.v2.service.rbac.request.GrantRoleReq;
 import io.milvus.v2.service.vector.request.InsertReq;
-import io.vecwatch.target.Diagnostics;
-import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.TargetException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -228,7 +227,8 @@ class Milvus23TargetIT extends MilvusTargetSuite {
     ServerMetricsConfig smc = new ServerMetricsConfig("served", URI.create("http://127.0.0.1:" + port + "/metrics"),
         Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(2), OptionalLong.empty(),
         OptionalDouble.empty(), false, 8 << 20);
-    ServerSideMonitor m = ServerSideMonitor.start(List.of(smc), Map.of("served", "milvus"), Map.of(), own,
+    ServerSideMonitor m = ServerSideMonitor.start(List.of(smc), Map.of("served", "milvus"),
+        Map.of("served", MilvusMetrics.INSTANCE), Map.of(), own,
         new SimpleMeterRegistry(), Clock.system());
     try {
       ServerMetricsScraper scraper = m.scrapers().get(0);

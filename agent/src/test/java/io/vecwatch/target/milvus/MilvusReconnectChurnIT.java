@@ -6,9 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.TcpProxy;
 import io.vecwatch.time.Clock;
 import java.lang.management.ManagementFactory;
@@ -103,7 +102,7 @@ class MilvusReconnectChurnIT {
             call_timeout: 2s
             reconnect: {initial_backoff: 30s, max_backoff: 1m}
         """.formatted(port);
-    var config = new ConfigLoader(Map.of()).parse("it.yml", yaml, Path.of("."));
+    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     TargetContext ctx = new TargetContext() {
       @Override
       public Optional<Dataset> dataset(String n) {
