@@ -136,7 +136,10 @@ class MilvusLiteRecoveryIT {
       startServerAndLoad();
       await().atMost(Duration.ofSeconds(60)).until(() -> target.health().healthy());
       assertThat(target.search(data.queries[0], K).size()).isEqualTo(K);
-      assertThat(log.lines()).containsExactly(
+      // a health check may have seen the port open before the backoff ran out and said so, once
+      String early = "INFO target lite: " + server.uri() + " accepts connections again; reconnecting now";
+      assertThat(log.lines()).filteredOn(early::equals).hasSizeLessThanOrEqualTo(1);
+      assertThat(log.lines()).filteredOn(l -> !l.equals(early)).containsExactly(
           log.lines().get(0),
           "INFO target lite: connected to " + server.uri() + " again after unreachable");
       assertThat(log.lines().get(0)).startsWith("WARN target lite: cannot reach Milvus at " + server.uri() + ": ")
