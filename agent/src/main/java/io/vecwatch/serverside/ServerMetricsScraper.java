@@ -56,6 +56,7 @@ public final class ServerMetricsScraper {
   private long pendingCanaries;
   private long ownAtLastCount;
   private long carried;
+  private long ownBefore;
 
   ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
@@ -146,8 +147,9 @@ public final class ServerMetricsScraper {
   /**
    * Adds the server's new successful searches minus the agent's own searches in the same interval, never below
    * zero. The agent counts a search when it sends it, so one in flight at a scrape is in the agent's count before
-   * the server's; what the agent's count exceeds the server's by is carried into the next interval only (a search
-   * that failed on the server is in neither count of successes and must not hide other clients' traffic for long).
+   * the server's; what the agent's count exceeds the server's by is carried forward, but never more than the agent
+   * sent in the last two intervals (a search that failed on the server is in neither count of successes and must
+   * not hide other clients' traffic for long).
    */
   private void countServed(double searchSuccesses, long own) {
     if (Double.isNaN(searchSuccesses)) {
@@ -157,7 +159,9 @@ public final class ServerMetricsScraper {
       double delta = searchSuccesses >= lastSearchSuccesses ? searchSuccesses - lastSearchSuccesses : searchSuccesses;
       double mine = own + carried;
       served += Math.max(0, delta - mine);
-      carried = (long) Math.min(own, Math.max(0, mine - delta));
+      // at most what was sent in this and the previous interval: a search slower than that is given up on
+      carried = (long) Math.min(own + ownBefore, Math.max(0, mine - delta));
+      ownBefore = own;
     }
     lastSearchSuccesses = searchSuccesses;
   }

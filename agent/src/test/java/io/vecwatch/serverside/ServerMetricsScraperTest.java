@@ -168,6 +168,17 @@ class ServerMetricsScraperTest {
     page.set(addSearchSuccesses(page0, 32 + 10 + 7));
     s.scrape();
     assertThat(s.latest().served()).isEqualTo(7);
+
+    // 5 sent, 2 of them still in flight at the scrape: they are the server's in the next interval, not traffic
+    for (int i = 0; i < 5; i++) {
+      own.add("milvus");
+    }
+    page.set(addSearchSuccesses(page0, 49 + 3));
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(7);
+    page.set(addSearchSuccesses(page0, 52 + 2 + 4)); // the 2 in flight, and 4 of another client's
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(7 + 4);
   }
 
   private void canaries(int n) {

@@ -225,7 +225,7 @@ class Milvus23TargetIT extends MilvusTargetSuite {
     int port = server.metricsPort().orElseThrow();
     MilvusTarget t = connected("served", collection, "");
     ServerMetricsConfig smc = new ServerMetricsConfig("served", URI.create("http://127.0.0.1:" + port + "/metrics"),
-        Duration.ofMillis(500), Duration.ofMillis(500), Duration.ofSeconds(2), OptionalLong.empty(),
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), OptionalLong.empty(),
         OptionalDouble.empty(), false, 8 << 20);
     ServerSideMonitor m = ServerSideMonitor.start(List.of(smc), Map.of("served", "milvus"),
         Map.of("served", MilvusMetrics.INSTANCE), Map.of(), own,
