@@ -122,14 +122,15 @@ done
 # 10 probes/s on a fixed schedule from one long-lived process (a curl per probe would cost more than the probes)
 python3 - "http://127.0.0.1:$BB_PORT/probe?module=http_2xx&target=http://127.0.0.1:$PORT/-/healthy" \
   "$WORK/bb.probes" <<'PY' &
-import sys, time, urllib.request
+import os, sys, time, urllib.request
 url, counter = sys.argv[1], sys.argv[2]
 start, n = time.monotonic(), 0
 while True:
     urllib.request.urlopen(url, timeout=5).read()
     n += 1
-    with open(counter, "w") as f:
+    with open(counter + ".tmp", "w") as f:
         f.write(str(n))
+    os.replace(counter + ".tmp", counter)
     time.sleep(max(0.0, start + n * 0.1 - time.monotonic()))
 PY
 pids+=($!)
