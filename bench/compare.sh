@@ -10,6 +10,7 @@
 #      when you set it).
 # faiss-cpu's bundled OpenBLAS picks its kernels by CPU model and takes AVX-512 Xeons it does not know for an old
 # core: faiss runs with OPENBLAS_CORETYPE=SkylakeX (its best here); numpy's own OpenBLAS runs as installed.
+# Each run is printed on stderr as it finishes (metric, tool, whole-process ms, search s); the table follows at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BASE=${BASE:-1000000} DIM=${DIM:-128} QUERIES=${QUERIES:-1000} K=${K:-100} TRIALS=${TRIALS:-3}
@@ -74,15 +75,15 @@ for trial in $(seq "$TRIALS"); do
     out=$("$VECWATCH" groundtruth --base "$base" --queries "$queries" --k "$K" --metric "$metric" \
       --out "$WORK/vecwatch-$metric.ivecs" 2>/dev/null)
     t1=$(now)
-    echo "$metric vecwatch $(((t1 - t0) / 1000000)) $(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")" >>"$WORK/times"
+    echo "$metric vecwatch $(((t1 - t0) / 1000000)) $(sed -n 's/.* in \([0-9.]*\) s$/\1/p' <<<"$out")" | tee -a "$WORK/times" >&2
     t0=$(now)
     s=$(env -u OPENBLAS_CORETYPE "$PY" "$REF" numpy "$metric" "$base" "$queries" "$K" "$WORK/numpy-$metric.ivecs")
     t1=$(now)
-    echo "$metric numpy $(((t1 - t0) / 1000000)) ${s#seconds=}" >>"$WORK/times"
+    echo "$metric numpy $(((t1 - t0) / 1000000)) ${s#seconds=}" | tee -a "$WORK/times" >&2
     t0=$(now)
     s=$(OPENBLAS_CORETYPE=SkylakeX "$PY" "$REF" faiss "$metric" "$base" "$queries" "$K" "$WORK/faiss-$metric.ivecs")
     t1=$(now)
-    echo "$metric faiss $(((t1 - t0) / 1000000)) ${s#seconds=}" >>"$WORK/times"
+    echo "$metric faiss $(((t1 - t0) / 1000000)) ${s#seconds=}" | tee -a "$WORK/times" >&2
   done
 done
 load1=$(cut -d' ' -f1-3 /proc/loadavg)
