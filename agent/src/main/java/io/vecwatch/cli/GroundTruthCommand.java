@@ -9,6 +9,7 @@ import io.vecwatch.dataset.Vectors;
 import io.vecwatch.knn.ExactKnn;
 import io.vecwatch.knn.KnnProgress;
 import io.vecwatch.knn.KnnResult;
+import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -24,7 +25,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vecwatch groundtruth}: exact k nearest neighbours of queries over base vectors, written as .ivecs (and
  * distances as .fvecs). Input sources are separate from the computation: {@link BaseSource} says where base
- * vectors come from (a file today), {@link #compute} is the same exact k-NN datasets use.
+ * vectors come from (a file, or a database collection), {@link #compute} is the same exact k-NN datasets use.
  */
 @Command(
     name = "groundtruth",
@@ -63,7 +64,7 @@ final class GroundTruthCommand implements Callable<Integer> {
     Path file;
 
     @ArgGroup(exclusive = false, heading = "Base vectors from a Milvus collection (ids written are its keys):%n")
-    MilvusBaseSource milvus;
+    DatabaseBaseSource database;
 
     Vectors load() throws UserException {
       return read(file, AnnBenchmarksHdf5.TRAIN);
@@ -91,8 +92,8 @@ final class GroundTruthCommand implements Callable<Integer> {
     if (distancesOut != null) {
       requireFormat("--distances-out", distancesOut, TexmexFiles.Format.FVECS);
     }
-    if (base.milvus != null) {
-      return fromMilvus(base.milvus, m, t);
+    if (base.database != null) {
+      return fromDatabase(base.database, m, t);
     }
     Vectors b = base.load();
     Vectors q = read(queries, AnnBenchmarksHdf5.TEST);
@@ -123,10 +124,10 @@ final class GroundTruthCommand implements Callable<Integer> {
     return 0;
   }
 
-  private int fromMilvus(MilvusBaseSource source, Metric m, int t) throws UserException {
+  private int fromDatabase(DatabaseBaseSource source, Metric m, int t) throws UserException {
     Vectors q = read(queries, AnnBenchmarksHdf5.TEST);
     long start = clock.monotonicNanos();
-    MilvusBaseSource.Result r = source.compute(q, m, k, t, spec.commandLine().getErr(), clock);
+    GroundTruthBase.Result r = source.compute(q, m, k, t, spec.commandLine().getErr(), clock);
     double seconds = (clock.monotonicNanos() - start) / 1e9;
     int[][] ids = new int[r.keys().length][];
     for (int i = 0; i < ids.length; i++) {

@@ -16,7 +16,8 @@ import java.util.Optional;
  * <p>Besides {@link #parse} and {@link #create}, a kind may offer optional hooks that generic parts of the agent
  * call without knowing the kind: {@link #serverMetrics()} (how its server's metrics page maps to vecwatch's
  * server-side series), {@link #systemInfo} (where its server reports memory and CPU), {@link #spanAttributes}
- * (constant attributes on its probe spans). A kind that offers none keeps the defaults: a new database kind is one package
+ * (constant attributes on its probe spans), {@link #groundTruthBase()} (base vectors for {@code groundtruth
+ * --from-<kind>} read from its collections). A kind that offers none keeps the defaults: a new database kind is one package
  * plus one line in {@code target.registry.TargetKinds}.
  *
  * @param <S> the kind's typed, immutable settings
@@ -48,5 +49,10 @@ public interface TargetKind<S extends TargetSettings> extends TargetKindLookup.S
   /** Constant attributes on a target's probe spans (e.g. {@code db.system.name}), in a stable order. */
   default Map<String, String> spanAttributes(S settings) {
     return Map.of();
+  }
+
+  /** How {@code vecwatch groundtruth --from-<kind>} reads base vectors from this kind's database, when it can. */
+  default Optional<GroundTruthBase> groundTruthBase() {
+    return Optional.empty();
   }
 }

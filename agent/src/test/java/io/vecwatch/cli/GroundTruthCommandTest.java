@@ -126,6 +126,25 @@ class GroundTruthCommandTest {
   }
 
   @Test
+  void fromMilvusWithAUriWithoutPortIsOneLineFromTheMilvusKindAndExitCodeTwo() throws Exception {
+    Path q = fvecs("q.fvecs", GaussianMixture.of(4, 2, 1.0, 1L).queries(2));
+    assertThat(run("groundtruth", "--from-milvus", "--uri", "http://127.0.0.1", "--collection", "docs",
+        "--queries", q.toString(), "--k", "3", "--metric", "l2", "--out", dir.resolve("gt.ivecs").toString()))
+        .isEqualTo(2);
+    assertThat(err()).isEqualTo("vecwatch: --uri: must name a port (Milvus listens on 19530 by default), got "
+        + "\"http://127.0.0.1\"" + System.lineSeparator());
+  }
+
+  @Test
+  void fromMilvusWithAUserButNoPasswordFileIsOneLineAndExitCodeTwo() throws Exception {
+    Path q = fvecs("q.fvecs", GaussianMixture.of(4, 2, 1.0, 1L).queries(2));
+    assertThat(run("groundtruth", "--from-milvus", "--uri", "http://127.0.0.1:19530", "--collection", "docs",
+        "--user", "vecwatch", "--queries", q.toString(), "--k", "3", "--metric", "l2",
+        "--out", dir.resolve("gt.ivecs").toString())).isEqualTo(2);
+    assertThat(err()).isEqualTo("vecwatch: --user and --password-file go together" + System.lineSeparator());
+  }
+
+  @Test
   void progressLineShowsPercentAndRateAtMostFiveTimesASecond() {
     ManualClock clock = new ManualClock();
     StringWriter text = new StringWriter();

@@ -13,6 +13,7 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.stats.Diagnostics;
+import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
@@ -95,6 +96,11 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
       out.put("db.collection.name", settings.collection());
       settings.database().ifPresent(db -> out.put("db.namespace", db));
       return out;
+    }
+
+    @Override
+    public Optional<GroundTruthBase> groundTruthBase() {
+      return Optional.of(MilvusGroundTruthBase.INSTANCE);
     }
   };
 

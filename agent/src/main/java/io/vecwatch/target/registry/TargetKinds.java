@@ -5,6 +5,7 @@ import io.vecwatch.config.TargetKindLookup;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.target.FlatTarget;
+import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.LuceneHnswTarget;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
@@ -82,6 +83,11 @@ public final class TargetKinds {
     Optional<TargetKind<?>> kind = byName(config.kind());
     return kind.isEmpty() || config.settings() == null ? Map.of()
         : ((TargetKind) kind.get()).spanAttributes(config.settings());
+  }
+
+  /** How {@code groundtruth --from-<kind>} reads base vectors from the kind named {@code kind}, when it can. */
+  public static Optional<GroundTruthBase> groundTruthBase(String kind) {
+    return byName(kind).flatMap(TargetKind::groundTruthBase);
   }
 
   public static List<String> names() {

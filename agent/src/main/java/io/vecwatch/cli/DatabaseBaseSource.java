@@ -1,18 +1,11 @@
 package io.vecwatch.cli;
 
-import io.milvus.v2.client.MilvusClientV2;
 import io.vecwatch.config.Secret;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.TargetException;
-import io.vecwatch.target.milvus.CollectionCheck;
-import io.vecwatch.target.milvus.CollectionInfo;
-import io.vecwatch.target.milvus.CollectionReader;
-import io.vecwatch.target.milvus.MilvusConnector;
-import io.vecwatch.target.milvus.MilvusFailure;
-import io.vecwatch.target.milvus.MilvusGroundTruth;
-import io.vecwatch.target.milvus.MilvusSettings;
-import io.vecwatch.target.milvus.Searches;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
@@ -24,18 +17,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import picocli.CommandLine.Option;
 
 /**
- * {@code groundtruth --from-milvus ...}: base vectors read from a Milvus collection with a query iterator, page by
- * page, and exact neighbours computed chunk by chunk ({@link MilvusGroundTruth}): memory is one chunk, whatever
- * the collection's size. The output holds the collection's primary keys (or {@code --id-field}) instead of
- * positions, so a dataset of these queries and this ground truth measures recall against that collection.
+ * {@code groundtruth --from-milvus ...}: base vectors read from a collection of a live database. This option group
+ * reads and checks the options into a {@link GroundTruthBase.Request}; the target kind that {@code --from-<kind>}
+ * names does the reading and computing (found through {@link TargetKinds#groundTruthBase}). The output holds the
+ * collection's primary keys (or {@code --id-field}) instead of positions, so a dataset of these queries and this
+ * ground truth measures recall against that collection.
  */
-final class MilvusBaseSource {
+final class DatabaseBaseSource {
   @Option(names = "--from-milvus", required = true,
       description = "Read base vectors from a Milvus collection (with --uri, --collection).")
   boolean fromMilvus;
@@ -83,93 +75,50 @@ final class MilvusBaseSource {
   @Option(names = "--timeout", defaultValue = "30s", paramLabel = "DURATION", description = "Deadline of each call.")
   String timeout;
 
-  /** What was computed. */
-  record Result(long[][] keys, float[][] distances, long rows, String serverVersion) {}
-
-  Result compute(Vectors queries, Metric metric, int k, int threads, PrintWriter err, Clock clock)
+  /** Reads the collection and computes the {@code k} exact neighbours of each query. */
+  GroundTruthBase.Result compute(Vectors queries, Metric metric, int k, int threads, PrintWriter err, Clock clock)
       throws UserException {
-    if (pageSize < 1 || pageSize > 16_384) {
-      throw new UserException("--page-size: must be between 1 and 16384, got " + pageSize);
-    }
-    if (chunk < 1) {
-      throw new UserException("--chunk: must be at least 1, got " + chunk);
-    }
-    MilvusSettings s = settings();
-    MilvusClientV2 client;
+    GroundTruthBase.Request request = request();
+    GroundTruthBase base = TargetKinds.groundTruthBase(kind()).orElseThrow(
+        () -> new UserException("--from-" + kind() + ": this vecwatch cannot read base vectors from " + kind()));
+    Progress progress = new Progress(err, clock);
     try {
-      client = MilvusConnector.open(s);
-    } catch (Exception e) {
-      throw new UserException("--uri: cannot connect to Milvus at " + uri + ": " + MilvusFailure.of(e).detail(), e);
+      return base.compute(request, queries, metric, k, threads, progress);
+    } catch (TargetException e) {
+      throw new UserException(e.getMessage(), e);
     }
-    try {
-      CollectionInfo info;
-      try {
-        info = CollectionCheck.check("groundtruth", s, client, Optional.empty());
-      } catch (TargetException e) {
-        throw new UserException(e.getMessage().replaceFirst("^target groundtruth: ", "--collection: "), e);
-      }
-      if (info.dim() != queries.dim()) {
-        throw new UserException("--queries: dimension " + queries.dim() + " does not match field \""
-            + info.vectorField() + "\" of collection \"" + collection + "\" (dimension " + info.dim() + ")");
-      }
-      if (info.metric().isPresent() && info.metric().get() != metric) {
-        err.printf(Locale.ROOT, "warning: the index on \"%s\" uses %s; computing %s as asked%n",
-            info.vectorField(), info.metric().get().id(), metric.id());
-      }
-      long total = ((Number) client.query(Searches.count(s)).getQueryResults().get(0).getEntity().get("count(*)"))
-          .longValue();
-      if (total < k) {
-        throw new UserException("--k: " + k + " exceeds the rows of collection \"" + collection + "\" (" + total + ")");
-      }
-      Pulled progress = new Pulled(err, clock, total);
-      MilvusGroundTruth gt = new MilvusGroundTruth(queries, metric, k, chunk, threads, progress::advanced);
-      CollectionReader reader = new CollectionReader(client, info, s.filter(), s.partitions(), pageSize);
-      reader.read(gt::add);
-      gt.finish();
-      progress.done(gt.rows());
-      return new Result(gt.keys(), gt.distances(), gt.rows(), client.getServerVersion());
-    } catch (UserException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new UserException("reading collection \"" + collection + "\" at " + uri + " failed: "
-          + MilvusFailure.of(e).detail(), e);
-    } finally {
-      try {
-        client.close(1);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  }
+
+  /** The target kind whose database holds the base vectors. */
+  String kind() {
+    return "milvus";
   }
 
   String describe() {
     return "collection \"" + collection + "\" at " + uri;
   }
 
-  private MilvusSettings settings() throws UserException {
-    Optional<String> uriProblem = MilvusSettings.uriProblem(uri);
-    if (uriProblem.isPresent()) {
-      throw new UserException("--uri: " + uriProblem.get());
+  GroundTruthBase.Request request() throws UserException {
+    if (pageSize < 1 || pageSize > 16_384) {
+      throw new UserException("--page-size: must be between 1 and 16384, got " + pageSize);
     }
-    MilvusSettings.Auth auth = new MilvusSettings.NoAuth();
+    if (chunk < 1) {
+      throw new UserException("--chunk: must be at least 1, got " + chunk);
+    }
+    GroundTruthBase.Auth auth = new GroundTruthBase.NoAuth();
     if (tokenFile != null && (user != null || passwordFile != null)) {
       throw new UserException("--token-file: use either --token-file or --user with --password-file");
     }
     if (tokenFile != null) {
-      auth = new MilvusSettings.Token(readSecret("--token-file", tokenFile));
+      auth = new GroundTruthBase.Token(readSecret("--token-file", tokenFile));
     } else if (user != null || passwordFile != null) {
       if (user == null || passwordFile == null) {
         throw new UserException("--user and --password-file go together");
       }
-      auth = new MilvusSettings.UserPassword(user, readSecret("--password-file", passwordFile));
+      auth = new GroundTruthBase.UserPassword(user, readSecret("--password-file", passwordFile));
     }
-    Optional<MilvusSettings.Tls> tls = Optional.empty();
-    if (caFile != null) {
-      if (!Files.isReadable(caFile)) {
-        throw new UserException("--ca-file: file does not exist or is not readable: " + caFile);
-      }
-      tls = Optional.of(new MilvusSettings.Tls(Optional.of(caFile), Optional.empty(), Optional.empty(),
-          Optional.empty()));
+    if (caFile != null && !Files.isReadable(caFile)) {
+      throw new UserException("--ca-file: file does not exist or is not readable: " + caFile);
     }
     Duration deadline;
     try {
@@ -177,10 +126,9 @@ final class MilvusBaseSource {
     } catch (IllegalArgumentException e) {
       throw new UserException("--timeout: " + e.getMessage());
     }
-    return new MilvusSettings(uri, Optional.ofNullable(database), auth, tls, deadline, deadline,
-        new MilvusSettings.Reconnect(Duration.ofSeconds(1), Duration.ofSeconds(1)), collection,
-        Optional.ofNullable(vectorField), Optional.empty(), Map.of(), Optional.empty(), Optional.ofNullable(filter),
-        partitions, Optional.ofNullable(idField), OptionalLong.empty(), new MilvusSettings.SelfRecall(0, 1));
+    return new GroundTruthBase.Request(uri, collection, Optional.ofNullable(vectorField), Optional.ofNullable(idField),
+        Optional.ofNullable(database), auth, Optional.ofNullable(caFile), Optional.ofNullable(filter), partitions,
+        pageSize, chunk, deadline);
   }
 
   private static Secret readSecret(String option, Path file) throws UserException {
@@ -188,6 +136,43 @@ final class MilvusBaseSource {
       return Secret.of(Files.readString(file, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       throw new UserException(option + ": cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
+  /** What the computation reports, on stderr: warnings always, the pull's progress only on a terminal. */
+  private static final class Progress implements GroundTruthBase.Listener {
+    private final PrintWriter err;
+    private final Clock clock;
+    private Pulled pulled;
+
+    Progress(PrintWriter err, Clock clock) {
+      this.err = err;
+      this.clock = clock;
+    }
+
+    @Override
+    public void warning(String line) {
+      err.println(line);
+      err.flush();
+    }
+
+    @Override
+    public void counted(long total) {
+      pulled = new Pulled(err, clock, total);
+    }
+
+    @Override
+    public void advanced(long rows) {
+      if (pulled != null) {
+        pulled.advanced(rows);
+      }
+    }
+
+    @Override
+    public void done(long rows) {
+      if (pulled != null) {
+        pulled.done(rows);
+      }
     }
   }
 
