@@ -28,6 +28,7 @@ import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKinds;
 import io.vecwatch.time.Clock;
+import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,6 +83,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private volatile WebServer web;
   private final FaultInjection faults;
   private final Optional<Path> configFile;
+  private final WebSecurity security;
+  private final boolean lifecycle;
+  private final Runnable onQuit;
   private volatile AlertingService alerting;
   private volatile boolean closed;
   private volatile boolean readyLogged;
@@ -93,6 +97,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.metrics = AgentMetrics.create(cache);
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
+    this.security = b.security;
+    this.lifecycle = b.lifecycle;
+    this.onQuit = b.onQuit;
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
@@ -139,6 +146,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     private DatasetProvider datasets = DatasetLoader::load;
     private Duration shutdownGrace = Duration.ofSeconds(2);
     private Optional<Path> configFile = Optional.empty();
+    private WebSecurity security = WebSecurity.none();
+    private boolean lifecycle;
+    private Runnable onQuit = () -> {};
 
     private Builder(VecwatchConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -160,6 +170,27 @@ public final class Agent implements SnapshotSource, AutoCloseable {
      */
     public Builder configFile(Optional<Path> f) {
       this.configFile = Objects.requireNonNull(f);
+      return this;
+    }
+
+    /** TLS, basic auth and headers of every endpoint (the web config file); none by default. */
+    public Builder webSecurity(WebSecurity s) {
+      this.security = Objects.requireNonNull(s);
+      return this;
+    }
+
+    /**
+     * Whether {@code POST /-/reload}, {@code /-/quit} and {@code /-/faults} are served ({@code --web.enable-lifecycle});
+     * without it they answer 403, as in Prometheus.
+     */
+    public Builder lifecycle(boolean enabled) {
+      this.lifecycle = enabled;
+      return this;
+    }
+
+    /** What {@code POST /-/quit} does after answering (the CLI ends the process). */
+    public Builder onQuit(Runnable r) {
+      this.onQuit = Objects.requireNonNull(r);
       return this;
     }
 
@@ -193,7 +224,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String host = config.web().host();
     int port = config.web().port();
     try {
-      web = WebServer.start(vertx, host, port, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
+      web = WebServer.start(vertx, host, port, security, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
           this::alertingRoutes).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
@@ -217,7 +248,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = hostName();
     }
-    String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port();
+    String url = security.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port();
     try {
       alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
       // alert state changes become event lines (and so Loki lines when Loki is configured)
@@ -242,11 +273,70 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private void alertingRoutes(io.vertx.ext.web.Router router) {
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));
     router.get("/api/v1/alerts").handler(ctx -> reply(ctx, () -> alerting.alerts()));
-    router.post("/-/reload").handler(ctx -> reply(ctx, () -> alerting.reload()));
+    router.post("/-/reload").handler(ctx -> {
+      if (lifecycleOff(ctx)) {
+        return;
+      }
+      reply(ctx, this::reload);
+    });
+    router.route("/-/reload").handler(ctx -> onlyPost(ctx));
+    router.post("/-/quit").handler(ctx -> {
+      if (lifecycleOff(ctx)) {
+        return;
+      }
+      ctx.response().putHeader("Content-Type", "text/plain; charset=utf-8").end("Requesting termination... Goodbye!\n")
+          .onComplete(ar -> {
+            LOG.info("received POST /-/quit: stopping");
+            onQuit.run();
+          });
+    });
+    router.route("/-/quit").handler(ctx -> onlyPost(ctx));
     if (config.faults().adminApi()) {
-      router.post("/-/faults").handler(ctx -> reply(ctx, () -> setFault(ctx.request().getParam("target"),
-          ctx.request().getParam("delay"))));
+      router.post("/-/faults").handler(ctx -> {
+        if (lifecycleOff(ctx)) {
+          return;
+        }
+        reply(ctx, () -> setFault(ctx.request().getParam("target"), ctx.request().getParam("delay")));
+      });
     }
+  }
+
+  /** Reloads on SIGHUP; false (and said once in the log) when the process ignores SIGHUP. */
+  public boolean reloadOnSighup() {
+    return Sighup.install(() -> {
+      AlertingService.Reply r = reload();
+      return r.status() == 200 ? "ok" : r.body().strip();
+    });
+  }
+
+  /** 403 with Prometheus' one-line reason when {@code --web.enable-lifecycle} is off. */
+  private boolean lifecycleOff(io.vertx.ext.web.RoutingContext ctx) {
+    if (lifecycle) {
+      return false;
+    }
+    ctx.response().setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("Lifecycle API is not enabled.\n");
+    return true;
+  }
+
+  private static void onlyPost(io.vertx.ext.web.RoutingContext ctx) {
+    ctx.response().setStatusCode(405).putHeader("Allow", "POST").putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("Only POST requests allowed\n");
+  }
+
+  /**
+   * {@code POST /-/reload} and SIGHUP: the web config file, then the rules. A problem in either keeps everything
+   * as it was and answers 500 with one line per problem.
+   */
+  public AlertingService.Reply reload() {
+    try {
+      security.reload();
+    } catch (io.vecwatch.config.ConfigException e) {
+      LOG.error("reload failed, keeping the current config: {}", String.join("; ", e.problems()));
+      return new AlertingService.Reply(500, "text/plain; charset=utf-8",
+          "failed to reload config: " + e.getMessage() + "\n");
+    }
+    return alerting.reload();
   }
 
   private void reply(io.vertx.ext.web.RoutingContext ctx, java.util.function.Supplier<AlertingService.Reply> work) {
@@ -494,6 +584,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("HTTP server did not close cleanly: {}", TargetStatus.describe(e));
     }
+    security.close();
     metrics.close();
     LOG.info("stopped");
     // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).

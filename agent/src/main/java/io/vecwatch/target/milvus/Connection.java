@@ -72,6 +72,8 @@ public final class Connection<S> implements AutoCloseable {
   private long losses;
   private int failuresInRow;
   private Scheduler.Cancellable pending;
+  private final java.util.concurrent.CompletableFuture<Void> firstAttempt =
+      new java.util.concurrent.CompletableFuture<>();
 
   /**
    * @param target the target's name, for log lines
@@ -98,6 +100,14 @@ public final class Connection<S> implements AutoCloseable {
       }
       pending = scheduler.schedule(this::attempt, Duration.ZERO);
     }
+  }
+
+  /**
+   * Completes when the first connection attempt ended, connected or not (or the connection was closed first).
+   * Until then a target has nothing to say: probing it would only count "not connected yet" failures.
+   */
+  public java.util.concurrent.CompletionStage<Void> firstAttemptEnded() {
+    return firstAttempt.minimalCompletionStage();
   }
 
   /** The live session, if connected. */
@@ -146,6 +156,7 @@ public final class Connection<S> implements AutoCloseable {
     if (toClose != null) {
       closer.accept(toClose);
     }
+    firstAttempt.complete(null);
   }
 
   private void failed(Exception e) {
@@ -194,6 +205,7 @@ public final class Connection<S> implements AutoCloseable {
       }
       pending = scheduler.schedule(this::attempt, delay);
     }
+    firstAttempt.complete(null);
   }
 
   /**
@@ -241,6 +253,7 @@ public final class Connection<S> implements AutoCloseable {
         return;
       }
       transition(State.CLOSED);
+      firstAttempt.complete(null);
       if (pending != null) {
         pending.cancel();
         pending = null;
