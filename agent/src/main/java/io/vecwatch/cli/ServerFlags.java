@@ -8,9 +8,15 @@ import picocli.CommandLine.Option;
  * them like {@code blackbox_exporter --help}). Shared by {@code vecwatch} and {@code vecwatch run}.
  */
 final class ServerFlags {
-  @Option(names = {"--config.file", "--config"}, paramLabel = "FILE", order = 1,
-      description = "vecwatch configuration file (default: the embedded demo).")
+  @Option(names = "--config.file", paramLabel = "FILE", order = 1,
+      description = "vecwatch configuration file (default: the embedded demo). --config is an alias.")
   Path configFile;
+
+  /** The name earlier versions used; kept so existing scripts and manifests keep working. */
+  @Option(names = "--config", paramLabel = "FILE", hidden = true)
+  void legacyConfig(Path p) {
+    configFile = p;
+  }
 
   @Option(names = "--web.listen-address", paramLabel = "HOST:PORT", order = 2,
       description = "Address to listen on for the web interface and metrics, overriding web.listen_address "

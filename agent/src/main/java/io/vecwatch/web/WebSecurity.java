@@ -371,6 +371,11 @@ public final class WebSecurity {
 
   private boolean compare(String hash, String password) {
     bcryptCompares.incrementAndGet();
+    return matches(hash, password);
+  }
+
+  /** Whether {@code password} matches a {@code $2a$}, {@code $2b$} or {@code $2y$} bcrypt hash. */
+  static boolean matches(String hash, String password) {
     try {
       return BCrypt.verifyer(null, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A))
           .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified;
