@@ -88,6 +88,9 @@ public final class WebServer {
             ctx.fail(ar.cause());
           }
         }));
+    router.get("/docs/runbooks.md").handler(ctx -> RunbookPage.html().ifPresentOrElse(
+        page -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page),
+        () -> text(ctx, 404, "the runbooks are not packed in this build\n")));
     router.get("/").handler(ctx ->
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(LANDING));
     // gzip when the client asks for it (Prometheus always does)
@@ -131,6 +134,7 @@ public final class WebServer {
       <li><a href="api/v1/targets">/api/v1/targets</a> &mdash; targets, state, window statistics (JSON)</li>
       <li><a href="-/ready">/-/ready</a> &mdash; 200 once every target was probed</li>
       <li><a href="-/healthy">/-/healthy</a> &mdash; 200 while the process runs</li>
+      <li><a href="docs/runbooks.md">/docs/runbooks.md</a> &mdash; what each alert means and what to do</li>
       </ul>
       </body>
       </html>
