@@ -68,10 +68,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   private static final Duration SNAPSHOT_REFRESH = Duration.ofSeconds(1);
 
-  private final VecwatchConfig config;
+  private volatile VecwatchConfig config;
   private final Clock clock;
   private final Duration shutdownGrace;
-  private final List<MonitoredTarget> targets;
+  private volatile List<MonitoredTarget> targets;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
   private final Telemetry telemetry;
@@ -79,7 +79,11 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final ExecutorScheduler statsScheduler;
   private final ExecutorService buildPool;
   private final Vertx vertx;
-  private final Map<String, CompletableFuture<Dataset>> datasets = new HashMap<>();
+  private final Map<String, CompletableFuture<Dataset>> datasets = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, DatasetConfig> datasetConfigs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final DatasetProvider provider;
+  private final java.util.function.UnaryOperator<VecwatchConfig> overrides;
+  private final ReloadStatus reloadStatus;
   private volatile WebServer web;
   private final FaultInjection faults;
   private final Optional<Path> configFile;
@@ -100,21 +104,13 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.security = b.security;
     this.lifecycle = b.lifecycle;
     this.onQuit = b.onQuit;
+    this.provider = b.datasets;
+    this.overrides = b.overrides;
+    this.reloadStatus = new ReloadStatus(metrics.registry(), clock);
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
-    long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
-      List<MonitoredTarget.Probe> probes = new ArrayList<>();
-      for (ProbeConfig pc : config.probes()) {
-        if (pc.target().equals(tc.name())) {
-          ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
-              metrics.latencyRecorder(tc, pc));
-          metrics.bindProbe(tc, pc, stats);
-          probes.add(new MonitoredTarget.Probe(pc, stats));
-        }
-      }
-      metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
+      ts.add(monitor(config, tc));
     }
     this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
@@ -135,6 +131,20 @@ public final class Agent implements SnapshotSource, AutoCloseable {
             .setClassPathResolvingEnabled(false)));
   }
 
+  /** A target of {@code c} with its probes' statistics, its series registered (state unknown until built). */
+  private MonitoredTarget monitor(VecwatchConfig c, TargetConfig tc) {
+    long now = clock.monotonicNanos();
+    List<MonitoredTarget.Probe> probes = new ArrayList<>();
+    for (ProbeConfig pc : TargetPlan.probes(c, tc)) {
+      ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
+          metrics.latencyRecorder(tc, pc));
+      metrics.bindProbe(tc, pc, stats);
+      probes.add(new MonitoredTarget.Probe(pc, stats));
+    }
+    metrics.bindTarget(tc);
+    return new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events());
+  }
+
   public static Builder builder(VecwatchConfig config) {
     return new Builder(config);
   }
@@ -149,6 +159,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     private WebSecurity security = WebSecurity.none();
     private boolean lifecycle;
     private Runnable onQuit = () -> {};
+    private java.util.function.UnaryOperator<VecwatchConfig> overrides = c -> c;
 
     private Builder(VecwatchConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -188,6 +199,15 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       return this;
     }
 
+    /**
+     * What the command line changes in every config read from the file, at start and at each reload (flags win
+     * over the file: {@code --web.listen-address}, {@code --web.external-url}).
+     */
+    public Builder overrides(java.util.function.UnaryOperator<VecwatchConfig> o) {
+      this.overrides = Objects.requireNonNull(o);
+      return this;
+    }
+
     /** What {@code POST /-/quit} does after answering (the CLI ends the process). */
     public Builder onQuit(Runnable r) {
       this.onQuit = Objects.requireNonNull(r);
@@ -214,7 +234,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         a.close();
         throw e;
       }
-      a.startBuilding(datasets);
+      a.startBuilding(a.config, a.targets);
       a.statsScheduler.schedule(a::refreshSnapshot, 0);
       return a;
     }
@@ -328,15 +348,93 @@ public final class Agent implements SnapshotSource, AutoCloseable {
    * {@code POST /-/reload} and SIGHUP: the web config file, then the rules. A problem in either keeps everything
    * as it was and answers 500 with one line per problem.
    */
-  public AlertingService.Reply reload() {
+  public synchronized AlertingService.Reply reload() {
+    if (closed) {
+      return new AlertingService.Reply(503, "text/plain; charset=utf-8", "vecwatch is stopping\n");
+    }
+    VecwatchConfig fresh = config;
+    if (configFile.isPresent()) {
+      // the whole config, checked as run and check-config check it, before anything changes
+      try {
+        fresh = overrides.apply(Preflight.load(configFile.get(), security.file()).config());
+      } catch (io.vecwatch.config.ConfigException e) {
+        return reloadFailed(e.problems());
+      }
+    }
     try {
       security.reload();
     } catch (io.vecwatch.config.ConfigException e) {
-      LOG.error("reload failed, keeping the current config: {}", String.join("; ", e.problems()));
-      return new AlertingService.Reply(500, "text/plain; charset=utf-8",
-          "failed to reload config: " + e.getMessage() + "\n");
+      return reloadFailed(e.problems());
     }
-    return alerting.reload();
+    AlertingService.Reply rules = alerting.reload(fresh);
+    if (rules.status() != 200) {
+      return reloadFailed(rules.body().strip().lines().filter(l -> !l.startsWith("failed to reload")).toList());
+    }
+    if (!fresh.web().equals(config.web())) {
+      LOG.warn("reload: web.listen_address changed to {}: restart vecwatch to listen there (still on {})",
+          fresh.web().listenAddress(), config.web().listenAddress());
+    }
+    if (!fresh.telemetry().equals(config.telemetry())) {
+      LOG.warn("reload: telemetry settings changed: restart vecwatch to apply them");
+    }
+    TargetPlan plan = TargetPlan.of(config, fresh);
+    applyTargets(fresh, plan);
+    config = fresh;
+    reloadStatus.succeeded();
+    LOG.info("config reloaded: {}", plan.summary());
+    return new AlertingService.Reply(200, "text/plain; charset=utf-8", "");
+  }
+
+  private AlertingService.Reply reloadFailed(List<String> problems) {
+    reloadStatus.failed();
+    LOG.error("reload failed, everything keeps running as before; {} problem(s):", problems.size());
+    problems.forEach(p -> LOG.error("reload: {}", p));
+    return new AlertingService.Reply(500, "text/plain; charset=utf-8",
+        "failed to reload config:\n" + String.join("\n", problems) + "\n");
+  }
+
+  /** Stops removed and changed targets (their series go), starts added and changed ones; kept ones carry on. */
+  private void applyTargets(VecwatchConfig fresh, TargetPlan plan) {
+    Map<String, MonitoredTarget> running = new HashMap<>();
+    targets.forEach(t -> running.put(t.config().name(), t));
+    List<MonitoredTarget> stopping = new ArrayList<>();
+    for (String name : plan.removed()) {
+      stopping.add(running.get(name));
+    }
+    for (String name : plan.changed()) {
+      stopping.add(running.get(name));
+    }
+    for (MonitoredTarget t : stopping) {
+      metrics.unbindTarget(t.config().name());
+    }
+    List<MonitoredTarget> next = new ArrayList<>();
+    List<MonitoredTarget> toBuild = new ArrayList<>();
+    for (TargetConfig tc : fresh.targets()) {
+      if (plan.kept().contains(tc.name())) {
+        next.add(running.get(tc.name()));
+      } else {
+        MonitoredTarget m = monitor(fresh, tc);
+        next.add(m);
+        toBuild.add(m);
+      }
+    }
+    targets = List.copyOf(next);
+    stopInBackground(stopping);
+    startBuilding(fresh, toBuild);
+  }
+
+  private void stopInBackground(List<MonitoredTarget> stopping) {
+    for (MonitoredTarget t : stopping) {
+      Thread th = new Thread(() -> {
+        try {
+          t.stop(shutdownGrace);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "vecwatch-stop-" + t.config().name());
+      th.setDaemon(true);
+      th.start();
+    }
   }
 
   private void reply(io.vertx.ext.web.RoutingContext ctx, java.util.function.Supplier<AlertingService.Reply> work) {
@@ -377,11 +475,23 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     return alerting;
   }
 
-  private void startBuilding(DatasetProvider provider) {
-    for (DatasetConfig dc : config.datasets()) {
+  /**
+   * Loads the datasets of {@code c} that are new or changed (a dataset whose settings did not change is kept, with
+   * its loaded vectors) and builds {@code toBuild} in the background, each as soon as its datasets are loaded.
+   * Large in-process indexes are built here, on the build pool: never on the HTTP event loop or its workers.
+   */
+  private void startBuilding(VecwatchConfig c, List<MonitoredTarget> toBuild) {
+    for (DatasetConfig dc : c.datasets()) {
+      if (dc.equals(datasetConfigs.get(dc.name())) && datasets.containsKey(dc.name())) {
+        continue;
+      }
+      datasetConfigs.put(dc.name(), dc);
       datasets.put(dc.name(), CompletableFuture.supplyAsync(() -> loadDataset(provider, dc), buildPool));
     }
-    for (MonitoredTarget t : targets) {
+    Set<String> names = c.datasets().stream().map(DatasetConfig::name).collect(java.util.stream.Collectors.toSet());
+    datasets.keySet().retainAll(names);
+    datasetConfigs.keySet().retainAll(names);
+    for (MonitoredTarget t : toBuild) {
       Set<String> needed = new LinkedHashSet<>();
       t.config().dataset().ifPresent(needed::add);
       t.probes().forEach(p -> needed.add(p.config().dataset()));
@@ -449,7 +559,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
-    if (config.faults().adminApi() || config.faults().delays().containsKey(t.config().name())) {
+    VecwatchConfig c = config;
+    if (c.faults().adminApi() || c.faults().delays().containsKey(t.config().name())) {
       built = faults.wrap(built);
     }
     t.start(built, loaded, probeScheduler);

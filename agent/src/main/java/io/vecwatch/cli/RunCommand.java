@@ -61,23 +61,30 @@ final class RunCommand implements Callable<Integer> {
     Preflight.Loaded loaded = flags.configFile == null
         ? Preflight.check(demo(), DEMO_NAME, Path.of(".").toAbsolutePath(), webFile)
         : Preflight.load(flags.configFile, webFile);
-    VecwatchConfig c = loaded.config();
+    WebConfig w = null;
     if (flags.listenAddress != null) {
-      WebConfig w = WebConfig.parseAddress(flags.listenAddress);
+      w = WebConfig.parseAddress(flags.listenAddress);
       if (w == null) {
         throw new UserException("--web.listen-address: must be HOST:PORT or :PORT with a port in 0-65535, got \""
             + flags.listenAddress + "\"");
       }
-      c = c.withWeb(w);
     }
+    String u = null;
     if (flags.externalUrl != null) {
-      String u = flags.externalUrl.replaceAll("/+$", "");
+      u = flags.externalUrl.replaceAll("/+$", "");
       if (!u.matches("https?://[^\\s/]+(/\\S*)?")) {
         throw new UserException("--web.external-url: must be an absolute http:// or https:// URL, got \""
             + flags.externalUrl + "\"");
       }
-      c = c.withExternalUrl(u);
     }
+    WebConfig listen = w;
+    String external = u;
+    // flags win over the file, now and at every reload
+    java.util.function.UnaryOperator<VecwatchConfig> overrides = cfg -> {
+      VecwatchConfig x = listen == null ? cfg : cfg.withWeb(listen);
+      return external == null ? x : x.withExternalUrl(external);
+    };
+    VecwatchConfig c = overrides.apply(loaded.config());
     WebSecurity security;
     try {
       security = WebSecurity.of(webFile, loaded.web(), Clock.system());
@@ -89,7 +96,7 @@ final class RunCommand implements Callable<Integer> {
     Agent agent;
     try {
       agent = Agent.builder(c).configFile(Optional.ofNullable(flags.configFile)).webSecurity(security)
-          .lifecycle(flags.enableLifecycle).onQuit(stopped::countDown).start();
+          .lifecycle(flags.enableLifecycle).onQuit(stopped::countDown).overrides(overrides).start();
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);
     }

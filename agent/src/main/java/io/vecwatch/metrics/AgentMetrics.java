@@ -183,6 +183,16 @@ public final class AgentMetrics implements AutoCloseable {
     windowLatency.add(t, d, labels(tags));
   }
 
+  /** Drops every series of a target (a reload removed or rebuilds it): nothing stale is left on /metrics. */
+  public void unbindTarget(String target) {
+    for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
+      if (target.equals(m.getId().getTag("target"))) {
+        registry.remove(m);
+      }
+    }
+    windowLatency.remove(target);
+  }
+
   /** Registers a target's state gauges. */
   public void bindTarget(TargetConfig target) {
     Tags tags = targetTags(target);

@@ -105,6 +105,11 @@ public final class WebSecurity {
     }
   }
 
+  /** The web config file, when one was given. */
+  public Optional<Path> file() {
+    return file;
+  }
+
   public WebConfigFile config() {
     return state.config();
   }
