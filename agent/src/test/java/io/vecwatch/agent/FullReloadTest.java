@@ -82,6 +82,42 @@ class FullReloadTest {
   }
 
   @Test
+  void aTargetWhoseDatasetIsStillLoadingDoesNotHoldUpTheReloadOrMetrics() throws Exception {
+    Path file = dir.resolve("vecwatch.yml");
+    Files.writeString(file, HEAD + target("a") + "probes:\n" + probe("a", 20));
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    // the dataset of the added target takes as long as the test says (a big index build stands in for it)
+    DatasetProvider slow = c -> {
+      if (c.name().equals("big")) {
+        release.await();
+      }
+      return io.vecwatch.dataset.load.DatasetLoader.load(c);
+    };
+    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of()).load(file)).configFile(Optional.of(file))
+        .datasets(slow).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(a::ready);
+      Files.writeString(file, HEAD.replace("targets:\n", """
+            - name: big
+              metric: l2
+              generate: {count: 300, dim: 4, queries: 5, ground_truth_k: 10}
+          targets:
+          """) + target("a") + "  - {name: b, kind: lucene_hnsw, dataset: big}\n"
+          + "probes:\n" + probe("a", 20) + probe("b", 20));
+      assertThat(a.reload().status()).isEqualTo(200);
+      // reload returned while "big" is still loading; /metrics answers and already lists b, not yet up
+      String scrape = a.meterRegistry().scrape();
+      assertThat(scrape).contains("vecwatch_target_up{kind=\"lucene_hnsw\",target=\"b\"}");
+      assertThat(a.snapshot().targets()).filteredOn(t -> t.name().equals("b"))
+          .extracting(t -> t.state().toString()).containsExactly("UNKNOWN");
+      assertThat(a.ready()).isFalse();
+      release.countDown();
+      await().atMost(Duration.ofSeconds(30)).until(() -> okTotal(a, "b").orElse(0) > 0);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
   void aBrokenFileChangesNothingAndSaysWhy() throws Exception {
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, HEAD + target("a") + "probes:\n" + probe("a", 20));
