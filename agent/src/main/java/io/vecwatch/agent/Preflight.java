@@ -7,6 +7,7 @@ import io.vecwatch.config.WebConfigFile;
 import io.vecwatch.notify.AlertmanagerNotifier;
 import io.vecwatch.rules.RuleFileParser;
 import io.vecwatch.rules.RuleFiles;
+import io.vecwatch.target.registry.TargetKinds;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Preflight {
     List<String> problems = new ArrayList<>();
     VecwatchConfig c = null;
     try {
-      c = ConfigLoader.withSystemEnv().load(configFile);
+      c = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(configFile);
     } catch (ConfigException e) {
       problems.addAll(e.problems());
     }

@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
@@ -119,7 +120,7 @@ final class RunCommand implements Callable<Integer> {
         throw new IOException("embedded demo config " + DEMO_RESOURCE + " is missing from the jar");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return ConfigLoader.withSystemEnv().parse(DEMO_NAME, text, Path.of("."));
+      return ConfigLoader.withSystemEnv(TargetKinds.lookup()).parse(DEMO_NAME, text, Path.of("."));
     }
   }
 

@@ -114,8 +114,20 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
       problems.add(p.path(), p.message());
     }
     Path dir = file.toAbsolutePath().getParent();
+    // no target kinds in this file
+    TargetKindLookup noKinds = new TargetKindLookup() {
+      @Override
+      public Optional<? extends SettingsReader> byName(String kind) {
+        return Optional.empty();
+      }
+
+      @Override
+      public List<String> names() {
+        return List.of();
+      }
+    };
     ConfigNode node = new ConfigNode(root, "", new ConfigNode.Context(problems, EnvSubstitution.none(),
-        dir == null ? Path.of("").toAbsolutePath() : dir));
+        dir == null ? Path.of("").toAbsolutePath() : dir, noKinds));
     List<Path> inputs = new ArrayList<>();
     inputs.add(file.toAbsolutePath());
     WebConfigFile parsed = parse(node, inputs);

@@ -62,6 +62,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final SnapshotCache cache;
   private final WindowLatencyCollector windowLatency;
+  private final ReloadStatus reloads;
   private final JvmGcMetrics gc;
 
   private AgentMetrics(SnapshotCache cache) {
@@ -80,6 +81,7 @@ public final class AgentMetrics implements AutoCloseable {
     });
     this.cache = cache;
     this.windowLatency = new WindowLatencyCollector(cache);
+    this.reloads = new ReloadStatus(registry, io.vecwatch.time.Clock.system());
     registry.getPrometheusRegistry().register(windowLatency);
     registry.getPrometheusRegistry().register(new DiagnosticsCollector(cache));
     new JvmMemoryMetrics().bindTo(registry);
@@ -105,6 +107,11 @@ public final class AgentMetrics implements AutoCloseable {
           .description("CPU time used by the JVM process")
           .register(registry);
     }
+  }
+
+  /** {@code vecwatch_config_last_reload_successful} and its success timestamp. */
+  public ReloadStatus reloads() {
+    return reloads;
   }
 
   public static AgentMetrics create(SnapshotCache cache) {

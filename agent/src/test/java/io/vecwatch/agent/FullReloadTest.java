@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -57,7 +58,7 @@ class FullReloadTest {
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, HEAD + target("kept") + target("changed") + target("removed") + "probes:\n"
         + probe("kept", 20) + probe("changed", 20) + probe("removed", 20));
-    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of()).load(file)).configFile(Optional.of(file))
+    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of(), TargetKinds.lookup()).load(file)).configFile(Optional.of(file))
         .lifecycle(true).start()) {
       await().atMost(Duration.ofSeconds(30)).until(() -> a.ready()
           && okTotal(a, "kept").orElse(0) >= 10 && okTotal(a, "changed").orElse(0) >= 10);
@@ -93,7 +94,7 @@ class FullReloadTest {
       }
       return io.vecwatch.dataset.load.DatasetLoader.load(c);
     };
-    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of()).load(file)).configFile(Optional.of(file))
+    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of(), TargetKinds.lookup()).load(file)).configFile(Optional.of(file))
         .datasets(slow).start()) {
       await().atMost(Duration.ofSeconds(30)).until(a::ready);
       Files.writeString(file, HEAD.replace("targets:\n", """
@@ -121,7 +122,7 @@ class FullReloadTest {
   void aBrokenFileChangesNothingAndSaysWhy() throws Exception {
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, HEAD + target("a") + "probes:\n" + probe("a", 20));
-    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of()).load(file)).configFile(Optional.of(file))
+    try (Agent a = Agent.builder(new ConfigLoader(java.util.Map.of(), TargetKinds.lookup()).load(file)).configFile(Optional.of(file))
         .start()) {
       await().atMost(Duration.ofSeconds(30)).until(() -> okTotal(a, "a").orElse(0) >= 5);
       double okAt = gauge(a, "vecwatch_config_last_reload_success_timestamp_seconds");

@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.config.ConfigLoader;
@@ -37,7 +38,7 @@ class LifecycleEndpointsTest {
   }
 
   private static VecwatchConfig config() throws Exception {
-    return new ConfigLoader(Map.of()).parse("t.yml", CONFIG, Path.of("."));
+    return new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", CONFIG, Path.of("."));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.config.ConfigLoader;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** Which targets a reload keeps, rebuilds, starts and stops. */
 class TargetPlanTest {
   private static VecwatchConfig parse(String datasetCount, String targets, String probes) throws Exception {
-    return new ConfigLoader(Map.of()).parse("t.yml", """
+    return new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", """
         datasets:
           - name: d
             metric: l2

@@ -1,5 +1,6 @@
 package io.vecwatch.web;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +46,7 @@ class PrometheusScrapesOverTlsIT {
         basic_auth_users:
           prometheus: %s
         """.formatted(hash));
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("t.yml", WebSecurityTest.CONFIG, dir);
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", WebSecurityTest.CONFIG, dir);
     WebSecurity security = WebSecurity.of(Optional.of(webFile), WebConfigFile.load(webFile), Clock.system());
     int promPort = freePort();
     try (Agent agent = Agent.builder(config).webSecurity(security).start()) {

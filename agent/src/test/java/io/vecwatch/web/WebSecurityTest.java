@@ -1,5 +1,6 @@
 package io.vecwatch.web;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -56,7 +57,7 @@ class WebSecurityTest {
     aliceHash = TestPki.htpasswd("alice", "s3cret", 5);
     webFile = dir.resolve("web.yml");
     writeWebConfig(aliceHash);
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("t.yml", CONFIG, dir);
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", CONFIG, dir);
     security = WebSecurity.of(Optional.of(webFile), WebConfigFile.load(webFile), Clock.system());
     agent = Agent.builder(config).webSecurity(security).start();
     base = "https://127.0.0.1:" + agent.httpPort();

@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -70,7 +71,7 @@ class QuietStartIT {
           - {target: absent, rate: 2, concurrency: 1, timeout: 1s, recall_k: [10], window: 60s,
              health_interval: 500ms}
         """.formatted(uri, collection, down);
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("quiet.yml", yaml, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("quiet.yml", yaml, Path.of("."));
     try (Agent agent = Agent.builder(config).datasets(c -> data.dataset).start()) {
       await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
           .until(() -> get(agent, "/-/ready").statusCode() == 200);

@@ -1,4 +1,4 @@
-package io.vecwatch.agent;
+package io.vecwatch.metrics;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -9,7 +9,7 @@ import io.vecwatch.time.Clock;
  * as Prometheus exports them for its own config: 1 and the start time after a good start, 0 after a reload that
  * failed (everything kept running as before), the time of the last reload that worked.
  */
-final class ReloadStatus {
+public final class ReloadStatus {
   private final Clock clock;
   private volatile boolean ok = true;
   private volatile long successMillis;
@@ -23,16 +23,16 @@ final class ReloadStatus {
         .description("Timestamp of the last successful configuration reload").register(registry);
   }
 
-  void succeeded() {
+  public void succeeded() {
     successMillis = clock.wallMillis();
     ok = true;
   }
 
-  void failed() {
+  public void failed() {
     ok = false;
   }
 
-  boolean ok() {
+  public boolean ok() {
     return ok;
   }
 }
