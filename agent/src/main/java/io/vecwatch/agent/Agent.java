@@ -4,10 +4,12 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
+import io.vecwatch.metrics.ReloadStatus;
 import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
@@ -21,6 +23,7 @@ import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
 import io.vecwatch.web.AdminRoutes;
 import io.vecwatch.web.AgentUrl;
+import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -33,6 +36,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,8 +58,9 @@ import org.slf4j.LoggerFactory;
 public final class Agent implements SnapshotSource, AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
   private static final Duration SNAPSHOT_REFRESH = Duration.ofSeconds(1);
+  private static final String TEXT = "text/plain; charset=utf-8";
 
-  private final VecwatchConfig config;
+  private volatile VecwatchConfig config;
   private final Clock clock;
   private final Duration shutdownGrace;
   private final TargetSet targets;
@@ -68,6 +73,11 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private volatile WebServer web;
   private final FaultInjection faults;
   private final Optional<Path> configFile;
+  private final WebSecurity security;
+  private final boolean lifecycle;
+  private final Runnable onQuit;
+  private final UnaryOperator<VecwatchConfig> overrides;
+  private final ReloadStatus reloadStatus;
   private volatile AlertingService alerting;
   private volatile boolean closed;
   private volatile boolean readyLogged;
@@ -79,6 +89,11 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.metrics = AgentMetrics.create(cache);
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
+    this.security = b.security;
+    this.lifecycle = b.lifecycle;
+    this.onQuit = b.onQuit;
+    this.overrides = b.overrides;
+    this.reloadStatus = metrics.reloads();
     OwnSearches ownSearches = new OwnSearches();
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(),
         ownSearches);
@@ -105,6 +120,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     private DatasetProvider datasets = DatasetLoader::load;
     private Duration shutdownGrace = Duration.ofSeconds(2);
     private Optional<Path> configFile = Optional.empty();
+    private WebSecurity security = WebSecurity.none();
+    private boolean lifecycle;
+    private Runnable onQuit = () -> {};
+    private UnaryOperator<VecwatchConfig> overrides = c -> c;
 
     private Builder(VecwatchConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -126,6 +145,36 @@ public final class Agent implements SnapshotSource, AutoCloseable {
      */
     public Builder configFile(Optional<Path> f) {
       this.configFile = Objects.requireNonNull(f);
+      return this;
+    }
+
+    /** TLS, basic auth and headers of every endpoint (the web config file); none by default. */
+    public Builder webSecurity(WebSecurity s) {
+      this.security = Objects.requireNonNull(s);
+      return this;
+    }
+
+    /**
+     * Whether {@code POST /-/reload}, {@code /-/quit} and {@code /-/faults} are served ({@code --web.enable-lifecycle});
+     * without it they answer 403, as in Prometheus. SIGHUP reloads either way.
+     */
+    public Builder lifecycle(boolean enabled) {
+      this.lifecycle = enabled;
+      return this;
+    }
+
+    /** What {@code POST /-/quit} does after answering (the CLI ends the process). */
+    public Builder onQuit(Runnable r) {
+      this.onQuit = Objects.requireNonNull(r);
+      return this;
+    }
+
+    /**
+     * What the command line changes in every config read from the file, at start and at each reload (flags win
+     * over the file: {@code --web.listen-address}, {@code --web.external-url}).
+     */
+    public Builder overrides(UnaryOperator<VecwatchConfig> o) {
+      this.overrides = Objects.requireNonNull(o);
       return this;
     }
 
@@ -159,8 +208,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String host = config.web().host();
     int port = config.web().port();
     try {
-      AdminRoutes admin = new AdminRoutes(vertx, this::alerting, faults, config.faults().adminApi(), targets::contains);
-      web = WebServer.start(vertx, host, port, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
+      AdminRoutes admin = new AdminRoutes(vertx, this::alerting, faults, config.faults().adminApi(), targets::contains,
+          lifecycle, this::reload, onQuit);
+      web = WebServer.start(vertx, host, port, security, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
           admin::addTo).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
@@ -180,7 +230,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
    * error with one line per problem.
    */
   private void startAlerting() throws AgentStartException {
-    String url = AgentUrl.of(config.web().host(), web.port());
+    String url = AgentUrl.of(security.scheme(), config.web().host(), web.port());
     try {
       alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
       // alert state changes become event lines (and so Loki lines when Loki is configured)
@@ -191,6 +241,64 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     } catch (IOException | GeneralSecurityException e) {
       throw new AgentStartException("cannot set up Alertmanager delivery: " + Errors.describe(e), e);
     }
+  }
+
+  /**
+   * {@code POST /-/reload} and SIGHUP: the whole config file (checked as {@code check-config} checks it, before
+   * anything changes), the web config file, rules and Alertmanager settings, then the targets: unchanged ones keep
+   * running, changed ones are rebuilt, added ones start, removed ones stop and their series go. A problem anywhere
+   * keeps everything as it was: 500 with one line per problem, each also logged, and
+   * {@code vecwatch_config_last_reload_successful} 0. May block (reads files): call it off the event loop.
+   */
+  public synchronized AlertingService.Reply reload() {
+    if (closed || alerting == null) {
+      return new AlertingService.Reply(503, TEXT, "vecwatch is not running\n");
+    }
+    VecwatchConfig fresh = config;
+    if (configFile.isPresent()) {
+      try {
+        fresh = overrides.apply(Preflight.load(configFile.get(), security.file()).config());
+      } catch (ConfigException e) {
+        return reloadFailed(e.problems());
+      }
+    }
+    try {
+      security.reload();
+    } catch (ConfigException e) {
+      return reloadFailed(e.problems());
+    }
+    AlertingService.Reply rules = alerting.reload(fresh);
+    if (rules.status() != 200) {
+      return reloadFailed(rules.body().strip().lines().filter(l -> !l.startsWith("failed to reload")).toList());
+    }
+    if (!fresh.web().equals(config.web())) {
+      LOG.warn("reload: web.listen_address changed to {}: restart vecwatch to listen there (still on {})",
+          fresh.web().listenAddress(), config.web().listenAddress());
+    }
+    if (!fresh.telemetry().equals(config.telemetry())) {
+      LOG.warn("reload: telemetry settings changed: restart vecwatch to apply them");
+    }
+    TargetPlan plan = TargetPlan.of(config, fresh);
+    targets.apply(fresh, plan);
+    config = fresh;
+    reloadStatus.succeeded();
+    LOG.info("config reloaded: {}", plan.summary());
+    return new AlertingService.Reply(200, TEXT, "");
+  }
+
+  private AlertingService.Reply reloadFailed(List<String> problems) {
+    reloadStatus.failed();
+    LOG.error("reload failed, everything keeps running as before; {} problem(s):", problems.size());
+    problems.forEach(p -> LOG.error("reload: {}", p));
+    return new AlertingService.Reply(500, TEXT, "failed to reload config:\n" + String.join("\n", problems) + "\n");
+  }
+
+  /** Reloads on SIGHUP; false (and said once in the log) when the process ignores SIGHUP (nohup). */
+  public boolean reloadOnSighup() {
+    return Sighup.install(() -> {
+      AlertingService.Reply r = reload();
+      return r.status() == 200 ? "ok" : r.body().strip();
+    });
   }
 
   /** The rule engine and notifier; null until the agent started. */
@@ -266,6 +374,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       LOG.warn("HTTP server did not close cleanly: {}", Errors.describe(e));
     }
+    security.close();
     metrics.close();
     LOG.info("stopped");
     // Last: exporters get to send what they hold, the line above included (bounded by telemetry.shutdown_timeout).

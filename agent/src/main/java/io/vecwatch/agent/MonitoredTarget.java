@@ -118,6 +118,14 @@ final class MonitoredTarget {
     this.pool = workers;
     this.health = checker;
     this.runners = List.copyOf(started);
+    // A remote target is first given its connection attempt: probing before it ended only counts errors.
+    built.firstContact().whenComplete((ok, e) -> begin(checker, started));
+  }
+
+  private synchronized void begin(HealthChecker checker, List<ProbeRunner> started) {
+    if (stopped) {
+      return;
+    }
     checker.start();
     long now = clock.monotonicNanos();
     for (int i = 0; i < started.size(); i++) {

@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * misconfigured with a one-line reason and the others carry on.
  *
  * <p>Each target is built, started and stopped on its own ({@link #buildAndStart(MonitoredTarget)},
- * {@link #stop(MonitoredTarget, Duration)}), so a config reload can later add, remove or rebuild one target
- * without touching the others.
+ * {@link #stop(MonitoredTarget, Duration)}), so a config reload ({@link #apply}) adds, removes or rebuilds one
+ * target without touching the others.
  *
  * <pre>{@code
  * TargetSet targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler);
@@ -54,49 +54,118 @@ import org.slf4j.LoggerFactory;
 final class TargetSet {
   private static final Logger LOG = LoggerFactory.getLogger(TargetSet.class);
 
-  private final VecwatchConfig config;
+  private volatile VecwatchConfig config;
   private final Clock clock;
   private final Scheduler probeScheduler;
   private final FaultInjection faults;
-  private final List<MonitoredTarget> targets;
-  private final Map<String, CompletableFuture<Dataset>> datasets = new HashMap<>();
+  private final AgentMetrics metrics;
+  private final Telemetry telemetry;
+  private volatile List<MonitoredTarget> targets;
+  private final Map<String, CompletableFuture<Dataset>> datasets = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, DatasetConfig> datasetConfigs = new java.util.concurrent.ConcurrentHashMap<>();
   private final ExecutorService buildPool;
+  private volatile DatasetProvider provider;
   private volatile boolean stopped;
 
   private final OwnSearches ownSearches;
 
   private TargetSet(VecwatchConfig config, Clock clock, Scheduler probeScheduler, FaultInjection faults,
-      List<MonitoredTarget> targets, OwnSearches ownSearches) {
+      AgentMetrics metrics, Telemetry telemetry, List<MonitoredTarget> targets, OwnSearches ownSearches) {
     this.ownSearches = ownSearches;
     this.config = config;
     this.clock = clock;
     this.probeScheduler = probeScheduler;
     this.faults = faults;
+    this.metrics = metrics;
+    this.telemetry = telemetry;
     this.targets = List.copyOf(targets);
     this.buildPool = Executors.newFixedThreadPool(
         Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), DaemonThreads.numbered("vecwatch-build"));
   }
 
-  /** Binds every configured target and probe to {@code metrics} and {@code telemetry}; builds nothing yet. */
-  /** @param ownSearches where database targets count the searches they send (served traffic excludes them) */
+  /**
+   * Binds every configured target and probe to {@code metrics} and {@code telemetry}; builds nothing yet.
+   *
+   * @param ownSearches where database targets count the searches they send (served traffic excludes them)
+   */
   static TargetSet create(VecwatchConfig config, Clock clock, AgentMetrics metrics, Telemetry telemetry,
       Scheduler probeScheduler, FaultInjection faults, OwnSearches ownSearches) {
-    long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
-      List<MonitoredTarget.Probe> probes = new ArrayList<>();
-      for (ProbeConfig pc : config.probes()) {
-        if (pc.target().equals(tc.name())) {
-          ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
-              metrics.latencyRecorder(tc, pc));
-          metrics.bindProbe(tc, pc, stats);
-          probes.add(new MonitoredTarget.Probe(pc, stats));
-        }
-      }
-      metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
+      ts.add(monitor(config, tc, clock, metrics, telemetry));
     }
-    return new TargetSet(config, clock, probeScheduler, faults, ts, ownSearches);
+    return new TargetSet(config, clock, probeScheduler, faults, metrics, telemetry, ts, ownSearches);
+  }
+
+  /** A target of {@code c} with its probes' statistics, its series registered (state unknown until built). */
+  private static MonitoredTarget monitor(VecwatchConfig c, TargetConfig tc, Clock clock, AgentMetrics metrics,
+      Telemetry telemetry) {
+    long now = clock.monotonicNanos();
+    List<MonitoredTarget.Probe> probes = new ArrayList<>();
+    for (ProbeConfig pc : TargetPlan.probes(c, tc)) {
+      ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
+          metrics.latencyRecorder(tc, pc));
+      metrics.bindProbe(tc, pc, stats);
+      probes.add(new MonitoredTarget.Probe(pc, stats));
+    }
+    metrics.bindTarget(tc);
+    return new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events());
+  }
+
+  /**
+   * Applies a reload: stops removed and changed targets (their series go), starts added and changed ones (their
+   * datasets loaded first when new or changed), and leaves kept ones running untouched. Returns at once; builds
+   * run on the build pool.
+   */
+  synchronized void apply(VecwatchConfig fresh, TargetPlan plan) {
+    Map<String, MonitoredTarget> running = new HashMap<>();
+    targets.forEach(t -> running.put(t.config().name(), t));
+    List<MonitoredTarget> stopping = new ArrayList<>();
+    plan.removed().forEach(n -> stopping.add(running.get(n)));
+    plan.changed().forEach(n -> stopping.add(running.get(n)));
+    stopping.forEach(t -> metrics.unbindTarget(t.config().name()));
+    List<MonitoredTarget> next = new ArrayList<>();
+    List<MonitoredTarget> toBuild = new ArrayList<>();
+    for (TargetConfig tc : fresh.targets()) {
+      if (plan.kept().contains(tc.name())) {
+        next.add(running.get(tc.name()));
+      } else {
+        MonitoredTarget m = monitor(fresh, tc, clock, metrics, telemetry);
+        next.add(m);
+        toBuild.add(m);
+      }
+    }
+    config = fresh;
+    targets = List.copyOf(next);
+    for (MonitoredTarget t : stopping) {
+      Thread th = new Thread(() -> {
+        try {
+          stop(t, Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "vecwatch-stop-" + t.config().name());
+      th.setDaemon(true);
+      th.start();
+    }
+    loadDatasets(fresh);
+    toBuild.forEach(this::buildAndStart);
+  }
+
+  /** Loads the datasets of {@code c} that are new or changed; an unchanged one keeps its loaded vectors. */
+  private void loadDatasets(VecwatchConfig c) {
+    for (DatasetConfig dc : c.datasets()) {
+      if (dc.equals(datasetConfigs.get(dc.name())) && datasets.containsKey(dc.name())) {
+        continue;
+      }
+      datasetConfigs.put(dc.name(), dc);
+      DatasetProvider p = provider;
+      datasets.put(dc.name(), CompletableFuture.supplyAsync(() -> loadDataset(p, dc), buildPool));
+    }
+    Set<String> names = new java.util.HashSet<>();
+    c.datasets().forEach(d -> names.add(d.name()));
+    datasets.keySet().retainAll(names);
+    datasetConfigs.keySet().retainAll(names);
   }
 
   List<MonitoredTarget> all() {
@@ -121,9 +190,8 @@ final class TargetSet {
 
   /** Starts loading every dataset and, as soon as a target's datasets are there, builds and starts it. */
   void start(DatasetProvider provider) {
-    for (DatasetConfig dc : config.datasets()) {
-      datasets.put(dc.name(), CompletableFuture.supplyAsync(() -> loadDataset(provider, dc), buildPool));
-    }
+    this.provider = provider;
+    loadDatasets(config);
     targets.forEach(this::buildAndStart);
   }
 
@@ -195,7 +263,8 @@ final class TargetSet {
     built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
-    if (config.faults().adminApi() || config.faults().delays().containsKey(t.config().name())) {
+    VecwatchConfig c = config;
+    if (c.faults().adminApi() || c.faults().delays().containsKey(t.config().name())) {
       built = faults.wrap(built);
     }
     t.start(built, loaded, probeScheduler);

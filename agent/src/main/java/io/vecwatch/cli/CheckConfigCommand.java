@@ -1,15 +1,16 @@
 package io.vecwatch.cli;
 
-import io.vecwatch.target.registry.TargetKinds;
+import io.vecwatch.agent.Preflight;
 import io.vecwatch.config.ConfigException;
-import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -23,8 +24,9 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = {
-      "Validate config files without starting anything: YAML syntax, keys, types, ranges, references "
-          + "between sections, environment variables and the files a config names.",
+      "Validate config files without starting anything, loading exactly what run loads: YAML syntax, keys, "
+          + "types, ranges, references between sections, environment variables, the files a config names, every "
+          + "rule file (expressions and templates), Alertmanager TLS material and the web config file.",
       "Prints each problem as one line on stderr (FILE: path: problem) and FILE: ok on stdout for a valid file."
     },
     exitCodeListHeading = "%nExit codes:%n",
@@ -35,16 +37,20 @@ final class CheckConfigCommand implements Callable<Integer> {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Config files to check.")
   List<Path> files;
 
+  @Option(names = "--web.config.file", paramLabel = "FILE",
+      description = "Also check this web configuration file (TLS, basic auth), as run --web.config.file would.")
+  Path webConfigFile;
+
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ConfigLoader loader = ConfigLoader.withSystemEnv(TargetKinds.lookup());
     boolean allValid = true;
     for (Path file : files) {
       try {
-        VecwatchConfig config = loader.load(file);
-        out.println(file + ": ok (" + summary(config) + ")");
+        // exactly what run loads before it starts anything
+        Preflight.Loaded l = Preflight.load(file, Optional.ofNullable(webConfigFile));
+        out.println(file + ": ok (" + summary(l) + ")");
       } catch (ConfigException e) {
         e.problems().forEach(err::println);
         allValid = false;
@@ -55,12 +61,17 @@ final class CheckConfigCommand implements Callable<Integer> {
     return allValid ? 0 : Main.EXIT_USAGE;
   }
 
-  private static String summary(VecwatchConfig c) {
+  private String summary(Preflight.Loaded l) {
+    VecwatchConfig c = l.config();
+    String rules = l.ruleGroups() == 0 ? "" : ", " + count(l.ruleGroups(), "rule group") + " with "
+        + count(l.rules(), "rule");
+    String web = webConfigFile == null ? "" : ", web config " + webConfigFile
+        + (l.web().tls().isPresent() ? " (TLS" : " (no TLS") + (l.web().users().isEmpty() ? ")" : ", basic auth)");
     if (c.targets().isEmpty()) {
-      return "no targets: nothing would be probed";
+      return "no targets: nothing would be probed" + rules + web;
     }
     return count(c.datasets().size(), "dataset") + ", " + count(c.targets().size(), "target") + ", "
-        + count(c.probes().size(), "probe");
+        + count(c.probes().size(), "probe") + rules + web;
   }
 
   private static String count(int n, String noun) {

@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "vecwatch",
     mixinStandardHelpOptions = true,
+    sortOptions = false,
     versionProvider = VersionProvider.class,
     description = "Observability and alerting agent for vector databases.",
     subcommands = {
@@ -26,9 +27,11 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   /** Exit code for a user mistake (bad flag, bad config, bad input file). */
   public static final int EXIT_USAGE = 2;
 
+  @picocli.CommandLine.Mixin ServerFlags flags = new ServerFlags();
+
   @Override
   public Integer call() throws Exception {
-    return new RunCommand().call();
+    return RunCommand.run(flags);
   }
 
   public static void main(String[] args) {
@@ -55,8 +58,16 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
     }
     cl.setExecutionExceptionHandler(new UserErrors());
     cl.setParameterExceptionHandler((ex, a) -> {
-      ex.getCommandLine().getErr().println("vecwatch: " + ex.getMessage());
-      ex.getCommandLine().getErr().println("Try 'vecwatch " + ex.getCommandLine().getCommandName() + " --help'.");
+      CommandLine at = ex.getCommandLine();
+      java.io.PrintWriter w = at.getErr();
+      if (ex instanceof CommandLine.UnmatchedArgumentException u && at.getParent() == null
+          && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+        w.println("vecwatch: unknown command \"" + u.getUnmatched().get(0) + "\"");
+        w.println("Commands: " + String.join(", ", at.getSubcommands().keySet()));
+      } else {
+        w.println("vecwatch: " + ex.getMessage());
+      }
+      w.println("Try '" + at.getCommandSpec().qualifiedName() + " --help'.");
       return EXIT_USAGE;
     });
     return cl.execute(args);

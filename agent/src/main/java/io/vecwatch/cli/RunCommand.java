@@ -4,6 +4,7 @@ import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
+import io.vecwatch.agent.Preflight;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
@@ -13,24 +14,29 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import io.vecwatch.time.Clock;
+import io.vecwatch.web.WebSecurity;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import sun.misc.Signal;
-import picocli.CommandLine.Option;
 
 /**
- * {@code vecwatch run}: runs the agent until SIGTERM/SIGINT. Without {@code --config} it runs the embedded demo
+ * {@code vecwatch run}: runs the agent until SIGTERM/SIGINT. Without {@code --config.file} it runs the embedded demo
  * ({@value #DEMO_RESOURCE}), validated like any config file.
  */
 @Command(
     name = "run",
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
+    sortOptions = false,
     description = {
       "Runs the agent: probes the configured targets and serves /metrics, /api/v1/targets, /-/ready.",
-      "Without --config it runs the embedded demo: a generated 20k x 128 dataset served by an exact flat index",
+      "Without --config.file it runs the embedded demo: a generated 20k x 128 dataset served by an exact flat index",
       "and a Lucene HNSW index, each probed at 5 searches per second."
     })
 final class RunCommand implements Callable<Integer> {
@@ -42,28 +48,58 @@ final class RunCommand implements Callable<Integer> {
   private static final java.util.logging.Logger LUCENE_VECTORIZATION =
       java.util.logging.Logger.getLogger("org.apache.lucene.internal.vectorization");
 
-  @Option(names = "--config", paramLabel = "FILE", description = "YAML config file (default: the embedded demo)")
-  Path config;
-
-  @Option(names = "--web.listen-address", paramLabel = "HOST:PORT",
-      description = "Address to serve HTTP on, overriding web.listen_address (default :9477)")
-  String listenAddress;
+  @Mixin ServerFlags flags = new ServerFlags();
 
   @Override
   public Integer call() throws Exception {
+    return run(flags);
+  }
+
+  /** Runs the agent with {@code flags} until SIGTERM/SIGINT or {@code POST /-/quit}. */
+  static int run(ServerFlags flags) throws Exception {
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
-    VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
-    if (listenAddress != null) {
-      WebConfig w = WebConfig.parseAddress(listenAddress);
+    LogSetup.apply(flags.logLevel, flags.logFormat);
+    Optional<Path> webFile = Optional.ofNullable(flags.webConfigFile);
+    // Everything is read and checked before any port is bound or any target started.
+    Preflight.Loaded loaded = flags.configFile == null
+        ? Preflight.check(demo(), DEMO_NAME, Path.of(".").toAbsolutePath(), webFile)
+        : Preflight.load(flags.configFile, webFile);
+    WebConfig w = null;
+    if (flags.listenAddress != null) {
+      w = WebConfig.parseAddress(flags.listenAddress);
       if (w == null) {
-        throw new UserException(
-            "--web.listen-address: must be HOST:PORT or :PORT with a port in 0-65535, got \"" + listenAddress + "\"");
+        throw new UserException("--web.listen-address: must be HOST:PORT or :PORT with a port in 0-65535, got \""
+            + flags.listenAddress + "\"");
       }
-      c = c.withWeb(w);
     }
+    String u = null;
+    if (flags.externalUrl != null) {
+      u = flags.externalUrl.replaceAll("/+$", "");
+      if (!u.matches("https?://[^\\s/]+(/\\S*)?")) {
+        throw new UserException("--web.external-url: must be an absolute http:// or https:// URL, got \""
+            + flags.externalUrl + "\"");
+      }
+    }
+    WebConfig listen = w;
+    String external = u;
+    // flags win over the file, now and at every reload
+    java.util.function.UnaryOperator<VecwatchConfig> overrides = cfg -> {
+      VecwatchConfig x = listen == null ? cfg : cfg.withWeb(listen);
+      return external == null ? x : x.withExternalUrl(external);
+    };
+    VecwatchConfig c = overrides.apply(loaded.config());
+    WebSecurity security;
+    try {
+      security = WebSecurity.of(webFile, loaded.web(), Clock.system());
+    } catch (GeneralSecurityException e) {
+      throw new UserException(webFile.map(Path::toString).orElse("web config") + ": tls_server_config: "
+          + e.getMessage(), e);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
     Agent agent;
     try {
-      agent = Agent.builder(c).configFile(java.util.Optional.ofNullable(config)).start();
+      agent = Agent.builder(c).configFile(Optional.ofNullable(flags.configFile)).webSecurity(security)
+          .lifecycle(flags.enableLifecycle).onQuit(stopped::countDown).overrides(overrides).start();
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);
     }
@@ -72,20 +108,18 @@ final class RunCommand implements Callable<Integer> {
       agent.close();
       return 0;
     }
-    agent.alerting().reloadOnSighup();
-    CountDownLatch stop = new CountDownLatch(1);
-    // SIGTERM/SIGINT end the wait below, so the agent closes on this thread and the process exits 0 after a clean
-    // shutdown (as Prometheus does), not 143; the hook still closes it on any other way out (System.exit, ...).
-    boolean handled = onStopSignals(stop::countDown);
+    agent.reloadOnSighup();
+    // SIGTERM/SIGINT and POST /-/quit end the wait below, so the agent closes on this thread and the process exits 0
+    // after a clean shutdown (as Prometheus does), not 143; the hook still closes it on any other way out.
+    onStopSignals(stopped::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      stop.countDown();
+      stopped.countDown();
       agent.close();
     }, "vecwatch-shutdown"));
-    printWhereToLook(System.out, c, agent.httpPort());
-    stop.await();
-    if (handled) {
-      agent.close();
-    }
+    printWhereToLook(System.out, flags, c, agent.httpPort(), security.scheme());
+    stopped.await();
+    // close here (idempotent: the hook may close again)
+    agent.close();
     return 0;
   }
 
@@ -112,15 +146,17 @@ final class RunCommand implements Callable<Integer> {
     }
   }
 
-  private void printWhereToLook(PrintStream out, VecwatchConfig c, int port) {
+  private static void printWhereToLook(PrintStream out, ServerFlags flags, VecwatchConfig c, int port,
+      String scheme) {
     String host = c.web().host();
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = "localhost";
     } else if (host.contains(":")) {
       host = "[" + host + "]";
     }
-    String base = "http://" + host + ":" + port;
-    out.println("vecwatch " + BuildInfo.version() + " running " + (config == null ? "the embedded demo" : config)
+    String base = scheme + "://" + host + ":" + port;
+    out.println("vecwatch " + BuildInfo.version() + " running "
+        + (flags.configFile == null ? "the embedded demo" : flags.configFile)
         + " (" + c.targets().size() + " targets, " + c.probes().size() + " probes)");
     out.println("  metrics:  " + base + "/metrics");
     out.println("  targets:  " + base + "/api/v1/targets");

@@ -16,6 +16,16 @@ public final class ConfigException extends Exception {
     this.problems = problems.stream().map(p -> source + ": " + p).toList();
   }
 
+  private ConfigException(List<String> lines, boolean prefixed) {
+    super(String.join("\n", lines));
+    this.problems = List.copyOf(lines);
+  }
+
+  /** Problems of several files, each line already naming its file. */
+  public static ConfigException ofLines(List<String> lines) {
+    return new ConfigException(lines, true);
+  }
+
   /** One line per problem, each naming the file and the path inside it. */
   public List<String> problems() {
     return problems;

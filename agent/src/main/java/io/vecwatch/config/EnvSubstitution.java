@@ -19,18 +19,29 @@ import java.util.function.Function;
  */
 final class EnvSubstitution {
   private final Function<String, String> env;
+  private final boolean literal;
 
   EnvSubstitution(Function<String, String> env) {
+    this(env, false);
+  }
+
+  private EnvSubstitution(Function<String, String> env, boolean literal) {
     this.env = env;
+    this.literal = literal;
   }
 
   static EnvSubstitution of(Map<String, String> env) {
     return new EnvSubstitution(env::get);
   }
 
+  /** No expansion at all: files in formats shared with other tools (the web config file) are read as written. */
+  static EnvSubstitution none() {
+    return new EnvSubstitution(name -> null, true);
+  }
+
   /** Returns the expanded text, or throws {@link IllegalArgumentException} with a message fit for a user. */
   String expand(String text) {
-    if (text.indexOf('$') < 0) {
+    if (literal || text.indexOf('$') < 0) {
       return text;
     }
     StringBuilder out = new StringBuilder(text.length());

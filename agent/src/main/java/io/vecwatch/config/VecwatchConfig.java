@@ -37,6 +37,14 @@ public record VecwatchConfig(
     return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults, telemetry);
   }
 
+  /** Same config reached at {@code url} (the {@code --web.external-url} flag wins over {@code external_url}). */
+  public VecwatchConfig withExternalUrl(String url) {
+    RulesConfig r = rules;
+    return new VecwatchConfig(web, datasets, targets, probes, new RulesConfig(r.ruleFiles(), r.evaluationInterval(),
+        r.resendDelay(), r.externalLabels(), url, r.ruleStateFile(), r.historyMaxSeries(), r.capacity()), alerting,
+        faults, telemetry);
+  }
+
   static VecwatchConfig parse(ConfigNode root) {
     // Sections first (each reports its own keys), then the checks that span sections.
     WebConfig web = WebConfig.parse(root.child("web"));

@@ -1,10 +1,10 @@
 package io.vecwatch.export;
 
 /** {@code key=value} pairs, values quoted when they need it; empty values are left out. */
-final class Logfmt {
+public final class Logfmt {
   private Logfmt() {}
 
-  static String of(String... keyValues) {
+  public static String of(String... keyValues) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i + 1 < keyValues.length; i += 2) {
       String v = keyValues[i + 1];

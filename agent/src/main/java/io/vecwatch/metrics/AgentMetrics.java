@@ -62,6 +62,7 @@ public final class AgentMetrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry;
   private final SnapshotCache cache;
   private final WindowLatencyCollector windowLatency;
+  private final ReloadStatus reloads;
   private final JvmGcMetrics gc;
 
   private AgentMetrics(SnapshotCache cache) {
@@ -80,6 +81,7 @@ public final class AgentMetrics implements AutoCloseable {
     });
     this.cache = cache;
     this.windowLatency = new WindowLatencyCollector(cache);
+    this.reloads = new ReloadStatus(registry, io.vecwatch.time.Clock.system());
     registry.getPrometheusRegistry().register(windowLatency);
     registry.getPrometheusRegistry().register(new DiagnosticsCollector(cache));
     new JvmMemoryMetrics().bindTo(registry);
@@ -105,6 +107,11 @@ public final class AgentMetrics implements AutoCloseable {
           .description("CPU time used by the JVM process")
           .register(registry);
     }
+  }
+
+  /** {@code vecwatch_config_last_reload_successful} and its success timestamp. */
+  public ReloadStatus reloads() {
+    return reloads;
   }
 
   public static AgentMetrics create(SnapshotCache cache) {
@@ -181,6 +188,16 @@ public final class AgentMetrics implements AutoCloseable {
           p -> recall(p, k).queries());
     }
     windowLatency.add(t, d, labels(tags));
+  }
+
+  /** Drops every series of a target (a reload removed or rebuilds it): nothing stale is left on /metrics. */
+  public void unbindTarget(String target) {
+    for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
+      if (target.equals(m.getId().getTag("target"))) {
+        registry.remove(m);
+      }
+    }
+    windowLatency.remove(target);
   }
 
   /** Registers a target's state gauges. */

@@ -33,6 +33,10 @@ final class WindowLatencyCollector implements MultiCollector {
     series.add(new Series(target, dataset, labels));
   }
 
+  void remove(String target) {
+    series.removeIf(s -> s.target().equals(target));
+  }
+
   @Override
   public MetricSnapshots collect() {
     SummarySnapshot.Builder b = SummarySnapshot.builder()

@@ -30,6 +30,26 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
     this.externalLabels = Map.copyOf(externalLabels);
   }
 
+  /**
+   * What {@link #start} would fail on, without starting anything: each Alertmanager whose TLS material cannot be
+   * read, one line each ({@code alerting.alertmanagers[0].tls_config: ...}).
+   */
+  public static List<String> check(AlertingConfig config) {
+    List<String> problems = new ArrayList<>();
+    int i = 0;
+    for (AlertmanagerConfig am : config.alertmanagers()) {
+      if (am.tls().isSet()) {
+        try {
+          PemTls.context(am.tls());
+        } catch (IOException | GeneralSecurityException e) {
+          problems.add("alerting.alertmanagers[" + i + "].tls_config: cannot set up TLS: " + e.getMessage());
+        }
+      }
+      i++;
+    }
+    return problems;
+  }
+
   /** Builds a client per URL (TLS material is read now) and starts their send threads. */
   public static AlertmanagerNotifier start(AlertingConfig config, Map<String, String> externalLabels,
       MeterRegistry registry, Clock clock) throws IOException, GeneralSecurityException {

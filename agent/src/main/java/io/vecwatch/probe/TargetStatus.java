@@ -101,6 +101,7 @@ public final class TargetStatus {
       entities = entityCount;
     }
     if (h.healthy()) {
+      lastError.set(null); // healthy again: an old error no longer describes the target
       HealthSnapshot prev = health.getAndSet(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
       if (prev.lastCheckWallMillis().isEmpty() || !prev.up()) {
         transitions.changed(true, List.of());

@@ -169,6 +169,20 @@ public final class AlertingRule extends Rule {
    * {@code t + 4 × max(interval, resendDelay)} and hands them to {@code sender} with {@code startsAt = FiredAt}
    * and {@code endsAt = ResolvedAt} or ValidUntil.
    */
+  /**
+   * A relative {@code runbook_url} ({@code docs/runbooks.md#...}) made absolute against the agent's external URL,
+   * which serves the runbooks, so the link is clickable in Alertmanager's UI and in notifications.
+   */
+  static Map<String, String> absoluteRunbook(Map<String, String> annotations, String externalURL) {
+    String r = annotations.get("runbook_url");
+    if (r == null || r.isEmpty() || r.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || externalURL.isEmpty()) {
+      return annotations;
+    }
+    Map<String, String> out = new LinkedHashMap<>(annotations);
+    out.put("runbook_url", externalURL.replaceAll("/+$", "") + "/" + r.replaceFirst("^/+", ""));
+    return out;
+  }
+
   void sendAlerts(long t, long intervalMillis, EvalContext ctx) {
     long resend = ctx.resendDelay().toMillis();
     List<PostableAlert> out = new ArrayList<>();
@@ -182,7 +196,8 @@ public final class AlertingRule extends Rule {
         a.validUntil = t + 4 * Math.max(intervalMillis, resend);
         long end = a.resolvedAt != Alert.NONE ? a.resolvedAt : a.validUntil;
         Instant starts = a.firedAt == Alert.NONE ? null : Instant.ofEpochMilli(a.firedAt);
-        out.add(new PostableAlert(a.labels, a.annotations, starts, Instant.ofEpochMilli(end), generatorURL));
+        out.add(new PostableAlert(a.labels, absoluteRunbook(a.annotations, ctx.externalURL()), starts,
+            Instant.ofEpochMilli(end), generatorURL));
       }
     }
     if (!out.isEmpty()) {

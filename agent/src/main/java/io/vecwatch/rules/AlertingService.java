@@ -39,15 +39,22 @@ public final class AlertingService implements AutoCloseable {
   }
 
   private final RuleEngine engine;
-  private final AlertmanagerNotifier notifier;
+  private volatile AlertmanagerNotifier notifier;
+  private volatile VecwatchConfig current;
+  private final PrometheusMeterRegistry registry;
+  private final Clock clock;
   private final RuleScheduler scheduler;
   private final Optional<Path> configFile;
   private final Path configDir;
 
   private AlertingService(RuleEngine engine, AlertmanagerNotifier notifier, RuleScheduler scheduler,
-      Optional<Path> configFile, Path configDir) {
+      Optional<Path> configFile, Path configDir, VecwatchConfig config, PrometheusMeterRegistry registry,
+      Clock clock) {
     this.engine = engine;
     this.notifier = notifier;
+    this.current = config;
+    this.registry = registry;
+    this.clock = clock;
     this.scheduler = scheduler;
     this.configFile = configFile;
     this.configDir = configDir;
@@ -65,20 +72,27 @@ public final class AlertingService implements AutoCloseable {
     AlertmanagerNotifier notifier = AlertmanagerNotifier.start(config.alerting(), config.rules().externalLabels(),
         registry, clock);
     RuleEngine engine;
+    // the engine sends through whichever notifier is current: a reload may replace it
+    AlertmanagerNotifier[] holder = {notifier};
+    AlertingService[] self = new AlertingService[1];
     try {
       engine = RuleEngine.builder().config(config.rules()).baseDir(dir)
-          .source(ScrapeSampleSource.of(registry::scrape)).sender(notifier).clock(clock).registry(registry)
+          .source(ScrapeSampleSource.of(registry::scrape))
+          .sender(alerts -> (self[0] == null ? holder[0] : self[0].notifier).send(alerts))
+          .clock(clock).registry(registry)
           .externalUrl(defaultExternalUrl).build();
     } catch (RuleLoadException e) {
       notifier.close();
       throw e;
     }
-    registry.getPrometheusRegistry().register(new RulesCollector(engine,
-        config.targets().stream().map(io.vecwatch.config.TargetConfig::name).toList()));
+    registry.getPrometheusRegistry().register(new RulesCollector(engine, () ->
+        (self[0] == null ? config : self[0].current).targets().stream()
+            .map(io.vecwatch.config.TargetConfig::name).toList()));
     RuleScheduler scheduler = RuleScheduler.start(engine, clock);
     LOG.info("alerting: {} rule groups, evaluation every {}, {} Alertmanager URL(s)", engine.groups().size(),
         engine.evaluationInterval(), notifier.alertmanagerCount());
-    return new AlertingService(engine, notifier, scheduler, configFile, dir);
+    self[0] = new AlertingService(engine, notifier, scheduler, configFile, dir, config, registry, clock);
+    return self[0];
   }
 
   public RuleEngine engine() {
@@ -118,6 +132,39 @@ public final class AlertingService implements AutoCloseable {
     }
     return new Reply(500, "text/plain; charset=utf-8",
         "failed to reload rules:\n" + String.join("\n", r.problems()) + "\n");
+  }
+
+  /**
+   * Applies an already loaded and checked config: its rules, and, when the Alertmanager settings or external
+   * labels changed, a new notifier (alerts still queued for the old one are dropped and counted). 200, or 500
+   * with one problem per line and everything kept as it was.
+   */
+  public synchronized Reply reload(VecwatchConfig fresh) {
+    RuleEngine.ReloadResult r = engine.reload(fresh.rules(), configDir);
+    if (!r.ok()) {
+      return new Reply(500, "text/plain; charset=utf-8",
+          "failed to reload rules:\n" + String.join("\n", r.problems()) + "\n");
+    }
+    VecwatchConfig old = current;
+    if (!fresh.alerting().equals(old.alerting()) || !fresh.rules().externalLabels().equals(old.rules().externalLabels())) {
+      AlertmanagerNotifier next;
+      AlertmanagerNotifier previous = notifier;
+      // the queue-length gauges hold the old send loops; counters carry on under the same names
+      registry.getMeters().stream().filter(m -> m.getId().getName().equals("vecwatch.notifications.queue.length"))
+          .toList().forEach(registry::remove);
+      try {
+        next = AlertmanagerNotifier.start(fresh.alerting(), fresh.rules().externalLabels(), registry, clock);
+      } catch (IOException | GeneralSecurityException e) {
+        // checked before the reload began; a file changed in between: the old notifier keeps sending
+        return new Reply(500, "text/plain; charset=utf-8", "cannot set up Alertmanager delivery: " + e.getMessage()
+            + "\n");
+      }
+      notifier = next;
+      previous.close();
+      LOG.info("alerting: now {} Alertmanager URL(s)", next.alertmanagerCount());
+    }
+    current = fresh;
+    return new Reply(200, "text/plain; charset=utf-8", "");
   }
 
   /** Reloads on SIGHUP (where the JVM lets us handle it); returns whether the handler is installed. */

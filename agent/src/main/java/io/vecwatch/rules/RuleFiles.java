@@ -19,12 +19,30 @@ public final class RuleFiles {
     return new ArrayList<>(out);
   }
 
-  /** Resolves and parses; a pattern matching nothing is not an error (as in Prometheus). */
+  /**
+   * Resolves and parses. Unlike Prometheus, a pattern matching nothing is a problem
+   * ({@code rule_files[0]: "rules/*.yml" matches no file in /etc/vecwatch}): it is almost always a wrong path,
+   * and an agent that silently evaluates no rules pages nobody.
+   */
   public static RuleFileParser.Result load(Path baseDir, List<String> patterns) {
-    try {
-      return RuleFileParser.parseFiles(resolve(baseDir, patterns));
-    } catch (IOException e) {
-      return new RuleFileParser.Result(List.of(), List.of("rule_files: " + e.getMessage()));
+    List<String> problems = new ArrayList<>();
+    LinkedHashSet<Path> files = new LinkedHashSet<>();
+    for (int i = 0; i < patterns.size(); i++) {
+      try {
+        List<Path> matched = Globs.expand(baseDir, patterns.get(i));
+        if (matched.isEmpty()) {
+          problems.add("rule_files[" + i + "]: \"" + patterns.get(i) + "\" matches no file in " + baseDir);
+        }
+        files.addAll(matched);
+      } catch (IOException e) {
+        problems.add("rule_files[" + i + "]: " + e.getMessage());
+      }
     }
+    RuleFileParser.Result r = RuleFileParser.parseFiles(new ArrayList<>(files));
+    if (problems.isEmpty()) {
+      return r;
+    }
+    problems.addAll(r.problems());
+    return new RuleFileParser.Result(r.groups(), problems);
   }
 }

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  */
 public final class RulesCollector implements MultiCollector {
   private final RuleEngine engine;
-  private final java.util.List<String> targets;
+  private final java.util.function.Supplier<java.util.List<String>> targets;
 
   /** Without targets: no capacity series. */
   public RulesCollector(RuleEngine engine) {
@@ -30,8 +30,13 @@ public final class RulesCollector implements MultiCollector {
    *     (NaN when no capacity is configured for it, so the load rule stays silent)
    */
   public RulesCollector(RuleEngine engine, java.util.List<String> targets) {
+    this(engine, () -> targets);
+  }
+
+  /** With the target names read at each collection (a reload adds and removes targets). */
+  public RulesCollector(RuleEngine engine, java.util.function.Supplier<java.util.List<String>> targets) {
     this.engine = engine;
-    this.targets = java.util.List.copyOf(targets);
+    this.targets = targets;
   }
 
   @Override
@@ -93,7 +98,7 @@ public final class RulesCollector implements MultiCollector {
         .help("Requests per second the target sustained in its last capacity benchmark (config "
             + "capacity_requests_per_second); NaN when not configured");
     Map<String, Double> configured = engine.config().capacity();
-    for (String t : targets) {
+    for (String t : targets.get()) {
       capacity.dataPoint(GaugeSnapshot.GaugeDataPointSnapshot.builder().labels(Labels.of("target", t))
           .value(configured.getOrDefault(t, Double.NaN)).build());
     }

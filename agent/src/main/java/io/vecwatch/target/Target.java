@@ -36,4 +36,13 @@ public interface Target extends AutoCloseable {
 
   @Override
   default void close() {}
+
+  /**
+   * Completes when the target has made its first contact attempt (a remote target: its first connection attempt
+   * ended, connected or not, within its own connect deadline). Probes and health checks start only then, so a
+   * start does not count "not connected yet" errors. In-process targets are ready once built.
+   */
+  default java.util.concurrent.CompletionStage<Void> firstContact() {
+    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  }
 }

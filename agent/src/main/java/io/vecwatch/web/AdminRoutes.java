@@ -14,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The alerting and admin routes: {@code GET /api/v1/rules}, {@code GET /api/v1/alerts}, {@code POST /-/reload}
- * and, when {@code faults.admin_api} is on, {@code POST /-/faults?target=T&delay=D}. Replies are computed off
+ * The alerting and admin routes: {@code GET /api/v1/rules}, {@code GET /api/v1/alerts}, and with
+ * {@code --web.enable-lifecycle} {@code POST /-/reload}, {@code POST /-/quit} and, when {@code faults.admin_api} is
+ * on, {@code POST /-/faults?target=T&delay=D}. Replies are computed off
  * the event loop (reload reads files; the others take locks shared with rule evaluation); until alerting has
  * started they answer 503.
  *
@@ -33,30 +34,72 @@ public final class AdminRoutes {
   private final FaultInjection faults;
   private final boolean faultsApi;
   private final Predicate<String> knownTarget;
+  private final boolean lifecycle;
+  private final Supplier<AlertingService.Reply> reload;
+  private final Runnable onQuit;
 
   /**
    * @param alerting the running alerting service, or null while it is starting
    * @param faultsApi whether {@code POST /-/faults} is served
    * @param knownTarget whether a target of that name exists
+   * @param lifecycle {@code --web.enable-lifecycle}: without it {@code /-/reload}, {@code /-/quit} and
+   *     {@code /-/faults} answer 403, as in Prometheus
+   * @param reload what {@code POST /-/reload} does (may block: it runs off the event loop)
+   * @param onQuit what {@code POST /-/quit} does once it answered
    */
   public AdminRoutes(Vertx vertx, Supplier<AlertingService> alerting, FaultInjection faults, boolean faultsApi,
-      Predicate<String> knownTarget) {
+      Predicate<String> knownTarget, boolean lifecycle, Supplier<AlertingService.Reply> reload, Runnable onQuit) {
     this.vertx = vertx;
     this.alerting = alerting;
     this.faults = faults;
     this.faultsApi = faultsApi;
     this.knownTarget = knownTarget;
+    this.lifecycle = lifecycle;
+    this.reload = reload;
+    this.onQuit = onQuit;
   }
 
   /** Adds the routes to {@code router}. */
   public void addTo(Router router) {
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, s -> s.rules()));
     router.get("/api/v1/alerts").handler(ctx -> reply(ctx, s -> s.alerts()));
-    router.post("/-/reload").handler(ctx -> reply(ctx, s -> s.reload()));
+    router.post("/-/reload").handler(ctx -> {
+      if (!lifecycleOff(ctx)) {
+        reply(ctx, s -> reload.get());
+      }
+    });
+    router.route("/-/reload").handler(AdminRoutes::onlyPost);
+    router.post("/-/quit").handler(ctx -> {
+      if (!lifecycleOff(ctx)) {
+        ctx.response().putHeader("Content-Type", TEXT).end("Requesting termination... Goodbye!\n")
+            .onComplete(ar -> {
+              LOG.info("received POST /-/quit: stopping");
+              onQuit.run();
+            });
+      }
+    });
+    router.route("/-/quit").handler(AdminRoutes::onlyPost);
     if (faultsApi) {
-      router.post("/-/faults").handler(ctx -> reply(ctx, s -> setFault(ctx.request().getParam("target"),
-          ctx.request().getParam("delay"))));
+      router.post("/-/faults").handler(ctx -> {
+        if (!lifecycleOff(ctx)) {
+          reply(ctx, s -> setFault(ctx.request().getParam("target"), ctx.request().getParam("delay")));
+        }
+      });
     }
+  }
+
+  /** 403 with Prometheus' one-line reason when {@code --web.enable-lifecycle} is off; true then. */
+  private boolean lifecycleOff(RoutingContext ctx) {
+    if (lifecycle) {
+      return false;
+    }
+    ctx.response().setStatusCode(403).putHeader("Content-Type", TEXT).end("Lifecycle API is not enabled.\n");
+    return true;
+  }
+
+  private static void onlyPost(RoutingContext ctx) {
+    ctx.response().setStatusCode(405).putHeader("Allow", "POST").putHeader("Content-Type", TEXT)
+        .end("Only POST requests allowed\n");
   }
 
   private void reply(RoutingContext ctx, Function<AlertingService, AlertingService.Reply> work) {

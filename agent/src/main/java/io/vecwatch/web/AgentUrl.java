@@ -9,10 +9,15 @@ public final class AgentUrl {
 
   /** {@code http://host:port}; a wildcard host ({@code 0.0.0.0}, {@code ::}) becomes this machine's host name. */
   public static String of(String host, int port) {
+    return of("http", host, port);
+  }
+
+  /** As {@link #of(String, int)} with {@code https} when the agent serves TLS. */
+  public static String of(String scheme, String host, int port) {
     if (host.equals("0.0.0.0") || host.equals("::")) {
       host = hostName();
     }
-    return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+    return scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
   }
 
   private static String hostName() {

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vecwatch.BuildInfo;
@@ -48,7 +49,18 @@ public final class WebServer {
   public static Future<WebServer> start(Vertx vertx, String host, int port, Function<String, String> scrape,
       Function<String, String> contentTypeFor, SnapshotSource snapshots, BooleanSupplier ready,
       java.util.function.Consumer<Router> extraRoutes) {
+    return start(vertx, host, port, WebSecurity.none(), scrape, contentTypeFor, snapshots, ready, extraRoutes);
+  }
+
+  /**
+   * As above, every route behind {@code security} (TLS, basic auth, headers, rate limit from the web config
+   * file): like Prometheus exporters, nothing is left open, probes included.
+   */
+  public static Future<WebServer> start(Vertx vertx, String host, int port, WebSecurity security,
+      Function<String, String> scrape, Function<String, String> contentTypeFor, SnapshotSource snapshots,
+      BooleanSupplier ready, java.util.function.Consumer<Router> extraRoutes) {
     Router router = Router.router(vertx);
+    router.route().handler(security::handle);
     extraRoutes.accept(router);
     router.get("/metrics").handler(ctx -> {
       String type = contentTypeFor.apply(ctx.request().getHeader("Accept"));
@@ -76,10 +88,23 @@ public final class WebServer {
             ctx.fail(ar.cause());
           }
         }));
+    router.get("/docs/runbooks.md").handler(ctx -> RunbookPage.html().ifPresentOrElse(
+        page -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page),
+        () -> text(ctx, 404, "the runbooks are not packed in this build\n")));
     router.get("/").handler(ctx ->
         ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(LANDING));
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port);
-    return vertx.createHttpServer(options).requestHandler(router).listen().map(WebServer::new);
+    // gzip when the client asks for it (Prometheus always does)
+    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
+    if (security.tlsEnabled()) {
+      ServerSSLOptions ssl = security.sslOptions();
+      options.setSsl(true).setUseAlpn(security.config().http2()).setKeyCertOptions(ssl.getKeyCertOptions())
+          .setTrustOptions(ssl.getTrustOptions()).setClientAuth(ssl.getClientAuth())
+          .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
+      ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
+    }
+    HttpServer server = vertx.createHttpServer(options).requestHandler(router);
+    security.onTlsChange(() -> server.updateSSLOptions(security.sslOptions(), true));
+    return server.listen().map(WebServer::new);
   }
 
   private static void text(RoutingContext ctx, int status, String body) {
@@ -109,6 +134,7 @@ public final class WebServer {
       <li><a href="api/v1/targets">/api/v1/targets</a> &mdash; targets, state, window statistics (JSON)</li>
       <li><a href="-/ready">/-/ready</a> &mdash; 200 once every target was probed</li>
       <li><a href="-/healthy">/-/healthy</a> &mdash; 200 while the process runs</li>
+      <li><a href="docs/runbooks.md">/docs/runbooks.md</a> &mdash; what each alert means and what to do</li>
       </ul>
       </body>
       </html>

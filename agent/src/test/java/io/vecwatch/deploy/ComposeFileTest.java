@@ -156,9 +156,10 @@ class ComposeFileTest {
   void theAgentGetsItsConfigAndRulesMounted() {
     List<String> command = new ArrayList<>();
     services.path("vecwatch").path("command").forEach(c -> command.add(c.asText()));
-    assertThat(command).containsSubsequence("run", "--config", "/etc/vecwatch/vecwatch.yml");
+    assertThat(command).containsSubsequence("run", "--config.file", "/etc/vecwatch/vecwatch.yml");
+    assertThat(command).containsSubsequence("--web.config.file", "/etc/vecwatch/web.yml");
     assertThat(mounts("vecwatch")).contains("./docs/deploy/compose/vecwatch.yml:/etc/vecwatch/vecwatch.yml",
-        "./rules:/etc/vecwatch/rules");
+        "./docs/deploy/compose/web.yml:/etc/vecwatch/web.yml", "./rules:/etc/vecwatch/rules");
   }
 
   @Test

@@ -87,8 +87,8 @@ class KubernetesManifestsTest {
       for (String r : List.of("requests", "limits")) {
         assertThat(c.path("resources").path(r).path("memory").asText()).as("%s %s.memory", name, r).isNotEmpty();
       }
-      assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).as(name).isEqualTo("/-/healthy");
-      assertThat(c.path("startupProbe").path("httpGet").path("path").asText()).as(name).isEqualTo("/-/healthy");
+      assertThat(probePath(c.path("livenessProbe"))).as(name).isEqualTo("/-/healthy");
+      assertThat(probePath(c.path("startupProbe"))).as(name).isEqualTo("/-/healthy");
       JsonNode sc = c.path("securityContext");
       JsonNode podSc = w.path("spec").path("template").path("spec").path("securityContext");
       assertThat(sc.path("runAsNonRoot").asBoolean(false) || podSc.path("runAsNonRoot").asBoolean(false))
@@ -96,6 +96,21 @@ class KubernetesManifestsTest {
       assertThat(sc.path("allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
       assertThat(c.path("ports").get(0).path("containerPort").asInt()).isEqualTo(9477);
     }
+  }
+
+  /**
+   * The path a probe asks for: an {@code httpGet} probe's path, or the path of the URL an {@code exec} probe's
+   * curl fetches (the agent's endpoints are behind TLS and basic auth: docs/deployment.md).
+   */
+  private static String probePath(JsonNode probe) {
+    if (probe.has("httpGet")) {
+      return probe.path("httpGet").path("path").asText();
+    }
+    List<String> cmd = new ArrayList<>();
+    probe.path("exec").path("command").forEach(a -> cmd.add(a.asText()));
+    String last = String.join(" ", cmd).replaceAll(".*https://[^/\\s]+", "");
+    assertThat(String.join(" ", cmd)).contains("curl -fsS").contains("-u probe:");
+    return last.strip();
   }
 
   @Test
@@ -118,7 +133,7 @@ class KubernetesManifestsTest {
     for (JsonNode w : ofKind("Deployment")) {
       JsonNode c = agentContainer(w);
       if (w.path("metadata").path("name").asText().equals("vecwatch")) {
-        assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/-/ready");
+        assertThat(probePath(c.path("readinessProbe"))).isEqualTo("/-/ready");
       } else {
         // a sidecar's readiness would take the Milvus proxy out of its Service while the agent starts
         assertThat(c.has("readinessProbe")).isFalse();
@@ -132,6 +147,7 @@ class KubernetesManifestsTest {
     ofKind("ConfigMap").forEach(d -> configMaps.add(d.path("metadata").path("name").asText()));
     Set<String> secrets = new HashSet<>();
     ofKind("Secret").forEach(d -> secrets.add(d.path("metadata").path("name").asText()));
+    secrets.add("vecwatch-tls"); // issued by cert-manager (or your PKI): deployment.yaml names it, nothing defines it
     for (JsonNode w : ofKind("Deployment")) {
       JsonNode spec = w.path("spec").path("template").path("spec");
       Set<String> volumes = new HashSet<>();
@@ -160,7 +176,7 @@ class KubernetesManifestsTest {
     for (JsonNode w : ofKind("Deployment")) {
       List<String> args = new ArrayList<>();
       agentContainer(w).path("args").forEach(a -> args.add(a.asText()));
-      String config = args.get(args.indexOf("--config") + 1);
+      String config = args.get(args.indexOf("--config.file") + 1);
       assertThat(config).startsWith("/etc/vecwatch/config/");
       assertThat(cm.path("data").has(config.substring("/etc/vecwatch/config/".length()))).as(config).isTrue();
     }

@@ -23,6 +23,9 @@ class RuleFilesTest {
       for (RuleFiles.Expr e : RuleFiles.expressions(f)) {
         exprs++;
         Set<String> names = PromQlNames.of(e.expr());
+        if (e.expr().strip().equals("vector(1)")) {
+          continue; // the dead man's switch reads nothing on purpose
+        }
         assertThat(names).as("%s reads no metric: %s", e.where(), e.expr()).isNotEmpty();
         for (String n : names) {
           if (!contract.contains(n) && !recorded.contains(n) && !KnownSeries.EXTERNAL.contains(n)

@@ -107,7 +107,8 @@ class FaultDetectionIT {
             - url: %s
         """.formatted(WINDOW.toSeconds(), EVAL.toSeconds(), run, am));
     VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
-    try (Agent agent = Agent.builder(cfg).configFile(Optional.of(config)).start()) {
+    // the fault-injection API needs --web.enable-lifecycle as well as faults.admin_api
+    try (Agent agent = Agent.builder(cfg).configFile(Optional.of(config)).lifecycle(true).start()) {
       String base = "http://127.0.0.1:" + agent.httpPort();
       await().atMost(Duration.ofSeconds(60)).until(() -> agent.ready());
       // A healthy baseline first: a full window of fast searches, no alert.

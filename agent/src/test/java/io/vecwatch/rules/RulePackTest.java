@@ -46,7 +46,9 @@ class RulePackTest {
     assertThat(alerts).hasSizeGreaterThanOrEqualTo(14);
     for (RuleSpec a : alerts) {
       assertThat(a.labels()).as(a.name()).containsKey("severity");
-      assertThat(a.labels().get("severity").text()).isIn("critical", "warning", "info");
+      // the dead man's switch pages nobody by itself: its own route sends it to a heartbeat service
+      assertThat(a.labels().get("severity").text()).isIn(a.name().equals("VecwatchWatchdog")
+          ? List.of("none") : List.of("critical", "warning", "info"));
       assertThat(a.annotations()).as(a.name()).containsKeys("summary", "description", "runbook_url");
       String url = a.annotations().get("runbook_url").text();
       assertThat(url).isEqualTo("docs/runbooks.md#" + a.name().toLowerCase(Locale.ROOT));
@@ -68,7 +70,9 @@ class RulePackTest {
     }
     for (RuleSpec a : alerts()) {
       assertThat(firing).as("a test where %s fires", a.name()).contains(a.name());
-      assertThat(silent).as("a test where %s does not fire", a.name()).contains(a.name());
+      if (!a.name().equals("VecwatchWatchdog")) { // always fires by design
+        assertThat(silent).as("a test where %s does not fire", a.name()).contains(a.name());
+      }
     }
   }
 

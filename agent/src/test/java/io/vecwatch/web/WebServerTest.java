@@ -65,6 +65,15 @@ class WebServerTest {
   }
 
   @Test
+  void runbooksAreServedWithAnAnchorPerAlert() throws Exception {
+    HttpResponse<String> r = get("/docs/runbooks.md", null);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
+    assertThat(r.body()).contains("<h2 id=\"vecwatchtargetdown\">VecwatchTargetDown</h2>",
+        "<h2 id=\"vecwatchwatchdog\">VecwatchWatchdog</h2>");
+  }
+
+  @Test
   void readyTurnsFrom503To200() throws Exception {
     assertThat(get("/-/ready", null).statusCode()).isEqualTo(503);
     ready.set(true);

@@ -87,6 +87,8 @@ public final class Connection<S> implements AutoCloseable {
   private int failuresInRow;
   private Scheduler.Cancellable pending;
   private boolean earlyRetryLogged;
+  private final java.util.concurrent.CompletableFuture<Void> firstAttempt =
+      new java.util.concurrent.CompletableFuture<>();
 
   /**
    * @param target the target's name, for log lines
@@ -113,6 +115,14 @@ public final class Connection<S> implements AutoCloseable {
       }
       pending = scheduler.schedule(this::attempt, Duration.ZERO);
     }
+  }
+
+  /**
+   * Completes when the first connection attempt ended, connected or not (or the connection was closed first).
+   * Until then a target has nothing to say: probing it would only count "not connected yet" failures.
+   */
+  public java.util.concurrent.CompletionStage<Void> firstAttemptEnded() {
+    return firstAttempt.minimalCompletionStage();
   }
 
   /** The live session, if connected. */
@@ -197,6 +207,7 @@ public final class Connection<S> implements AutoCloseable {
     if (toClose != null) {
       closer.accept(toClose);
     }
+    firstAttempt.complete(null);
   }
 
   private void failed(Exception e) {
@@ -245,6 +256,7 @@ public final class Connection<S> implements AutoCloseable {
       }
       pending = scheduler.schedule(this::attempt, delay);
     }
+    firstAttempt.complete(null);
   }
 
   /**
@@ -292,6 +304,7 @@ public final class Connection<S> implements AutoCloseable {
         return;
       }
       transition(State.CLOSED);
+      firstAttempt.complete(null);
       if (pending != null) {
         pending.cancel();
         pending = null;

@@ -156,6 +156,13 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     return settings;
   }
 
+  /** The first connection attempt ended; bounded by twice the connect timeout in case an attempt hangs. */
+  @Override
+  public java.util.concurrent.CompletionStage<Void> firstContact() {
+    return connection.firstAttemptEnded().toCompletableFuture()
+        .completeOnTimeout(null, settings.connectTimeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
   /** The connection's state, for status pages and tests. */
   public Connection.Status connectionStatus() {
     return connection.status();
