@@ -26,6 +26,9 @@ final class Executor {
       } else {
         sb.append(GoFormat.print(pipeline(((Action) n).pipeline(), data)));
       }
+      if (sb.length() > Template.MAX_EXPANSION_CHARS) {
+        throw new TemplateException("expansion longer than " + Template.MAX_EXPANSION_CHARS + " characters");
+      }
     }
     return sb.toString();
   }

@@ -19,6 +19,8 @@ import java.util.List;
  * }</pre>
  */
 public final class Template {
+  /** The longest expansion kept: a label or annotation beyond this fails to expand (it would bloat every alert). */
+  public static final int MAX_EXPANSION_CHARS = 64 * 1024;
   private final String text;
   private final List<Node> nodes;
 

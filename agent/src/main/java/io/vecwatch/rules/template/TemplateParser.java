@@ -19,6 +19,8 @@ import java.util.Set;
  * message naming the construct) so a rule with such a template fails when it is loaded, not when it fires.
  */
 final class TemplateParser {
+  /** Deepest parenthesised pipeline accepted (far beyond any label or annotation; keeps the stack bounded). */
+  static final int MAX_PARENS = 100;
   private static final Set<String> KEYWORDS = Set.of(
       "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue", "nil");
   private static final Set<String> VARIABLES = Set.of("$labels", "$value", "$externalLabels", "$externalURL", "$");
@@ -26,6 +28,7 @@ final class TemplateParser {
 
   private final String s;
   private int pos;
+  private int parens;
 
   TemplateParser(String s) {
     this.s = s;
@@ -158,7 +161,11 @@ final class TemplateParser {
     char c = s.charAt(pos);
     if (c == '(') {
       pos++;
+      if (++parens > MAX_PARENS) {
+        throw new TemplateException("parentheses nested more than " + MAX_PARENS + " deep");
+      }
       Pipeline p = pipeline(true);
+      parens--;
       skipSpaces();
       if (pos >= s.length() || s.charAt(pos) != ')') {
         throw new TemplateException("unclosed left paren");

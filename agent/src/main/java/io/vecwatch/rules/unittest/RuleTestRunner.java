@@ -48,6 +48,10 @@ import java.util.TreeMap;
  * runs, as promtool's strict unmarshalling does), then each test group is run.
  */
 public final class RuleTestRunner {
+  /** Most evaluations one test group may ask for (the last {@code eval_time} over the evaluation interval). */
+  static final long MAX_EVALUATIONS = 1_000_000;
+  /** Most input samples one test group may hold. */
+  static final long MAX_INPUT_SAMPLES = 10_000_000;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -134,6 +138,7 @@ public final class RuleTestRunner {
       String groupName = spec.name();
       SeriesStore store = SeriesStore.unbounded();
       List<String> errs = new ArrayList<>();
+      long samples = 0;
       for (InputSeries in : spec.inputSeries()) {
         Labels labels;
         List<Double> values;
@@ -142,6 +147,10 @@ public final class RuleTestRunner {
           values = SeriesValues.expand(in.values());
         } catch (PromQLException | IllegalArgumentException e) {
           return List.of(e.getMessage());
+        }
+        samples += values.size();
+        if (samples > MAX_INPUT_SAMPLES) {
+          return List.of("input_series hold more than " + MAX_INPUT_SAMPLES + " samples");
         }
         for (int i = 0; i < values.size(); i++) {
           if (values.get(i) != null) {
@@ -175,6 +184,10 @@ public final class RuleTestRunner {
         maxEval = Math.max(maxEval, pt.evalTime().toMillis());
       }
 
+      if (maxEval / evalInterval.toMillis() > MAX_EVALUATIONS) {
+        return List.of("eval_time " + Durations.format(Duration.ofMillis(maxEval)) + " needs more than "
+            + MAX_EVALUATIONS + " evaluations at evaluation_interval " + Durations.format(evalInterval));
+      }
       Evaluator evaluator = new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS);
       EvalContext ctx = new EvalContext(evaluator, spec.externalLabels(), spec.externalURL(), Duration.ofMinutes(1),
           AlertSender.NONE);

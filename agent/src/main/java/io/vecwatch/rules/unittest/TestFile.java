@@ -104,6 +104,9 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
     }
     strict(root, FILE_KEYS, "unitTestFile");
     Duration evalInterval = duration(root.get("evaluation_interval"), Duration.ofMinutes(1));
+    if (evalInterval.isZero() || evalInterval.isNegative()) {
+      throw new BadTestFile("evaluation_interval must be greater than 0, got " + Durations.format(evalInterval));
+    }
     List<String> order = strings(root.get("group_eval_order"));
     List<String> ruleFiles = strings(root.get("rule_files"));
     List<TestGroup> groups = new ArrayList<>();
