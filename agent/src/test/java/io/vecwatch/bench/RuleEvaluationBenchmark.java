@@ -189,12 +189,13 @@ public class RuleEvaluationBenchmark {
    * on a shared machine the CPU time is the figure that does not depend on what else runs.
    *
    * <pre>java -cp "$(cat cp.txt):agent/target/test-classes:agent/target/classes" \
-   *     io.vecwatch.bench.RuleEvaluationBenchmark 200</pre>
+   *     io.vecwatch.bench.RuleEvaluationBenchmark 200 [threshold|mixed]</pre>
    */
   public static void main(String[] args) {
     int ticks = args.length > 0 ? Integer.parseInt(args[0]) : 200;
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    for (boolean mixed : new boolean[] {false, true}) {
+    boolean[] which = args.length > 1 ? new boolean[] {args[1].equals("mixed")} : new boolean[] {false, true};
+    for (boolean mixed : which) {
       EvalState st = new EvalState(rules(mixed));
       for (int i = 0; i < ticks / 2; i++) {
         st.tick(); // warm-up
