@@ -165,12 +165,20 @@ public final class AlertingRule extends Rule {
 
   /** {@code ALERTS{alertname, alertstate, <labels>} 1}. */
   private Labels alertsSeries(Alert a) {
-    return ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS").set("alertstate", a.state.toString()).build();
+    if (a.alertsSeries == null || a.seriesState != a.state) { // the same instance while the state holds
+      a.alertsSeries = ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS")
+          .set("alertstate", a.state.toString()).build();
+      a.seriesState = a.state;
+    }
+    return a.alertsSeries;
   }
 
   /** {@code ALERTS_FOR_STATE{alertname, <labels>} = ActiveAt} in unix seconds. */
   private Labels forStateSeries(Alert a) {
-    return ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS_FOR_STATE").build();
+    if (a.forStateSeries == null) {
+      a.forStateSeries = ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS_FOR_STATE").build();
+    }
+    return a.forStateSeries;
   }
 
   /**

@@ -8,6 +8,7 @@ import io.vecwatch.rules.EvalContext;
 import io.vecwatch.rules.RuleFileParser;
 import io.vecwatch.rules.RuleGroup;
 import io.vecwatch.rules.RuleGroupSpec;
+import io.vecwatch.rules.history.Retention;
 import io.vecwatch.rules.history.SeriesStore;
 import io.vecwatch.rules.promql.Evaluator;
 import io.vecwatch.time.Clock;
@@ -98,8 +99,12 @@ public class RuleEvaluationBenchmark {
         throw new IllegalStateException(r.problems().toString());
       }
       RuleGroupSpec spec = r.groups().get(0);
-      // Rule outputs (ALERTS) go to a separate store so the history stays at 500 series.
-      group = RuleGroup.create(spec, Duration.ofSeconds(5), SeriesStore.unbounded());
+      // Rule outputs (ALERTS, ALERTS_FOR_STATE) go into the same history, as in the agent.
+      group = RuleGroup.create(spec, Duration.ofSeconds(5), store);
+      // What the engine keeps: the longest range read per name (1 h of served_total) plus the lookback.
+      long keep = 3_600_000 + Evaluator.DEFAULT_LOOKBACK_MS;
+      store.setRetention(new Retention(Map.of("served_total", keep, "ratio", keep),
+          Evaluator.DEFAULT_LOOKBACK_MS + 10_000));
       ctx = new EvalContext(new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS), Map.of(), "http://b",
           Duration.ofMinutes(1), AlertSender.NONE);
       for (int i = 0; i < 24; i++) { // two minutes of ticks: pending alerts turn firing, steady state
@@ -135,7 +140,7 @@ public class RuleEvaluationBenchmark {
       write();
       long now = (tick - 1) * STEP;
       group.eval(now, ctx, Clock.system());
-      store.trim(now - 3_600_000);
+      store.trim(now);
       return group.evaluations();
     }
   }
