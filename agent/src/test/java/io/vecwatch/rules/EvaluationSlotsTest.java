@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.config.RulesConfig;
 import io.vecwatch.notify.PostableAlert;
 import io.vecwatch.rules.history.ScrapeSampleSource;
@@ -122,5 +123,23 @@ class EvaluationSlotsTest {
       assertThat(evaluated.get(i)).isEqualTo(evaluated.get(0) + i * 60_000L);
     }
     assertThat(evaluated.get(0)).isGreaterThan(T0);
+  }
+
+  @Test
+  void theSchedulerWakesAtTheFirstSlotAfterTheStartThenAtEverySlot() throws Exception {
+    moveTo(T0 + 1234);
+    RuleEngine e = engine(RULES);
+    RuleGroup g = e.groups().get(0);
+    ManualScheduler scheduler = new ManualScheduler(clock);
+    try (RuleScheduler ignored = RuleScheduler.start(e, clock, scheduler)) {
+      scheduler.advance(Duration.ofMillis(5_000 - 1234 - 1));
+      assertThat(g.evaluations()).as("nothing before the first slot").isZero();
+      scheduler.advance(Duration.ofMillis(1));
+      assertThat(g.lastEvaluation()).isEqualTo(T0 + 5_000);
+      scheduler.advance(Duration.ofSeconds(10));
+      assertThat(g.evaluations()).isEqualTo(3);
+      assertThat(g.lastEvaluation()).isEqualTo(T0 + 15_000);
+    }
+    assertThat(scheduler.closed).isTrue();
   }
 }
