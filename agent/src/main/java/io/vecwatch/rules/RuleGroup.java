@@ -4,6 +4,7 @@ import io.vecwatch.promtext.Sample;
 import io.vecwatch.rules.history.SeriesStore;
 import io.vecwatch.rules.promql.EvalException;
 import io.vecwatch.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,7 +56,7 @@ public final class RuleGroup {
       return 0;
     }
     long h = 0xcbf29ce484222325L; // FNV-1a 64
-    for (byte b : (spec.file() + ";" + spec.name()).getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : (spec.file() + ";" + spec.name()).getBytes(StandardCharsets.UTF_8)) {
       h ^= b & 0xff;
       h *= 0x100000001b3L;
     }
