@@ -9,7 +9,8 @@ import java.util.Optional;
 /**
  * Rule evaluation, read from root keys of the agent config: {@code rule_files} (globs relative to the config
  * file's folder), {@code evaluation_interval}, {@code resend_delay}, {@code external_labels},
- * {@code external_url}, {@code rule_state_file}, {@code rule_history_max_series},
+ * {@code external_url}, {@code rule_state_file} (with {@code rule_state_outage_tolerance},
+ * {@code rule_state_for_grace_period}, {@code rule_state_series_grace_period}), {@code rule_history_max_series},
  * {@code capacity_requests_per_second}.
  *
  * @param ruleFiles glob patterns, as written; the rule engine resolves them against the config file's folder
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param historyMaxSeries most series the rule history keeps; samples of further series are dropped and counted
  * @param capacity requests per second each target sustained in its last capacity benchmark (the input of the
  *     load scale-out rule, exported as {@code vecwatch_target_capacity_requests_per_second})
+ * @param restore how alert state read back from {@code ruleStateFile} at start is treated
  */
 public record RulesConfig(
     List<String> ruleFiles,
@@ -29,17 +31,41 @@ public record RulesConfig(
     String externalUrl,
     Optional<Path> ruleStateFile,
     int historyMaxSeries,
-    Map<String, Double> capacity) {
+    Map<String, Double> capacity,
+    Restore restore) {
 
   /** 5 s: failover (3 failed 5 s health checks) is then seen within one more check. */
   public static final Duration DEFAULT_EVALUATION_INTERVAL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_RESEND_DELAY = Duration.ofMinutes(1);
   public static final int DEFAULT_HISTORY_MAX_SERIES = 10_000;
 
+  /**
+   * How restored alert state is treated at start (Prometheus' {@code rules.alert.for-outage-tolerance} and
+   * {@code rules.alert.for-grace-period}, plus a wait for series to come back).
+   *
+   * @param outageTolerance state saved longer ago than this is not restored
+   * @param forGracePeriod a restored pending alert whose {@code for} is at least this long fires no sooner than
+   *     this after the start; one with a shorter {@code for} starts its {@code for} afresh
+   * @param seriesGracePeriod for this long after the start, a restored pending or firing alert whose series are
+   *     not (yet) in its rule's result keeps its state instead of being dropped or resolved
+   */
+  public record Restore(Duration outageTolerance, Duration forGracePeriod, Duration seriesGracePeriod) {
+    public static final Restore DEFAULTS = new Restore(Duration.ofHours(1), Duration.ZERO,
+        Duration.ofMinutes(1));
+  }
+
   public RulesConfig {
     ruleFiles = List.copyOf(ruleFiles);
     externalLabels = Map.copyOf(externalLabels);
     capacity = Map.copyOf(capacity);
+  }
+
+  /** The same with the default {@link Restore} settings. */
+  public RulesConfig(List<String> ruleFiles, Duration evaluationInterval, Duration resendDelay,
+      Map<String, String> externalLabels, String externalUrl, Optional<Path> ruleStateFile, int historyMaxSeries,
+      Map<String, Double> capacity) {
+    this(ruleFiles, evaluationInterval, resendDelay, externalLabels, externalUrl, ruleStateFile, historyMaxSeries,
+        capacity, Restore.DEFAULTS);
   }
 
   /** The same without capacity figures (tests, tools). */
@@ -51,7 +77,13 @@ public record RulesConfig(
 
   public static RulesConfig defaults() {
     return new RulesConfig(List.of(), DEFAULT_EVALUATION_INTERVAL, DEFAULT_RESEND_DELAY, Map.of(), "",
-        Optional.empty(), DEFAULT_HISTORY_MAX_SERIES, Map.of());
+        Optional.empty(), DEFAULT_HISTORY_MAX_SERIES, Map.of(), Restore.DEFAULTS);
+  }
+
+  /** The same with other {@link Restore} settings. */
+  public RulesConfig withRestore(Restore r) {
+    return new RulesConfig(ruleFiles, evaluationInterval, resendDelay, externalLabels, externalUrl, ruleStateFile,
+        historyMaxSeries, capacity, r);
   }
 
   /** Reads the rule keys of the root mapping (the root's own {@code finish()} reports unknown keys). */
@@ -71,6 +103,10 @@ public record RulesConfig(
       url = "";
     }
     Optional<Path> state = root.file("rule_state_file");
+    Restore restore = new Restore(
+        root.duration("rule_state_outage_tolerance", Restore.DEFAULTS.outageTolerance(), Duration.ZERO),
+        root.duration("rule_state_for_grace_period", Restore.DEFAULTS.forGracePeriod(), Duration.ZERO),
+        root.duration("rule_state_series_grace_period", Restore.DEFAULTS.seriesGracePeriod(), Duration.ZERO));
     int maxSeries = root.integer("rule_history_max_series", DEFAULT_HISTORY_MAX_SERIES, 1, 10_000_000);
     Map<String, Double> capacity = new java.util.LinkedHashMap<>();
     ConfigNode cap = root.child("capacity_requests_per_second");
@@ -82,6 +118,6 @@ public record RulesConfig(
       capacity.put(target, cap.number(target, 0, 0.001, 1e12));
     }
     return new RulesConfig(files, interval, resend, external, url.replaceAll("/+$", ""), state, maxSeries,
-        capacity);
+        capacity, restore);
   }
 }

@@ -25,6 +25,13 @@ public final class Labels implements Comparable<Labels> {
   private final String[] names;
   private final String[] values;
   private int hash;
+  /** {@link #withoutName()}, computed once (rule evaluation asks for it for every series of every rule). */
+  private Labels withoutName;
+  private String metricName;
+  /** The last {@link #signature} asked for, by the identity of its label set (rules ask with the same set). */
+  private Signature lastSignature;
+
+  private record Signature(boolean on, Set<String> labelNames, String value) {}
 
   private Labels(String[] names, String[] values) {
     this.names = names;
@@ -85,11 +92,21 @@ public final class Labels implements Comparable<Labels> {
 
   /** The metric name, or {@code ""}. */
   public String metricName() {
-    return get(NAME);
+    String n = metricName;
+    if (n == null) {
+      n = get(NAME);
+      metricName = n;
+    }
+    return n;
   }
 
   public Labels withoutName() {
-    return has(NAME) ? toBuilder().delete(NAME).build() : this;
+    Labels w = withoutName;
+    if (w == null) {
+      w = has(NAME) ? toBuilder().delete(NAME).build() : this;
+      withoutName = w; // a benign race: every thread computes the same value
+    }
+    return w;
   }
 
   /** Only the labels named in {@code keep}. */
@@ -125,6 +142,16 @@ public final class Labels implements Comparable<Labels> {
    * metric name (when not); used for vector matching and grouping.
    */
   public String signature(boolean on, Set<String> labelNames) {
+    Signature last = lastSignature;
+    if (last != null && last.on() == on && last.labelNames() == labelNames) {
+      return last.value();
+    }
+    String sig = computeSignature(on, labelNames);
+    lastSignature = new Signature(on, labelNames, sig);
+    return sig;
+  }
+
+  private String computeSignature(boolean on, Set<String> labelNames) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < names.length; i++) {
       boolean listed = labelNames.contains(names[i]);

@@ -22,6 +22,12 @@ final class Alert {
   long lastSentAt = NONE;
   long validUntil = NONE;
   long keepFiringSince = NONE;
+  /** Restored at start: kept as it is while its series are missing, until this time (not saved). */
+  long holdUntil = NONE;
+  /** The {@code ALERTS} series' labels for {@link #seriesState}, and {@code ALERTS_FOR_STATE}'s (built once). */
+  Labels alertsSeries;
+  AlertState seriesState;
+  Labels forStateSeries;
   /** The result sample's labels the annotations were expanded from (not part of the alert's state). */
   Labels source = Labels.EMPTY;
 

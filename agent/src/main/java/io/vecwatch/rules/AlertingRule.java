@@ -86,6 +86,14 @@ public final class AlertingRule extends Rule {
         Map.Entry<Labels, Alert> e = it.next();
         Alert a = e.getValue();
         if (!fresh.containsKey(e.getKey())) {
+          if (a.holdUntil != Alert.NONE && t < a.holdUntil && a.state != AlertState.INACTIVE) {
+            // Restored at start and its series are not back yet: keep it as it was (no resolve, no `for` reset).
+            activePending++;
+            out.add(new Sample(alertsSeries(a), 1));
+            out.add(new Sample(forStateSeries(a), Math.floorDiv(a.activeAt, 1000L)));
+            continue;
+          }
+          a.holdUntil = Alert.NONE;
           boolean keepFiring = false;
           if (a.state == AlertState.FIRING && keepFiringMillis > 0) {
             if (a.keepFiringSince == Alert.NONE) {
@@ -108,6 +116,7 @@ public final class AlertingRule extends Rule {
           }
         } else {
           a.keepFiringSince = Alert.NONE;
+          a.holdUntil = Alert.NONE;
         }
         activePending++;
         if (a.state == AlertState.PENDING && t - a.activeAt >= holdMillis) {
@@ -156,12 +165,20 @@ public final class AlertingRule extends Rule {
 
   /** {@code ALERTS{alertname, alertstate, <labels>} 1}. */
   private Labels alertsSeries(Alert a) {
-    return ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS").set("alertstate", a.state.toString()).build();
+    if (a.alertsSeries == null || a.seriesState != a.state) { // the same instance while the state holds
+      a.alertsSeries = ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS")
+          .set("alertstate", a.state.toString()).build();
+      a.seriesState = a.state;
+    }
+    return a.alertsSeries;
   }
 
   /** {@code ALERTS_FOR_STATE{alertname, <labels>} = ActiveAt} in unix seconds. */
   private Labels forStateSeries(Alert a) {
-    return ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS_FOR_STATE").build();
+    if (a.forStateSeries == null) {
+      a.forStateSeries = ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS_FOR_STATE").build();
+    }
+    return a.forStateSeries;
   }
 
   /**
@@ -230,10 +247,20 @@ public final class AlertingRule extends Rule {
     return max;
   }
 
-  /** Takes over alert state (reload or restart); existing alerts with the same labels are replaced. */
+  /** Takes over alert state (reload); existing alerts with the same labels are replaced. */
   synchronized void restore(List<AlertSnapshot> alerts) {
+    restore(alerts, Alert.NONE);
+  }
+
+  /**
+   * Takes over alert state read back at start: until {@code holdUntil}, an alert whose series are missing from
+   * the result keeps its state (it is neither dropped nor resolved) so that a restart does not re-page.
+   */
+  synchronized void restore(List<AlertSnapshot> alerts, long holdUntil) {
     for (AlertSnapshot s : alerts) {
-      active.put(s.labels(), Alert.restore(s));
+      Alert a = Alert.restore(s);
+      a.holdUntil = holdUntil;
+      active.put(s.labels(), a);
     }
   }
 

@@ -35,14 +35,11 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * RuleEngine engine = RuleEngine.builder().config(cfg.rules()).baseDir(configDir)
  *     .source(ScrapeSampleSource.of(registry::scrape)).sender(notifier).clock(clock).build();
- * engine.eval(Instant.ofEpochMilli(clock.wallMillis()));   // every cfg.rules().evaluationInterval()
+ * long next = engine.tick(clock.wallMillis());   // then again at `next` ({@link RuleScheduler} does this)
  * }</pre>
  */
 public final class RuleEngine {
   private static final Logger LOG = LoggerFactory.getLogger(RuleEngine.class);
-  /** State older than this is not restored (Prometheus' default for-outage tolerance). */
-  static final long OUTAGE_TOLERANCE_MS = Duration.ofHours(1).toMillis();
-
   private final Object lock = new Object();
   private final SampleSource source;
   private final AlertSender sender;
@@ -62,6 +59,8 @@ public final class RuleEngine {
   private volatile long collectFailures;
   private volatile long stateWriteFailures;
   private byte[] lastSavedState;
+  /** Time of the last sample of the agent's own metrics written to the history (guarded by lock). */
+  private long lastSampleAt = Long.MIN_VALUE;
 
   private RuleEngine(Builder b) {
     this.source = b.source;
@@ -192,38 +191,97 @@ public final class RuleEngine {
   }
 
   /**
-   * One evaluation tick at {@code now}: samples from the source (series gone since the last tick get a staleness
-   * marker), then every due group, then the state file.
+   * The scheduled tick, called at (or a little after) the time {@link #nextTick} returned: evaluates every group
+   * whose evaluation slot ({@link RuleGroup#evalTimestamp}) has come, <em>at that slot</em> rather than at
+   * {@code now}, after sampling the agent's metrics (stamped with the earliest slot due, so every group sees the
+   * sample); then saves the state file. A group's first slot is the first one after it was loaded. Returns when
+   * to tick next.
+   */
+  public long tick(long now) {
+    synchronized (lock) {
+      List<RuleGroup> gs = groups;
+      long base = config.evaluationInterval().toMillis();
+      long baseSlot = now - Math.floorMod(now, base);
+      long stamp = baseSlot;
+      long[] due = new long[gs.size()];
+      for (int i = 0; i < due.length; i++) {
+        due[i] = gs.get(i).dueSlot(now);
+        if (due[i] != AlertSnapshot.NONE) {
+          stamp = Math.min(stamp, due[i]);
+        }
+      }
+      if (stamp > lastSampleAt) {
+        sample(stamp);
+      }
+      EvalContext ctx = context();
+      for (int i = 0; i < due.length; i++) {
+        if (due[i] != AlertSnapshot.NONE) {
+          gs.get(i).eval(due[i], ctx, clock);
+        }
+      }
+      afterEvaluation(now);
+      return nextTick(now);
+    }
+  }
+
+  /** When {@link #tick} should run next after {@code now}: the next evaluation slot of any group, or sampling. */
+  public long nextTick(long now) {
+    long base = config.evaluationInterval().toMillis();
+    long next = now - Math.floorMod(now, base) + base;
+    for (RuleGroup g : groups) {
+      next = Math.min(next, g.nextSlot(now));
+    }
+    return next;
+  }
+
+  /**
+   * One evaluation at exactly {@code now} (tools and tests that step time themselves): samples from the source
+   * (series gone since the last tick get a staleness marker), then every group due by then, then the state file.
+   * The agent's own schedule uses {@link #tick}.
    */
   public void eval(Instant now) {
     long t = now.toEpochMilli();
     synchronized (lock) {
-      List<Sample> samples = null;
-      try {
-        samples = source.collect();
-      } catch (PromTextException | IllegalStateException e) {
-        collectFailures++;
-        LOG.warn("cannot read the agent's own metrics for rule evaluation: {}", e.getMessage());
+      if (t > lastSampleAt) {
+        sample(t);
       }
-      if (samples != null) {
-        scrapeWriter.write(t, samples);
-      }
-      RulesConfig cfg = config;
-      EvalContext ctx = new EvalContext(evaluator, cfg.externalLabels(), externalUrl(), cfg.resendDelay(), sender);
-      long tick = cfg.evaluationInterval().toMillis();
+      EvalContext ctx = context();
+      long tick = config.evaluationInterval().toMillis();
       for (RuleGroup g : groups) {
         long last = g.lastEvaluation();
         if (last == AlertSnapshot.NONE || t - last >= g.interval().toMillis() - tick / 2) {
           g.eval(t, ctx, clock);
         }
       }
-      store.trim(t);
-      saveState(t);
-      try {
-        transitionTracker.observe(groups, transitions);
-      } catch (RuntimeException e) {
-        LOG.warn("reporting alert state changes failed", e); // never stops evaluation
-      }
+      afterEvaluation(t);
+    }
+  }
+
+  private void sample(long t) {
+    lastSampleAt = t;
+    List<Sample> samples;
+    try {
+      samples = source.collect();
+    } catch (PromTextException | IllegalStateException e) {
+      collectFailures++;
+      LOG.warn("cannot read the agent's own metrics for rule evaluation: {}", e.getMessage());
+      return;
+    }
+    scrapeWriter.write(t, samples);
+  }
+
+  private EvalContext context() {
+    RulesConfig cfg = config;
+    return new EvalContext(evaluator, cfg.externalLabels(), externalUrl(), cfg.resendDelay(), sender);
+  }
+
+  private void afterEvaluation(long t) {
+    store.trim(t);
+    saveState(t);
+    try {
+      transitionTracker.observe(groups, transitions);
+    } catch (RuntimeException e) {
+      LOG.warn("reporting alert state changes failed", e); // never stops evaluation
     }
   }
 
@@ -280,6 +338,7 @@ public final class RuleEngine {
     List<RuleGroup> fresh = new ArrayList<>();
     for (RuleGroupSpec s : specs) {
       RuleGroup g = RuleGroup.create(s, interval, store);
+      g.startAfter(t);
       RuleGroup prev = old.remove(s.file() + ";" + s.name());
       if (prev != null) {
         g.copyState(prev, t);
@@ -336,9 +395,12 @@ public final class RuleEngine {
   }
 
   /**
-   * Restores alerts saved by a previous run: firing and resolved alerts as they were (a firing alert is not
-   * announced as new: its FiredAt, hence startsAt, is kept), pending alerts with the progress they had (the
-   * downtime does not count towards {@code for}). State older than one hour is ignored.
+   * Restores alerts saved by a previous run (see docs/rules.md, "State"): nothing when the state is older than
+   * the outage tolerance; firing and resolved alerts as they were (a firing alert keeps its FiredAt, hence its
+   * {@code startsAt}, so it is not announced again); pending alerts as Prometheus' {@code RestoreForState} does
+   * with its for-grace-period. Restored pending and firing alerts then keep their state while their series are
+   * missing from the rule's result, for the series grace period, so a restart does not resolve them at the
+   * first evaluations before the targets' series are back.
    */
   private void restoreState(long now) {
     Optional<Path> file = config.ruleStateFile();
@@ -352,16 +414,18 @@ public final class RuleEngine {
       LOG.warn("ignoring alert state file: {}", e.getMessage());
       return;
     }
+    RulesConfig.Restore opts = config.restore();
     long downtime = Math.max(0, now - saved.savedAt());
-    if (downtime > OUTAGE_TOLERANCE_MS) {
-      LOG.info("alert state in {} is {} s old (more than the 1h outage tolerance); not restored", file.get(),
-          downtime / 1000);
+    if (downtime > opts.outageTolerance().toMillis()) {
+      LOG.info("alert state in {} is {} s old (more than the {} s outage tolerance); not restored", file.get(),
+          downtime / 1000, opts.outageTolerance().toSeconds());
       return;
     }
     Map<String, AlertStateFile.RuleState> byId = new HashMap<>();
     for (AlertStateFile.RuleState r : saved.rules()) {
       byId.put(r.identity(), r);
     }
+    long holdUntil = now + opts.seriesGracePeriod().toMillis();
     int restored = 0;
     for (RuleGroup g : groups) {
       for (Rule r : g.rules()) {
@@ -372,16 +436,41 @@ public final class RuleEngine {
         List<AlertSnapshot> alerts = new ArrayList<>();
         for (AlertSnapshot a : s.alerts()) {
           if (a.state() == AlertState.PENDING) {
-            a = new AlertSnapshot(a.labels(), a.annotations(), a.state(), a.value(), a.activeAt() + downtime,
-                a.firedAt(), a.resolvedAt(), a.lastSentAt(), a.validUntil(), a.keepFiringSince());
+            a = restorePending(a, ar.holdMillis(), saved.savedAt(), now, opts.forGracePeriod().toMillis());
+            if (a == null) {
+              continue;
+            }
           }
           alerts.add(a);
         }
-        ar.restore(alerts);
+        ar.restore(alerts, holdUntil);
         restored += alerts.size();
       }
     }
     lastSavedState = AlertStateFile.encode(stateOf(), 0);
-    LOG.info("restored {} alerts from {}", restored, file.get());
+    LOG.info("restored {} alerts from {}; restored alerts whose series are missing keep their state until {}",
+        restored, file.get(), Instant.ofEpochMilli(holdUntil));
+  }
+
+  /**
+   * Prometheus' for-grace-period rule for a pending alert saved at {@code savedAt}, restored at {@code now}:
+   * {@code null} (start afresh) when {@code for} is shorter than the grace period; otherwise ActiveAt moved so
+   * that it fires no sooner than the grace period after the restart and the downtime does not count.
+   */
+  static AlertSnapshot restorePending(AlertSnapshot a, long holdMillis, long savedAt, long now, long graceMillis) {
+    if (holdMillis < graceMillis) {
+      return null;
+    }
+    long remaining = holdMillis - (savedAt - a.activeAt());
+    long activeAt;
+    if (remaining <= 0) {
+      activeAt = a.activeAt(); // was due to fire: fires at the first evaluation that still sees it
+    } else if (remaining < graceMillis) {
+      activeAt = now + graceMillis - holdMillis;
+    } else {
+      activeAt = a.activeAt() + Math.max(0, now - savedAt);
+    }
+    return new AlertSnapshot(a.labels(), a.annotations(), a.state(), a.value(), activeAt, a.firedAt(),
+        a.resolvedAt(), a.lastSentAt(), a.validUntil(), a.keepFiringSince());
   }
 }

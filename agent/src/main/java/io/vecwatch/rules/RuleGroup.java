@@ -4,6 +4,7 @@ import io.vecwatch.promtext.Sample;
 import io.vecwatch.rules.history.SeriesStore;
 import io.vecwatch.rules.promql.EvalException;
 import io.vecwatch.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,10 @@ public final class RuleGroup {
   private final RuleGroupSpec spec;
   private final Duration interval;
   private final List<Rule> rules;
+  private final long offsetMillis;
   private volatile long lastEvaluation = AlertSnapshot.NONE;
+  /** The scheduled evaluation does not run at slots before this (set when the group is installed). */
+  private volatile long notBefore = Long.MIN_VALUE;
   private volatile long evaluationNanos;
   private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
@@ -39,6 +43,56 @@ public final class RuleGroup {
       rs.add(rule);
     }
     this.rules = List.copyOf(rs);
+    this.offsetMillis = offset(spec, interval.toMillis(), defaultInterval.toMillis());
+  }
+
+  /**
+   * The group's phase within its interval, from a hash of its file and name, as Prometheus spreads groups; kept
+   * on the engine's own grid (a multiple of {@code baseMillis}) so groups at the default interval all run at the
+   * same slots and share one sampling of the agent's metrics.
+   */
+  static long offset(RuleGroupSpec spec, long intervalMillis, long baseMillis) {
+    if (intervalMillis <= baseMillis || baseMillis <= 0) {
+      return 0;
+    }
+    long h = 0xcbf29ce484222325L; // FNV-1a 64
+    for (byte b : (spec.file() + ";" + spec.name()).getBytes(StandardCharsets.UTF_8)) {
+      h ^= b & 0xff;
+      h *= 0x100000001b3L;
+    }
+    long off = Long.remainderUnsigned(h, intervalMillis);
+    return off - off % baseMillis;
+  }
+
+  /**
+   * The latest evaluation slot at or before {@code now}: {@code offset + n × interval} (Prometheus'
+   * {@code Group.EvalTimestamp}). Evaluating at slots, not at the moment a timer fired, keeps {@code for}
+   * exact: an alert pending at one slot has been pending exactly {@code k × interval} at a later one.
+   */
+  public long evalTimestamp(long now) {
+    long interval = this.interval.toMillis();
+    long adj = now - offsetMillis;
+    return adj - Math.floorMod(adj, interval) + offsetMillis;
+  }
+
+  /** The slot the scheduled evaluation should run at for a tick at {@code now}, or {@code NONE} if not due. */
+  long dueSlot(long now) {
+    long slot = evalTimestamp(now);
+    long last = lastEvaluation;
+    if (slot < notBefore || (last != AlertSnapshot.NONE && slot <= last)) {
+      return AlertSnapshot.NONE;
+    }
+    return slot;
+  }
+
+  /** The next slot after {@code now}. */
+  long nextSlot(long now) {
+    return evalTimestamp(now) + interval.toMillis();
+  }
+
+  /** Scheduled evaluations start at the first slot after {@code t} (Prometheus waits for the next slot too). */
+  void startAfter(long t) {
+    notBefore = t + 1;
   }
 
   public String name() {
@@ -112,6 +166,7 @@ public final class RuleGroup {
    */
   void copyState(RuleGroup from, long t) {
     lastEvaluation = from.lastEvaluation;
+    notBefore = from.notBefore;
     evaluations.set(from.evaluations.get());
     failures.set(from.failures.get());
     Map<String, List<Rule>> old = new HashMap<>();

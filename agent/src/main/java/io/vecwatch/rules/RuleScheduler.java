@@ -1,57 +1,73 @@
 package io.vecwatch.rules;
 
 import io.vecwatch.concurrent.ExecutorScheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link RuleEngine#eval} every evaluation interval on its own {@link ExecutorScheduler}
- * ({@code vecwatch-rules}), with the time of the injected {@link Clock}. Evaluation blocks only on the engine's own lock; alerts are only queued.
+ * Runs {@link RuleEngine#tick} on its own {@link ExecutorScheduler} ({@code vecwatch-rules}) at the times the
+ * engine asks for: each group's evaluation slots ({@code offset + n × interval}, see
+ * {@link RuleGroup#evalTimestamp}). The first tick is the first slot after the start, so targets have begun
+ * producing series by then. A late wake-up does not shift the evaluation time: the engine evaluates at the slot.
+ * Evaluation blocks only on the engine's own lock; alerts are only queued.
  */
 public final class RuleScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleScheduler.class);
   /** How long {@link #close()} lets an evaluation in progress finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-  private final ExecutorScheduler scheduler;
+  private final Scheduler scheduler;
   private final RuleEngine engine;
   private final Clock clock;
-  private final long periodNanos;
-  private final long originNanos;
-  private long ticks;
+  private volatile boolean closed;
 
-  private RuleScheduler(ExecutorScheduler scheduler, RuleEngine engine, Clock clock) {
+  private RuleScheduler(Scheduler scheduler, RuleEngine engine, Clock clock) {
     this.scheduler = scheduler;
     this.engine = engine;
     this.clock = clock;
-    this.periodNanos = engine.evaluationInterval().toNanos();
-    this.originNanos = clock.monotonicNanos();
   }
 
-  /** Starts evaluating now and then every {@code engine.evaluationInterval()} (at a fixed rate). */
+  /** Starts ticking at the engine's next evaluation slot, on a scheduler thread of its own. */
   public static RuleScheduler start(RuleEngine engine, Clock clock) {
-    RuleScheduler s = new RuleScheduler(ExecutorScheduler.create("vecwatch-rules"), engine, clock);
-    s.scheduler.schedule(s::tick, 0);
+    return start(engine, clock, ExecutorScheduler.create("vecwatch-rules"));
+  }
+
+  /** The same on {@code scheduler} (a manual one in tests); {@link #close()} closes it. */
+  public static RuleScheduler start(RuleEngine engine, Clock clock, Scheduler scheduler) {
+    RuleScheduler s = new RuleScheduler(scheduler, engine, clock);
+    s.scheduleAt(engine.nextTick(clock.wallMillis()));
     return s;
   }
 
-  private void tick() {
-    try {
-      engine.eval(Instant.ofEpochMilli(clock.wallMillis()));
-    } catch (RuntimeException e) {
-      // Never let one bad tick cancel the schedule.
-      LOG.error("rule evaluation tick failed", e);
+  private void scheduleAt(long wallMillis) {
+    if (!closed) {
+      scheduler.schedule(this::run, TimeUnit.MILLISECONDS.toNanos(Math.max(0, wallMillis - clock.wallMillis())));
     }
-    // fixed rate: the next tick is due one period after the previous one was due, not after it finished
-    ticks++;
-    scheduler.schedule(this::tick, originNanos + ticks * periodNanos - clock.monotonicNanos());
+  }
+
+  private void run() {
+    long next;
+    try {
+      next = engine.tick(clock.wallMillis());
+    } catch (RuntimeException e) {
+      // Never let one bad tick end the schedule.
+      LOG.error("rule evaluation tick failed", e);
+      next = engine.nextTick(clock.wallMillis());
+    }
+    scheduleAt(next);
   }
 
   @Override
   public void close() {
-    scheduler.close(CLOSE_WAIT);
+    closed = true;
+    if (scheduler instanceof ExecutorScheduler es) {
+      es.close(CLOSE_WAIT);
+    } else {
+      scheduler.close();
+    }
   }
 }

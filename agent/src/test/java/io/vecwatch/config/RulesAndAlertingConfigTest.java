@@ -34,6 +34,9 @@ class RulesAndAlertingConfigTest {
         external_labels: {cluster: eu-1}
         external_url: https://vecwatch.example.org/
         rule_state_file: data/alerts.json
+        rule_state_outage_tolerance: 30m
+        rule_state_for_grace_period: 10m
+        rule_state_series_grace_period: 2m
         rule_history_max_series: 500
         datasets:
           - {name: gen, metric: l2, generate: {count: 100, dim: 4, queries: 5, ground_truth_k: 10}}
@@ -62,6 +65,8 @@ class RulesAndAlertingConfigTest {
     assertThat(r.externalUrl()).isEqualTo("https://vecwatch.example.org");
     assertThat(r.ruleStateFile()).contains(dir.resolve("data/alerts.json"));
     assertThat(r.historyMaxSeries()).isEqualTo(500);
+    assertThat(r.restore()).isEqualTo(new RulesConfig.Restore(Duration.ofMinutes(30), Duration.ofMinutes(10),
+        Duration.ofMinutes(2)));
     assertThat(r.capacity()).isEqualTo(Map.of("exact", 1200.0));
     List<AlertingConfig.AlertmanagerConfig> ams = c.alerting().alertmanagers();
     assertThat(ams).hasSize(2);

@@ -26,9 +26,19 @@ final class AlertmanagerProcess implements AutoCloseable {
   private Process process;
 
   AlertmanagerProcess(Path repo, Path workDir) throws IOException {
-    this.config = repo.resolve(".ci/alertmanager-test.yml");
-    this.storage = Files.createDirectories(workDir.resolve("am-data"));
-    this.log = workDir.resolve("alertmanager.log");
+    this(repo.resolve(".ci/alertmanager-test.yml"), workDir.resolve("am-data"),
+        workDir.resolve("alertmanager.log"));
+  }
+
+  /** An Alertmanager reading {@code config} (for example one with a webhook receiver the test listens on). */
+  static AlertmanagerProcess withConfig(Path config, Path workDir) throws IOException {
+    return new AlertmanagerProcess(config, workDir.resolve("am-data"), workDir.resolve("alertmanager.log"));
+  }
+
+  private AlertmanagerProcess(Path config, Path storage, Path log) throws IOException {
+    this.config = config;
+    this.storage = Files.createDirectories(storage);
+    this.log = log;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       this.port = s.getLocalPort();
     }

@@ -221,7 +221,7 @@ public final class Evaluator {
     double q = f == Function.QUANTILE_OVER_TIME ? scalar(c.args().get(0), t) : 0;
     long maxt = t;
     long mint = t - ms.rangeMillis();
-    List<Sample> out = new ArrayList<>();
+    List<Sample> out = new ArrayList<>(64);
     long[] ts = new long[16];
     double[] vs = new double[16];
     for (Series s : queryable.candidates(ms.selector().metricName())) {
@@ -236,11 +236,26 @@ public final class Evaluator {
       if (lo > hi) {
         continue;
       }
-      if (ts.length < hi - lo + 1) {
-        ts = new long[hi - lo + 1];
-        vs = new double[hi - lo + 1];
+      long[] tArr;
+      double[] vArr;
+      int from;
+      int n;
+      int off = s.directOffset();
+      if (off >= 0) { // no staleness markers: read the series' own arrays, no copy
+        tArr = s.timesArray();
+        vArr = s.valuesArray();
+        from = off + lo;
+        n = hi - lo + 1;
+      } else {
+        if (ts.length < hi - lo + 1) {
+          ts = new long[hi - lo + 1];
+          vs = new double[hi - lo + 1];
+        }
+        n = s.copyNonStale(lo, hi, ts, vs);
+        tArr = ts;
+        vArr = vs;
+        from = 0;
       }
-      int n = s.copyNonStale(lo, hi, ts, vs);
       if (n == 0) {
         continue;
       }
@@ -250,21 +265,23 @@ public final class Evaluator {
           if (n < 2) {
             continue;
           }
-          result = RangeFunctions.extrapolatedRate(ts, vs, n, mint, maxt, ms.rangeMillis(), f == Function.RATE);
+          result = RangeFunctions.extrapolatedRate(tArr, vArr, from, n, mint, maxt, ms.rangeMillis(),
+              f == Function.RATE);
         }
-        case AVG_OVER_TIME -> result = RangeFunctions.avg(vs, n);
-        case SUM_OVER_TIME -> result = RangeFunctions.sum(vs, n);
-        case MIN_OVER_TIME -> result = RangeFunctions.min(vs, n);
-        case MAX_OVER_TIME -> result = RangeFunctions.max(vs, n);
+        case AVG_OVER_TIME -> result = RangeFunctions.avg(vArr, from, n);
+        case SUM_OVER_TIME -> result = RangeFunctions.sum(vArr, from, n);
+        case MIN_OVER_TIME -> result = RangeFunctions.min(vArr, from, n);
+        case MAX_OVER_TIME -> result = RangeFunctions.max(vArr, from, n);
         case COUNT_OVER_TIME -> result = n;
-        case LAST_OVER_TIME -> result = vs[n - 1];
-        case QUANTILE_OVER_TIME -> result = RangeFunctions.quantile(q, Arrays.copyOf(vs, n));
+        case LAST_OVER_TIME -> result = vArr[from + n - 1];
+        case QUANTILE_OVER_TIME -> result = RangeFunctions.quantile(q, Arrays.copyOfRange(vArr, from, from + n));
         default -> throw new EvalException("function " + f + " not implemented");
       }
       Labels labels = f == Function.LAST_OVER_TIME ? s.labels() : s.labels().withoutName();
       out.add(new Sample(labels, result));
     }
-    return checked(out);
+    // Series of one metric name differ in other labels, so dropping the name cannot make two alike.
+    return ms.selector().metricName() != null ? new Value.Vector(out) : checked(out);
   }
 
   // ---- aggregation ----

@@ -23,8 +23,13 @@ public final class Parser {
   private static final Set<String> KEYWORDS = Set.of(
       "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset");
 
+  /** Deepest expression tree accepted: far beyond any rule, well within the evaluation thread's stack. */
+  public static final int MAX_DEPTH = 256;
+
   private final List<Token> tokens;
   private int i;
+  /** Depth of the tree being built at the current token (nesting plus chained binary operators). */
+  private int depth;
 
   private Parser(String input) {
     this.tokens = Lexer.lex(input);
@@ -116,6 +121,22 @@ public final class Parser {
   }
 
   private Expr expr(int minPrecedence) {
+    int entry = depth;
+    try {
+      deeper();
+      return chain(minPrecedence);
+    } finally {
+      depth = entry;
+    }
+  }
+
+  private void deeper() {
+    if (++depth > MAX_DEPTH) {
+      throw PromQLException.syntax(peek().pos(), "expression nested more than " + MAX_DEPTH + " levels deep");
+    }
+  }
+
+  private Expr chain(int minPrecedence) {
     Expr lhs = unary();
     while (true) {
       Token t = peek();
@@ -124,6 +145,7 @@ public final class Parser {
         return lhs;
       }
       next();
+      deeper(); // each chained operator adds a level above lhs
       boolean returnBool = false;
       if (peek().isKeyword("bool")) {
         next();

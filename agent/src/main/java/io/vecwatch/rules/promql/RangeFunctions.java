@@ -11,22 +11,25 @@ final class RangeFunctions {
    * the range boundaries when the first/last sample is within 1.1 average sample intervals of them (else by half
    * an interval), never below a zero value of the counter.
    */
-  static double extrapolatedRate(long[] ts, double[] vs, int n, long rangeStart, long rangeEnd, long rangeMillis,
-      boolean isRate) {
-    double result = vs[n - 1] - vs[0];
-    double prev = vs[0];
-    for (int i = 1; i < n; i++) {
-      if (vs[i] < prev) {
+  static double extrapolatedRate(long[] ts, double[] vs, int from, int n, long rangeStart, long rangeEnd,
+      long rangeMillis, boolean isRate) {
+    int last = from + n - 1;
+    double result = vs[last] - vs[from];
+    double prev = vs[from];
+    for (int i = from + 1; i <= last; i++) {
+      double v = vs[i];
+      if (v < prev) {
         result += prev;
       }
-      prev = vs[i];
+      prev = v;
     }
-    double durationToStart = (ts[0] - rangeStart) / 1000.0;
-    double durationToEnd = (rangeEnd - ts[n - 1]) / 1000.0;
-    double sampledInterval = (ts[n - 1] - ts[0]) / 1000.0;
+    double first = vs[from];
+    double durationToStart = (ts[from] - rangeStart) / 1000.0;
+    double durationToEnd = (rangeEnd - ts[last]) / 1000.0;
+    double sampledInterval = (ts[last] - ts[from]) / 1000.0;
     double averageDurationBetweenSamples = sampledInterval / (n - 1);
-    if (result > 0 && vs[0] >= 0) {
-      double durationToZero = sampledInterval * (vs[0] / result);
+    if (result > 0 && first >= 0) {
+      double durationToZero = sampledInterval * (first / result);
       if (durationToZero < durationToStart) {
         durationToStart = durationToZero;
       }
@@ -54,13 +57,13 @@ final class RangeFunctions {
     sc[0] = t;
   }
 
-  static double avg(double[] vs, int n) {
-    double[] sc = new double[2];
+  static double avg(double[] vs, int from, int n) {
+    double mean = 0;
+    double c = 0;
     double count = 0;
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < from + n; i++) {
       double v = vs[i];
       count++;
-      double mean = sc[0];
       if (Double.isInfinite(mean)) {
         if (Double.isInfinite(v) && (mean > 0) == (v > 0)) {
           continue;
@@ -69,17 +72,25 @@ final class RangeFunctions {
           continue;
         }
       }
-      kahanInc(v / count - mean / count, sc);
+      // kahanInc inlined on locals: this loop runs for every sample of every avg_over_time range.
+      double inc = v / count - mean / count;
+      double t = mean + inc;
+      if (Math.abs(mean) >= Math.abs(inc)) {
+        c += (mean - t) + inc;
+      } else {
+        c += (inc - t) + mean;
+      }
+      mean = t;
     }
-    if (Double.isInfinite(sc[0])) {
-      return sc[0];
+    if (Double.isInfinite(mean)) {
+      return mean;
     }
-    return sc[0] + sc[1];
+    return mean + c;
   }
 
-  static double sum(double[] vs, int n) {
+  static double sum(double[] vs, int from, int n) {
     double[] sc = new double[2];
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < from + n; i++) {
       kahanInc(vs[i], sc);
     }
     if (Double.isInfinite(sc[0])) {
@@ -88,9 +99,9 @@ final class RangeFunctions {
     return sc[0] + sc[1];
   }
 
-  static double max(double[] vs, int n) {
-    double max = vs[0];
-    for (int i = 0; i < n; i++) {
+  static double max(double[] vs, int from, int n) {
+    double max = vs[from];
+    for (int i = from; i < from + n; i++) {
       if (vs[i] > max || Double.isNaN(max)) {
         max = vs[i];
       }
@@ -98,9 +109,9 @@ final class RangeFunctions {
     return max;
   }
 
-  static double min(double[] vs, int n) {
-    double min = vs[0];
-    for (int i = 0; i < n; i++) {
+  static double min(double[] vs, int from, int n) {
+    double min = vs[from];
+    for (int i = from; i < from + n; i++) {
       if (vs[i] < min || Double.isNaN(min)) {
         min = vs[i];
       }

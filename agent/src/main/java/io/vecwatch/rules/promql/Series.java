@@ -29,6 +29,26 @@ public interface Series {
     return n;
   }
 
+  /**
+   * Fast path for range functions: when samples are stored in one pair of arrays with no staleness marker among
+   * them, the index in {@link #timesArray()} and {@link #valuesArray()} of sample 0, so sample {@code i} is at
+   * {@code directOffset() + i}; -1 otherwise (the evaluator then copies with {@link #copyNonStale}). The arrays
+   * are only valid until the next change of the series.
+   */
+  default int directOffset() {
+    return -1;
+  }
+
+  /** The backing times when {@link #directOffset()} is not negative. */
+  default long[] timesArray() {
+    throw new UnsupportedOperationException();
+  }
+
+  /** The backing values when {@link #directOffset()} is not negative. */
+  default double[] valuesArray() {
+    throw new UnsupportedOperationException();
+  }
+
   /** Index of the newest sample at or before {@code t}, or -1. */
   default int indexAtOrBefore(long t) {
     int lo = 0;

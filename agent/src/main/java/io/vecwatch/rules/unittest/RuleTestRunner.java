@@ -1,9 +1,5 @@
 package io.vecwatch.rules.unittest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.vecwatch.notify.AlertSender;
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.promtext.Sample;
@@ -23,12 +19,17 @@ import io.vecwatch.rules.promql.Parser;
 import io.vecwatch.rules.promql.PromQLException;
 import io.vecwatch.rules.promql.Value;
 import io.vecwatch.rules.template.GoFormat;
+import io.vecwatch.rules.unittest.TestFile.AlertTest;
+import io.vecwatch.rules.unittest.TestFile.BadTestFile;
+import io.vecwatch.rules.unittest.TestFile.ExpectedAlert;
+import io.vecwatch.rules.unittest.TestFile.ExpectedSample;
+import io.vecwatch.rules.unittest.TestFile.ExprTest;
+import io.vecwatch.rules.unittest.TestFile.InputSeries;
+import io.vecwatch.rules.unittest.TestFile.TestGroup;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,21 +38,20 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Runs rule unit tests in promtool's format ({@code promtool test rules}), with promtool 2.42's evaluation loop
  * and messages: every group is evaluated at each {@code evaluation_interval} step from time 0; alert tests compare
  * the firing alerts of the evaluation at or just before {@code eval_time}; expression tests run after all
- * evaluations.
+ * evaluations. The file is read into a {@link TestFile} first (structural problems end the file before anything
+ * runs, as promtool's strict unmarshalling does), then each test group is run.
  */
 public final class RuleTestRunner {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order", "tests");
-  private static final Set<String> GROUP_KEYS = Set.of(
-      "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url", "name");
-
+  /** Most evaluations one test group may ask for (the last {@code eval_time} over the evaluation interval). */
+  static final long MAX_EVALUATIONS = 1_000_000;
+  /** Most input samples one test group may hold. */
+  static final long MAX_INPUT_SAMPLES = 10_000_000;
   private final PrintStream out;
   private final PrintStream err;
 
@@ -84,156 +84,77 @@ public final class RuleTestRunner {
 
   List<String> runFile(Path file) {
     out.println("Unit Testing:  " + file);
-    JsonNode root;
+    TestFile tf;
     try {
-      root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
-    } catch (JsonProcessingException e) {
-      return List.of(file + ": not valid YAML: " + e.getOriginalMessage());
+      tf = TestFile.read(file);
+    } catch (BadTestFile e) {
+      return List.of(file + ": " + e.getMessage());
     } catch (IOException e) {
       return List.of("open " + file + ": " + e.getMessage());
     }
-    if (root == null || !root.isObject()) {
-      return List.of(file + ": a test file must be a mapping");
-    }
-    try {
-      strict(root, FILE_KEYS, "unitTestFile");
-      Duration evalInterval = duration(root.get("evaluation_interval"), Duration.ofMinutes(1));
-      Map<String, Integer> order = new HashMap<>();
-      List<String> groupOrder = strings(root.get("group_eval_order"));
-      for (int i = 0; i < groupOrder.size(); i++) {
-        if (order.putIfAbsent(groupOrder.get(i), i) != null) {
-          return List.of("group name repeated in evaluation order: " + groupOrder.get(i));
-        }
+    Map<String, Integer> order = new HashMap<>();
+    for (int i = 0; i < tf.groupEvalOrder().size(); i++) {
+      if (order.putIfAbsent(tf.groupEvalOrder().get(i), i) != null) {
+        return List.of("group name repeated in evaluation order: " + tf.groupEvalOrder().get(i));
       }
-      List<Path> ruleFiles = new ArrayList<>();
-      Path dir = file.toAbsolutePath().getParent();
-      for (String pattern : strings(root.get("rule_files"))) {
+    }
+    List<Path> ruleFiles = new ArrayList<>();
+    Path dir = file.toAbsolutePath().getParent();
+    try {
+      for (String pattern : tf.ruleFiles()) {
         List<Path> m = Globs.expand(dir, pattern);
         if (m.isEmpty()) {
           err.println("  WARNING: no file match pattern " + dir.resolve(pattern).normalize());
         }
         ruleFiles.addAll(m);
       }
-      List<String> errs = new ArrayList<>();
-      JsonNode tests = root.get("tests");
-      if (tests != null && !tests.isNull()) {
-        for (JsonNode tg : tests) {
-          errs.addAll(new TestGroup(tg, evalInterval, order, ruleFiles).run());
-        }
-      }
-      return errs;
-    } catch (BadTestFile e) {
-      return List.of(file + ": " + e.getMessage());
     } catch (IOException e) {
       return List.of(e.toString());
     }
+    List<String> errs = new ArrayList<>();
+    for (TestGroup tg : tf.tests()) {
+      errs.addAll(new GroupRun(tg, tf.evaluationInterval(), order, ruleFiles).run());
+    }
+    return errs;
   }
 
-  /** A structural problem of a test file. */
-  static final class BadTestFile extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BadTestFile(String message) {
-      super(message);
-    }
-  }
-
-  private static void strict(JsonNode n, Set<String> keys, String type) throws BadTestFile {
-    if (!n.isObject()) {
-      throw new BadTestFile("expected a mapping for " + type);
-    }
-    for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-      String k = it.next();
-      if (!keys.contains(k)) {
-        throw new BadTestFile("field " + k + " not found in type main." + type);
-      }
-    }
-  }
-
-  private static List<String> strings(JsonNode n) throws BadTestFile {
-    List<String> out = new ArrayList<>();
-    if (n == null || n.isNull()) {
-      return out;
-    }
-    if (!n.isArray()) {
-      throw new BadTestFile("expected a list, got " + n);
-    }
-    for (JsonNode e : n) {
-      out.add(e.asText());
-    }
-    return out;
-  }
-
-  private static Duration duration(JsonNode n, Duration def) throws BadTestFile {
-    if (n == null || n.isNull()) {
-      return def;
-    }
-    try {
-      return Durations.parse(n.asText());
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      throw new BadTestFile(e.getMessage());
-    }
-  }
-
-  private static String text(JsonNode n, String key) {
-    JsonNode v = n.get(key);
-    return v == null || v.isNull() ? "" : v.asText();
-  }
-
-  private static Map<String, String> stringMap(JsonNode n) throws BadTestFile {
-    Map<String, String> m = new TreeMap<>();
-    if (n == null || n.isNull()) {
-      return m;
-    }
-    if (!n.isObject()) {
-      throw new BadTestFile("expected a mapping, got " + n);
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      m.put(e.getKey(), e.getValue().isNull() ? "" : e.getValue().asText());
-    }
-    return m;
-  }
-
-  /** One entry of {@code tests}. */
-  private final class TestGroup {
-    private final JsonNode node;
+  /** One entry of {@code tests}, run: promtool's evaluation loop and comparisons. */
+  private static final class GroupRun {
+    private final TestGroup spec;
     private final Duration evalInterval;
     private final Map<String, Integer> order;
     private final List<Path> ruleFiles;
 
-    TestGroup(JsonNode node, Duration evalInterval, Map<String, Integer> order, List<Path> ruleFiles) {
-      this.node = node;
+    GroupRun(TestGroup spec, Duration evalInterval, Map<String, Integer> order, List<Path> ruleFiles) {
+      this.spec = spec;
       this.evalInterval = evalInterval;
       this.order = order;
       this.ruleFiles = ruleFiles;
     }
 
-    List<String> run() throws BadTestFile {
-      strict(node, GROUP_KEYS, "testGroup");
+    List<String> run() {
       // promtool 2.42 loads series at interval 0 when none is given; later versions use evaluation_interval.
-      Duration interval = duration(node.get("interval"), evalInterval);
-      String groupName = text(node, "name");
-      Map<String, String> externalLabels = stringMap(node.get("external_labels"));
-      String externalURL = text(node, "external_url");
+      Duration interval = spec.interval().orElse(evalInterval);
+      String groupName = spec.name();
       SeriesStore store = SeriesStore.unbounded();
       List<String> errs = new ArrayList<>();
-      JsonNode inputs = node.get("input_series");
-      if (inputs != null && !inputs.isNull()) {
-        for (JsonNode in : inputs) {
-          strict(in, Set.of("series", "values"), "series");
-          Labels labels;
-          List<Double> values;
-          try {
-            labels = Parser.parseSeries(text(in, "series"));
-            values = SeriesValues.expand(text(in, "values"));
-          } catch (PromQLException | IllegalArgumentException e) {
-            return List.of(e.getMessage());
-          }
-          for (int i = 0; i < values.size(); i++) {
-            if (values.get(i) != null) {
-              store.append(labels, i * interval.toMillis(), values.get(i));
-            }
+      long samples = 0;
+      for (InputSeries in : spec.inputSeries()) {
+        Labels labels;
+        List<Double> values;
+        try {
+          labels = Parser.parseSeries(in.series());
+          values = SeriesValues.expand(in.values());
+        } catch (PromQLException | IllegalArgumentException e) {
+          return List.of(e.getMessage());
+        }
+        samples += values.size();
+        if (samples > MAX_INPUT_SAMPLES) {
+          return List.of("input_series hold more than " + MAX_INPUT_SAMPLES + " samples");
+        }
+        for (int i = 0; i < values.size(); i++) {
+          if (values.get(i) != null) {
+            store.append(labels, i * interval.toMillis(), values.get(i));
           }
         }
       }
@@ -247,38 +168,32 @@ public final class RuleTestRunner {
       }
       groups.sort(Comparator.comparingInt(g -> order.getOrDefault(g.name(), 0)));
 
-      TreeMap<Long, List<JsonNode>> alertTests = new TreeMap<>();
+      TreeMap<Long, List<AlertTest>> alertTests = new TreeMap<>();
       long maxEval = 0;
-      JsonNode ats = node.get("alert_rule_test");
-      if (ats != null && !ats.isNull()) {
-        for (JsonNode at : ats) {
-          strict(at, Set.of("eval_time", "alertname", "exp_alerts"), "alertTestCase");
-          long t = duration(at.get("eval_time"), Duration.ZERO).toMillis();
-          if (text(at, "alertname").isEmpty()) {
-            String tgLog = groupName.isEmpty() ? "" : " (in TestGroup " + groupName + ")";
-            return List.of("an item under alert_rule_test misses required attribute alertname at eval_time "
-                + Durations.format(Duration.ofMillis(t)) + tgLog);
-          }
-          alertTests.computeIfAbsent(t, k -> new ArrayList<>()).add(at);
-          maxEval = Math.max(maxEval, t);
+      for (AlertTest at : spec.alertTests()) {
+        long t = at.evalTime().toMillis();
+        if (at.alertname().isEmpty()) {
+          String tgLog = groupName.isEmpty() ? "" : " (in TestGroup " + groupName + ")";
+          return List.of("an item under alert_rule_test misses required attribute alertname at eval_time "
+              + Durations.format(Duration.ofMillis(t)) + tgLog);
         }
+        alertTests.computeIfAbsent(t, k -> new ArrayList<>()).add(at);
+        maxEval = Math.max(maxEval, t);
       }
-      List<JsonNode> exprTests = new ArrayList<>();
-      JsonNode pts = node.get("promql_expr_test");
-      if (pts != null && !pts.isNull()) {
-        for (JsonNode pt : pts) {
-          strict(pt, Set.of("expr", "eval_time", "exp_samples"), "promqlTestCase");
-          exprTests.add(pt);
-          maxEval = Math.max(maxEval, duration(pt.get("eval_time"), Duration.ZERO).toMillis());
-        }
+      for (ExprTest pt : spec.exprTests()) {
+        maxEval = Math.max(maxEval, pt.evalTime().toMillis());
       }
 
+      if (maxEval / evalInterval.toMillis() > MAX_EVALUATIONS) {
+        return List.of("eval_time " + Durations.format(Duration.ofMillis(maxEval)) + " needs more than "
+            + MAX_EVALUATIONS + " evaluations at evaluation_interval " + Durations.format(evalInterval));
+      }
       Evaluator evaluator = new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS);
-      EvalContext ctx = new EvalContext(evaluator, externalLabels, externalURL, Duration.ofMinutes(1),
+      EvalContext ctx = new EvalContext(evaluator, spec.externalLabels(), spec.externalURL(), Duration.ofMinutes(1),
           AlertSender.NONE);
       long step = evalInterval.toMillis();
-      Iterator<Map.Entry<Long, List<JsonNode>>> pending = alertTests.entrySet().iterator();
-      Map.Entry<Long, List<JsonNode>> next = pending.hasNext() ? pending.next() : null;
+      Iterator<Map.Entry<Long, List<AlertTest>>> pending = alertTests.entrySet().iterator();
+      Map.Entry<Long, List<AlertTest>> next = pending.hasNext() ? pending.next() : null;
       for (long ts = 0; ts <= maxEval; ts += step) {
         List<String> evalErrs = new ArrayList<>();
         for (RuleGroup g : groups) {
@@ -294,7 +209,7 @@ public final class RuleTestRunner {
           return errs;
         }
         while (next != null && ts <= next.getKey() && next.getKey() < ts + step) {
-          for (JsonNode at : next.getValue()) {
+          for (AlertTest at : next.getValue()) {
             String diff = compareAlerts(at, groups, groupName);
             if (diff != null) {
               errs.add(diff);
@@ -303,7 +218,7 @@ public final class RuleTestRunner {
           next = pending.hasNext() ? pending.next() : null;
         }
       }
-      for (JsonNode pt : exprTests) {
+      for (ExprTest pt : spec.exprTests()) {
         String diff = compareExpr(pt, evaluator);
         if (diff != null) {
           errs.add(diff);
@@ -312,8 +227,8 @@ public final class RuleTestRunner {
       return errs;
     }
 
-    private String compareAlerts(JsonNode at, List<RuleGroup> groups, String groupName) throws BadTestFile {
-      String alertname = text(at, "alertname");
+    private static String compareAlerts(AlertTest at, List<RuleGroup> groups, String groupName) {
+      String alertname = at.alertname();
       List<LabelsAndAnnotations> got = new ArrayList<>();
       for (RuleGroup g : groups) {
         for (Rule r : g.rules()) {
@@ -327,14 +242,10 @@ public final class RuleTestRunner {
         }
       }
       List<LabelsAndAnnotations> exp = new ArrayList<>();
-      JsonNode ea = at.get("exp_alerts");
-      if (ea != null && !ea.isNull()) {
-        for (JsonNode a : ea) {
-          strict(a, Set.of("exp_labels", "exp_annotations"), "alert");
-          Map<String, String> labels = stringMap(a.get("exp_labels"));
-          labels.put("alertname", alertname);
-          exp.add(new LabelsAndAnnotations(Labels.fromMap(labels), stringMap(a.get("exp_annotations"))));
-        }
+      for (ExpectedAlert a : at.expAlerts()) {
+        Map<String, String> labels = new TreeMap<>(a.labels());
+        labels.put("alertname", alertname);
+        exp.add(new LabelsAndAnnotations(Labels.fromMap(labels), a.annotations()));
       }
       got.sort(null);
       exp.sort(null);
@@ -342,15 +253,15 @@ public final class RuleTestRunner {
         return null;
       }
       String testName = groupName.isEmpty() ? "" : "    name: " + groupName + ",\n";
-      long t = duration(at.get("eval_time"), Duration.ZERO).toMillis();
+      long t = at.evalTime().toMillis();
       return testName + "    alertname: " + alertname + ", time: " + Durations.format(Duration.ofMillis(t)) + ", \n"
           + "        exp:" + indent(LabelsAndAnnotations.toString(exp), "            ") + ", \n"
           + "        got:" + indent(LabelsAndAnnotations.toString(got), "            ");
     }
 
-    private String compareExpr(JsonNode pt, Evaluator evaluator) throws BadTestFile {
-      String expr = text(pt, "expr");
-      long t = duration(pt.get("eval_time"), Duration.ZERO).toMillis();
+    private static String compareExpr(ExprTest pt, Evaluator evaluator) {
+      String expr = pt.expr();
+      long t = pt.evalTime().toMillis();
       String time = Durations.format(Duration.ofMillis(t));
       StringBuilder q = new StringBuilder();
       Labels.quote(q, expr);
@@ -364,23 +275,16 @@ public final class RuleTestRunner {
         return "    expr: " + q + ", time: " + time + ", err: " + e.getMessage();
       }
       List<Sample> exp = new ArrayList<>();
-      JsonNode es = pt.get("exp_samples");
-      if (es != null && !es.isNull()) {
-        for (JsonNode s : es) {
-          strict(s, Set.of("labels", "value"), "sample");
-          String labels = text(s, "labels");
-          Labels l;
-          try {
-            l = Parser.parseSeries(labels);
-          } catch (PromQLException e) {
-            StringBuilder lq = new StringBuilder();
-            Labels.quote(lq, labels);
-            return "    expr: " + q + ", time: " + time + ", err: labels " + lq + ": " + e.getMessage();
-          }
-          JsonNode v = s.get("value");
-          double value = v == null || v.isNull() ? 0 : parseValue(v);
-          exp.add(new Sample(l, value));
+      for (ExpectedSample s : pt.expSamples()) {
+        Labels l;
+        try {
+          l = Parser.parseSeries(s.labels());
+        } catch (PromQLException e) {
+          StringBuilder lq = new StringBuilder();
+          Labels.quote(lq, s.labels());
+          return "    expr: " + q + ", time: " + time + ", err: labels " + lq + ": " + e.getMessage();
         }
+        exp.add(new Sample(l, s.value()));
       }
       Comparator<Sample> byLabels = Comparator.comparing(Sample::labels);
       got.sort(byLabels);
@@ -394,31 +298,6 @@ public final class RuleTestRunner {
         return null;
       }
       return "    expr: " + q + ", time: " + time + ",\n        exp: " + samples(exp) + "\n        got: " + samples(got);
-    }
-  }
-
-  private static double parseValue(JsonNode v) throws BadTestFile {
-    if (v.isNumber()) {
-      return v.asDouble();
-    }
-    String s = v.asText().trim();
-    switch (s) {
-      case ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF" -> {
-        return Double.POSITIVE_INFINITY;
-      }
-      case "-.inf", "-.Inf", "-.INF" -> {
-        return Double.NEGATIVE_INFINITY;
-      }
-      case ".nan", ".NaN", ".NAN" -> {
-        return Double.NaN;
-      }
-      default -> {
-        try {
-          return Double.parseDouble(s);
-        } catch (NumberFormatException e) {
-          throw new BadTestFile("cannot unmarshal " + s + " into float64");
-        }
-      }
     }
   }
 

@@ -16,7 +16,13 @@ public final class SeriesValues {
 
   private SeriesValues() {}
 
-  /** The expanded sequence; {@code null} entries are omitted samples. Throws on malformed input. */
+  /** Most values one series may expand to (a million steps: about two years at one minute). */
+  public static final int MAX_VALUES = 1_000_000;
+
+  /**
+   * The expanded sequence; {@code null} entries are omitted samples. Throws on malformed input and when the
+   * sequence would exceed {@link #MAX_VALUES}.
+   */
   public static List<Double> expand(String text) {
     List<Double> out = new ArrayList<>();
     for (String item : text.trim().split("\\s+")) {
@@ -34,7 +40,12 @@ public final class SeriesValues {
       int x = item.lastIndexOf('x');
       // No hexadecimal here: "0x5" means 0 repeated, as in promtool.
       if (x > 0 && x < item.length() - 1 && item.substring(x + 1).chars().allMatch(Character::isDigit)) {
-        long n = Long.parseLong(item.substring(x + 1));
+        String digits = item.substring(x + 1);
+        long n = digits.length() > 7 ? Long.MAX_VALUE : Long.parseLong(digits);
+        if (n >= MAX_VALUES - out.size()) {
+          throw new IllegalArgumentException("series values \"" + item + "\" expand to more than " + MAX_VALUES
+              + " samples");
+        }
         String base = item.substring(0, x);
         if (base.equals("_")) {
           for (long i = 0; i < n; i++) {

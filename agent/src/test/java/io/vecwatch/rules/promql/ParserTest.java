@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vecwatch.promtext.Labels;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,5 +134,17 @@ class ParserTest {
     assertThat(Parser.parseSeries("up{job=\"a\", i=\"1\"}")).isEqualTo(Labels.of("__name__", "up", "job", "a", "i", "1"));
     assertThat(Parser.parseSeries("{__name__=\"x\"}")).isEqualTo(Labels.of("__name__", "x"));
     assertThatThrownBy(() -> Parser.parseSeries("up{job=~\"a\"}")).hasMessageContaining("only = matchers");
+  }
+
+  // Found by PromQLFuzzTest: deep nesting overflowed the stack (a crash instead of a user error).
+
+  @Test
+  void deeplyNestedExpressionsAreAUserErrorNotAStackOverflow() {
+    for (String deep : List.of("(".repeat(5000) + "up" + ")".repeat(5000), "-".repeat(5000) + "up",
+        "1 + ".repeat(5000) + "up", "sum(".repeat(3000) + "up" + ")".repeat(3000))) {
+      assertThatThrownBy(() -> Parser.parse(deep)).isInstanceOf(PromQLException.class)
+          .hasMessageContaining("expression nested more than 256 levels deep");
+    }
+    assertThat(Parser.parse("(".repeat(100) + "up" + ")".repeat(100))).isNotNull();
   }
 }

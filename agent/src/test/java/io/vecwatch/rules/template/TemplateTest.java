@@ -82,4 +82,19 @@ class TemplateTest {
     assertThat(Template.literal("{{ $value }}").expand(DATA)).isEqualTo("{{ $value }}");
     assertThat(Template.parse("plain").isConstant()).isTrue();
   }
+
+  // Found by TemplateFuzzTest: deep parentheses overflowed the stack; the expansion is bounded too.
+
+  @Test
+  void deeplyNestedParenthesesAreATemplateErrorNotAStackOverflow() {
+    assertThatThrownBy(() -> Template.parse("{{ " + "(".repeat(3000) + "1 }}"))
+        .isInstanceOf(TemplateException.class).hasMessage("parentheses nested more than 100 deep");
+  }
+
+  @Test
+  void anExpansionLongerThan64KiBFails() throws Exception {
+    Template t = Template.parse("{{ printf \"%099999d\" 1 }}");
+    assertThatThrownBy(() -> t.expand(DATA)).isInstanceOf(TemplateException.class)
+        .hasMessage("expansion longer than 65536 characters");
+  }
 }

@@ -139,4 +139,47 @@ class RuleTestRunnerTest {
     assertThat(run(t)).isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8)).contains("field input not found in type main.testGroup");
   }
+
+  // Found by TestFileFuzzTest: inputs that would exhaust memory or never finish are refused with one line.
+
+  @Test
+  void seriesExpandingBeyondAMillionSamplesAreRefused() throws Exception {
+    rules();
+    Path t = dir.resolve("t.yml");
+    Files.writeString(t, """
+        rule_files: [r.yml]
+        tests:
+          - input_series:
+              - series: 'x'
+                values: '1+1x100000000000'
+        """);
+    assertThat(run(t)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("series values \"1+1x100000000000\" expand to more than 1000000 samples");
+  }
+
+  @Test
+  void anEvalTimeNeedingMoreThanAMillionEvaluationsIsRefused() throws Exception {
+    rules();
+    Path t = dir.resolve("t.yml");
+    Files.writeString(t, """
+        rule_files: [r.yml]
+        evaluation_interval: 1s
+        tests:
+          - promql_expr_test:
+              - expr: x
+                eval_time: 1000000y
+        """);
+    assertThat(run(t)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("eval_time 1000000y needs more than 1000000 evaluations");
+  }
+
+  @Test
+  void aZeroEvaluationIntervalIsRefusedInsteadOfLoopingForever() throws Exception {
+    rules();
+    Path t = dir.resolve("t.yml");
+    Files.writeString(t, "rule_files: [r.yml]\nevaluation_interval: 0s\ntests: []\n");
+    assertThat(run(t)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains(t + ": evaluation_interval must be greater than 0");
+  }
 }
