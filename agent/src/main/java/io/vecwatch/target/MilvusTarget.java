@@ -15,6 +15,7 @@ import io.vecwatch.target.milvus.Features.Feature;
 import io.vecwatch.target.milvus.MilvusConnector;
 import io.vecwatch.target.milvus.MilvusDiagnostics;
 import io.vecwatch.target.milvus.MilvusFailure;
+import io.vecwatch.target.milvus.MilvusRecords;
 import io.vecwatch.target.milvus.MilvusSettings;
 import io.vecwatch.target.milvus.Scheduler;
 import io.vecwatch.target.milvus.Searches;
@@ -43,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
  * states, self-recall) come from {@link #diagnostics()}.
  */
-public final class MilvusTarget implements Target, TargetDiagnostics {
+public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader {
 
   /** {@code kind: milvus}. */
   public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
@@ -71,6 +72,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   private final MilvusSettings settings;
   private final Connection<Session> connection;
   private final MilvusDiagnostics diagnostics;
+  private final MilvusRecords records;
   private final AtomicReference<CheckHealthResp> lastHealth = new AtomicReference<>();
   private final AtomicReference<GetLoadStateResp> lastLoad = new AtomicReference<>();
 
@@ -87,6 +89,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
         Session::close, backoff, scheduler, clock);
     this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random));
+    this.records = new MilvusRecords(settings, dataset);
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -212,6 +215,27 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
       return ((Number) v).longValue();
     } catch (RuntimeException e) {
       throw failed(s, "count(*)", e);
+    }
+  }
+
+  /** A {@code get} by key: the stored vectors, null where the collection holds no such key. */
+  @Override
+  public float[][] vectors(long[] keys) throws Exception {
+    Session s = live();
+    try {
+      return records.vectors(s, keys);
+    } catch (RuntimeException e) {
+      throw failed(s, "get by key", e);
+    }
+  }
+
+  @Override
+  public long[] sampleKeys(int n, Random random) throws Exception {
+    Session s = live();
+    try {
+      return records.sampleKeys(s, n, random);
+    } catch (RuntimeException e) {
+      throw failed(s, "key sampling", e);
     }
   }
 
