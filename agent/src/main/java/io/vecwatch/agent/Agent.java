@@ -12,6 +12,8 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.SnapshotCache;
+import io.vecwatch.migration.MigrationMetrics;
+import io.vecwatch.migration.Migrations;
 import io.vecwatch.probe.ExecutorScheduler;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.rules.AlertingService;
@@ -28,6 +30,7 @@ import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKinds;
 import io.vecwatch.time.Clock;
+import io.vecwatch.web.MigrationsJson;
 import io.vecwatch.web.WebServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +40,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -83,6 +87,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final FaultInjection faults;
   private final Optional<Path> configFile;
   private volatile AlertingService alerting;
+  private final Migrations migrations;
   private volatile boolean closed;
   private volatile boolean readyLogged;
 
@@ -112,6 +117,13 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
+    this.migrations = Migrations.create(config.migrations(), clock, new Random());
+    MigrationMetrics.bind(metrics.registry(), migrations);
+    for (MonitoredTarget t : targets) {
+      t.reserveThreads(migrations.concurrencyOn(t.config().name()));
+      t.whenStarted((target, pool) -> migrations.sideStarted(target, pool, datasets::get, probeScheduler));
+      t.whenMisconfigured(why -> migrations.sideMisconfigured(t.config().name(), why));
+    }
     AtomicInteger n = new AtomicInteger();
     this.buildPool = Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
         r -> {
@@ -242,6 +254,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private void alertingRoutes(io.vertx.ext.web.Router router) {
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));
     router.get("/api/v1/alerts").handler(ctx -> reply(ctx, () -> alerting.alerts()));
+    MigrationsJson.route(vertx, router, migrations::reports);
     router.post("/-/reload").handler(ctx -> reply(ctx, () -> alerting.reload()));
     if (config.faults().adminApi()) {
       router.post("/-/faults").handler(ctx -> reply(ctx, () -> setFault(ctx.request().getParam("target"),
@@ -401,6 +414,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     try {
       AgentSnapshot s = snapshot();
       cache.set(s);
+      migrations.refresh();
       if (s.ready() && !readyLogged) {
         readyLogged = true;
         LOG.info("ready: every target was probed or failed at least once");
@@ -464,6 +478,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       alerting.close();
     }
     buildPool.shutdownNow();
+    migrations.close();
     List<Thread> stoppers = new ArrayList<>();
     for (MonitoredTarget t : targets) {
       // in parallel, so the grace period is shared rather than summed over targets

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.PriorityQueue;
 
 /** A {@link Scheduler} for tests: tasks run only when the test steps time with {@link #advance}. */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
   private record Task(long due, long seq, Runnable run, boolean[] cancelled) {}
 
   private final ManualClock clock;
@@ -13,7 +13,7 @@ final class ManualScheduler implements Scheduler {
       (a, b) -> a.due() != b.due() ? Long.compare(a.due(), b.due()) : Long.compare(a.seq(), b.seq()));
   private long seq;
 
-  ManualScheduler(ManualClock clock) {
+  public ManualScheduler(ManualClock clock) {
     this.clock = clock;
   }
 
@@ -25,7 +25,7 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Steps the clock by {@code d}, running each task at its due time, in order. */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     long target = clock.monotonicNanos() + d.toNanos();
     while (true) {
       Task t;
@@ -49,11 +49,11 @@ final class ManualScheduler implements Scheduler {
   }
 
   /** Runs the tasks already due, without moving the clock (e.g. after the clock jumped: an agent stall). */
-  void runDue() {
+  public void runDue() {
     advance(Duration.ZERO);
   }
 
-  synchronized int pending() {
+  public synchronized int pending() {
     return (int) tasks.stream().filter(t -> !t.cancelled()[0]).count();
   }
 }
