@@ -24,6 +24,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -257,7 +258,7 @@ public final class MigrationMonitor {
   }
 
   private static Throwable cause(Throwable e) {
-    return e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+    return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
   }
 
   /** Pairs since start. */

@@ -26,13 +26,12 @@ final class InProcessRecords implements RecordReader {
       return;
     }
     int n = base.count();
-    long[] packed = new long[n];
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
     Arrays.sort(order, (a, b) -> Long.compare(dataset.keyOf(a), dataset.keyOf(b)));
-    this.sortedKeys = packed;
+    this.sortedKeys = new long[n];
     this.rowOfSorted = new int[n];
     for (int j = 0; j < n; j++) {
       sortedKeys[j] = dataset.keyOf(order[j]);

@@ -1,5 +1,6 @@
 package io.vecwatch.target;
 
+import java.util.Optional;
 import java.util.Random;
 
 /**
@@ -28,8 +29,8 @@ public interface RecordReader {
   long[] sampleKeys(int n, Random random) throws Exception;
 
   /** {@code t}'s record reader, looking through wrappers (fault injection); empty when its kind has none. */
-  static java.util.Optional<RecordReader> of(Target t) {
+  static Optional<RecordReader> of(Target t) {
     Target inner = FaultInjection.unwrap(t).orElse(t);
-    return inner instanceof RecordReader r ? java.util.Optional.of(r) : java.util.Optional.empty();
+    return inner instanceof RecordReader r ? Optional.of(r) : Optional.empty();
   }
 }
