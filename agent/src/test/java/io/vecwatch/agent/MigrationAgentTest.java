@@ -12,6 +12,7 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.load.DatasetLoader;
 import io.vecwatch.testing.DatasetCopies;
 import io.vecwatch.testing.Scrape;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,12 +50,15 @@ class MigrationAgentTest {
       datasets:
         - {name: base, metric: l2, generate: {count: %1$d, dim: 16, queries: 50, clusters: 8, seed: 5, ground_truth_k: 10}}
         - {name: lossy, metric: l2, generate: {count: %1$d, dim: 16, queries: 50, clusters: 8, seed: 5, ground_truth_k: 10}}
+        - {name: unreadable, metric: l2, generate: {count: 100, dim: 16, queries: 5, ground_truth_k: 10}}
       targets:
         - {name: old, kind: flat, dataset: base}
         - {name: copy, kind: flat, dataset: base}
         - {name: lossy, kind: flat, dataset: lossy}
+        - {name: broken, kind: flat, dataset: unreadable}
       migrations:
-      """.formatted(COUNT) + MIGRATION.formatted("same", "copy") + MIGRATION.formatted("dropped", "lossy");
+      """.formatted(COUNT) + MIGRATION.formatted("same", "copy") + MIGRATION.formatted("dropped", "lossy")
+      + MIGRATION.formatted("nowhere", "broken");
 
   private static Agent agent;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -67,6 +71,9 @@ class MigrationAgentTest {
 
   /** "lossy" is "base" with 10 % of its records left out. */
   static Dataset load(DatasetConfig c) throws Exception {
+    if (c.name().equals("unreadable")) {
+      throw new IOException("unreadable.fvecs: truncated after vector 17");
+    }
     Dataset d = DatasetLoader.load(c);
     return c.name().equals("lossy") ? DatasetCopies.modified(d, "lossy", 0, 0.10, 0f, 9).dataset() : d;
   }
@@ -103,6 +110,17 @@ class MigrationAgentTest {
       }
     }
     throw new AssertionError("no check " + check);
+  }
+
+  @Test
+  void aMigrationWhoseDestinationCannotBeBuiltSaysWhyAndNeverPasses() throws Exception {
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      JsonObject m = migration("nowhere");
+      assertThat(m.getString("state")).isEqualTo("misconfigured");
+      assertThat(m.getString("problem")).isEqualTo("target broken: dataset unreadable could not be loaded: "
+          + "unreadable.fvecs: truncated after vector 17");
+      assertThat(m.getJsonObject("gate").getString("verdict")).isEqualTo("insufficient data");
+    });
   }
 
   @Test
