@@ -59,7 +59,8 @@ final class CheckConfigCommand implements Callable<Integer> {
       return "no targets: nothing would be probed";
     }
     return count(c.datasets().size(), "dataset") + ", " + count(c.targets().size(), "target") + ", "
-        + count(c.probes().size(), "probe");
+        + count(c.probes().size(), "probe")
+        + (c.migrations().isEmpty() ? "" : ", " + count(c.migrations().size(), "migration"));
   }
 
   private static String count(int n, String noun) {
