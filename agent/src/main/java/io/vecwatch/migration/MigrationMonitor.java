@@ -3,17 +3,18 @@ package io.vecwatch.migration;
 import io.vecwatch.config.MigrationConfig;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
-import io.vecwatch.export.ProbeListener;
+import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
-import io.vecwatch.probe.Scheduler;
+import io.vecwatch.concurrent.Scheduler;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.stats.LatencyQuantiles;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.SlidingWindow;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.target.RecordReader;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
@@ -217,7 +218,7 @@ public final class MigrationMonitor {
       }
       return null;
     }).whenComplete((v, e) -> {
-      lastCountError = e == null ? Optional.empty() : Optional.of("entity count: " + TargetStatus.describe(cause(e)));
+      lastCountError = e == null ? Optional.empty() : Optional.of("entity count: " + Errors.describe(cause(e)));
       countInFlight.set(false);
     });
   }
@@ -236,7 +237,7 @@ public final class MigrationMonitor {
       records.compare((float[][]) got[1], theirs);
       return null;
     })).whenComplete((v, e) -> {
-      lastRecordError = e == null ? Optional.empty() : Optional.of("records: " + TargetStatus.describe(cause(e)));
+      lastRecordError = e == null ? Optional.empty() : Optional.of("records: " + Errors.describe(cause(e)));
       recordInFlight.set(false);
     });
   }
@@ -268,9 +269,9 @@ public final class MigrationMonitor {
 
   /** The numbers over the window ending at {@code nowNanos}. */
   public MigrationSnapshot snapshot(long nowNanos) {
-    WindowStats paired = pairedSource.stats(nowNanos, ks);
-    WindowStats pairedDest = pairedDestination.stats(nowNanos, new int[0]);
-    WindowStats scoreStats = scores.stats(nowNanos, new int[] {0});
+    ProbeWindowStats paired = pairedSource.stats(nowNanos, ks);
+    ProbeWindowStats pairedDest = pairedDestination.stats(nowNanos, new int[0]);
+    ProbeWindowStats scoreStats = scores.stats(nowNanos, new int[] {0});
     List<MigrationSnapshot.Overlap> overlap = new ArrayList<>();
     for (RecallWindow r : paired.recall()) {
       overlap.add(new MigrationSnapshot.Overlap(r.k(), r.mean()));
@@ -293,7 +294,7 @@ public final class MigrationMonitor {
   }
 
   private static MigrationSnapshot.Side side(ProbeSnapshot p, LatencyQuantiles paired, TargetStatus status) {
-    WindowStats w = p.window();
+    ProbeWindowStats w = p.window();
     return new MigrationSnapshot.Side(p.target(), w.recall(), paired, w.ok(), w.errors(), w.timeouts(),
         status.lastError());
   }

@@ -2,7 +2,8 @@ package io.vecwatch.migration;
 
 import io.vecwatch.config.MigrationConfig;
 import io.vecwatch.dataset.Dataset;
-import io.vecwatch.probe.Scheduler;
+import io.vecwatch.concurrent.Scheduler;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.target.Target;
 import io.vecwatch.time.Clock;
@@ -92,7 +93,7 @@ public final class Migrations implements AutoCloseable {
       }
       f.whenComplete((d, e) -> {
         if (e != null) {
-          m.misconfigured("dataset " + m.config().dataset() + ": " + TargetStatus.describe(
+          m.misconfigured("dataset " + m.config().dataset() + ": " + Errors.describe(
               e.getCause() != null ? e.getCause() : e));
         } else {
           m.start(now.get(m.config().source()), now.get(m.config().destination()), d, scheduler);

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
@@ -65,7 +66,7 @@ class MigrationAgentTest {
 
   @BeforeAll
   static void start() throws Exception {
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("migration.yml", CONFIG, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("migration.yml", CONFIG, Path.of("."));
     agent = Agent.builder(config).datasets(MigrationAgentTest::load).start();
   }
 

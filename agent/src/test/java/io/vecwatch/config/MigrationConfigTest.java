@@ -2,6 +2,7 @@ package io.vecwatch.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vecwatch.target.registry.TargetKinds;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +20,8 @@ class MigrationConfigTest {
       """;
 
   static VecwatchConfig load(String migrations) throws Exception {
-    return new ConfigLoader(Map.of()).parse("m.yml", BASE + "migrations:\n" + migrations, Path.of("."));
+    return new ConfigLoader(Map.of(), TargetKinds.lookup())
+        .parse("m.yml", BASE + "migrations:\n" + migrations, Path.of("."));
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vecwatch.config.MigrationConfig;
 import io.vecwatch.dataset.Dataset;
-import io.vecwatch.probe.ManualScheduler;
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.target.FlatTarget;
 import io.vecwatch.testing.DatasetCopies;
 import io.vecwatch.testing.TestDatasets;

@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.testing.Scrape;
@@ -84,7 +85,7 @@ class MigrationMilvusIT {
             + gate.formatted("1000"),
         "rate: 20, window: 30s, count_interval: 500ms, records: {sample_size: 50, interval: 250ms}, "
             + gate.formatted("5"));
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("migration-it.yml", yaml, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("migration-it.yml", yaml, Path.of("."));
     agent = Agent.builder(config).datasets(c -> data.dataset).start();
   }
 
