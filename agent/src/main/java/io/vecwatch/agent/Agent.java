@@ -11,6 +11,8 @@ import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.ReloadStatus;
 import io.vecwatch.metrics.SnapshotCache;
+import io.vecwatch.migration.MigrationMetrics;
+import io.vecwatch.migration.Migrations;
 import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.rules.RuleLoadException;
@@ -23,6 +25,7 @@ import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
 import io.vecwatch.web.AdminRoutes;
 import io.vecwatch.web.AgentUrl;
+import io.vecwatch.web.MigrationsJson;
 import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
 import java.io.IOException;
@@ -33,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -64,6 +68,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final Clock clock;
   private final Duration shutdownGrace;
   private final TargetSet targets;
+  private final Migrations migrations;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
   private final Telemetry telemetry;
@@ -100,6 +105,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
     this.targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults, ownSearches);
+    this.migrations = Migrations.create(config.migrations(), clock, new Random());
+    MigrationMetrics.bind(metrics.registry(), migrations);
+    targets.share(migrations, probeScheduler);
     // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no file caching.
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(1)
@@ -211,7 +219,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       AdminRoutes admin = new AdminRoutes(vertx, this::alerting, faults, config.faults().adminApi(), targets::contains,
           lifecycle, this::reload, onQuit);
       web = WebServer.start(vertx, host, port, security, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
-          admin::addTo).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          router -> {
+            admin.addTo(router);
+            MigrationsJson.route(vertx, router, migrations::reports);
+          }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new AgentStartException(
@@ -313,6 +324,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     try {
       AgentSnapshot s = snapshot();
       cache.set(s);
+      migrations.refresh();
       if (s.ready() && !readyLogged) {
         readyLogged = true;
         LOG.info("ready: every target was probed or failed at least once");
@@ -364,6 +376,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     if (alerting != null) {
       alerting.close();
     }
+    migrations.close();
     targets.stop(shutdownGrace);
     probeScheduler.close();
     statsScheduler.close();

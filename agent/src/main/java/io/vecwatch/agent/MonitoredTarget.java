@@ -21,6 +21,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +50,9 @@ final class MonitoredTarget {
   private volatile HealthChecker health;
   private volatile List<ProbeRunner> runners = List.of();
   private volatile boolean stopped;
+  private volatile int reservedThreads;
+  private final List<BiConsumer<Target, WorkerPool>> startListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<String>> misconfiguredListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param listener told about every finished search (tracing, event log)
@@ -79,6 +85,22 @@ final class MonitoredTarget {
   void misconfigured(String message) {
     LOG.warn("target {} is misconfigured: {}", config.name(), message);
     status.misconfigured(message, clock.wallMillis());
+    misconfiguredListeners.forEach(l -> l.accept(message));
+  }
+
+  /** Room for {@code n} more calls in flight in the worker pool (migrations share it); call before start. */
+  void reserveThreads(int n) {
+    reservedThreads = n;
+  }
+
+  /** Told the built target and its worker pool once probing started. */
+  void whenStarted(BiConsumer<Target, WorkerPool> listener) {
+    startListeners.add(listener);
+  }
+
+  /** Told why, when the target cannot be built or probed. */
+  void whenMisconfigured(Consumer<String> listener) {
+    misconfiguredListeners.add(listener);
   }
 
   /**
@@ -103,7 +125,7 @@ final class MonitoredTarget {
         return;
       }
     }
-    int threads = 1 + probes.stream().mapToInt(p -> p.config().concurrency()).sum();
+    int threads = 1 + reservedThreads + probes.stream().mapToInt(p -> p.config().concurrency()).sum();
     WorkerPool workers = WorkerPool.create(config.name(), threads);
     Duration healthInterval = probes.stream().map(p -> p.config().healthInterval()).min(Duration::compareTo)
         .orElse(ProbeConfig.DEFAULT_HEALTH_INTERVAL);
@@ -132,6 +154,7 @@ final class MonitoredTarget {
       probes.get(i).stats().started(now);
       started.get(i).start();
     }
+    startListeners.forEach(l -> l.accept(target, pool));
   }
 
   /** Stops sending; returns once in-flight calls finished or {@code grace} passed; closes the target. */

@@ -8,6 +8,7 @@ import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
+import io.vecwatch.migration.Migrations;
 import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.TargetSnapshot;
@@ -170,6 +171,18 @@ final class TargetSet {
 
   List<MonitoredTarget> all() {
     return targets;
+  }
+
+  /**
+   * Lets {@code migrations} compare targets: each target's worker pool gets room for their searches, and each
+   * started (or misconfigured) target is reported to them.
+   */
+  void share(Migrations migrations, Scheduler scheduler) {
+    for (MonitoredTarget t : targets) {
+      t.reserveThreads(migrations.concurrencyOn(t.config().name()));
+      t.whenStarted((target, pool) -> migrations.sideStarted(target, pool, datasets::get, scheduler));
+      t.whenMisconfigured(why -> migrations.sideMisconfigured(t.config().name(), why));
+    }
   }
 
   boolean contains(String name) {

@@ -71,7 +71,8 @@ final class CheckConfigCommand implements Callable<Integer> {
       return "no targets: nothing would be probed" + rules + web;
     }
     return count(c.datasets().size(), "dataset") + ", " + count(c.targets().size(), "target") + ", "
-        + count(c.probes().size(), "probe") + rules + web;
+        + count(c.probes().size(), "probe")
+        + (c.migrations().isEmpty() ? "" : ", " + count(c.migrations().size(), "migration")) + rules + web;
   }
 
   private static String count(int n, String noun) {

@@ -17,12 +17,21 @@ import java.util.stream.Collectors;
  */
 public record VecwatchConfig(
     WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets, List<ProbeConfig> probes,
-    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults, TelemetryConfig telemetry) {
+    RulesConfig rules, AlertingConfig alerting, FaultsConfig faults, TelemetryConfig telemetry,
+    List<MigrationConfig> migrations) {
 
   public VecwatchConfig {
     datasets = List.copyOf(datasets);
     targets = List.copyOf(targets);
     probes = List.copyOf(probes);
+    migrations = List.copyOf(migrations);
+  }
+
+  /** A config without migrations. */
+  public VecwatchConfig(WebConfig web, List<DatasetConfig> datasets, List<TargetConfig> targets,
+      List<ProbeConfig> probes, RulesConfig rules, AlertingConfig alerting, FaultsConfig faults,
+      TelemetryConfig telemetry) {
+    this(web, datasets, targets, probes, rules, alerting, faults, telemetry, List.of());
   }
 
   /** A config with only the sections before rules, alerting, faults and telemetry (their defaults). */
@@ -34,7 +43,7 @@ public record VecwatchConfig(
 
   /** Same config listening elsewhere (the {@code --web.listen-address} flag wins over the file). */
   public VecwatchConfig withWeb(WebConfig w) {
-    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults, telemetry);
+    return new VecwatchConfig(w, datasets, targets, probes, rules, alerting, faults, telemetry, migrations);
   }
 
   /** Same config reached at {@code url} (the {@code --web.external-url} flag wins over {@code external_url}). */
@@ -58,6 +67,8 @@ public record VecwatchConfig(
     AlertingConfig alerting = AlertingConfig.parse(root.child("alerting"));
     FaultsConfig faults = FaultsConfig.parse(root.child("faults"), targets);
     TelemetryConfig telemetry = TelemetryConfig.parse(root.child("telemetry"), targets);
+    List<ConfigNode> migrationNodes = root.list("migrations");
+    List<MigrationConfig> migrationsAsWritten = migrationNodes.stream().map(MigrationConfig::parse).toList();
     root.finish();
 
     Map<String, DatasetConfig> datasetsByName =
@@ -130,7 +141,57 @@ public record VecwatchConfig(
       }
       probes.add(p);
     }
-    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults, telemetry);
+    List<MigrationConfig> migrations =
+        resolveMigrations(migrationNodes, migrationsAsWritten, targetsByName, datasetsByName);
+    return new VecwatchConfig(web, datasets, targets, probes, rules, alerting, faults, telemetry, migrations);
+  }
+
+  /**
+   * Migrations name two different configured targets; their dataset (the source's unless given) must exist and
+   * have ground truth at least as deep as the largest overlap K.
+   */
+  private static List<MigrationConfig> resolveMigrations(List<ConfigNode> nodes, List<MigrationConfig> written,
+      Map<String, TargetConfig> targetsByName, Map<String, DatasetConfig> datasetsByName) {
+    uniqueNames(nodes, written.stream().map(MigrationConfig::name).toList(), "migration", written);
+    List<MigrationConfig> out = new ArrayList<>();
+    for (int i = 0; i < written.size(); i++) {
+      MigrationConfig m = written.get(i);
+      ConfigNode n = nodes.get(i);
+      boolean ok = true;
+      for (String key : List.of("source", "destination")) {
+        String t = key.equals("source") ? m.source() : m.destination();
+        if (!t.isEmpty() && !targetsByName.containsKey(t)) {
+          n.problem(key, "no target named " + ConfigNode.quote(t) + knownNames(targetsByName));
+          ok = false;
+        }
+      }
+      if (!m.source().isEmpty() && m.source().equals(m.destination())) {
+        n.problem("destination", "must differ from source (both are " + ConfigNode.quote(m.source()) + ")");
+        ok = false;
+      }
+      if (!ok || m.source().isEmpty() || m.destination().isEmpty()) {
+        continue;
+      }
+      String dataset = m.dataset();
+      if (dataset.isEmpty()) {
+        dataset = targetsByName.get(m.source()).dataset().orElse("");
+        if (dataset.isEmpty()) {
+          n.problem("dataset", "must be set (source target " + ConfigNode.quote(m.source()) + " names no dataset)");
+          continue;
+        }
+      } else if (!datasetsByName.containsKey(dataset)) {
+        n.problem("dataset", "no dataset named " + ConfigNode.quote(dataset) + knownNames(datasetsByName));
+        continue;
+      }
+      DatasetConfig d = datasetsByName.get(dataset);
+      OptionalInt depth = d == null ? OptionalInt.empty() : DatasetConfig.groundTruthDepth(d);
+      if (depth.isPresent()) {
+        checkRecallK(n, "overlap_k", m.overlapK(), d, depth.getAsInt());
+      }
+      out.add(new MigrationConfig(m.name(), m.source(), m.destination(), dataset, m.overlapK(), m.rate(),
+          m.concurrency(), m.timeout(), m.window(), m.countInterval(), m.records(), m.gate()));
+    }
+    return out;
   }
 
   /** Reports every repeated name at its {@code name} key and returns the first of each name. */
@@ -174,9 +235,13 @@ public record VecwatchConfig(
   }
 
   private static void checkRecallK(ConfigNode pn, List<Integer> ks, DatasetConfig d, int depth) {
+    checkRecallK(pn, "recall_k", ks, d, depth);
+  }
+
+  private static void checkRecallK(ConfigNode pn, String key, List<Integer> ks, DatasetConfig d, int depth) {
     List<String> tooLarge = ks.stream().filter(k -> k > depth).map(String::valueOf).toList();
     if (!tooLarge.isEmpty()) {
-      pn.problem("recall_k", (tooLarge.size() == 1 ? "K " : "Ks ") + String.join(", ", tooLarge)
+      pn.problem(key, (tooLarge.size() == 1 ? "K " : "Ks ") + String.join(", ", tooLarge)
           + " exceed" + (tooLarge.size() == 1 ? "s" : "") + " the ground truth depth of dataset "
           + ConfigNode.quote(d.name()) + " (" + depth + " neighbours per query)");
     }

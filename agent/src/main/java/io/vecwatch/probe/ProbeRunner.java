@@ -45,6 +45,7 @@ public final class ProbeRunner {
   private final Scheduler scheduler;
   private final Clock clock;
   private final ProbeListener listener;
+  private final ResultHandler results;
   private final String targetName;
   private final String targetKind;
   private final int[] ks;
@@ -61,8 +62,10 @@ public final class ProbeRunner {
   private long nextSlot;
 
   private ProbeRunner(ProbeConfig config, Target target, Dataset dataset, Recall recall, ProbeStats stats,
-      TargetStatus status, Executor pool, Scheduler scheduler, Clock clock, ProbeListener listener) {
+      TargetStatus status, Executor pool, Scheduler scheduler, Clock clock, ProbeListener listener,
+      ResultHandler results) {
     this.listener = listener;
+    this.results = results;
     this.targetName = target.name();
     this.targetKind = target.kind();
     this.ks = recall.ks();
@@ -99,18 +102,48 @@ public final class ProbeRunner {
   public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
       ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
       ProbeListener listener) {
+    return create(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener,
+        ResultHandler.NONE);
+  }
+
+  /**
+   * @param results also told about every search recorded as successful, with its slot (migration checks pair the
+   *     results of two runners that share a schedule by slot)
+   */
+  public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
+      ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
+      ProbeListener listener, ResultHandler results) {
     if (dataset.queries().count() == 0) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no queries");
     }
     if (config.timeout().isZero() || config.timeout().isNegative()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
-    return new ProbeRunner(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener);
+    return new ProbeRunner(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener,
+        results);
+  }
+
+  /** Told about each search recorded as successful, on the thread that recorded it; must not block or throw. */
+  @FunctionalInterface
+  public interface ResultHandler {
+    ResultHandler NONE = (slot, query, result, latencyNanos) -> {};
+
+    /**
+     * @param slot the schedule slot (0-based): runners started at the same time with the same rate send slot
+     *     {@code i} at the same moment with the same query
+     */
+    void onResult(long slot, int query, SearchResult result, long latencyNanos);
   }
 
   /** Starts the schedule now; the first slot is due at once. */
   public void start() {
-    long now = clock.monotonicNanos();
+    start(clock.monotonicNanos());
+  }
+
+  /** Starts the schedule with slot 0 intended at {@code startNanos} (monotonic); runners given the same start and
+   *  rate send each slot at the same moment. */
+  public void start(long startNanos) {
+    long now = startNanos;
     nextTick = scheduler.schedule(() -> {
       schedule = OpenLoopSchedule.of(now, rate);
       tick();
@@ -160,7 +193,7 @@ public final class ProbeRunner {
       stats.recordSkipped(now);
       return;
     }
-    Attempt a = new Attempt((int) (slot % dataset.queries().count()), intended, deadline);
+    Attempt a = new Attempt(slot, (int) (slot % dataset.queries().count()), intended, deadline);
     a.deadlineTask = scheduler.schedule(a::onDeadline, deadline - now);
     try {
       pool.execute(a);
@@ -194,13 +227,15 @@ public final class ProbeRunner {
 
   /** One search: recorded exactly once, by whichever of completion or deadline comes first. */
   private final class Attempt implements Runnable {
+    final long slot;
     final int query;
     final long intended;
     final long deadline;
     final AtomicBoolean done = new AtomicBoolean();
     volatile Scheduler.Cancellable deadlineTask;
 
-    Attempt(int query, long intended, long deadline) {
+    Attempt(long slot, int query, long intended, long deadline) {
+      this.slot = slot;
       this.query = query;
       this.intended = intended;
       this.deadline = deadline;
@@ -250,6 +285,7 @@ public final class ProbeRunner {
               dataset.name(), searchK, end - intended, recallByK(ids)))) {
             stats.recordOk(end, end - intended, ids, distances);
           }
+          results.onResult(slot, query, result, end - intended);
           status.observed();
         }
       } finally {

@@ -6,6 +6,7 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import java.util.Random;
 import io.vecwatch.knn.ExactKnn;
 import io.vecwatch.knn.KnnResult;
 
@@ -13,7 +14,7 @@ import io.vecwatch.knn.KnnResult;
  * Exact brute-force search over a dataset's base vectors: recall 1.0 by construction, the reference every
  * approximate index is compared against. Scores are distances as {@link Metric} defines them.
  */
-public final class FlatTarget implements Target {
+public final class FlatTarget implements Target, RecordReader {
   /** {@code kind: flat}; needs {@code dataset}, has no settings of its own. */
   public static final TargetKind<Settings> KIND = new TargetKind<>() {
     @Override
@@ -40,6 +41,7 @@ public final class FlatTarget implements Target {
   private final Dataset dataset;
   private final Vectors base;
   private final ExactKnn knn;
+  private final InProcessRecords records;
 
   public FlatTarget(String name, Dataset dataset) {
     this.name = name;
@@ -48,6 +50,7 @@ public final class FlatTarget implements Target {
         "target " + name + ": dataset " + dataset.name() + " has no base vectors"));
     // one search runs on the caller's thread; the probe runner provides the concurrency
     this.knn = ExactKnn.builder(base, dataset.metric()).threads(1).build();
+    this.records = new InProcessRecords(dataset);
   }
 
   @Override
@@ -75,5 +78,16 @@ public final class FlatTarget implements Target {
   @Override
   public long entityCount() {
     return base.count();
+  }
+
+  /** The base vectors stored under {@code keys} (null for keys the dataset does not hold). */
+  @Override
+  public float[][] vectors(long[] keys) {
+    return records.vectors(keys);
+  }
+
+  @Override
+  public long[] sampleKeys(int n, Random random) {
+    return records.sampleKeys(n, random);
   }
 }

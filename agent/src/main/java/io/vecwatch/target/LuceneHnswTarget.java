@@ -6,6 +6,7 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import java.util.Random;
 import java.io.IOException;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
@@ -32,7 +33,7 @@ import org.apache.lucene.store.Directory;
  * single graph. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates and the
  * target returns the best {@code k}. Scores are Lucene's similarity scores (higher is closer).
  */
-public final class LuceneHnswTarget implements Target {
+public final class LuceneHnswTarget implements Target, RecordReader {
   private static final String FIELD = "v";
   private static final String KEY = "key";
 
@@ -73,12 +74,14 @@ public final class LuceneHnswTarget implements Target {
   private final IndexSearcher searcher;
   private final long[] keys;
   private final int count;
+  private final InProcessRecords records;
 
   public LuceneHnswTarget(String name, Dataset dataset, Settings settings) throws IOException {
     this.name = name;
     this.settings = settings;
     Vectors base = dataset.base().orElseThrow();
     this.count = base.count();
+    this.records = new InProcessRecords(dataset);
     this.directory = new ByteBuffersDirectory();
     KnnVectorsFormat format = new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
     Codec codec = new Lucene912Codec() {
@@ -149,6 +152,17 @@ public final class LuceneHnswTarget implements Target {
   @Override
   public long entityCount() {
     return count;
+  }
+
+  /** The vectors the index was built from, by key (null for keys it does not hold). */
+  @Override
+  public float[][] vectors(long[] keys) {
+    return records.vectors(keys);
+  }
+
+  @Override
+  public long[] sampleKeys(int n, Random random) {
+    return records.sampleKeys(n, random);
   }
 
   @Override

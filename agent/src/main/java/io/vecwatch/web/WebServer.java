@@ -132,6 +132,7 @@ public final class WebServer {
       <ul>
       <li><a href="metrics">/metrics</a> &mdash; Prometheus metrics</li>
       <li><a href="api/v1/targets">/api/v1/targets</a> &mdash; targets, state, window statistics (JSON)</li>
+      <li><a href="api/v1/migrations">/api/v1/migrations</a> &mdash; migrations and their release gates (JSON)</li>
       <li><a href="-/ready">/-/ready</a> &mdash; 200 once every target was probed</li>
       <li><a href="-/healthy">/-/healthy</a> &mdash; 200 while the process runs</li>
       <li><a href="docs/runbooks.md">/docs/runbooks.md</a> &mdash; what each alert means and what to do</li>

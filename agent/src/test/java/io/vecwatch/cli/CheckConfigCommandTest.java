@@ -43,6 +43,14 @@ class CheckConfigCommandTest {
   }
 
   @Test
+  void validFileWithAMigrationCountsIt() {
+    Path f = DIR.resolve("valid-migration.yml");
+
+    assertThat(run("check-config", f.toString())).isZero();
+    assertThat(lines(out)).containsExactly(f + ": ok (1 dataset, 2 targets, 2 probes, 1 migration)");
+  }
+
+  @Test
   void validFileWithoutTargetsSaysNothingWouldBeProbed() {
     Path f = DIR.resolve("valid-empty.yml");
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * build has switched on, scrapes {@code /metrics}, and checks every metric name of every dashboard query and
  * every {@code rules/} expression against the scrape.
  *
- * <p>Features and their peers: in-process flat and HNSW targets (always); rules with a test alert that fires at
+ * <p>Features and their peers: in-process flat and HNSW targets (always) and a migration between them; rules with a test alert that fires at
  * once, sending to the real Alertmanager of .ci/peers.sh; a Milvus target against the real Milvus Lite of
  * .ci/peers.sh, its collection created by the compose stack's own loader script; server-side metrics from a
  * stub HTTP server replaying a recorded Milvus 2.3 {@code /metrics} page (Milvus Lite has no :9091 endpoint, so
@@ -135,6 +135,8 @@ class MetricNamesExportedIT {
       }
       cfg.append("datasets:\n").append(String.join("\n", datasets)).append('\n');
       cfg.append("targets:\n").append(String.join("\n", targets)).append('\n');
+      // a migration between the two in-process targets: its series exist from the start
+      cfg.append("migrations:\n  - {name: it-move, source: it-flat, destination: it-hnsw, rate: 5}\n");
       if (rules) {
         Files.copy(Repo.file("docs/deploy/getting-started.rules.yml"), dir.resolve("getting-started.rules.yml"));
         cfg.append("""

@@ -15,6 +15,7 @@ import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.Health;
+import io.vecwatch.target.RecordReader;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
@@ -55,7 +56,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
  * states, self-recall) come from {@link #diagnostics()}.
  */
-public final class MilvusTarget implements Target, TargetDiagnostics {
+public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader {
 
   /** {@code kind: milvus}. */
   public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
@@ -109,6 +110,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   private final Runnable searchSent;
   private final Connection<Session> connection;
   private final MilvusDiagnostics diagnostics;
+  private final MilvusRecords records;
   private final AtomicReference<CheckHealthResp> lastHealth = new AtomicReference<>();
   private final AtomicReference<GetLoadStateResp> lastLoad = new AtomicReference<>();
 
@@ -135,6 +137,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
         Session::close, backoff, scheduler, clock);
     this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random, searchSent));
+    this.records = new MilvusRecords(settings, dataset);
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -303,6 +306,27 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
       return ((Number) v).longValue();
     } catch (RuntimeException e) {
       throw failed(s, "count(*)", e);
+    }
+  }
+
+  /** A {@code get} by key: the stored vectors, null where the collection holds no such key. */
+  @Override
+  public float[][] vectors(long[] keys) throws Exception {
+    Session s = live();
+    try {
+      return records.vectors(s, keys);
+    } catch (RuntimeException e) {
+      throw failed(s, "get by key", e);
+    }
+  }
+
+  @Override
+  public long[] sampleKeys(int n, Random random) throws Exception {
+    Session s = live();
+    try {
+      return records.sampleKeys(s, n, random);
+    } catch (RuntimeException e) {
+      throw failed(s, "key sampling", e);
     }
   }
 

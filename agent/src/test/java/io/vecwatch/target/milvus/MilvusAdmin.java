@@ -29,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 
 /**
  * What the test does as the database's owner (the agent itself never writes): create, fill, index and load
@@ -48,6 +49,16 @@ final class MilvusAdmin implements AutoCloseable {
 
   /** pk Int64 + vec FloatVector(dim) + doc Int64 (a second integer field for id_field tests). */
   void createCollection(String name, TestData data, int m, int efConstruction) {
+    createCollection(name, data, IndexParam.IndexType.HNSW, Map.of("M", m, "efConstruction", efConstruction),
+        i -> false);
+  }
+
+  /**
+   * As above with any index type, leaving out the rows {@code skip} selects (a batch of inserts a dual writer
+   * lost).
+   */
+  void createCollection(String name, TestData data, IndexParam.IndexType indexType, Map<String, Object> params,
+      IntPredicate skip) {
     long t0 = System.nanoTime();
     if (client.hasCollection(HasCollectionReq.builder().collectionName(name).build())) {
       client.dropCollection(DropCollectionReq.builder().collectionName(name).build());
@@ -64,6 +75,9 @@ final class MilvusAdmin implements AutoCloseable {
     for (int from = 0; from < data.base.length; from += 10_000) {
       List<JsonObject> rows = new ArrayList<>();
       for (int i = from; i < Math.min(from + 10_000, data.base.length); i++) {
+        if (skip.test(i)) {
+          continue;
+        }
         JsonObject o = new JsonObject();
         o.addProperty("pk", data.keys[i]);
         o.addProperty("doc", (long) i);
@@ -81,9 +95,9 @@ final class MilvusAdmin implements AutoCloseable {
     long t2 = System.nanoTime();
     // sync(false): Milvus Lite does not implement the call the SDK waits for the index build with
     client.createIndex(CreateIndexReq.builder().collectionName(name).sync(false).indexParams(List.of(
-        IndexParam.builder().fieldName("vec").indexType(IndexParam.IndexType.HNSW)
+        IndexParam.builder().fieldName("vec").indexType(indexType)
             .metricType(IndexParam.MetricType.valueOf(data.metric.name()))
-            .extraParams(Map.of("M", m, "efConstruction", efConstruction)).build())).build());
+            .extraParams(params).build())).build());
     // load only once the index is built, so searches use it (not a brute-force scan that changes under them)
     await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
       DescribeIndexResp.IndexDesc d = client.describeIndex(DescribeIndexReq.builder().collectionName(name)
