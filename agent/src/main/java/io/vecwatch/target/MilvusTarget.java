@@ -25,7 +25,9 @@ import io.vecwatch.time.Durations;
 import java.net.ConnectException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -43,7 +45,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
  * states, self-recall) come from {@link #diagnostics()}.
  */
-public final class MilvusTarget implements Target, TargetDiagnostics {
+public final class MilvusTarget implements Target, TargetDiagnostics, Tunable {
 
   /** {@code kind: milvus}. */
   public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
@@ -120,6 +122,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
 
   @Override
   public SearchResult search(float[] query, int k) throws Exception {
+    return search(query, k, settings);
+  }
+
+  private SearchResult search(float[] query, int k, MilvusSettings settings) throws Exception {
     Session s = live();
     CollectionInfo info = s.info();
     if (info.primaryType() == CollectionInfo.KeyType.VARCHAR && info.keyIsPrimary()) {
@@ -267,6 +273,51 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   @Override
   public void close() {
     connection.close();
+  }
+
+  /** {@code ef} on an HNSW index, {@code nprobe} on an IVF index (known once connected). */
+  @Override
+  public List<String> tunableParameters() {
+    return collectionInfo().flatMap(CollectionInfo::indexType).map(MilvusTarget::parameterOf)
+        .map(List::of).orElse(List.of());
+  }
+
+  private static String parameterOf(String indexType) {
+    String t = indexType.toUpperCase(Locale.ROOT);
+    return t.startsWith("HNSW") ? "ef" : t.startsWith("IVF") ? "nprobe" : null;
+  }
+
+  @Override
+  public OptionalInt currentValue(String parameter) {
+    return settings.searchParams().get(parameter) instanceof Number n ? OptionalInt.of(n.intValue())
+        : OptionalInt.empty();
+  }
+
+  /** The same connection, searching with {@code search_params.<parameter> = value}. */
+  @Override
+  public Target withParameter(String parameter, int value) {
+    if (!tunableParameters().contains(parameter)) {
+      throw new IllegalArgumentException("target " + name + " has no search parameter " + parameter
+          + " (it has " + (tunableParameters().isEmpty() ? "none" : String.join(", ", tunableParameters())) + ")");
+    }
+    MilvusSettings tuned = settings.withSearchParam(parameter, value);
+    MilvusTarget connection = this;
+    return new Target() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String kind() {
+        return KIND.name();
+      }
+
+      @Override
+      public SearchResult search(float[] query, int k) throws Exception {
+        return connection.search(query, k, tuned);
+      }
+    };
   }
 
   @Override
