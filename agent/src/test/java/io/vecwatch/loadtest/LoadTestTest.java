@@ -6,7 +6,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.probe.ExecutorScheduler;
+import io.vecwatch.probe.ProbeRunner;
+import io.vecwatch.probe.Recall;
+import io.vecwatch.probe.TargetStatus;
+import io.vecwatch.probe.WorkerPool;
+import io.vecwatch.stats.Outcome;
+import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.target.FaultInjection;
 import io.vecwatch.target.FlatTarget;
 import io.vecwatch.target.LuceneHnswTarget;
@@ -227,6 +235,43 @@ class LoadTestTest {
     assertThat(step.recall().get(10)).isCloseTo(sums[0] / qs.size(), within(1e-12));
     assertThat(step.recall().get(100)).isCloseTo(sums[1] / qs.size(), within(1e-12));
     assertThat(step.recall().get(100)).isLessThan(1.0); // a tiny beam: the check is not trivially 1 = 1
+  }
+
+  @Test
+  void atConcurrencyOneTheP50AgreesWithTheAgentsCanaryP50() throws Exception {
+    FaultInjection faults = FaultInjection.of(Map.of("flat", Duration.ofMillis(10)));
+    Target slow = faults.wrap(new FlatTarget("flat", DATA));
+    // warm both paths first (JIT, class loading), then measure each
+    test(slow, quick().withLevels(List.of(1)).withTiming(Duration.ZERO, Duration.ofMillis(500))
+        .withPhases(List.of("closed")), Objective.DEFAULT, Progress.NONE).run();
+    double canaryP50 = canaryP50(slow);
+    LoadReport r = test(slow, quick().withLevels(List.of(1)).withTiming(Duration.ofMillis(100), Duration.ofSeconds(2))
+        .withPhases(List.of("closed")), Objective.DEFAULT, Progress.NONE).run();
+    System.out.printf("P50 at concurrency 1: bench load %.3f ms, agent canary %.3f ms%n",
+        r.steps(Mode.CLOSED).get(0).p50Seconds() * 1e3, canaryP50 * 1e3);
+
+    // both time the same 10 ms stall plus an exact scan; the canary adds a scheduler and a pool hand-off (about
+    // 1 ms on a busy 2-core machine)
+    assertThat(r.steps(Mode.CLOSED).get(0).p50Seconds()).isCloseTo(canaryP50, within(0.0025));
+  }
+
+  /** The agent's canary: the probe runner at 50/s for 100 searches, its window's P50 in seconds. */
+  private static double canaryP50(Target slow) throws Exception {
+    ProbeConfig pc = new ProbeConfig("flat", "gen", 50, 2, Duration.ofSeconds(1), List.of(10), Duration.ofMinutes(1),
+        Duration.ofSeconds(5));
+    ProbeStats stats = ProbeStats.create("flat", "gen", pc.recallK(), pc.window(), Clock.system().monotonicNanos(),
+        n -> {});
+    try (WorkerPool pool = WorkerPool.create("canary", 2);
+         ExecutorScheduler scheduler = ExecutorScheduler.create("canary-scheduler")) {
+      ProbeRunner runner = ProbeRunner.create(pc, slow, DATA, Recall.of(DATA, pc.recallK()), stats, new TargetStatus(),
+          pool, scheduler, Clock.system());
+      stats.started(Clock.system().monotonicNanos());
+      runner.start();
+      await().atMost(Duration.ofSeconds(30)).until(() -> stats.total(Outcome.OK) >= 100);
+      runner.stop();
+      pool.shutdown(Duration.ofSeconds(5));
+    }
+    return stats.snapshot(Clock.system().monotonicNanos()).window().latency().p50();
   }
 
   private static int indexOf(float[] query) {
