@@ -13,7 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Validates report.json files against the schema committed at {@code docs/load-report.schema.json}. */
-final class ReportSchema {
+public final class ReportSchema {
   private ReportSchema() {}
 
   static Path schemaFile() {
@@ -28,7 +28,7 @@ final class ReportSchema {
     return v.validate(new JsonObject(json));
   }
 
-  static void assertValid(Path reportJson) throws IOException {
+  public static void assertValid(Path reportJson) throws IOException {
     OutputUnit out = validate(Files.readString(reportJson));
     assertThat(out.getValid()).as("%s against the schema: %s", reportJson, out.getErrors()).isTrue();
   }
