@@ -21,7 +21,7 @@ public final class ReportSchema {
     return Files.exists(p) ? p : Path.of("docs", "load-report.schema.json");
   }
 
-  static OutputUnit validate(String json) throws IOException {
+  public static OutputUnit validate(String json) throws IOException {
     JsonSchema schema = JsonSchema.of(new JsonObject(Files.readString(schemaFile())));
     Validator v = Validator.create(schema, new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
         .setBaseUri("https://vecwatch.io/").setOutputFormat(io.vertx.json.schema.OutputFormat.Basic));
