@@ -18,7 +18,7 @@ import io.vecwatch.loadtest.StepResult;
 import io.vecwatch.target.FaultInjection;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
@@ -155,7 +155,7 @@ final class LoadCommand implements Callable<Integer> {
     LoadSettings settings = settings();
     Objective objective = objective();
     Duration ready = duration("--ready-timeout", readyTimeout);
-    VecwatchConfig cfg = new ConfigLoader(System.getenv()).load(config);
+    VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     TargetConfig tc = cfg.targets().stream().filter(t -> t.name().equals(targetName)).findFirst()
         .orElseThrow(() -> new UserException("--target: no target named \"" + targetName + "\" in " + config
             + " (known: " + cfg.targets().stream().map(TargetConfig::name).collect(Collectors.joining(", ")) + ")"));

@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
@@ -49,7 +50,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
-    VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv().load(config);
+    VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     if (listenAddress != null) {
       WebConfig w = WebConfig.parseAddress(listenAddress);
       if (w == null) {
@@ -81,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
         throw new IOException("embedded demo config " + DEMO_RESOURCE + " is missing from the jar");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      return ConfigLoader.withSystemEnv().parse(DEMO_NAME, text, Path.of("."));
+      return ConfigLoader.withSystemEnv(TargetKinds.lookup()).parse(DEMO_NAME, text, Path.of("."));
     }
   }
 

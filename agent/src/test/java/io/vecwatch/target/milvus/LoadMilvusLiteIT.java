@@ -16,11 +16,10 @@ import io.vecwatch.loadtest.Progress;
 import io.vecwatch.loadtest.ReportJson;
 import io.vecwatch.loadtest.ReportSchema;
 import io.vecwatch.loadtest.StepResult;
-import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -134,7 +133,7 @@ class LoadMilvusLiteIT {
             search_params: {ef: 10}
             self_recall: {sample_size: 0}
         """.formatted(uri, collection);
-    var config = new ConfigLoader(Map.of()).parse("it.yml", yaml, Path.of("."));
+    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     MilvusTarget t = (MilvusTarget) TargetKinds.create(config.targets().get(0), new TargetContext() {
       @Override
       public Optional<Dataset> dataset(String n) {
