@@ -8,6 +8,7 @@ import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.config.WebConfig;
+import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Option;
 
 /**
@@ -65,15 +67,39 @@ final class RunCommand implements Callable<Integer> {
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);
     }
-    agent.alerting().reloadOnSighup();
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    if (ClassArchiveTraining.requested()) {
+      ClassArchiveTraining.exercise(agent, Clock.system());
       agent.close();
-      stopped.countDown();
+      return 0;
+    }
+    agent.alerting().reloadOnSighup();
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM/SIGINT end the wait below, so the agent closes on this thread and the process exits 0 after a clean
+    // shutdown (as Prometheus does), not 143; the hook still closes it on any other way out (System.exit, ...).
+    boolean handled = onStopSignals(stop::countDown);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
+      agent.close();
     }, "vecwatch-shutdown"));
     printWhereToLook(System.out, c, agent.httpPort());
-    stopped.await();
+    stop.await();
+    if (handled) {
+      agent.close();
+    }
     return 0;
+  }
+
+  /** Runs {@code stop} on SIGTERM and SIGINT; false where the JVM does not let us handle them. */
+  @SuppressWarnings("restriction")
+  private static boolean onStopSignals(Runnable stop) {
+    try {
+      for (String name : new String[] {"TERM", "INT"}) {
+        Signal.handle(new Signal(name), sig -> stop.run());
+      }
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return false;
+    }
   }
 
   static VecwatchConfig demo() throws ConfigException, IOException {
