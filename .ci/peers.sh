@@ -133,6 +133,8 @@ install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
+  apt_install chromium chromium          # headless browser for the HTML report tests
+  apt_install chromedriver chromium-driver
   install_python_venv
   install_docker_compose
   install_hadolint

@@ -35,14 +35,14 @@ import picocli.CommandLine.Spec;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = "Run a built-in benchmark (each compares with the real alternative measured in the same run).",
-    subcommands = {BenchCommand.GroundTruth.class})
+    subcommands = {BenchCommand.GroundTruth.class, LoadCommand.class})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark, one of: groundtruth");
+    throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark, one of: groundtruth, load");
   }
 
   /**

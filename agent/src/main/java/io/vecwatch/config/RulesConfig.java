@@ -11,7 +11,7 @@ import java.util.Optional;
  * file's folder), {@code evaluation_interval}, {@code resend_delay}, {@code external_labels},
  * {@code external_url}, {@code rule_state_file} (with {@code rule_state_outage_tolerance},
  * {@code rule_state_for_grace_period}, {@code rule_state_series_grace_period}), {@code rule_history_max_series},
- * {@code capacity_requests_per_second}.
+ * {@code capacity_requests_per_second}, {@code capacity_from_report}.
  *
  * @param ruleFiles glob patterns, as written; the rule engine resolves them against the config file's folder
  * @param evaluationInterval how often rules are evaluated and samples taken (groups may set a longer interval)
@@ -20,7 +20,9 @@ import java.util.Optional;
  * @param ruleStateFile where alert state is kept across restarts; empty for none
  * @param historyMaxSeries most series the rule history keeps; samples of further series are dropped and counted
  * @param capacity requests per second each target sustained in its last capacity benchmark (the input of the
- *     load scale-out rule, exported as {@code vecwatch_target_capacity_requests_per_second})
+ *     load scale-out rule, exported as {@code vecwatch_target_capacity_requests_per_second}): typed in
+ *     {@code capacity_requests_per_second}, or read from a {@code vecwatch bench load} report named in
+ *     {@code capacity_from_report} (read again on every reload)
  * @param restore how alert state read back from {@code ruleStateFile} at start is treated
  */
 public record RulesConfig(
@@ -116,6 +118,30 @@ public record RulesConfig(
         continue;
       }
       capacity.put(target, cap.number(target, 0, 0.001, 1e12));
+    }
+    ConfigNode fromReport = root.child("capacity_from_report");
+    for (String target : root.stringMap("capacity_from_report").keySet()) {
+      if (targets.stream().noneMatch(t -> t.name().equals(target))) {
+        fromReport.problem(target, "no target named " + ConfigNode.quote(target));
+        continue;
+      }
+      if (capacity.containsKey(target)) {
+        fromReport.problem(target, "capacity_requests_per_second." + target + " is set too; keep one of them");
+        continue;
+      }
+      Optional<Path> file = fromReport.file(target);
+      Optional<String> unreadable = file.flatMap(ConfigNode::fileProblem);
+      if (unreadable.isPresent()) {
+        fromReport.problem(target, unreadable.get());
+        continue;
+      }
+      file.ifPresent(f -> {
+        try {
+          capacity.put(target, CapacityReport.capacity(f));
+        } catch (IllegalArgumentException e) {
+          fromReport.problem(target, e.getMessage());
+        }
+      });
     }
     return new RulesConfig(files, interval, resend, external, url.replaceAll("/+$", ""), state, maxSeries,
         capacity, restore);

@@ -8,6 +8,8 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 import java.util.Random;
 import java.io.IOException;
+import java.util.List;
+import java.util.OptionalInt;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
@@ -33,7 +35,7 @@ import org.apache.lucene.store.Directory;
  * single graph. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates and the
  * target returns the best {@code k}. Scores are Lucene's similarity scores (higher is closer).
  */
-public final class LuceneHnswTarget implements Target, RecordReader {
+public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   private static final String FIELD = "v";
   private static final String KEY = "key";
 
@@ -136,7 +138,11 @@ public final class LuceneHnswTarget implements Target, RecordReader {
 
   @Override
   public SearchResult search(float[] query, int k) throws IOException {
-    int beam = Math.max(k, settings.efSearch());
+    return search(query, k, settings.efSearch());
+  }
+
+  private SearchResult search(float[] query, int k, int efSearch) throws IOException {
+    int beam = Math.max(k, efSearch);
     TopDocs top = searcher.search(new KnnFloatVectorQuery(FIELD, query, beam), beam);
     int n = Math.min(k, top.scoreDocs.length);
     long[] ids = new long[n];
@@ -163,6 +169,44 @@ public final class LuceneHnswTarget implements Target, RecordReader {
   @Override
   public long[] sampleKeys(int n, Random random) {
     return records.sampleKeys(n, random);
+  }
+
+  /** {@code ef}: the search beam ({@code ef_search}). */
+  @Override
+  public List<String> tunableParameters() {
+    return List.of("ef");
+  }
+
+  @Override
+  public OptionalInt currentValue(String parameter) {
+    return "ef".equals(parameter) ? OptionalInt.of(settings.efSearch()) : OptionalInt.empty();
+  }
+
+  @Override
+  public Target withParameter(String parameter, int value) {
+    if (!"ef".equals(parameter)) {
+      throw new IllegalArgumentException("lucene_hnsw has no search parameter " + parameter + " (it has ef)");
+    }
+    if (value < 1) {
+      throw new IllegalArgumentException("ef must be positive, got " + value);
+    }
+    LuceneHnswTarget index = this;
+    return new Target() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String kind() {
+        return KIND.name();
+      }
+
+      @Override
+      public SearchResult search(float[] query, int k) throws IOException {
+        return index.search(query, k, value);
+      }
+    };
   }
 
   @Override

@@ -54,6 +54,6 @@ class BenchCommandTest {
   void benchWithoutABenchmarkNameIsAUsageError() {
     StringWriter err = new StringWriter();
     assertThat(Main.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true), "bench")).isEqualTo(2);
-    assertThat(err.toString()).contains("missing benchmark, one of: groundtruth");
+    assertThat(err.toString()).contains("missing benchmark, one of: groundtruth, load");
   }
 }

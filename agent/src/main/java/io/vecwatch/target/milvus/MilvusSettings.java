@@ -70,6 +70,14 @@ public record MilvusSettings(
     SelfRecall selfRecall)
     implements TargetSettings {
 
+  /** The same settings searching with {@code search_params.<name> = value}. */
+  public MilvusSettings withSearchParam(String name, Object value) {
+    Map<String, Object> params = new LinkedHashMap<>(searchParams);
+    params.put(name, value);
+    return new MilvusSettings(uri, database, auth, tls, connectTimeout, callTimeout, reconnect, collection,
+        vectorField, metric, params, consistencyLevel, filter, partitions, idField, expectedEntities, selfRecall);
+  }
+
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
   public static final List<String> CONSISTENCY_LEVELS = List.of("strong", "session", "bounded", "eventually");

@@ -22,6 +22,7 @@ import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetDiagnostics;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKind;
+import io.vecwatch.target.Tunable;
 import io.vecwatch.target.milvus.Features.Feature;
 import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
@@ -34,8 +35,10 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -56,7 +59,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
  * states, self-recall) come from {@link #diagnostics()}.
  */
-public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader {
+public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader, Tunable {
 
   /** {@code kind: milvus}. */
   public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
@@ -178,6 +181,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
 
   @Override
   public SearchResult search(float[] query, int k) throws Exception {
+    return search(query, k, settings);
+  }
+
+  private SearchResult search(float[] query, int k, MilvusSettings settings) throws Exception {
     Session s = live();
     CollectionInfo info = s.info();
     if (info.primaryType() == CollectionInfo.KeyType.VARCHAR && info.keyIsPrimary()) {
@@ -382,6 +389,51 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
   @Override
   public void close() {
     connection.close();
+  }
+
+  /** {@code ef} on an HNSW index, {@code nprobe} on an IVF index (known once connected). */
+  @Override
+  public List<String> tunableParameters() {
+    return collectionInfo().flatMap(CollectionInfo::indexType).map(MilvusTarget::parameterOf)
+        .map(List::of).orElse(List.of());
+  }
+
+  private static String parameterOf(String indexType) {
+    String t = indexType.toUpperCase(Locale.ROOT);
+    return t.startsWith("HNSW") ? "ef" : t.startsWith("IVF") ? "nprobe" : null;
+  }
+
+  @Override
+  public OptionalInt currentValue(String parameter) {
+    return settings.searchParams().get(parameter) instanceof Number n ? OptionalInt.of(n.intValue())
+        : OptionalInt.empty();
+  }
+
+  /** The same connection, searching with {@code search_params.<parameter> = value}. */
+  @Override
+  public Target withParameter(String parameter, int value) {
+    if (!tunableParameters().contains(parameter)) {
+      throw new IllegalArgumentException("target " + name + " has no search parameter " + parameter
+          + " (it has " + (tunableParameters().isEmpty() ? "none" : String.join(", ", tunableParameters())) + ")");
+    }
+    MilvusSettings tuned = settings.withSearchParam(parameter, value);
+    MilvusTarget connection = this;
+    return new Target() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String kind() {
+        return KIND.name();
+      }
+
+      @Override
+      public SearchResult search(float[] query, int k) throws Exception {
+        return connection.search(query, k, tuned);
+      }
+    };
   }
 
   @Override
