@@ -28,6 +28,9 @@ import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKinds;
 import io.vecwatch.time.Clock;
+import io.vecwatch.web.AgentInfo;
+import io.vecwatch.web.DemoFault;
+import io.vecwatch.web.StatusRoutes;
 import io.vecwatch.web.WebServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -83,6 +86,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final FaultInjection faults;
   private final Optional<Path> configFile;
   private volatile AlertingService alerting;
+  private volatile StatusRoutes status;
+  private final long startedMillis;
   private volatile boolean closed;
   private volatile boolean readyLogged;
 
@@ -93,6 +98,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.metrics = AgentMetrics.create(cache);
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
+    this.startedMillis = clock.wallMillis();
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
@@ -240,6 +246,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
 
   /** {@code /api/v1/rules}, {@code /api/v1/alerts}, {@code POST /-/reload} and, opt-in, {@code POST /-/faults}. */
   private void alertingRoutes(io.vertx.ext.web.Router router) {
+    status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets, () -> alerting),
+        new AgentInfo(io.vecwatch.BuildInfo.version(), startedMillis, configFile.map(Path::toString)
+            .orElse("embedded demo config"), config.faults().demoTarget().map(t -> new DemoFault(faults, t, clock))),
+        clock);
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));
     router.get("/api/v1/alerts").handler(ctx -> reply(ctx, () -> alerting.alerts()));
     router.post("/-/reload").handler(ctx -> reply(ctx, () -> alerting.reload()));
@@ -359,7 +369,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
-    if (config.faults().adminApi() || config.faults().delays().containsKey(t.config().name())) {
+    if (config.faults().mayDelay(t.config().name())) {
       built = faults.wrap(built);
     }
     t.start(built, loaded, probeScheduler);
@@ -460,6 +470,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       return;
     }
     closed = true;
+    if (status != null) {
+      status.close();
+    }
     if (alerting != null) {
       alerting.close();
     }

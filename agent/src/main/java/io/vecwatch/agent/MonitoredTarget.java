@@ -5,7 +5,9 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.export.EventLog;
 import io.vecwatch.export.ProbeListener;
+import io.vecwatch.export.ProbeObservation;
 import io.vecwatch.probe.HealthChecker;
+import io.vecwatch.probe.OnDemandProbe;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.probe.Scheduler;
@@ -13,6 +15,7 @@ import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.ProbeStats;
+import io.vecwatch.stats.RecentProbes;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.Target;
 import io.vecwatch.time.Clock;
@@ -20,6 +23,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +44,9 @@ final class MonitoredTarget {
   private final TargetStatus status = new TargetStatus();
   private final Clock clock;
   private final ProbeListener listener;
+  private final RecentProbes recent = RecentProbes.create();
   private volatile long expectedEntities = -1;
+  private volatile OnDemandProbe.Subject onDemand; // the first probe's, once started
   // set once by start(), read by stop()
   private volatile Target target;
   private volatile WorkerPool pool;
@@ -56,7 +62,7 @@ final class MonitoredTarget {
     this.config = config;
     this.probes = List.copyOf(probes);
     this.clock = clock;
-    this.listener = listener;
+    this.listener = ProbeListener.all(List.of(listener, this::remember));
     status.onTransition((up, reasons) -> events.targetTransition(config.name(), config.kind(), up, reasons));
   }
 
@@ -70,6 +76,33 @@ final class MonitoredTarget {
 
   TargetStatus status() {
     return status;
+  }
+
+  /** The last results of this target's probes (the status page's history). */
+  RecentProbes recent() {
+    return recent;
+  }
+
+  /** What a probe on demand needs, once the target is built and probed. */
+  Optional<OnDemandProbe.Subject> onDemand() {
+    OnDemandProbe.Subject s = onDemand;
+    if (s == null) {
+      return Optional.empty();
+    }
+    List<ProbeRunner> rs = runners;
+    int next = rs.isEmpty() ? s.nextQuery() : rs.get(0).nextQuery();
+    return Optional.of(new OnDemandProbe.Subject(s.target(), s.dataset(), s.recall(), next, s.timeout()));
+  }
+
+  private ProbeListener.Scope remember(ProbeObservation o) {
+    long now = clock.wallMillis();
+    if (o.outcome() == ProbeObservation.Outcome.OK) {
+      recent.record(RecentProbes.Entry.ok(now, o.latencyNanos(), o.recall()));
+    } else {
+      recent.record(RecentProbes.Entry.failed(now, o.outcome().label(), o.latencyNanos(),
+          o.error().map(TargetStatus::describe).orElse(o.outcome().label())));
+    }
+    return ProbeListener.Scope.NONE;
   }
 
   void expectedEntities(long n) {
@@ -118,6 +151,11 @@ final class MonitoredTarget {
     this.pool = workers;
     this.health = checker;
     this.runners = List.copyOf(started);
+    if (!probes.isEmpty()) {
+      ProbeConfig first = probes.get(0).config();
+      this.onDemand = new OnDemandProbe.Subject(built, datasets.get(first.dataset()), recalls.get(0), 0,
+          first.timeout());
+    }
     checker.start();
     long now = clock.monotonicNanos();
     for (int i = 0; i < started.size(); i++) {

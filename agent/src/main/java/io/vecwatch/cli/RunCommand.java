@@ -1,6 +1,7 @@
 package io.vecwatch.cli;
 
 import io.vecwatch.BuildInfo;
+import io.vecwatch.Bundled;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
 import io.vecwatch.config.ConfigException;
@@ -12,6 +13,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -81,6 +83,11 @@ final class RunCommand implements Callable<Integer> {
         throw new IOException("embedded demo config " + DEMO_RESOURCE + " is missing from the jar");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      // the default rule pack, bundled from rules/ by the build, so the demo shows alerting from the first minute
+      Optional<String> rules = Bundled.extractRules();
+      if (rules.isPresent()) {
+        text += "\nrule_files:\n  - '" + rules.get().replace("'", "''") + "'\n";
+      }
       return ConfigLoader.withSystemEnv().parse(DEMO_NAME, text, Path.of("."));
     }
   }
@@ -97,6 +104,7 @@ final class RunCommand implements Callable<Integer> {
         + " (" + c.targets().size() + " targets, " + c.probes().size() + " probes)");
     out.println("  metrics:  " + base + "/metrics");
     out.println("  targets:  " + base + "/api/v1/targets");
+    out.println("  status:   " + base + "/   (targets, alerts, rules, recent probes, probe on demand)");
     out.println("  ready:    " + base + "/-/ready   (200 once every target was probed; indexes build first)");
     out.println("Stop with Ctrl-C.");
     out.flush();
