@@ -68,6 +68,10 @@ final class Sparkline {
     if (open) {
       b.append("\"/>");
     }
+    if (values.length > 0 && Double.isFinite(values[values.length - 1])) { // the latest value, even when alone
+      b.append("<circle r=\"1.8\" cx=\"").append(fmt((n - 1) * step)).append("\" cy=\"")
+          .append(fmt(y(values[values.length - 1], min, span))).append("\"/>");
+    }
     return b.append("</svg>").toString();
   }
 

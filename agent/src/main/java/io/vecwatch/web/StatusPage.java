@@ -253,7 +253,7 @@ final class StatusPage {
       if (first.isPresent()) {
         b.append("<form class=\"probe\" action=\"probe\" method=\"get\"><input type=\"hidden\" name=\"target\" "
             + "value=\"").append(name).append("\"><input name=\"query\" type=\"number\" min=\"0\" "
-            + "placeholder=\"next query\" aria-label=\"query number for ").append(name)
+            + "placeholder=\"next\" aria-label=\"query number for ").append(name)
             .append("\"><button type=\"submit\">Probe now</button></form>");
       }
       b.append("</td></tr>");
