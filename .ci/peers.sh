@@ -122,6 +122,9 @@ install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
+  # headless browser for the status page's browser tests (Selenium drives it through chromedriver)
+  apt_install chromium chromium
+  apt_install chromedriver chromium-driver
   install_python_venv
   install_docker_compose
   install_hadolint

@@ -193,7 +193,7 @@ final class StatusPage {
       if (h != null && st.label.equals(h.state()) && h.stateSinceMillis() > 0) {
         b.append(" <span class=\"sub\">for ").append(ago(now - h.stateSinceMillis())).append("</span>");
       }
-      if (!st.why.isEmpty()) {
+      if (!st.why.isEmpty() && st.label.equals("degraded")) { // down/misconfigured: the last error says why
         b.append("<br><span class=\"sub why\">").append(Html.esc(st.why)).append("</span>");
       }
       b.append("</td><td data-label=\"Kind\">").append(Html.esc(t.kind())).append("</td>");

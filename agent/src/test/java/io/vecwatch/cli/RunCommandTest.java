@@ -63,6 +63,24 @@ class RunCommandTest {
   }
 
   @Test
+  void embeddedDemoEvaluatesTheBundledDefaultRulePackAndOffersTheDemoFault() throws Exception {
+    VecwatchConfig demo = RunCommand.demo();
+    assertThat(demo.rules().ruleFiles()).hasSize(1);
+    io.vecwatch.rules.RuleFileParser.Result pack = io.vecwatch.rules.RuleFiles.load(Path.of("."),
+        demo.rules().ruleFiles());
+    assertThat(pack.problems()).isEmpty();
+    // the same groups as the repository's rules/ folder
+    io.vecwatch.rules.RuleFileParser.Result repo = io.vecwatch.rules.RuleFiles.load(
+        Path.of("..").toAbsolutePath().normalize(), java.util.List.of("rules/*.yml"));
+    assertThat(pack.groups()).extracting(io.vecwatch.rules.RuleGroupSpec::name)
+        .containsExactlyElementsOf(repo.groups().stream().map(io.vecwatch.rules.RuleGroupSpec::name).toList())
+        .contains("vecwatch-quality");
+    assertThat(pack.ruleCount()).isEqualTo(repo.ruleCount());
+    assertThat(demo.faults().demoTarget()).contains("demo-hnsw");
+    assertThat(demo.faults().adminApi()).isFalse();
+  }
+
+  @Test
   void aMalformedListenAddressIsOneLineAndExitCode2() throws Exception {
     Run r = run("run", "--config", validConfig().toString(), "--web.listen-address", "nonsense");
     assertThat(r.exit()).isEqualTo(2);
