@@ -339,23 +339,31 @@ final class StatusPage {
       return;
     }
     List<AlertSnapshot> active = new ArrayList<>();
+    List<AlertSnapshot> resolved = new ArrayList<>();
     for (RuleGroup g : alerting.get().engine().groups()) {
       for (Rule r : g.rules()) {
         if (r instanceof AlertingRule ar) {
           for (AlertSnapshot a : ar.alerts()) {
             if (a.isActive() && a.state() != AlertState.INACTIVE) {
               active.add(a);
+            } else if (!a.isActive() && a.firedAt() != AlertSnapshot.NONE) {
+              resolved.add(a); // fired, then resolved: kept by the rule engine for 15 minutes
             }
           }
         }
       }
     }
     if (active.isEmpty()) {
-      b.append("<p class=\"ok\">No alert is pending or firing.</p></section>");
-      return;
+      b.append("<p class=\"ok\">No alert is pending or firing.</p>");
+      if (resolved.isEmpty()) {
+        b.append("</section>");
+        return;
+      }
     }
     active.sort(Comparator.comparing((AlertSnapshot a) -> a.state() == AlertState.FIRING ? 0 : 1)
         .thenComparingLong(AlertSnapshot::activeAt));
+    resolved.sort(Comparator.comparingLong(AlertSnapshot::resolvedAt).reversed());
+    active.addAll(resolved);
     long now = clock.wallMillis();
     b.append("<div class=\"scroll\"><table class=\"cards\"><thead><tr><th>State</th><th>Alert</th><th>Labels</th>"
         + "<th>Active since</th><th>Value</th><th>Summary</th><th>Runbook</th></tr></thead><tbody>");
@@ -363,8 +371,15 @@ final class StatusPage {
       Map<String, String> labels = new java.util.TreeMap<>(a.labels().toMap());
       String name = labels.remove("alertname");
       boolean firing = a.state() == AlertState.FIRING;
-      b.append("<tr class=\"alert ").append(a.state()).append("\"><td data-label=\"State\" class=\"")
-          .append(firing ? "bad" : "warn").append("\">").append(a.state()).append("</td><td data-label=\"Alert\">")
+      String state = a.isActive() ? a.state().toString() : "resolved";
+      b.append("<tr class=\"alert ").append(state).append("\"><td data-label=\"State\" class=\"")
+          .append(!a.isActive() ? "ok" : firing ? "bad" : "warn").append("\">").append(state);
+      if (!a.isActive()) {
+        b.append("<br><span class=\"sub\">");
+        time(b, a.resolvedAt(), now);
+        b.append("</span>");
+      }
+      b.append("</td><td data-label=\"Alert\">")
           .append("<b>").append(Html.esc(name)).append("</b></td><td data-label=\"Labels\">");
       labels(b, labels);
       b.append("</td><td data-label=\"Active since\">");
