@@ -546,12 +546,19 @@ final class StatusPage {
     b.append("<dt>Last rule reload</dt><dd>");
     if (alerting.isEmpty()) {
       b.append("<span class=\"na\">alerting is starting</span>");
-    } else if (alerting.get().engine().lastReloadSuccessful()) {
-      b.append("<span class=\"ok\">successful</span> <span class=\"sub\">(rules loaded at start or by the last "
-          + "POST /-/reload or SIGHUP)</span>");
     } else {
-      b.append("<span class=\"bad\">failed, the previous rules stay loaded:</span> ")
-          .append(Html.esc(String.join("; ", alerting.get().lastReloadProblems())));
+      if (alerting.get().engine().lastReloadSuccessful()) {
+        b.append("<span class=\"ok\">successful</span>");
+      } else {
+        b.append("<span class=\"bad\">failed, the previous rules stay loaded:</span> ")
+            .append(Html.esc(String.join("; ", alerting.get().lastReloadProblems())));
+      }
+      long ok = alerting.get().engine().lastReloadSuccessMillis();
+      if (ok > 0) {
+        b.append("<br><span class=\"sub\">rules last loaded ");
+        time(b, ok, now);
+        b.append(" (at start, POST /-/reload or SIGHUP)</span>");
+      }
     }
     b.append("</dd><dt>Ready</dt><dd class=\"").append(s.ready() ? "ok" : "warn").append("\">")
         .append(s.ready() ? "yes: every target was probed" : "not yet: some targets were not probed").append("</dd>");
