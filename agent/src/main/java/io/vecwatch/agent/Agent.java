@@ -1,6 +1,7 @@
 package io.vecwatch.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.BuildInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -247,7 +248,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   /** {@code /api/v1/rules}, {@code /api/v1/alerts}, {@code POST /-/reload} and, opt-in, {@code POST /-/faults}. */
   private void alertingRoutes(io.vertx.ext.web.Router router) {
     status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets, () -> alerting),
-        new AgentInfo(io.vecwatch.BuildInfo.version(), startedMillis, configFile.map(Path::toString)
+        new AgentInfo(BuildInfo.version(), startedMillis, configFile.map(Path::toString)
             .orElse("embedded demo config"), config.faults().demoTarget().map(t -> new DemoFault(faults, t, clock))),
         clock);
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends alerts to every configured Alertmanager (each URL has its own {@link SendLoop}), after adding the
@@ -70,7 +71,7 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
    * @param lastErrorMillis when it happened (epoch millis), 0 for never
    */
   public record Delivery(String url, int queued, int capacity, long sent, long errors, long dropped,
-      long lastSentMillis, java.util.Optional<String> lastError, long lastErrorMillis) {}
+      long lastSentMillis, Optional<String> lastError, long lastErrorMillis) {}
 
   /** Each Alertmanager's queue and last error, in config order. */
   public List<Delivery> deliveries() {

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -115,7 +116,7 @@ final class SendLoop implements AutoCloseable {
   /** This queue's delivery health now. */
   AlertmanagerNotifier.Delivery delivery() {
     return new AlertmanagerNotifier.Delivery(name, queueLength(), capacity, (long) sent.count(),
-        (long) errors.count(), (long) dropped.count(), lastSentMillis, java.util.Optional.ofNullable(lastError),
+        (long) errors.count(), (long) dropped.count(), lastSentMillis, Optional.ofNullable(lastError),
         lastErrorMillis);
   }
 

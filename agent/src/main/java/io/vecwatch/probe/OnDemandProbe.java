@@ -9,6 +9,7 @@ import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -70,7 +71,7 @@ public final class OnDemandProbe implements AutoCloseable {
     public Report {
       ids = List.copyOf(ids);
       scores = List.copyOf(scores);
-      recall = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(recall));
+      recall = Collections.unmodifiableMap(new LinkedHashMap<>(recall));
       groundTruthIds = List.copyOf(groundTruthIds);
       trace = List.copyOf(trace);
     }

@@ -1,6 +1,7 @@
 package io.vecwatch.stats;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +38,7 @@ public final class RecentProbes {
   public record Entry(long wallMillis, String outcome, long latencyNanos, Map<Integer, Double> recall,
       Optional<String> error) {
     public Entry {
-      recall = java.util.Collections.unmodifiableMap(new TreeMap<>(recall));
+      recall = Collections.unmodifiableMap(new TreeMap<>(recall));
     }
 
     public static Entry ok(long wallMillis, long latencyNanos, Map<Integer, Double> recall) {

@@ -1,5 +1,6 @@
 package io.vecwatch.web;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.vecwatch.notify.AlertmanagerNotifier;
 import io.vecwatch.rules.AlertSnapshot;
 import io.vecwatch.rules.AlertState;
@@ -16,6 +17,7 @@ import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
 import io.vecwatch.stats.WindowStats;
 import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.TreeMap;
 
 /**
  * The page at {@code /}: what an on-call engineer opens first. Rendered on the server, complete without JavaScript
@@ -368,7 +371,7 @@ final class StatusPage {
     b.append("<div class=\"scroll\"><table class=\"cards\"><thead><tr><th>State</th><th>Alert</th><th>Labels</th>"
         + "<th>Active since</th><th>Value</th><th>Summary</th><th>Runbook</th></tr></thead><tbody>");
     for (AlertSnapshot a : active) {
-      Map<String, String> labels = new java.util.TreeMap<>(a.labels().toMap());
+      Map<String, String> labels = new TreeMap<>(a.labels().toMap());
       String name = labels.remove("alertname");
       boolean firing = a.state() == AlertState.FIRING;
       String state = a.isActive() ? a.state().toString() : "resolved";
@@ -416,7 +419,7 @@ final class StatusPage {
     StringBuilder rows = new StringBuilder();
     for (RuleGroup g : groups) {
       rows.append("<tr class=\"group\"><th colspan=\"6\">").append(Html.esc(g.name()))
-          .append(" <span class=\"sub\">every ").append(Html.esc(io.vecwatch.time.Durations.format(g.interval())))
+          .append(" <span class=\"sub\">every ").append(Html.esc(Durations.format(g.interval())))
           .append("</span></th></tr>");
       for (Rule r : g.rules()) {
         String health = r.health().toString();
@@ -578,7 +581,7 @@ final class StatusPage {
     if (heap.getMax() > 0) {
       b.append(" of ").append(mib(heap.getMax()));
     }
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
       double cpu = os.getProcessCpuLoad();
       if (cpu >= 0) {
         b.append(", CPU ").append(percent(cpu)).append(" of the machine");

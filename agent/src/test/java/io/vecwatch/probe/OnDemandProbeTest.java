@@ -2,6 +2,7 @@ package io.vecwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.target.Health;
@@ -101,7 +102,7 @@ class OnDemandProbeTest {
           .hasMessage("2 probes on demand are still running; try again when they finished");
       t.hang = false;
       t.release.countDown();
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
           p.start(subject(t), OptionalInt.of(1), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).outcome()
               .equals("ok"));
     }

@@ -11,9 +11,11 @@ import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.testing.TestDatasets;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,7 +76,7 @@ class StatusEndpointsTest {
   }
 
   private static String q(String s) {
-    return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
   }
 
   @Test
