@@ -5,51 +5,37 @@ import io.vecwatch.BuildInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
-import io.vecwatch.config.DatasetConfig;
-import io.vecwatch.config.ProbeConfig;
-import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.VecwatchConfig;
-import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.load.DatasetLoader;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.metrics.SnapshotCache;
-import io.vecwatch.probe.ExecutorScheduler;
-import io.vecwatch.probe.TargetStatus;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.rules.RuleLoadException;
-import io.vecwatch.target.FaultInjection;
-import java.nio.file.Path;
 import io.vecwatch.stats.AgentSnapshot;
-import io.vecwatch.telemetry.Telemetry;
-import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
-import io.vecwatch.target.Target;
-import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetException;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.FaultInjection;
+import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
+import io.vecwatch.web.AdminRoutes;
 import io.vecwatch.web.AgentInfo;
+import io.vecwatch.web.AgentUrl;
 import io.vecwatch.web.DemoFault;
 import io.vecwatch.web.StatusRoutes;
 import io.vecwatch.web.WebServer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * the HTTP server, and takes them down again.
  *
  * <p>{@link Builder#start()} returns once the HTTP server listens. Datasets are loaded and targets built in the
- * background on a small build pool (never on the event loop); each target starts being probed as soon as it is
- * built. A target that cannot be built is marked misconfigured with a one-line reason and the others carry on.
+ * background by a {@link TargetSet}; each target starts being probed as soon as it is built. A target that cannot
+ * be built is marked misconfigured with a one-line reason and the others carry on. The HTTP routes live in
+ * {@code web/} ({@link WebServer}, {@link AdminRoutes}).
  *
  * <pre>{@code
  * try (Agent agent = Agent.builder(config).start()) {
@@ -74,15 +61,13 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final VecwatchConfig config;
   private final Clock clock;
   private final Duration shutdownGrace;
-  private final List<MonitoredTarget> targets;
+  private final TargetSet targets;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
   private final Telemetry telemetry;
   private final ExecutorScheduler probeScheduler;
   private final ExecutorScheduler statsScheduler;
-  private final ExecutorService buildPool;
   private final Vertx vertx;
-  private final Map<String, CompletableFuture<Dataset>> datasets = new HashMap<>();
   private volatile WebServer web;
   private final FaultInjection faults;
   private final Optional<Path> configFile;
@@ -101,31 +86,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.configFile = b.configFile;
     this.startedMillis = clock.wallMillis();
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
-    long now = clock.monotonicNanos();
-    List<MonitoredTarget> ts = new ArrayList<>();
-    for (TargetConfig tc : config.targets()) {
-      List<MonitoredTarget.Probe> probes = new ArrayList<>();
-      for (ProbeConfig pc : config.probes()) {
-        if (pc.target().equals(tc.name())) {
-          ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
-              metrics.latencyRecorder(tc, pc));
-          metrics.bindProbe(tc, pc, stats);
-          probes.add(new MonitoredTarget.Probe(pc, stats));
-        }
-      }
-      metrics.bindTarget(tc);
-      ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
-    }
-    this.targets = List.copyOf(ts);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
-    AtomicInteger n = new AtomicInteger();
-    this.buildPool = Executors.newFixedThreadPool(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
-        r -> {
-          Thread t = new Thread(r, "vecwatch-build-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        });
+    this.targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults);
     // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no file caching.
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(1)
@@ -190,7 +153,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
         a.close();
         throw e;
       }
-      a.startBuilding(datasets);
+      a.targets.start(datasets);
       a.statsScheduler.schedule(a::refreshSnapshot, 0);
       return a;
     }
@@ -200,12 +163,19 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String host = config.web().host();
     int port = config.web().port();
     try {
+      AdminRoutes admin = new AdminRoutes(vertx, this::alerting, faults, config.faults().adminApi(), targets::contains);
       web = WebServer.start(vertx, host, port, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
-          this::alertingRoutes).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+          router -> {
+            status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets.all(), this::alerting),
+                new AgentInfo(BuildInfo.version(), startedMillis, configFile.map(Path::toString)
+                    .orElse("embedded demo config"), config.faults().demoTarget()
+                    .map(t -> new DemoFault(faults, t, clock))), clock);
+            admin.addTo(router);
+          }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new AgentStartException(
-          "cannot listen on " + config.web().listenAddress() + ": " + TargetStatus.describe(c), c);
+          "cannot listen on " + config.web().listenAddress() + ": " + Errors.describe(c), c);
     } catch (TimeoutException e) {
       throw new AgentStartException("cannot listen on " + config.web().listenAddress() + ": timed out", e);
     } catch (InterruptedException e) {
@@ -220,11 +190,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
    * error with one line per problem.
    */
   private void startAlerting() throws AgentStartException {
-    String host = config.web().host();
-    if (host.equals("0.0.0.0") || host.equals("::")) {
-      host = hostName();
-    }
-    String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port();
+    String url = AgentUrl.of(config.web().host(), web.port());
     try {
       alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
       // alert state changes become event lines (and so Loki lines when Loki is configured)
@@ -232,177 +198,14 @@ public final class Agent implements SnapshotSource, AutoCloseable {
           telemetry.events().alertTransition(name, labels, from.toString(), to.toString()));
     } catch (RuleLoadException e) {
       throw new AgentStartException(String.join("\n", e.problems()), e);
-    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
-      throw new AgentStartException("cannot set up Alertmanager delivery: " + TargetStatus.describe(e), e);
+    } catch (IOException | GeneralSecurityException e) {
+      throw new AgentStartException("cannot set up Alertmanager delivery: " + Errors.describe(e), e);
     }
-  }
-
-  private static String hostName() {
-    try {
-      return java.net.InetAddress.getLocalHost().getHostName();
-    } catch (java.net.UnknownHostException e) {
-      return "localhost";
-    }
-  }
-
-  /** {@code /api/v1/rules}, {@code /api/v1/alerts}, {@code POST /-/reload} and, opt-in, {@code POST /-/faults}. */
-  private void alertingRoutes(io.vertx.ext.web.Router router) {
-    status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets, () -> alerting),
-        new AgentInfo(BuildInfo.version(), startedMillis, configFile.map(Path::toString)
-            .orElse("embedded demo config"), config.faults().demoTarget().map(t -> new DemoFault(faults, t, clock))),
-        clock);
-    router.get("/api/v1/rules").handler(ctx -> reply(ctx, () -> alerting.rules()));
-    router.get("/api/v1/alerts").handler(ctx -> reply(ctx, () -> alerting.alerts()));
-    router.post("/-/reload").handler(ctx -> reply(ctx, () -> alerting.reload()));
-    if (config.faults().adminApi()) {
-      router.post("/-/faults").handler(ctx -> reply(ctx, () -> setFault(ctx.request().getParam("target"),
-          ctx.request().getParam("delay"))));
-    }
-  }
-
-  private void reply(io.vertx.ext.web.RoutingContext ctx, java.util.function.Supplier<AlertingService.Reply> work) {
-    if (alerting == null) {
-      ctx.response().setStatusCode(503).putHeader("Content-Type", "text/plain; charset=utf-8")
-          .end("alerting is starting\n");
-      return;
-    }
-    // Off the event loop: reload reads files, the others take locks shared with rule evaluation.
-    vertx.executeBlocking(work::get, false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.response().setStatusCode(ar.result().status()).putHeader("Content-Type", ar.result().contentType())
-            .end(ar.result().body());
-      } else {
-        ctx.fail(ar.cause());
-      }
-    });
-  }
-
-  private AlertingService.Reply setFault(String target, String delay) {
-    if (target == null || targets.stream().noneMatch(t -> t.config().name().equals(target))) {
-      return new AlertingService.Reply(404, "text/plain; charset=utf-8", "no target named " + target + "\n");
-    }
-    Duration d;
-    try {
-      d = io.vecwatch.time.Durations.parse(delay == null ? "" : delay);
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      return new AlertingService.Reply(400, "text/plain; charset=utf-8", "delay: " + e.getMessage() + "\n");
-    }
-    faults.setDelay(target, d);
-    LOG.warn("fault injection: every search of {} now waits {}", target, io.vecwatch.time.Durations.format(d));
-    return new AlertingService.Reply(200, "text/plain; charset=utf-8",
-        target + " delay " + io.vecwatch.time.Durations.format(d) + "\n");
   }
 
   /** The rule engine and notifier; null until the agent started. */
   public AlertingService alerting() {
     return alerting;
-  }
-
-  private void startBuilding(DatasetProvider provider) {
-    for (DatasetConfig dc : config.datasets()) {
-      datasets.put(dc.name(), CompletableFuture.supplyAsync(() -> loadDataset(provider, dc), buildPool));
-    }
-    for (MonitoredTarget t : targets) {
-      Set<String> needed = new LinkedHashSet<>();
-      t.config().dataset().ifPresent(needed::add);
-      t.probes().forEach(p -> needed.add(p.config().dataset()));
-      List<CompletableFuture<Dataset>> deps = new ArrayList<>();
-      for (String name : needed) {
-        deps.add(datasets.getOrDefault(name,
-            CompletableFuture.failedFuture(new TargetException("dataset " + name + " is not configured"))));
-      }
-      CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-          .handleAsync((ok, failure) -> {
-            try {
-              buildTarget(t, failure);
-            } catch (RuntimeException | Error e) {
-              // never leave a target "unknown" forever because its build died
-              LOG.error("building target {} failed", t.config().name(), e);
-              t.misconfigured(e instanceof OutOfMemoryError
-                  ? "not enough memory to build it (" + e.getMessage() + "): raise -Xmx"
-                  : "build failed: " + TargetStatus.describe(e));
-              if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
-                throw e;
-              }
-            }
-            return null;
-          }, buildPool);
-    }
-  }
-
-  private Dataset loadDataset(DatasetProvider provider, DatasetConfig dc) {
-    long t0 = clock.monotonicNanos();
-    try {
-      Dataset d = provider.load(dc);
-      LOG.info("dataset {} ready: {} base vectors, {} queries, dim {}, ground truth depth {} ({} ms)", dc.name(),
-          d.base().map(v -> Integer.toString(v.count())).orElse("no"), d.queries().count(), d.dim(),
-          d.groundTruthDepth(), (clock.monotonicNanos() - t0) / 1_000_000);
-      return d;
-    } catch (Exception e) {
-      throw new CompletionException(new TargetException(
-          "dataset " + dc.name() + " could not be loaded: " + TargetStatus.describe(e), e));
-    } catch (OutOfMemoryError e) {
-      throw new CompletionException(new TargetException(
-          "dataset " + dc.name() + " does not fit in memory (" + e.getMessage() + "): raise -Xmx", e));
-    }
-  }
-
-  private void buildTarget(MonitoredTarget t, Throwable datasetFailure) {
-    if (closed) {
-      return;
-    }
-    if (datasetFailure != null) {
-      Throwable c = datasetFailure instanceof CompletionException && datasetFailure.getCause() != null
-          ? datasetFailure.getCause() : datasetFailure;
-      t.misconfigured(TargetStatus.describe(c));
-      return;
-    }
-    Map<String, Dataset> loaded = loadedDatasets();
-    t.config().dataset().map(loaded::get).flatMap(Dataset::base).ifPresent(b -> t.expectedEntities(b.count()));
-    long t0 = clock.monotonicNanos();
-    Target built;
-    try {
-      built = TargetKinds.create(t.config(), new Context(loaded));
-    } catch (Exception | LinkageError e) {
-      t.misconfigured(TargetStatus.describe(e));
-      return;
-    }
-    built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
-    LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
-        (clock.monotonicNanos() - t0) / 1_000_000);
-    if (config.faults().mayDelay(t.config().name())) {
-      built = faults.wrap(built);
-    }
-    t.start(built, loaded, probeScheduler);
-  }
-
-  private Map<String, Dataset> loadedDatasets() {
-    Map<String, Dataset> m = new HashMap<>();
-    datasets.forEach((name, f) -> {
-      if (f.isDone() && !f.isCompletedExceptionally()) {
-        m.put(name, f.join());
-      }
-    });
-    return m;
-  }
-
-  /** What kinds see while being built. */
-  private final class Context implements TargetContext {
-    private final Map<String, Dataset> loaded;
-
-    Context(Map<String, Dataset> loaded) {
-      this.loaded = loaded;
-    }
-
-    @Override
-    public Optional<Dataset> dataset(String name) {
-      return Optional.ofNullable(loaded.get(name));
-    }
-
-    @Override
-    public Clock clock() {
-      return clock;
-    }
   }
 
   private void refreshSnapshot() {
@@ -427,24 +230,13 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   @Override
   public AgentSnapshot snapshot() {
     long now = clock.monotonicNanos();
-    List<TargetSnapshot> ts = new ArrayList<>(targets.size());
-    boolean ready = true;
-    for (MonitoredTarget t : targets) {
-      TargetSnapshot s = t.snapshot(now);
-      ready &= s.observed();
-      ts.add(s);
-    }
-    return new AgentSnapshot(clock.wallMillis(), now, ready, ts);
+    List<TargetSnapshot> ts = targets.snapshots(now);
+    return new AgentSnapshot(clock.wallMillis(), now, ts.stream().allMatch(TargetSnapshot::observed), ts);
   }
 
   /** Every target was probed or health-checked at least once, or is misconfigured. */
   public boolean ready() {
-    for (MonitoredTarget t : targets) {
-      if (!t.status().isObserved()) {
-        return false;
-      }
-    }
-    return true;
+    return targets.observed();
   }
 
   /** The agent's Prometheus registry (every series {@code /metrics} serves). */
@@ -477,28 +269,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     if (alerting != null) {
       alerting.close();
     }
-    buildPool.shutdownNow();
-    List<Thread> stoppers = new ArrayList<>();
-    for (MonitoredTarget t : targets) {
-      // in parallel, so the grace period is shared rather than summed over targets
-      Thread th = new Thread(() -> {
-        try {
-          t.stop(shutdownGrace);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "vecwatch-stop-" + t.config().name());
-      th.start();
-      stoppers.add(th);
-    }
-    for (Thread th : stoppers) {
-      try {
-        th.join(shutdownGrace.toMillis() + 1000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
+    targets.stop(shutdownGrace);
     probeScheduler.close();
     statsScheduler.close();
     try {
@@ -506,7 +277,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("HTTP server did not close cleanly: {}", TargetStatus.describe(e));
+      LOG.warn("HTTP server did not close cleanly: {}", Errors.describe(e));
     }
     metrics.close();
     LOG.info("stopped");

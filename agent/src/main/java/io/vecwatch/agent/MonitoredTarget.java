@@ -3,14 +3,15 @@ package io.vecwatch.agent;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.export.EventLog;
-import io.vecwatch.export.ProbeListener;
-import io.vecwatch.export.ProbeObservation;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.probe.HealthChecker;
 import io.vecwatch.probe.OnDemandProbe;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
-import io.vecwatch.probe.Scheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.ProbeSnapshot;
@@ -100,7 +101,7 @@ final class MonitoredTarget {
       recent.record(RecentProbes.Entry.ok(now, o.latencyNanos(), o.recall()));
     } else {
       recent.record(RecentProbes.Entry.failed(now, o.outcome().label(), o.latencyNanos(),
-          o.error().map(TargetStatus::describe).orElse(o.outcome().label())));
+          o.error().map(Errors::describe).orElse(o.outcome().label())));
     }
     return ProbeListener.Scope.NONE;
   }

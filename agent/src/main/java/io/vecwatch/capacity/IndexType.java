@@ -2,7 +2,7 @@ package io.vecwatch.capacity;
 
 /**
  * Index families the memory estimate knows, with how many bytes one vector occupies and what the index adds on
- * top. The per-vector and overhead rules are the seed document's (HNSW: {@code 2 × M} four-byte links per vector;
+ * top. The per-vector and overhead rules are the production guide's (HNSW: {@code 2 × M} four-byte links per vector;
  * IVF: about 10 % of the stored vectors for the inverted lists) extended to the quantized variants it mentions
  * (SQ8: one byte per dimension instead of four; PQ: {@code m} one-byte codes per vector plus the codebooks).
  */

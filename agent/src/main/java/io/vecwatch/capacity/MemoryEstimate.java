@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The seed document's memory estimate for a vector index: stored vectors + index overhead, plus a safety buffer
+ * The production guide's memory estimate for a vector index: stored vectors + index overhead, plus a safety buffer
  * (20 % by default), times the number of in-memory replicas.
  *
  * <pre>{@code
@@ -37,7 +37,7 @@ public record MemoryEstimate(
   public static final int FLOAT_BYTES = 4;
   /** Bytes of one HNSW neighbour id. */
   public static final int LINK_BYTES = 4;
-  /** Share of the stored vectors the IVF inverted lists add (the seed's "about 10 %"). */
+  /** Share of the stored vectors the IVF inverted lists add (the production guide's "about 10 %"). */
   public static final double IVF_OVERHEAD_RATIO = 0.10;
   /** PQ code width: 8 bits per sub-quantizer, so 256 centroids per codebook. */
   public static final int PQ_NBITS = 8;
@@ -119,7 +119,7 @@ public record MemoryEstimate(
     return Math.multiplyExact(perReplicaBytes(), (long) replicas);
   }
 
-  /** Bytes in binary gigabytes (GiB, 1024³), the unit the seed's formula divides by. */
+  /** Bytes in binary gigabytes (GiB, 1024³), the unit the production guide's formula divides by. */
   public static double gib(long bytes) {
     return bytes / (double) (1L << 30);
   }

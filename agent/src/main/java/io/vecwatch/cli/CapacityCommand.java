@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vecwatch capacity}: prints the memory a vector index needs, by the seed document's formula
+ * {@code vecwatch capacity}: prints the memory a vector index needs, by the production guide's formula
  * (vectors × dim × 4 bytes + index overhead, +20 % buffer). See docs/capacity-planning.md.
  */
 @Command(
@@ -91,7 +91,7 @@ final class CapacityCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %-22s %,20d B %14s%n", label, bytes, human(bytes));
   }
 
-  /** GiB from 1 GiB up (the seed's unit), MiB or KiB below, so small indexes do not print as 0.00 GiB. */
+  /** GiB from 1 GiB up (the production guide's unit), MiB or KiB below, so small indexes do not print as 0.00 GiB. */
   static String human(long bytes) {
     if (bytes >= 1L << 30) {
       return String.format(Locale.ROOT, "%.2f GiB", MemoryEstimate.gib(bytes));

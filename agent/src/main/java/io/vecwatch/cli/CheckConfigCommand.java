@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
@@ -38,7 +39,7 @@ final class CheckConfigCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    ConfigLoader loader = ConfigLoader.withSystemEnv();
+    ConfigLoader loader = ConfigLoader.withSystemEnv(TargetKinds.lookup());
     boolean allValid = true;
     for (Path file : files) {
       try {

@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.Bundled;
 import io.vecwatch.agent.Agent;
@@ -51,7 +52,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     LUCENE_VECTORIZATION.setLevel(java.util.logging.Level.SEVERE);
-    VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv().load(config);
+    VecwatchConfig c = config == null ? demo() : ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     if (listenAddress != null) {
       WebConfig w = WebConfig.parseAddress(listenAddress);
       if (w == null) {
@@ -88,7 +89,7 @@ final class RunCommand implements Callable<Integer> {
       if (rules.isPresent()) {
         text += "\nrule_files:\n  - '" + rules.get().replace("'", "''") + "'\n";
       }
-      return ConfigLoader.withSystemEnv().parse(DEMO_NAME, text, Path.of("."));
+      return ConfigLoader.withSystemEnv(TargetKinds.lookup()).parse(DEMO_NAME, text, Path.of("."));
     }
   }
 

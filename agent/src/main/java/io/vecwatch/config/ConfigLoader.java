@@ -13,27 +13,33 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Loads and validates a YAML config. Every problem is collected and reported together in one
  * {@link ConfigException}, in document order; nothing is half-loaded.
  *
  * <pre>{@code
- * VecwatchConfig config = ConfigLoader.withSystemEnv().load(Path.of("vecwatch.yml"));
+ * VecwatchConfig config = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(Path.of("vecwatch.yml"));
  * }</pre>
  *
  * <p>An empty file (or one with only comments) is a valid config: defaults everywhere and no targets.
  */
 public final class ConfigLoader {
   private final Map<String, String> env;
+  private final TargetKindLookup kinds;
 
-  /** A loader that expands {@code ${NAME}} from {@code env} (tests pass a fixed map). */
-  public ConfigLoader(Map<String, String> env) {
+  /**
+   * A loader that expands {@code ${NAME}} from {@code env} (tests pass a fixed map) and reads each target's
+   * kind-specific keys with the reader {@code kinds} finds for its {@code kind:}.
+   */
+  public ConfigLoader(Map<String, String> env, TargetKindLookup kinds) {
     this.env = Map.copyOf(env);
+    this.kinds = Objects.requireNonNull(kinds, "kinds");
   }
 
-  public static ConfigLoader withSystemEnv() {
-    return new ConfigLoader(System.getenv());
+  public static ConfigLoader withSystemEnv(TargetKindLookup kinds) {
+    return new ConfigLoader(System.getenv(), kinds);
   }
 
   /**
@@ -92,7 +98,7 @@ public final class ConfigLoader {
         problems.add(p.path(), p.position(), p.message());
       }
     }
-    ConfigNode.Context ctx = new ConfigNode.Context(problems, EnvSubstitution.of(env), baseDir);
+    ConfigNode.Context ctx = new ConfigNode.Context(problems, EnvSubstitution.of(env), baseDir, kinds);
     VecwatchConfig config = VecwatchConfig.parse(new ConfigNode(root, "", ctx));
     if (!problems.isEmpty()) {
       throw new ConfigException(source, problems.list());

@@ -56,7 +56,7 @@ public final class ConfigNode {
   private final Set<String> unreadable = new HashSet<>();
 
   /** Shared by every node of one load. */
-  record Context(Problems problems, EnvSubstitution env, Path baseDir) {}
+  record Context(Problems problems, EnvSubstitution env, Path baseDir, TargetKindLookup kinds) {}
 
   ConfigNode(JsonNode node, String path, Context ctx) {
     this.node = node;
@@ -66,7 +66,25 @@ public final class ConfigNode {
 
   /** A node over a mapping that is not part of a file (tests, embedded defaults). */
   public static ConfigNode detached(JsonNode node, Problems problems, Map<String, String> env, Path baseDir) {
-    return new ConfigNode(node, "", new Context(problems, EnvSubstitution.of(env), baseDir));
+    return new ConfigNode(node, "", new Context(problems, EnvSubstitution.of(env), baseDir, NO_KINDS));
+  }
+
+  /** For nodes outside a file: no target kinds. */
+  static final TargetKindLookup NO_KINDS = new TargetKindLookup() {
+    @Override
+    public Optional<TargetKindLookup.SettingsReader> byName(String kind) {
+      return Optional.empty();
+    }
+
+    @Override
+    public List<String> names() {
+      return List.of();
+    }
+  };
+
+  /** The target kinds this load knows. */
+  TargetKindLookup kinds() {
+    return ctx.kinds();
   }
 
   /** This mapping's path in the document, e.g. {@code targets[1]}; empty at the top level. */

@@ -1,8 +1,5 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.TargetKind;
-import io.vecwatch.target.TargetKinds;
-import io.vecwatch.target.TargetSettings;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -11,7 +8,7 @@ import java.util.regex.Pattern;
 /**
  * {@code targets[i]:} one watched index. Common keys: {@code name}, {@code kind}, {@code dataset} (the dataset an
  * in-process index is built from, and the default dataset its probe uses), {@code labels}; every other key
- * belongs to the kind and is read by its {@link TargetKind}.
+ * belongs to the kind and is read by the reader its {@link TargetKindLookup} finds.
  */
 public record TargetConfig(
     String name, String kind, Optional<String> dataset, Map<String, String> labels, TargetSettings settings) {
@@ -35,10 +32,11 @@ public record TargetConfig(
     }
     TargetSettings settings = null;
     if (!kindName.isEmpty()) {
-      Optional<TargetKind<?>> kind = TargetKinds.byName(kindName);
+      TargetKindLookup kinds = n.kinds();
+      Optional<? extends TargetKindLookup.SettingsReader> kind = kinds.byName(kindName);
       if (kind.isEmpty()) {
         n.problem("kind", "unknown kind " + ConfigNode.quote(kindName) + " (known: "
-            + String.join(", ", TargetKinds.names()) + ")");
+            + String.join(", ", kinds.names()) + ")");
       } else {
         settings = kind.get().parse(n);
       }

@@ -3,6 +3,8 @@ package io.vecwatch.export;
 import com.github.loki4j.slf4j.marker.LabelMarker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.List;

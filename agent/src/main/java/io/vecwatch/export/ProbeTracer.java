@@ -6,6 +6,8 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
 import java.util.HashMap;
 import java.util.Map;

@@ -8,7 +8,7 @@ import io.prometheus.metrics.model.snapshots.Labels;
 import io.prometheus.metrics.model.snapshots.MetricSnapshot;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import io.vecwatch.stats.TargetSnapshot;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.vecwatch.concurrent.Backoff;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -31,8 +32,7 @@ final class SendLoop implements AutoCloseable {
   private final AlertmanagerClient client;
   private final int capacity;
   private final int maxRetries;
-  private final long minBackoffNanos;
-  private final long maxBackoffNanos;
+  private final Backoff backoff;
   private final Clock clock;
   private final ArrayDeque<PostableAlert> queue = new ArrayDeque<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -54,8 +54,7 @@ final class SendLoop implements AutoCloseable {
     this.client = client;
     this.capacity = capacity;
     this.maxRetries = maxRetries;
-    this.minBackoffNanos = minBackoff.toNanos();
-    this.maxBackoffNanos = maxBackoff.toNanos();
+    this.backoff = Backoff.of(minBackoff, maxBackoff, () -> ThreadLocalRandom.current().nextDouble());
     this.clock = clock;
     this.sent = Counter.builder("vecwatch.notifications.sent").description("Alerts delivered to Alertmanager")
         .tag("alertmanager", name).register(registry);
@@ -173,8 +172,7 @@ final class SendLoop implements AutoCloseable {
             attempt + 1);
         return;
       }
-      long backoff = Math.min(maxBackoffNanos, minBackoffNanos << Math.min(attempt, 30));
-      long wait = backoff / 2 + ThreadLocalRandom.current().nextLong(backoff / 2 + 1);
+      long wait = backoff.delay(attempt).toNanos();
       LOG.debug("sending {} alerts to {} failed ({}); retrying in {} ms", batch.size(), name, o.error(),
           wait / 1_000_000);
       if (!waitUnlessStopped(wait)) {

@@ -1,5 +1,6 @@
 package io.vecwatch.probe;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetDiagnostics;

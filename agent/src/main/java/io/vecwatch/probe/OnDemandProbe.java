@@ -1,6 +1,7 @@
 package io.vecwatch.probe;
 
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
@@ -179,7 +180,7 @@ public final class OnDemandProbe implements AutoCloseable {
       trace.add("Probe succeeded");
       return p.ok(latency, result, recall, trace.lines());
     } catch (Exception | LinkageError | AssertionError e) {
-      String message = TargetStatus.describe(e);
+      String message = Errors.describe(e);
       trace.add("Error: %s", message);
       trace.add("Probe failed");
       return p.failed(e instanceof TimeoutException ? "timeout" : "error", message, trace.lines());

@@ -1,21 +1,20 @@
 package io.vecwatch.probe;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
-import io.vecwatch.export.ProbeListener;
-import io.vecwatch.export.ProbeObservation;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

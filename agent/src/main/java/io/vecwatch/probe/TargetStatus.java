@@ -1,8 +1,9 @@
 package io.vecwatch.probe;
 
+import io.vecwatch.errors.Errors;
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
 import java.util.List;
 import java.util.Optional;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class TargetStatus {
   /** Longest error message kept; longer ones are cut. */
-  static final int MAX_ERROR_LENGTH = 300;
+  static final int MAX_ERROR_LENGTH = Errors.MAX_LENGTH;
 
   private record LastError(String message, long wallMillis) {}
 
@@ -159,22 +160,12 @@ public final class TargetStatus {
     return e == null ? OptionalLong.empty() : OptionalLong.of(e.wallMillis());
   }
 
-  /**
-   * A throwable as one line for the API: its message (or class name when it has none), with the causes' messages
-   * when they add something. Targets must not put secrets into exception messages.
-   */
+  /** Same as {@link Errors#describe}; kept for the probe package's callers. */
   public static String describe(Throwable t) {
-    String m = t.getMessage();
-    String text = m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
-    Throwable c = t.getCause();
-    if (c != null && c != t && c.getMessage() != null && !text.contains(c.getMessage())) {
-      text = text + ": " + c.getMessage();
-    }
-    return oneLine(text);
+    return Errors.describe(t);
   }
 
   static String oneLine(String s) {
-    String one = s.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
-    return one.length() <= MAX_ERROR_LENGTH ? one : one.substring(0, MAX_ERROR_LENGTH - 1) + "…";
+    return Errors.oneLine(s);
   }
 }

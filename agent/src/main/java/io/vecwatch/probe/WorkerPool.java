@@ -1,11 +1,11 @@
 package io.vecwatch.probe;
 
+import io.vecwatch.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The bounded, named thread pool one target's blocking calls (searches, health checks) run on, so a slow or hung
@@ -27,14 +27,10 @@ public final class WorkerPool implements Executor, AutoCloseable {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
-    AtomicInteger n = new AtomicInteger();
+    // daemon threads: a search stuck inside a client library must not keep the JVM alive at shutdown
     ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(threads), r -> {
-          // daemon: a search stuck inside a client library must not keep the JVM alive at shutdown
-          Thread t = new Thread(r, "vecwatch-" + name + "-" + n.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        }, new ThreadPoolExecutor.AbortPolicy());
+        new ArrayBlockingQueue<>(threads), DaemonThreads.numbered("vecwatch-" + name),
+        new ThreadPoolExecutor.AbortPolicy());
     e.allowCoreThreadTimeOut(true);
     return new WorkerPool(e);
   }

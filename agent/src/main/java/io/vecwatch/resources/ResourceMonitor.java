@@ -2,6 +2,7 @@ package io.vecwatch.resources;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vecwatch.concurrent.DaemonThreads;
 import io.vecwatch.config.ResourcesConfig;
 import io.vecwatch.time.Clock;
 import java.util.Optional;
@@ -39,11 +40,7 @@ public final class ResourceMonitor implements AutoCloseable {
       }
     };
     sample.run();
-    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vecwatch-resources");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vecwatch-resources"));
     long ms = config.interval().toMillis();
     ex.scheduleWithFixedDelay(sample, ms, ms, TimeUnit.MILLISECONDS);
     return new ResourceMonitor(ex, metrics, sampler.cgroupVersion());

@@ -1,5 +1,6 @@
 package io.vecwatch.rules;
 
+import io.vecwatch.target.registry.TargetKinds;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
@@ -108,7 +109,7 @@ public final class AlertingService implements AutoCloseable {
     if (configFile.isPresent()) {
       VecwatchConfig fresh;
       try {
-        fresh = ConfigLoader.withSystemEnv().load(configFile.get());
+        fresh = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(configFile.get());
       } catch (ConfigException e) {
         LOG.warn("reload: {} is invalid, keeping the current rules:\n{}", configFile.get(), e.getMessage());
         return new Reply(500, "text/plain; charset=utf-8", "failed to reload config: " + e.getMessage() + "\n");

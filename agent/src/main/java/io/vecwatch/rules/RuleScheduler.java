@@ -1,54 +1,57 @@
 package io.vecwatch.rules;
 
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link RuleEngine#eval} every evaluation interval on its own thread ({@code vecwatch-rules}), with the
- * time of the injected {@link Clock}. Evaluation blocks only on the engine's own lock; alerts are only queued.
+ * Runs {@link RuleEngine#eval} every evaluation interval on its own {@link ExecutorScheduler}
+ * ({@code vecwatch-rules}), with the time of the injected {@link Clock}. Evaluation blocks only on the engine's own lock; alerts are only queued.
  */
 public final class RuleScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleScheduler.class);
-  private final ScheduledExecutorService executor;
+  /** How long {@link #close()} lets an evaluation in progress finish. */
+  private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-  private RuleScheduler(ScheduledExecutorService executor) {
-    this.executor = executor;
+  private final ExecutorScheduler scheduler;
+  private final RuleEngine engine;
+  private final Clock clock;
+  private final long periodNanos;
+  private final long originNanos;
+  private long ticks;
+
+  private RuleScheduler(ExecutorScheduler scheduler, RuleEngine engine, Clock clock) {
+    this.scheduler = scheduler;
+    this.engine = engine;
+    this.clock = clock;
+    this.periodNanos = engine.evaluationInterval().toNanos();
+    this.originNanos = clock.monotonicNanos();
   }
 
-  /** Starts evaluating now and then every {@code engine.evaluationInterval()}. */
+  /** Starts evaluating now and then every {@code engine.evaluationInterval()} (at a fixed rate). */
   public static RuleScheduler start(RuleEngine engine, Clock clock) {
-    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vecwatch-rules");
-      t.setDaemon(true);
-      return t;
-    });
-    long period = engine.evaluationInterval().toMillis();
-    ex.scheduleAtFixedRate(() -> {
-      try {
-        engine.eval(Instant.ofEpochMilli(clock.wallMillis()));
-      } catch (RuntimeException e) {
-        // Never let one bad tick cancel the schedule.
-        LOG.error("rule evaluation tick failed", e);
-      }
-    }, 0, period, TimeUnit.MILLISECONDS);
-    return new RuleScheduler(ex);
+    RuleScheduler s = new RuleScheduler(ExecutorScheduler.create("vecwatch-rules"), engine, clock);
+    s.scheduler.schedule(s::tick, 0);
+    return s;
+  }
+
+  private void tick() {
+    try {
+      engine.eval(Instant.ofEpochMilli(clock.wallMillis()));
+    } catch (RuntimeException e) {
+      // Never let one bad tick cancel the schedule.
+      LOG.error("rule evaluation tick failed", e);
+    }
+    // fixed rate: the next tick is due one period after the previous one was due, not after it finished
+    ticks++;
+    scheduler.schedule(this::tick, originNanos + ticks * periodNanos - clock.monotonicNanos());
   }
 
   @Override
   public void close() {
-    executor.shutdown();
-    try {
-      if (!executor.awaitTermination(10, TimeUnit.SECONDS)) {
-        executor.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      executor.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
+    scheduler.close(CLOSE_WAIT);
   }
 }

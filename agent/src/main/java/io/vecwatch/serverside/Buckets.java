@@ -6,10 +6,10 @@ import java.util.Arrays;
  * A cumulative histogram: counts of observations at or below each upper bound, bounds ascending, the last one
  * {@code +Inf}. Immutable. Units are whatever the source used (Milvus: milliseconds).
  */
-record Buckets(double[] upperBounds, double[] cumulativeCounts) {
+public record Buckets(double[] upperBounds, double[] cumulativeCounts) {
   static final Buckets EMPTY = new Buckets(new double[0], new double[0]);
 
-  Buckets {
+  public Buckets {
     if (upperBounds.length != cumulativeCounts.length) {
       throw new IllegalArgumentException("bounds and counts differ in length");
     }
@@ -17,7 +17,7 @@ record Buckets(double[] upperBounds, double[] cumulativeCounts) {
     cumulativeCounts = cumulativeCounts.clone();
   }
 
-  double count() {
+  public double count() {
     return cumulativeCounts.length == 0 ? 0 : cumulativeCounts[cumulativeCounts.length - 1];
   }
 

@@ -1,7 +1,5 @@
 package io.vecwatch.serverside;
 
-import io.vecwatch.export.ProbeListener;
-import io.vecwatch.export.ProbeObservation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.HdrHistogram.Histogram;
@@ -12,15 +10,12 @@ import org.HdrHistogram.Recorder;
  * covers exactly the same intervals as the server's histogram deltas: the scraper drains a target's interval
  * histogram at each scrape. Recording is wait-free (HdrHistogram {@link Recorder}).
  */
-public final class ClientLatencyRecorder implements ProbeListener {
+public final class ClientLatencyRecorder {
   private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
 
-  @Override
-  public Scope onResult(ProbeObservation o) {
-    if (o.outcome() == ProbeObservation.Outcome.OK) {
-      recorder(o.target()).recordValue(Math.max(1, o.latencyNanos()));
-    }
-    return Scope.NONE;
+  /** Records one successful probe search of {@code target} (the probe's listener calls this). */
+  public void recordSuccess(String target, long latencyNanos) {
+    recorder(target).recordValue(Math.max(1, latencyNanos));
   }
 
   /** Everything recorded for {@code target} since the previous call (nanoseconds). */

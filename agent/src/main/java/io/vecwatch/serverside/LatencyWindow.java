@@ -10,7 +10,7 @@ import org.HdrHistogram.Histogram;
  * server's cumulative histogram at that instant and the client's latencies since the previous scrape. The
  * window's server figures come from the difference between the newest entry and the entry at the window's
  * start; its client figures from the client intervals in between — so both sides cover the same span.
- * Not thread-safe; the scraper owns it and publishes {@link WindowStats} snapshots.
+ * Not thread-safe; the scraper owns it and publishes {@link LatencyComparison} snapshots.
  */
 final class LatencyWindow {
   private static final int MAX_ENTRIES = 10_000;
@@ -46,9 +46,9 @@ final class LatencyWindow {
     return it.next();
   }
 
-  WindowStats stats() {
+  LatencyComparison stats() {
     if (entries.size() < 2) {
-      return WindowStats.EMPTY;
+      return LatencyComparison.EMPTY;
     }
     Entry base = entries.peekFirst();
     Entry newest = entries.peekLast();
@@ -70,7 +70,7 @@ final class LatencyWindow {
       }
     }
     long cn = client == null ? 0 : client.getTotalCount();
-    return new WindowStats(seconds, rate,
+    return new LatencyComparison(seconds, rate,
         q(d, 0.5), q(d, 0.95), q(d, 0.99), mean,
         cn, cq(client, 50), cq(client, 95), cq(client, 99),
         cn == 0 ? Double.NaN : client.getMean() / 1e9);

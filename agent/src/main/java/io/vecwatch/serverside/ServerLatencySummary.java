@@ -31,7 +31,7 @@ final class ServerLatencySummary implements MultiCollector {
             + "_count and _sum cover the server's searches since the agent started watching");
     for (ServerMetricsScraper s : scrapers) {
       ServerSnapshot snap = s.latest();
-      WindowStats w = snap.window();
+      LatencyComparison w = snap.window();
       b.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
           .labels(Labels.of("target", s.target()))
           .quantiles(Quantiles.builder()

@@ -31,6 +31,7 @@ public final class ServerMetricsScraper {
   static final int SYSTEM_INFO_EVERY = 20;
 
   private final ServerMetricsConfig config;
+  private final ServerMetricsMapping mapping;
   private final HttpClient http;
   private final Clock clock;
   private final ClientLatencyRecorder client;
@@ -52,9 +53,10 @@ public final class ServerMetricsScraper {
   private double lastSearchSuccesses = Double.NaN;
   private long pendingCanaries;
 
-  ServerMetricsScraper(ServerMetricsConfig config, HttpClient http, Clock clock, ClientLatencyRecorder client,
+  ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
     this.config = config;
+    this.mapping = mapping;
     this.http = http;
     this.clock = clock;
     this.client = client;
@@ -93,7 +95,7 @@ public final class ServerMetricsScraper {
       LOG.info("server metrics of target {} readable again at {}", config.target(), redacted(config.url()));
       wasUp = true;
     }
-    ServerScrape s = MilvusMetrics.select(samples);
+    ServerScrape s = mapping.select(samples);
     requests.update(s.requests());
     failures.update(s.failures());
     if (!Double.isNaN(s.searchLatencySumMs())) {
@@ -175,12 +177,12 @@ public final class ServerMetricsScraper {
       return;
     }
     try {
-      systemInfo = SystemInfo.parse(systemInfoSource.get().fetch());
+      systemInfo = systemInfoSource.get().fetch();
       systemInfoState = systemInfo.isPresent() ? 1 : 0;
     } catch (UnsupportedOperationException e) {
       systemInfoUnsupported = true;
       systemInfoState = 0;
-      LOG.info("target {} does not implement GetMetrics(system_info); database limits come from config only",
+      LOG.info("target {} cannot report its system info; database limits come from config only",
           config.target());
     } catch (Exception e) {
       systemInfoState = 0; // try again at the next refresh

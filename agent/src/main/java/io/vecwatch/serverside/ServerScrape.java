@@ -16,7 +16,7 @@ import java.util.OptionalDouble;
  * @param cpuSeconds the server process's cumulative CPU time
  * @param residentBytes the server process's resident memory
  */
-record ServerScrape(
+public record ServerScrape(
     Map<String, Double> requests,
     Map<String, Double> failures,
     double searchSuccesses,
@@ -25,7 +25,7 @@ record ServerScrape(
     OptionalDouble cpuSeconds,
     OptionalDouble residentBytes) {
 
-  ServerScrape {
+  public ServerScrape {
     requests = Map.copyOf(requests);
     failures = Map.copyOf(failures);
   }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.concurrent.DaemonThreads;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.resources.ResourceMetrics;
 import io.vecwatch.time.Clock;
@@ -21,6 +22,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Scrapes every configured database metrics endpoint on one daemon worker thread (blocking HTTP never runs on
@@ -29,10 +32,11 @@ import java.util.function.ToDoubleFunction;
  *
  * <pre>{@code
  * ServerSideMonitor m = ServerSideMonitor.start(config.telemetry().serverMetrics(), sources, registry, clock);
- * probeListeners.add(m.clientLatency());
+ * m.clientLatency().recordSuccess(target, latencyNanos);   // from the probe's listener
  * }</pre>
  */
 public final class ServerSideMonitor implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ServerSideMonitor.class);
   /** Function names are the server's; cap them so a strange server cannot create unbounded series. */
   static final int MAX_FUNCTIONS = 64;
 
@@ -62,37 +66,38 @@ public final class ServerSideMonitor implements AutoCloseable {
   /**
    * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where it can
    */
-  public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, SystemInfo.Source> systemInfo,
-      MeterRegistry registry, Clock clock) {
-    return start(configs, Map.of(), systemInfo, registry, clock);
-  }
-
   /**
    * @param kinds each target's kind, for the {@code kind} label of {@code vecwatch_served_requests_total}
+   * @param mappings each target's server metrics mapping (its kind's); a target without one is not scraped
    * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where it can
    */
   public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
-      Map<String, SystemInfo.Source> systemInfo, MeterRegistry registry, Clock clock) {
+      Map<String, ServerMetricsMapping> mappings, Map<String, SystemInfo.Source> systemInfo, MeterRegistry registry, Clock clock) {
     ClientLatencyRecorder client = new ClientLatencyRecorder();
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
         .followRedirects(HttpClient.Redirect.NEVER)
         .build();
     List<ServerMetricsScraper> scrapers = new ArrayList<>();
+    List<ServerMetricsConfig> scraped = new ArrayList<>();
     for (ServerMetricsConfig c : configs) {
-      scrapers.add(new ServerMetricsScraper(c, http, clock, client, Optional.ofNullable(systemInfo.get(c.target()))));
+      ServerMetricsMapping mapping = mappings.get(c.target());
+      if (mapping == null) {
+        LOG.warn("server metrics of target {}: its kind has no server metrics mapping; not scraped", c.target());
+        continue;
+      }
+      scraped.add(c);
+      scrapers.add(new ServerMetricsScraper(c, mapping, http, clock, client,
+          Optional.ofNullable(systemInfo.get(c.target()))));
     }
-    ScheduledExecutorService ex = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "vecwatch-server-metrics");
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService ex =
+        Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vecwatch-server-metrics"));
     ServerSideMonitor m = new ServerSideMonitor(ex, client, List.copyOf(scrapers), registry,
         List.copyOf(systemInfo.values()));
-    for (int i = 0; i < configs.size(); i++) {
+    for (int i = 0; i < scraped.size(); i++) {
       ServerMetricsScraper s = scrapers.get(i);
       m.registerStatic(s, kinds.getOrDefault(s.target(), ""));
-      long ms = configs.get(i).interval().toMillis();
+      long ms = scraped.get(i).interval().toMillis();
       ex.scheduleWithFixedDelay(() -> m.scrapeAndPublish(s), 0, ms, TimeUnit.MILLISECONDS);
     }
     return m;
@@ -137,8 +142,8 @@ public final class ServerSideMonitor implements AutoCloseable {
     } else {
       // A registry without Prometheus's model (tests, OTLP-only): the quantiles as plain gauges.
       for (double q : new double[] {0.5, 0.95, 0.99}) {
-        ToDoubleFunction<WindowStats> f = q == 0.5 ? WindowStats::serverP50 : q == 0.95 ? WindowStats::serverP95
-            : WindowStats::serverP99;
+        ToDoubleFunction<LatencyComparison> f = q == 0.5 ? LatencyComparison::serverP50 : q == 0.95 ? LatencyComparison::serverP95
+            : LatencyComparison::serverP99;
         gauge("vecwatch.server.window.latency.seconds", t.and("quantile", Double.toString(q)), s,
             x -> f.applyAsDouble(x.latest().window()), "Server-side search latency quantiles over the window");
       }

@@ -28,7 +28,7 @@ public record ServerSnapshot(
     Map<String, Double> failures,
     double searches,
     double searchSeconds,
-    WindowStats window,
+    LatencyComparison window,
     Optional<ScopeUsage> database,
     double systemInfo) {
 
@@ -38,5 +38,5 @@ public record ServerSnapshot(
   }
 
   static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, 0, Map.of(), Map.of(), 0, 0,
-      WindowStats.EMPTY, Optional.empty(), Double.NaN);
+      LatencyComparison.EMPTY, Optional.empty(), Double.NaN);
 }

@@ -9,7 +9,7 @@ package io.vecwatch.stats;
 public record ProbeSnapshot(
     String target,
     String dataset,
-    WindowStats window,
+    ProbeWindowStats window,
     long okTotal,
     long errorTotal,
     long timeoutTotal,

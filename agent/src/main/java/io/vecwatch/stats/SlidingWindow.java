@@ -32,7 +32,7 @@ import org.HdrHistogram.Recorder;
  * <pre>{@code
  * SlidingWindow w = SlidingWindow.create(Duration.ofSeconds(60), 2, clock.monotonicNanos());
  * w.recordOk(clock.monotonicNanos(), latencyNanos, new double[] {1.0, 0.97}, null);
- * WindowStats s = w.stats(clock.monotonicNanos(), new int[] {10, 100});
+ * ProbeWindowStats s = w.stats(clock.monotonicNanos(), new int[] {10, 100});
  * }</pre>
  */
 public final class SlidingWindow {
@@ -173,7 +173,7 @@ public final class SlidingWindow {
    *
    * @param ks the K of each recall slot, for labelling the result
    */
-  public WindowStats stats(long nowNanos, int[] ks) {
+  public ProbeWindowStats stats(long nowNanos, int[] ks) {
     if (ks.length != recallSlots) {
       throw new IllegalArgumentException("expected " + recallSlots + " K values, got " + ks.length);
     }
@@ -209,7 +209,7 @@ public final class SlidingWindow {
     }
   }
 
-  private WindowStats statsLocked(long nowNanos, int[] ks) {
+  private ProbeWindowStats statsLocked(long nowNanos, int[] ks) {
     long nowEpoch = epochOf(nowNanos);
     if (nowEpoch > intervalEpoch) {
       rotateTo(nowEpoch);
@@ -265,7 +265,7 @@ public final class SlidingWindow {
           distanceCount == 0 ? Double.NaN : Math.min(1.0, distanceSum[k] / distanceCount),
           distanceCount));
     }
-    return new WindowStats(
+    return new ProbeWindowStats(
         window(),
         Duration.ofNanos(coveredNanos),
         ok,

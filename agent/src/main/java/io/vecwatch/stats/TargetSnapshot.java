@@ -1,6 +1,5 @@
 package io.vecwatch.stats;
 
-import io.vecwatch.target.Diagnostics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package io.vecwatch.target;
 
+import io.vecwatch.config.TargetSettings;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;

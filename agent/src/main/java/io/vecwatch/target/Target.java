@@ -1,7 +1,7 @@
 package io.vecwatch.target;
 
 /**
- * A vector index vecwatch watches. Implementations are one class per kind (see {@link TargetKinds}); they
+ * A vector index vecwatch watches. Implementations are one class per kind (see {@code target.registry.TargetKinds}); they
  * only talk to the index. Timing, deadlines, recall and statistics are the probe runner's job.
  *
  * <p>Methods may block (network calls); callers run them on a worker pool, never on an event loop.

@@ -1,5 +1,7 @@
 package io.vecwatch.target;
 
+import io.vecwatch.stats.Diagnostics;
+
 /**
  * Optional capability of a {@link Target}: signals beyond health and entity count (load progress, index lag,
  * quota states, self-recall, ...). The runtime polls it on the health schedule, off the event loop, and publishes

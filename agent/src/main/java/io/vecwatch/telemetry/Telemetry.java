@@ -9,13 +9,14 @@ import io.vecwatch.export.EventLog;
 import io.vecwatch.export.LokiLogging;
 import io.vecwatch.export.OtlpMetricsPush;
 import io.vecwatch.export.OtlpTracing;
-import io.vecwatch.export.ProbeListener;
 import io.vecwatch.export.ProbeTracer;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.resources.ResourceMonitor;
-import io.vecwatch.serverside.MilvusSystemInfo;
+import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
-import io.vecwatch.target.milvus.MilvusSettings;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +76,7 @@ public final class Telemetry implements AutoCloseable {
     Optional<ResourceMonitor> resources = config.resources().enabled()
         ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
     Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
-        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets),
+        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets), mappings(targets),
             systemInfoSources(config, targets, systemInfo), registry, clock));
     Optional<OtlpTracing> tracing = config.tracing().enabled()
         ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
@@ -84,7 +85,12 @@ public final class Telemetry implements AutoCloseable {
     EventLog events = EventLog.create(clock, config.failureLogInterval(), registry);
 
     List<ProbeListener> listeners = new ArrayList<>();
-    serverSide.ifPresent(s -> listeners.add(s.clientLatency()));
+    serverSide.ifPresent(s -> listeners.add(o -> {
+      if (o.outcome() == ProbeObservation.Outcome.OK) {
+        s.clientLatency().recordSuccess(o.target(), o.latencyNanos());
+      }
+      return ProbeListener.Scope.NONE;
+    }));
     tracing.ifPresent(t -> listeners.add(ProbeTracer.create(t.tracer(), clock, spanAttributes(targets))));
     listeners.add(events);
     LOG.info("telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",
@@ -94,14 +100,14 @@ public final class Telemetry implements AutoCloseable {
     return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
   }
 
-  /** The given sources, plus GetMetrics for every Milvus target whose server metrics ask for system_info. */
+  /** The given sources, plus the kind's own source for every target whose server metrics ask for system info. */
   private static Map<String, SystemInfo.Source> systemInfoSources(TelemetryConfig config, List<TargetConfig> targets,
       Map<String, SystemInfo.Source> given) {
     Map<String, SystemInfo.Source> out = new HashMap<>(given);
     for (var sm : config.serverMetrics()) {
       if (sm.systemInfo() && !out.containsKey(sm.target())) {
         targets.stream().filter(t -> t.name().equals(sm.target())).findFirst()
-            .flatMap(MilvusSystemInfo::forTarget).ifPresent(src -> out.put(sm.target(), src));
+            .flatMap(TargetKinds::systemInfo).ifPresent(src -> out.put(sm.target(), src));
       }
     }
     return out;
@@ -113,18 +119,19 @@ public final class Telemetry implements AutoCloseable {
     return out;
   }
 
-  /** Constant span attributes per target: its kind, the database system for database kinds, its labels. */
+  /** Each target's server metrics mapping, from its kind (a target whose kind has none is not in the map). */
+  private static Map<String, ServerMetricsMapping> mappings(List<TargetConfig> targets) {
+    Map<String, ServerMetricsMapping> out = new HashMap<>();
+    targets.forEach(t -> TargetKinds.serverMetrics(t.kind()).ifPresent(m -> out.put(t.name(), m)));
+    return out;
+  }
+
+  /** Constant span attributes per target: what its kind adds (the database system for database kinds), its labels. */
   static Map<String, Attributes> spanAttributes(List<TargetConfig> targets) {
     Map<String, Attributes> out = new HashMap<>();
     for (TargetConfig t : targets) {
       AttributesBuilder b = Attributes.builder();
-      if (t.kind().equals("milvus")) {
-        b.put("db.system.name", "milvus");
-      }
-      if (t.settings() instanceof MilvusSettings m) {
-        b.put("db.collection.name", m.collection());
-        m.database().ifPresent(db -> b.put("db.namespace", db));
-      }
+      TargetKinds.spanAttributes(t).forEach(b::put);
       t.labels().forEach((k, v) -> b.put("vecwatch.label." + k, v));
       out.put(t.name(), b.build());
     }

@@ -15,7 +15,7 @@ import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.RecentProbes;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.lang.management.ManagementFactory;
@@ -79,7 +79,7 @@ final class StatusPage {
       double p99 = Double.NaN;
       double recall = Double.NaN;
       if (!t.probes().isEmpty()) {
-        WindowStats w = t.probes().get(0).window();
+        ProbeWindowStats w = t.probes().get(0).window();
         p99 = w.latency().p99();
         recall = w.recall().isEmpty() ? Double.NaN : w.recall().get(0).mean();
       }
@@ -144,7 +144,7 @@ final class StatusPage {
     }
     List<String> missed = new ArrayList<>();
     for (ProbeSnapshot p : t.probes()) {
-      WindowStats w = p.window();
+      ProbeWindowStats w = p.window();
       LatencyQuantiles q = w.latency();
       above(missed, "P50", q.p50(), o.p50(), true);
       above(missed, "P95", q.p95(), o.p95(), true);
@@ -204,7 +204,7 @@ final class StatusPage {
       if (first.isEmpty()) {
         b.append("<td data-label=\"Probes\" colspan=\"7\" class=\"na\">no probe configured</td>");
       } else {
-        WindowStats w = first.get().window();
+        ProbeWindowStats w = first.get().window();
         LatencyQuantiles q = w.latency();
         cell(b, "Canary rate", Double.isFinite(w.requestsPerSecond())
             ? String.format(Locale.ROOT, "%.1f/s", w.requestsPerSecond()) : "–", "", "");

@@ -8,7 +8,7 @@ import io.vecwatch.stats.LatencyQuantiles;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.TargetSnapshot;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import java.time.Instant;
 import java.util.OptionalLong;
 
@@ -56,7 +56,7 @@ final class TargetsJson {
   }
 
   private static JsonObject probe(ProbeSnapshot p) {
-    WindowStats w = p.window();
+    ProbeWindowStats w = p.window();
     LatencyQuantiles q = w.latency();
     JsonArray recall = new JsonArray();
     for (RecallWindow r : w.recall()) {

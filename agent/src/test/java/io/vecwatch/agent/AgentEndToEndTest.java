@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -67,7 +68,7 @@ class AgentEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("e2e.yml", CONFIG, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("e2e.yml", CONFIG, Path.of("."));
     agent = Agent.builder(config).datasets(AgentEndToEndTest::load).start();
   }
 
@@ -174,7 +175,7 @@ class AgentEndToEndTest {
 
   @Test
   void closingStopsServing() throws Exception {
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("e2e.yml", CONFIG, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("e2e.yml", CONFIG, Path.of("."));
     Agent other = Agent.builder(config).datasets(AgentEndToEndTest::load).start();
     int port = other.httpPort();
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/-/healthy")).build(),

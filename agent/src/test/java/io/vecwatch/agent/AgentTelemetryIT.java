@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +46,7 @@ class AgentTelemetryIT {
     String service = "vecwatch-agent-it-" + run;
     String jaeger = System.getProperty("vecwatch.jaeger.query", "http://127.0.0.1:16687");
     String logs = System.getProperty("vecwatch.victorialogs.url", "http://127.0.0.1:19428");
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("telemetry-it.yml", """
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("telemetry-it.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

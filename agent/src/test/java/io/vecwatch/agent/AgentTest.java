@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class AgentTest {
   private static VecwatchConfig config(String listen) throws Exception {
-    return new ConfigLoader(Map.of()).parse("agent.yml", """
+    return new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("agent.yml", """
         web:
           listen_address: "%s"
         datasets:
@@ -64,7 +65,7 @@ class AgentTest {
 
   @Test
   void aRecallKDeeperThanTheLoadedGroundTruthMakesTheTargetMisconfigured() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("deep.yml", """
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("deep.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

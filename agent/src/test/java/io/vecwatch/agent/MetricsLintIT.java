@@ -1,5 +1,6 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +31,7 @@ class MetricsLintIT {
   @Test
   void promtoolFindsNothingToReportInARealScrape() throws Exception {
     assertThat(PROMTOOL).as("promtool (run .ci/peers.sh install)").isExecutable();
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("lint.yml", """
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("lint.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

@@ -15,12 +15,12 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
-import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.target.milvus.MilvusTarget;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.milvus.CollectionInfo;
 import io.vecwatch.target.milvus.MilvusSettings;
 import io.vecwatch.target.milvus.Searches;
-import io.vecwatch.target.milvus.Scheduler;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -110,7 +110,7 @@ public class MilvusSearchBenchmark {
         new MilvusSettings.Reconnect(Duration.ofMillis(100), Duration.ofSeconds(1)), collection, Optional.of("vec"),
         Optional.empty(), Map.of("ef", 32), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
         OptionalLong.empty(), new MilvusSettings.SelfRecall(0, 1));
-    target = new MilvusTarget("bench", s, Optional.empty(), Clock.system(), Scheduler.singleThread("bench"),
+    target = new MilvusTarget("bench", s, Optional.empty(), Clock.system(), ExecutorScheduler.create("bench"),
         new Random(2));
     target.start();
     org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))

@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -29,7 +30,7 @@ class CheckConfigCommandTest {
 
   /** What the loader itself reports for {@code file}: the command must print exactly these lines. */
   private static List<String> loaderProblems(Path file) {
-    return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.withSystemEnv().load(file)).problems();
+    return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(file)).problems();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.vecwatch.config;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-  private final ConfigLoader loader = new ConfigLoader(Map.of());
+  private final ConfigLoader loader = new ConfigLoader(Map.of(), TargetKinds.lookup());
 
   private List<String> problemsOf(Path file) {
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> loader.load(file));
@@ -87,7 +88,7 @@ class ConfigLoaderTest {
 
   @Test
   void environmentComesFromTheLoaderNotTheProcess() throws Exception {
-    ConfigLoader withEnv = new ConfigLoader(Map.of("ADDR", "127.0.0.1:4321"));
+    ConfigLoader withEnv = new ConfigLoader(Map.of("ADDR", "127.0.0.1:4321"), TargetKinds.lookup());
 
     VecwatchConfig c = withEnv.parse("t", "web: {listen_address: \"${ADDR}\"}", Path.of("."));
 

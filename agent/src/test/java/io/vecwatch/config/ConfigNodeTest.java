@@ -16,7 +16,7 @@ class ConfigNodeTest {
     YamlTree.Result r = YamlTree.parse(yaml);
     problems = new Problems(r.positions());
     return new ConfigNode(r.root(), "", new ConfigNode.Context(
-        problems, EnvSubstitution.of(Fixtures.ENV), Fixtures.DIR.toAbsolutePath()));
+        problems, EnvSubstitution.of(Fixtures.ENV), Fixtures.DIR.toAbsolutePath(), ConfigNode.NO_KINDS));
   }
 
   @Test

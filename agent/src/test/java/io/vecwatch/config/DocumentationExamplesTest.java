@@ -1,5 +1,6 @@
 package io.vecwatch.config;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.target.LuceneHnswTarget;
@@ -40,7 +41,7 @@ class DocumentationExamplesTest {
 
   @Test
   void minimalExampleGivesEachTargetADefaultProbe() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("doc", yamlBlocks().get(0), Path.of("."));
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("doc", yamlBlocks().get(0), Path.of("."));
 
     assertThat(c.targets()).extracting(TargetConfig::name).containsExactly("exact", "hnsw");
     assertThat(c.probes()).containsExactly(ProbeConfig.defaults("exact", "demo"), ProbeConfig.defaults("hnsw", "demo"));
@@ -56,7 +57,7 @@ class DocumentationExamplesTest {
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, fullExample());
 
-    VecwatchConfig c = new ConfigLoader(Map.of()).load(file);
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).load(file);
 
     TargetConfig accurate = c.targets().get(2);
     assertThat(accurate.name()).isEqualTo("hnsw-accurate");

@@ -1,5 +1,6 @@
 package io.vecwatch.config;
 
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +27,7 @@ final class Fixtures {
   private Fixtures() {}
 
   static ConfigLoader loader() {
-    return new ConfigLoader(ENV);
+    return new ConfigLoader(ENV, TargetKinds.lookup());
   }
 
   static Path file(String name) {

@@ -1,5 +1,6 @@
 package io.vecwatch.config;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -16,7 +17,7 @@ class RulesAndAlertingConfigTest {
 
   @Test
   void defaultsWhenNothingIsSet() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("t.yml", "{}", Path.of("."));
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", "{}", Path.of("."));
     assertThat(c.rules()).isEqualTo(RulesConfig.defaults());
     assertThat(c.rules().evaluationInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.alerting().alertmanagers()).isEmpty();
@@ -52,7 +53,7 @@ class RulesAndAlertingConfigTest {
             - url: http://127.0.0.1:9093
               bearer_token: ${AM_TOKEN}
         """;
-    VecwatchConfig c = new ConfigLoader(Map.of("AM_TOKEN", "tok")).parse("t.yml", yaml, dir);
+    VecwatchConfig c = new ConfigLoader(Map.of("AM_TOKEN", "tok"), TargetKinds.lookup()).parse("t.yml", yaml, dir);
     RulesConfig r = c.rules();
     assertThat(r.ruleFiles()).containsExactly("rules/*.yml", "extra.rules.yml");
     assertThat(r.evaluationInterval()).isEqualTo(Duration.ofSeconds(10));

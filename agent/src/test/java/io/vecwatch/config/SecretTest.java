@@ -34,7 +34,7 @@ class SecretTest {
     YamlTree.Result r = YamlTree.parse(yaml);
     problems = new Problems(r.positions());
     return Credentials.parse(new ConfigNode(r.root(), "", new ConfigNode.Context(
-        problems, EnvSubstitution.of(Fixtures.ENV), baseDir)));
+        problems, EnvSubstitution.of(Fixtures.ENV), baseDir, ConfigNode.NO_KINDS)));
   }
 
   private Credentials parse(String yaml) throws Exception {

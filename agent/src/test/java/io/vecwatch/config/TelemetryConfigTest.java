@@ -1,5 +1,6 @@
 package io.vecwatch.config;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -47,7 +48,7 @@ class TelemetryConfigTest {
   void theExamplesInTheDocsLoad() throws Exception {
     String targets = "datasets: [{name: gen, metric: l2, generate: {count: 100, dim: 4, queries: 2}}]\n"
         + "targets: [{name: milvus, kind: flat, dataset: gen}]\n";
-    ConfigLoader loader = new ConfigLoader(Map.of("OTLP_TOKEN", "t0k3n", "LOKI_PASSWORD", "pw"));
+    ConfigLoader loader = new ConfigLoader(Map.of("OTLP_TOKEN", "t0k3n", "LOKI_PASSWORD", "pw"), TargetKinds.lookup());
     for (String doc : new String[] {"../docs/telemetry.md", "../docs/configuration.md"}) {
       String block = yamlBlockStartingWith(doc, "telemetry:");
       TelemetryConfig t = loader.parse(doc, targets + block, Path.of(".")).telemetry();

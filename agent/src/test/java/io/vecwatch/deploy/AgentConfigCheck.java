@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ final class AgentConfigCheck {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    ConfigLoader loader = new ConfigLoader(env);
+    ConfigLoader loader = new ConfigLoader(env, TargetKinds.lookup());
     try {
       return loader.parse(source, yaml, baseDir);
     } catch (ConfigException e) {
@@ -92,7 +92,7 @@ final class AgentConfigCheck {
 
   private static boolean sectionKnown(String section) {
     try {
-      new ConfigLoader(Map.of()).parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
+      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
       return true;
     } catch (ConfigException e) {
       return e.problems().stream().noneMatch(p -> p.endsWith(": " + section + ": unknown key"));

@@ -29,7 +29,7 @@ final class KnownSeries {
       "vecwatch_export_queued",
       "vecwatch_export_dropped_total",
       "vecwatch_export_failed_total",
-      // Milvus target (io.vecwatch.target.MilvusTarget)
+      // Milvus target (io.vecwatch.target.milvus.MilvusTarget)
       "vecwatch_milvus_index_pending_rows",
       "vecwatch_milvus_index_indexed_rows",
       "vecwatch_milvus_index_total_rows",

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -48,7 +48,7 @@ class MetricNamesExportedIT {
 
   private static boolean sectionKnown(String yaml) {
     try {
-      new ConfigLoader(Map.of()).parse("probe", yaml, Path.of("/"));
+      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("probe", yaml, Path.of("/"));
       return true;
     } catch (ConfigException e) {
       return e.problems().stream().noneMatch(p -> p.contains("unknown key"));

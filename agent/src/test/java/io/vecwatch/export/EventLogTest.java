@@ -7,6 +7,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.github.loki4j.slf4j.marker.LabelMarker;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.ManualClock;
 import java.time.Duration;
 import java.util.List;

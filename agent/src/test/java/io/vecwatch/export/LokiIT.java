@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vecwatch.config.LokiConfig;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.net.URI;

@@ -12,6 +12,8 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.vecwatch.config.TracingConfig;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.ManualClock;
 import java.net.URI;
 import java.time.Duration;

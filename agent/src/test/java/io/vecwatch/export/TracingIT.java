@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.TracingConfig;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.net.URI;

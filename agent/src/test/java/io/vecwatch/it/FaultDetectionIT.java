@@ -1,5 +1,6 @@
 package io.vecwatch.it;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -103,7 +104,7 @@ class FaultDetectionIT {
           alertmanagers:
             - url: %s
         """.formatted(WINDOW.toSeconds(), EVAL.toSeconds(), run, am));
-    VecwatchConfig cfg = ConfigLoader.withSystemEnv().load(config);
+    VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     try (Agent agent = Agent.builder(cfg).configFile(Optional.of(config)).start()) {
       String base = "http://127.0.0.1:" + agent.httpPort();
       await().atMost(Duration.ofSeconds(60)).until(() -> agent.ready());

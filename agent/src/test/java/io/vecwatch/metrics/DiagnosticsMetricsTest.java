@@ -6,7 +6,7 @@ import io.vecwatch.stats.AgentSnapshot;
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -2,6 +2,7 @@ package io.vecwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.stats.TargetState;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
@@ -169,12 +170,12 @@ class HealthCheckerTest {
     }
 
     @Override
-    public io.vecwatch.target.Diagnostics diagnostics() throws Exception {
+    public io.vecwatch.stats.Diagnostics diagnostics() throws Exception {
       calls[0]++;
       if (diagnosticsFailure) {
         throw new IOException("no answer");
       }
-      return io.vecwatch.target.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
+      return io.vecwatch.stats.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
     }
   }
 }

@@ -3,11 +3,12 @@ package io.vecwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.Outcome;
 import io.vecwatch.stats.ProbeStats;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.testing.TestDatasets;
 import io.vecwatch.time.ManualClock;
@@ -57,7 +58,7 @@ class ProbeRunnerTest {
     throw new AssertionError("not a dataset query");
   }
 
-  private WindowStats window() {
+  private ProbeWindowStats window() {
     return stats.snapshot(clock.monotonicNanos()).window();
   }
 

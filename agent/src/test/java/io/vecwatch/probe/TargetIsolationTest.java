@@ -3,6 +3,7 @@ package io.vecwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.stats.Outcome;

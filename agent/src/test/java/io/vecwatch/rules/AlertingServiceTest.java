@@ -1,5 +1,6 @@
 package io.vecwatch.rules;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -21,7 +22,7 @@ class AlertingServiceTest {
   private static final String RULE = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: vector(1) > 2\n";
 
   private AlertingService start(Path config) throws Exception {
-    VecwatchConfig cfg = ConfigLoader.withSystemEnv().load(config);
+    VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     return AlertingService.start(cfg, Optional.of(config), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
         new ManualClock(), "http://localhost:9477");
   }

@@ -36,7 +36,7 @@ class LatencyWindowTest {
       w.add(i * 15 * S, new Buckets(BOUNDS, counts[i]), sums[i], h);
     }
 
-    WindowStats s = w.stats();
+    LatencyComparison s = w.stats();
     assertThat(s.seconds()).isEqualTo(60);
     // delta 75 s - 15 s: {0, 10, 12, 12}
     assertThat(s.serverRate()).isCloseTo(12.0 / 60, within(1e-12));
@@ -62,7 +62,7 @@ class LatencyWindowTest {
 
     w.add(30 * S, new Buckets(BOUNDS, new double[] {1, 1, 1, 1}), 1, new Histogram(3));
 
-    assertThat(w.stats()).isEqualTo(WindowStats.EMPTY);
+    assertThat(w.stats()).isEqualTo(LatencyComparison.EMPTY);
   }
 
   @Test
@@ -71,7 +71,7 @@ class LatencyWindowTest {
     w.add(0, Buckets.EMPTY, Double.NaN, new Histogram(3));
     w.add(15 * S, Buckets.EMPTY, Double.NaN, new Histogram(3));
 
-    WindowStats s = w.stats();
+    LatencyComparison s = w.stats();
     assertThat(s.serverRate()).isZero();
     assertThat(s.serverP99()).isNaN();
     assertThat(s.clientP99()).isNaN();

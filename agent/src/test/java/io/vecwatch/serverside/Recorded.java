@@ -6,14 +6,14 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
 /** The real Milvus 2.3.5 recordings under src/test/resources/io/vecwatch/serverside (see its README). */
-final class Recorded {
+public final class Recorded {
   private Recorded() {}
 
-  static String metrics() {
+  public static String metrics() {
     return read("milvus-2.3.5-metrics.txt");
   }
 
-  static String systemInfo() {
+  public static String systemInfo() {
     return read("milvus-2.3.5-system_info.json");
   }
 

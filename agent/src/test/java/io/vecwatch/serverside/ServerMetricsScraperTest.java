@@ -1,11 +1,13 @@
 package io.vecwatch.serverside;
 
+import io.vecwatch.target.milvus.MilvusMetrics;
+import io.vecwatch.target.milvus.MilvusSystemInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ServerMetricsConfig;
-import io.vecwatch.export.ProbeObservation;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.ManualClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +73,7 @@ class ServerMetricsScraperTest {
   }
 
   private ServerMetricsScraper scraper(ServerMetricsConfig c, Optional<SystemInfo.Source> info) {
-    return new ServerMetricsScraper(c, HttpClient.newHttpClient(), clock, client, info);
+    return new ServerMetricsScraper(c, MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, info);
   }
 
   @Test
@@ -86,7 +88,7 @@ class ServerMetricsScraperTest {
     String second = addToSearch(first, 30, Map.of(4.0, 10.0, 8.0, 30.0));
     page.set(second);
     for (int i = 0; i < 30; i++) {
-      client.onResult(ProbeObservation.ok("milvus", "milvus", "d", 10, 9_000_000L, Map.of(10, 1.0)));
+      client.recordSuccess("milvus", 9_000_000L);
     }
     clock.advance(Duration.ofSeconds(15));
     s.scrape();
@@ -94,7 +96,7 @@ class ServerMetricsScraperTest {
     ServerSnapshot snap = s.latest();
     assertThat(snap.up()).isTrue();
     assertThat(snap.requests().get("Search")).isEqualTo(searchTotal + 30);
-    WindowStats w = snap.window();
+    LatencyComparison w = snap.window();
     assertThat(w.serverRate()).isCloseTo(30.0 / 15, within(1e-12));
     // delta buckets: 10 in (2,4], 20 in (4,8]; rank 15 -> 4 + 4 * (15-10)/20 ms
     assertThat(w.serverP50()).isCloseTo((4 + 4 * (15.0 - 10) / 20) / 1000, within(1e-12));
@@ -136,7 +138,7 @@ class ServerMetricsScraperTest {
 
   private void canaries(int n) {
     for (int i = 0; i < n; i++) {
-      client.onResult(ProbeObservation.ok("milvus", "milvus", "d", 10, 2_000_000L, Map.of(10, 1.0)));
+      client.recordSuccess("milvus", 2_000_000L);
     }
   }
 
@@ -202,9 +204,9 @@ class ServerMetricsScraperTest {
   @Test
   void databaseScopeUsesSystemInfoLimitsAndAsksAnUnsupportedServerOnlyOnce() throws Exception {
     ServerMetricsScraper real = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.of(Recorded::systemInfo));
+        OptionalDouble.empty()), Optional.of(() -> MilvusSystemInfo.parse(Recorded.systemInfo())));
     real.scrape();
-    SystemInfo info = SystemInfo.parse(Recorded.systemInfo()).orElseThrow();
+    SystemInfo info = MilvusSystemInfo.parse(Recorded.systemInfo()).orElseThrow();
     var db = real.latest().database().orElseThrow();
     assertThat(db.memoryLimitBytes()).isEqualTo(info.memoryBytes().getAsLong());
     assertThat(db.memoryUsedBytes()).isEqualTo(value(Recorded.metrics(), "process_resident_memory_bytes"));

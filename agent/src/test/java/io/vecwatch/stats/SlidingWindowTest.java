@@ -38,7 +38,7 @@ class SlidingWindowTest {
       fed.add(new Sample(clock.monotonicNanos(), latency, 0, 0));
       w.recordOk(clock.monotonicNanos(), latency, new double[] {1, 1}, null);
     }
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     long[] sorted = fed.stream().mapToLong(Sample::latency).sorted().toArray();
     assertThat(s.ok()).isEqualTo(sorted.length);
     for (double q : LatencyQuantiles.QUANTILES) {
@@ -71,7 +71,7 @@ class SlidingWindowTest {
       w.recordSkipped(at); // skipped slots never count as finished
     }
     long now = clock.monotonicNanos();
-    WindowStats s = w.stats(now, KS);
+    ProbeWindowStats s = w.stats(now, KS);
     long from = now - s.covered().toNanos();
     long inSpan = finished.stream().filter(t -> t >= from && t <= now).count();
     assertThat(s.covered()).isGreaterThan(WINDOW.minus(WINDOW.dividedBy(SlidingWindow.BUCKETS)))
@@ -89,13 +89,13 @@ class SlidingWindowTest {
     w.recordFailure(clock.monotonicNanos(), Outcome.ERROR);
 
     clock.advance(Duration.ofSeconds(54));
-    WindowStats before = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats before = w.stats(clock.monotonicNanos(), KS);
     assertThat(before.ok()).isEqualTo(1);
     assertThat(before.errors()).isEqualTo(1);
     assertThat(before.recallAt(10).mean()).isEqualTo(0.5);
 
     clock.advance(Duration.ofSeconds(7)); // 61 s after the samples
-    WindowStats after = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats after = w.stats(clock.monotonicNanos(), KS);
     assertThat(after.finished()).isZero();
     assertThat(after.latency()).isEqualTo(LatencyQuantiles.NONE);
     assertThat(after.recallAt(10).mean()).isNaN();
@@ -113,7 +113,7 @@ class SlidingWindowTest {
       clock.advance(Duration.ofMillis(200));
       w.recordOk(clock.monotonicNanos(), 1_000_000, new double[] {1, 1}, null);
     }
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.covered()).isEqualTo(Duration.ofSeconds(10));
     assertThat(s.requestsPerSecond()).isCloseTo(5.0, within(1e-9));
   }
@@ -130,7 +130,7 @@ class SlidingWindowTest {
     w.recordFailure(clock.monotonicNanos(), Outcome.TIMEOUT);
     w.recordSkipped(clock.monotonicNanos());
     clock.advance(Duration.ofSeconds(1));
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.errorRatio()).isEqualTo(2.0 / 10);
     assertThat(s.timeoutRatio()).isEqualTo(1.0 / 10);
     assertThat(s.skipped()).isEqualTo(1);
@@ -154,7 +154,7 @@ class SlidingWindowTest {
       w.recordOk(clock.monotonicNanos(), 5_000, r, d);
     }
     w.recordFailure(clock.monotonicNanos(), Outcome.ERROR); // errors carry no recall
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.recall()).extracting(RecallWindow::k).containsExactly(10, 100);
     for (int i = 0; i < 2; i++) {
       RecallWindow r = s.recall().get(i);
@@ -168,7 +168,7 @@ class SlidingWindowTest {
   @Test
   void emptyWindowReportsUndefinedValues() {
     SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
-    WindowStats atStart = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats atStart = w.stats(clock.monotonicNanos(), KS);
     assertThat(atStart.covered()).isEqualTo(Duration.ZERO);
     assertThat(atStart.requestsPerSecond()).isNaN();
     assertThat(atStart.latency().p50()).isNaN();
@@ -183,7 +183,7 @@ class SlidingWindowTest {
       w.recordOk(clock.monotonicNanos(), l, new double[] {1, 1}, null);
       w.stats(clock.monotonicNanos(), KS); // harvests the bucket between writes
     }
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.ok()).isEqualTo(3);
     assertThat(s.latency().p999()).isBetween(3.0, 3.0 * 1.001);
     assertThat(s.latency().p50()).isBetween(0.002, 0.002 * 1.001);
@@ -211,13 +211,13 @@ class SlidingWindowTest {
     go.countDown();
     pool.shutdown();
     while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
-      WindowStats mid = w.stats(clock.monotonicNanos(), KS);
+      ProbeWindowStats mid = w.stats(clock.monotonicNanos(), KS);
       // Readers are lock-free: a read racing writers may miss the newest sums (never their counts first), so a
       // mean seen mid-flight can be a hair low but never above 1. Exactness is asserted once writers are done.
       double mean = mid.recallAt(10).mean();
       assertThat(Double.isNaN(mean) || (mean > 0.99 && mean <= 1.0)).as("mean %s", mean).isTrue();
     }
-    WindowStats s = w.stats(clock.monotonicNanos(), KS);
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.ok()).isEqualTo((long) threads * perThread);
     assertThat(s.recallAt(100).mean()).isEqualTo(0.5);
     assertThat(s.recallAt(100).queries()).isEqualTo((long) threads * perThread);
@@ -238,7 +238,7 @@ class SlidingWindowTest {
     for (long back : new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L}) {
       w.recordFailure(now - back, Outcome.ERROR);
     }
-    WindowStats s = w.stats(now, new int[] {10});
+    ProbeWindowStats s = w.stats(now, new int[] {10});
     long from = now - s.covered().toNanos();
     long expected = Arrays.stream(new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L})
         .filter(back -> now - back >= from).count();

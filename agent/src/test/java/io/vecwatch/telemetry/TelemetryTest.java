@@ -4,15 +4,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.api.common.AttributeKey;
+import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TelemetryConfig;
-import io.vecwatch.export.ProbeListener;
+import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.target.FlatTarget;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.ManualClock;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TelemetryTest {
 
@@ -29,9 +34,11 @@ class TelemetryTest {
   }
 
   @Test
-  void spansOfATargetCarryItsLabelsAndDatabaseSystem() {
-    TargetConfig milvus = new TargetConfig("m", "milvus", Optional.empty(), Map.of("env", "prod"),
-        new FlatTarget.Settings());
+  void spansOfATargetCarryItsLabelsAndDatabaseSystem() throws Exception {
+    TargetConfig milvus = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("m.yml", """
+        targets:
+          - {name: m, kind: milvus, uri: "http://milvus:19530", collection: docs, labels: {env: prod}}
+        """, Path.of(".")).targets().get(0);
     var attrs = Telemetry.spanAttributes(List.of(milvus)).get("m");
 
     assertThat(attrs.get(AttributeKey.stringKey("db.system.name"))).isEqualTo("milvus");
@@ -39,10 +46,9 @@ class TelemetryTest {
   }
 
   @Test
-  void milvusTargetsGetTheirCollectionOnSpansAndAGetMetricsSource(@org.junit.jupiter.api.io.TempDir
-      java.nio.file.Path dir) throws Exception {
-    java.nio.file.Files.writeString(dir.resolve("ca.pem"), "not read here");
-    var config = new io.vecwatch.config.ConfigLoader(Map.of("MILVUS_TOKEN", "root:Milvus")).parse("m.yml", """
+  void milvusTargetsGetTheirCollectionOnSpansAndAGetMetricsSource(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve("ca.pem"), "not read here");
+    var config = new ConfigLoader(Map.of("MILVUS_TOKEN", "root:Milvus"), TargetKinds.lookup()).parse("m.yml", """
         targets:
           - {name: m, kind: milvus, uri: "http://milvus:19530", collection: docs, token: "${MILVUS_TOKEN}"}
           - {name: tls, kind: milvus, uri: "https://milvus:19530", collection: docs, tls: {ca_file: ca.pem}}
@@ -51,10 +57,10 @@ class TelemetryTest {
 
     var attrs = Telemetry.spanAttributes(config.targets()).get("m");
     assertThat(attrs.get(AttributeKey.stringKey("db.collection.name"))).isEqualTo("docs");
-    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(m)).isPresent();
+    assertThat(TargetKinds.systemInfo(m)).isPresent();
     // with TLS the limits come from config (the GetMetrics connection does not carry TLS settings)
-    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(config.targets().get(1))).isEmpty();
-    assertThat(io.vecwatch.serverside.MilvusSystemInfo.forTarget(new TargetConfig("f", "flat", Optional.empty(),
+    assertThat(TargetKinds.systemInfo(config.targets().get(1))).isEmpty();
+    assertThat(TargetKinds.systemInfo(new TargetConfig("f", "flat", Optional.empty(),
         Map.of(), new FlatTarget.Settings()))).isEmpty();
   }
 }

@@ -9,6 +9,7 @@ import io.vecwatch.agent.Agent;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.TestDatasets;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -43,7 +44,7 @@ class StatusEndpointsTest {
   }
 
   private void start(String faults) throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("status.yml", """
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("status.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

@@ -11,6 +11,7 @@ import io.vecwatch.probe.OnDemandProbe;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.stats.AgentSnapshot;
 import io.vecwatch.stats.RecentProbes;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +46,7 @@ class StatusPageAlertsTest {
         """);
     Path config = dir.resolve("vecwatch.yml");
     Files.writeString(config, "rule_files: ['*.rules.yml']\nevaluation_interval: 1s\n");
-    VecwatchConfig cfg = ConfigLoader.withSystemEnv().load(config);
+    VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicInteger value = new AtomicInteger(2);
     Gauge.builder("demo_value", value, AtomicInteger::get).register(registry);

@@ -9,6 +9,7 @@ import io.vecwatch.agent.Agent;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.TestDatasets;
 import java.io.File;
 import java.io.IOException;
@@ -62,7 +63,7 @@ class StatusPageBrowserIT {
     }
     Path repo = Path.of(System.getProperty("vecwatch.repo", "..")).toAbsolutePath().normalize();
     String rules = repo.resolve("rules").resolve("*.yml").toString();
-    VecwatchConfig c = new ConfigLoader(Map.of()).parse("browser.yml", """
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("browser.yml", """
         web:
           listen_address: "127.0.0.1:0"
         datasets:

@@ -11,7 +11,7 @@ import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.stats.WindowStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +40,7 @@ class WebServerTest {
           new HealthSnapshot(false, 3, OptionalLong.of(1_700_000_000_000L), List.of("UNAVAILABLE")),
           OptionalLong.empty(), OptionalLong.of(20_000), true,
           List.of(new ProbeSnapshot("hnsw", "demo",
-              new WindowStats(Duration.ofSeconds(60), Duration.ofSeconds(12), 0, 2, 1, 4, 0.25, 2.0 / 3, 1.0 / 3,
+              new ProbeWindowStats(Duration.ofSeconds(60), Duration.ofSeconds(12), 0, 2, 1, 4, 0.25, 2.0 / 3, 1.0 / 3,
                   LatencyQuantiles.NONE, List.of(new RecallWindow(10, Double.NaN, 0, Double.NaN, 0))),
               5, 2, 1, 4, 0.05, Double.NaN)))));
 

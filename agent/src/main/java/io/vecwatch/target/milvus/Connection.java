@@ -1,5 +1,7 @@
 package io.vecwatch.target.milvus;
 
+import io.vecwatch.concurrent.Backoff;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.time.Clock;
 import java.time.Duration;

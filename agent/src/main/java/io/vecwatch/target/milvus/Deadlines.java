@@ -1,6 +1,7 @@
 package io.vecwatch.target.milvus;
 
 import io.milvus.shaded.io.grpc.Context;
+import io.vecwatch.concurrent.DaemonThreads;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
@@ -14,11 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Deadlines {
   // gRPC needs a scheduler to fire context deadlines; one daemon thread serves every target
-  private static final ScheduledExecutorService TIMER = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "vecwatch-milvus-deadlines");
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ScheduledExecutorService TIMER =
+      Executors.newSingleThreadScheduledExecutor(DaemonThreads.named("vecwatch-milvus-deadlines"));
 
   private Deadlines() {}
 

@@ -7,7 +7,7 @@ import io.milvus.v2.service.index.response.DescribeIndexResp;
 import io.milvus.v2.service.utility.request.GetQuerySegmentInfoReq;
 import io.milvus.v2.service.utility.response.CheckHealthResp;
 import io.milvus.v2.service.utility.response.GetQuerySegmentInfoResp;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.milvus.Features.Feature;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.vecwatch.target.milvus;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.Secret;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.target.TargetSettings;
+import io.vecwatch.config.TargetSettings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;

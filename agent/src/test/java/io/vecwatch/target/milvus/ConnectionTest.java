@@ -3,6 +3,8 @@ package io.vecwatch.target.milvus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.milvus.shaded.io.grpc.Status;
+import io.vecwatch.concurrent.Backoff;
+import io.vecwatch.concurrent.ManualScheduler;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.time.ManualClock;
 import java.time.Duration;

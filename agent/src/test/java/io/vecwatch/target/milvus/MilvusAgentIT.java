@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,7 +79,7 @@ class MilvusAgentIT {
           - {target: milvus-wrong, rate: 2, concurrency: 1, timeout: 1s, recall_k: [10], window: 60s,
              health_interval: 500ms}
         """.formatted(uri, collection, downUri);
-    VecwatchConfig config = new ConfigLoader(Map.of()).parse("agent-it.yml", yaml, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("agent-it.yml", yaml, Path.of("."));
     long t0 = System.nanoTime();
     agent = Agent.builder(config).datasets(c -> data.dataset).start();
     assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("an unreachable Milvus does not hold up the start")

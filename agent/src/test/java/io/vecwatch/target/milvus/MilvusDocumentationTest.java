@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.config.ConfigLoader;
@@ -53,7 +54,7 @@ class MilvusDocumentationTest {
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, yamlBlocks().get(0));
 
-    VecwatchConfig c = new ConfigLoader(Map.of()).load(file);
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).load(file);
 
     MilvusSettings s = (MilvusSettings) c.targets().get(0).settings();
     assertThat(s.uri()).isEqualTo("https://milvus.internal:19530");
@@ -69,7 +70,7 @@ class MilvusDocumentationTest {
   @Test
   void theZillizCloudSnippetIsATargetWithAToken() throws Exception {
     String snippet = yamlBlocks().stream().filter(b -> b.contains("zillizcloud")).findFirst().orElseThrow();
-    VecwatchConfig c = new ConfigLoader(Map.of("ZILLIZ_API_KEY", "key-123"))
+    VecwatchConfig c = new ConfigLoader(Map.of("ZILLIZ_API_KEY", "key-123"), TargetKinds.lookup())
         .parse("doc", "targets:\n" + snippet, dir);
 
     MilvusSettings s = (MilvusSettings) c.targets().get(0).settings();

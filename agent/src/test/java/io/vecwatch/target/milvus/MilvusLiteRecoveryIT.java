@@ -9,9 +9,8 @@ import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.Health;
-import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.net.ConnectException;
 import java.nio.file.Path;
@@ -82,7 +81,7 @@ class MilvusLiteRecoveryIT {
             call_timeout: %ds
             reconnect: {initial_backoff: 100ms, max_backoff: 1s}
         """.formatted(server.uri(), COLLECTION, CALL_TIMEOUT.toSeconds());
-    var config = new ConfigLoader(Map.of()).parse("it.yml", yaml, Path.of("."));
+    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     TargetContext ctx = new TargetContext() {
       @Override
       public Optional<Dataset> dataset(String n) {

@@ -3,8 +3,7 @@ package io.vecwatch.target.milvus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.target.Diagnostics;
-import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.stats.Diagnostics;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -55,8 +54,8 @@ class MilvusLiteTargetIT extends MilvusTargetSuite {
               collection: %s
               self_recall: {sample_size: 30, window: 90}
           """.formatted(uri(), c);
-      var config = new io.vecwatch.config.ConfigLoader(Map.of()).parse("it.yml", yaml, java.nio.file.Path.of("."));
-      MilvusTarget self = (MilvusTarget) io.vecwatch.target.TargetKinds.create(config.targets().get(0),
+      var config = new io.vecwatch.config.ConfigLoader(Map.of(), io.vecwatch.target.registry.TargetKinds.lookup()).parse("it.yml", yaml, java.nio.file.Path.of("."));
+      MilvusTarget self = (MilvusTarget) io.vecwatch.target.registry.TargetKinds.create(config.targets().get(0),
           new io.vecwatch.target.TargetContext() {
             @Override
             public java.util.Optional<io.vecwatch.dataset.Dataset> dataset(String n) {

@@ -7,19 +7,18 @@ import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.probe.ExecutorScheduler;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.Outcome;
 import io.vecwatch.stats.ProbeStats;
-import io.vecwatch.stats.WindowStats;
-import io.vecwatch.target.MilvusTarget;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,7 +103,7 @@ class MilvusProbeRunnerIT {
         sum[K] += data.recall(q, c.ids(), K);
         n++;
       }
-      WindowStats w = stats.snapshot(Clock.system().monotonicNanos()).window();
+      ProbeWindowStats w = stats.snapshot(Clock.system().monotonicNanos()).window();
       assertThat(w.recallAt(K).queries()).isEqualTo(n);
       assertThat(w.recallAt(K).mean()).isCloseTo(sum[K] / n, org.assertj.core.data.Offset.offset(1e-12));
       assertThat(w.recallAt(1).mean()).isCloseTo(sum[1] / n, org.assertj.core.data.Offset.offset(1e-12));
@@ -138,7 +137,7 @@ class MilvusProbeRunnerIT {
             search_params: {ef: 10}
             self_recall: {sample_size: 0}
         """.formatted(uri, collection);
-    var config = new ConfigLoader(Map.of()).parse("it.yml", yaml, Path.of("."));
+    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     MilvusTarget t = (MilvusTarget) TargetKinds.create(config.targets().get(0), new TargetContext() {
       @Override
       public Optional<Dataset> dataset(String n) {

@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class MilvusSettingsTest {
   private static final Path DIR = Path.of("src/test/resources/config");
   private static final String SECRET = "s3cr3t-Token-value";
-  private static final ConfigLoader LOADER = new ConfigLoader(Map.of("VW_TOKEN", SECRET));
+  private static final ConfigLoader LOADER = new ConfigLoader(Map.of("VW_TOKEN", SECRET), TargetKinds.lookup());
 
   static Stream<Path> invalidFixtures() throws IOException {
     try (Stream<Path> files = Files.list(DIR)) {

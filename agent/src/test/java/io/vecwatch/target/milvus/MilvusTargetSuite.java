@@ -9,13 +9,12 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.target.Diagnostics;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
-import io.vecwatch.target.MilvusTarget;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
-import io.vecwatch.target.TargetKinds;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -119,7 +118,7 @@ abstract class MilvusTargetSuite {
             reconnect: {initial_backoff: 100ms, max_backoff: 2s}
         %s%s""".formatted(name, datasets.length == 0 ? "it" : datasets[0].name(), uri(), collectionName, K,
         connectionYaml(), extraYaml);
-    VecwatchConfig config = new ConfigLoader(env()).parse("it.yml", yaml, Path.of("."));
+    VecwatchConfig config = new ConfigLoader(env(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
     TargetConfig tc = config.targets().get(0);
     Map<String, Dataset> byName = new java.util.HashMap<>();
     byName.put("it", data.dataset);

@@ -1,8 +1,10 @@
-package io.vecwatch.serverside;
+package io.vecwatch.target.milvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.promtext.TextFormatParser;
+import io.vecwatch.serverside.Recorded;
+import io.vecwatch.serverside.ServerScrape;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,7 +17,7 @@ class MilvusMetricsTest {
   @Test
   void selectsRequestsLatencyAndProcessSeriesFromARealMilvus23Page() {
     String page = Recorded.metrics();
-    ServerScrape s = MilvusMetrics.select(TextFormatParser.parse(page));
+    ServerScrape s = MilvusMetrics.INSTANCE.select(TextFormatParser.parse(page));
 
     // Independent reading of the same text with regular expressions.
     assertThat(s.requests()).isEqualTo(sumByFunction(page, "total"));
@@ -56,7 +58,7 @@ class MilvusMetricsTest {
         "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"query\",le=\"1\"} 7",
         "");
 
-    ServerScrape s = MilvusMetrics.select(TextFormatParser.parse(page));
+    ServerScrape s = MilvusMetrics.INSTANCE.select(TextFormatParser.parse(page));
 
     assertThat(s.requests()).containsExactly(Map.entry("Search", 15.0));
     assertThat(s.failures()).containsExactly(Map.entry("Search", 1.0));

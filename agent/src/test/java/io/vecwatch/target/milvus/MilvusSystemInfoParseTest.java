@@ -1,17 +1,19 @@
-package io.vecwatch.serverside;
+package io.vecwatch.target.milvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vecwatch.serverside.Recorded;
+import io.vecwatch.serverside.SystemInfo;
 import org.junit.jupiter.api.Test;
 
-class SystemInfoTest {
+class MilvusSystemInfoParseTest {
 
   @Test
   void readsTheProxysHardwareFromARealMilvus23Answer() throws Exception {
     String json = Recorded.systemInfo();
-    SystemInfo info = SystemInfo.parse(json).orElseThrow();
+    SystemInfo info = MilvusSystemInfo.parse(json).orElseThrow();
 
     JsonNode proxy = null;
     for (JsonNode n : new ObjectMapper().readTree(json).path("nodes_info")) {
@@ -26,7 +28,7 @@ class SystemInfoTest {
 
   @Test
   void answersWithoutHardwareGiveNothing() {
-    assertThat(SystemInfo.parse("{\"nodes_info\":[]}")).isEmpty();
-    assertThat(SystemInfo.parse("not json")).isEmpty();
+    assertThat(MilvusSystemInfo.parse("{\"nodes_info\":[]}")).isEmpty();
+    assertThat(MilvusSystemInfo.parse("not json")).isEmpty();
   }
 }

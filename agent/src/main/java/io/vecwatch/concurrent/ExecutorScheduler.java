@@ -1,5 +1,6 @@
-package io.vecwatch.probe;
+package io.vecwatch.concurrent;
 
+import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -12,17 +13,13 @@ import org.slf4j.LoggerFactory;
  * worker pools or record a timeout); a task that throws is logged and does not stop the thread. Once closed,
  * scheduling is silently ignored, so self-rescheduling tasks simply end.
  */
-public final class ExecutorScheduler implements Scheduler, AutoCloseable {
+public final class ExecutorScheduler implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorScheduler.class);
 
   private final ScheduledThreadPoolExecutor executor;
 
   private ExecutorScheduler(String threadName) {
-    this.executor = new ScheduledThreadPoolExecutor(1, r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = new ScheduledThreadPoolExecutor(1, DaemonThreads.named(threadName));
     executor.setRemoveOnCancelPolicy(true);
     executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
   }
@@ -56,5 +53,21 @@ public final class ExecutorScheduler implements Scheduler, AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
+  }
+
+  /**
+   * Lets a task that is running finish (up to {@code wait}), drops the scheduled ones, then stops the thread.
+   * For tasks that must not be interrupted half-way, such as a rule evaluation.
+   */
+  public void close(Duration wait) {
+    executor.shutdown();
+    try {
+      if (!executor.awaitTermination(wait.toNanos(), TimeUnit.NANOSECONDS)) {
+        executor.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      executor.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
   }
 }

@@ -19,7 +19,7 @@ import java.util.List;
  * @param latency quantiles of successful searches' latency, from their intended start
  * @param recall one entry per configured K, ascending
  */
-public record WindowStats(
+public record ProbeWindowStats(
     Duration window,
     Duration covered,
     long ok,
@@ -32,7 +32,7 @@ public record WindowStats(
     LatencyQuantiles latency,
     List<RecallWindow> recall) {
 
-  public WindowStats {
+  public ProbeWindowStats {
     recall = List.copyOf(recall);
   }
 

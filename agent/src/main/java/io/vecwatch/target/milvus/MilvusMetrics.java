@@ -1,7 +1,10 @@
-package io.vecwatch.serverside;
+package io.vecwatch.target.milvus;
 
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.promtext.Sample;
+import io.vecwatch.serverside.Buckets;
+import io.vecwatch.serverside.ServerMetricsMapping;
+import io.vecwatch.serverside.ServerScrape;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,10 +23,14 @@ import java.util.TreeMap;
  *       page (the whole standalone server, or the proxy in a cluster).
  * </ul>
  */
-final class MilvusMetrics {
+public final class MilvusMetrics implements ServerMetricsMapping {
+  /** The mapping; it holds no state. */
+  public static final MilvusMetrics INSTANCE = new MilvusMetrics();
+
   private MilvusMetrics() {}
 
-  static ServerScrape select(List<Sample> page) {
+  @Override
+  public ServerScrape select(List<Sample> page) {
     Map<String, Double> requests = new HashMap<>();
     Map<String, Double> failures = new HashMap<>();
     double searchSuccesses = Double.NaN;

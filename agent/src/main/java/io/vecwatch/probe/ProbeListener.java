@@ -1,4 +1,4 @@
-package io.vecwatch.export;
+package io.vecwatch.probe;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.vecwatch.export;
+package io.vecwatch.probe;
 
 import java.util.Map;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package io.vecwatch.target.milvus;
+package io.vecwatch.concurrent;
 
 import java.time.Duration;
 import java.util.function.DoubleSupplier;

@@ -1,4 +1,4 @@
-package io.vecwatch.target;
+package io.vecwatch.config;
 
 /** Marker for a kind's typed, immutable settings record. */
 public interface TargetSettings {}

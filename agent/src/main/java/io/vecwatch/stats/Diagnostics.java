@@ -1,4 +1,4 @@
-package io.vecwatch.target;
+package io.vecwatch.stats;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -10,10 +10,10 @@ package io.vecwatch.serverside;
  * @param serverMean exact mean from the histogram's sum and count
  * @param clientCount the agent's successful searches in the window
  */
-public record WindowStats(double seconds, double serverRate, double serverP50, double serverP95, double serverP99,
+public record LatencyComparison(double seconds, double serverRate, double serverP50, double serverP95, double serverP99,
     double serverMean, long clientCount, double clientP50, double clientP95, double clientP99, double clientMean) {
 
-  static final WindowStats EMPTY = new WindowStats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
+  static final LatencyComparison EMPTY = new LatencyComparison(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0,
       Double.NaN, Double.NaN, Double.NaN, Double.NaN);
 
   /** Client minus server P99: time the agent waited that the server's own timer did not see. */

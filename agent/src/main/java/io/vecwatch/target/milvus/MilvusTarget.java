@@ -1,30 +1,33 @@
-package io.vecwatch.target;
+package io.vecwatch.target.milvus;
 
 import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.response.GetLoadStateResp;
 import io.milvus.v2.service.utility.response.CheckHealthResp;
 import io.milvus.v2.service.vector.response.QueryResp;
+import io.vecwatch.concurrent.Backoff;
+import io.vecwatch.concurrent.ExecutorScheduler;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
-import io.vecwatch.target.milvus.Backoff;
-import io.vecwatch.target.milvus.CollectionInfo;
-import io.vecwatch.target.milvus.Connection;
-import io.vecwatch.target.milvus.Features;
+import io.vecwatch.serverside.ServerMetricsMapping;
+import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.stats.Diagnostics;
+import io.vecwatch.target.Health;
+import io.vecwatch.target.SearchResult;
+import io.vecwatch.target.Target;
+import io.vecwatch.target.TargetContext;
+import io.vecwatch.target.TargetDiagnostics;
+import io.vecwatch.target.TargetException;
+import io.vecwatch.target.TargetKind;
 import io.vecwatch.target.milvus.Features.Feature;
-import io.vecwatch.target.milvus.MilvusConnector;
-import io.vecwatch.target.milvus.MilvusDiagnostics;
-import io.vecwatch.target.milvus.MilvusFailure;
-import io.vecwatch.target.milvus.MilvusSettings;
-import io.vecwatch.target.milvus.Scheduler;
-import io.vecwatch.target.milvus.Searches;
-import io.vecwatch.target.milvus.SelfRecall;
-import io.vecwatch.target.milvus.Session;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.net.ConnectException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeoutException;
@@ -61,9 +64,28 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
       Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
       MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
-          Scheduler.singleThread("vecwatch-milvus-" + config.name()), new Random());
+          ExecutorScheduler.create("vecwatch-milvus-" + config.name()), new Random());
       t.start();
       return t;
+    }
+
+    @Override
+    public Optional<ServerMetricsMapping> serverMetrics() {
+      return Optional.of(MilvusMetrics.INSTANCE);
+    }
+
+    @Override
+    public Optional<SystemInfo.Source> systemInfo(MilvusSettings settings) {
+      return MilvusSystemInfo.forTarget(settings).map(s -> s);
+    }
+
+    @Override
+    public Map<String, String> spanAttributes(MilvusSettings settings) {
+      Map<String, String> out = new LinkedHashMap<>();
+      out.put("db.system.name", "milvus");
+      out.put("db.collection.name", settings.collection());
+      settings.database().ifPresent(db -> out.put("db.namespace", db));
+      return out;
     }
   };
 

@@ -1,4 +1,4 @@
-package io.vecwatch.serverside;
+package io.vecwatch.target.milvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

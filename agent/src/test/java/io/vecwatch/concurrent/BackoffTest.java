@@ -1,4 +1,4 @@
-package io.vecwatch.target.milvus;
+package io.vecwatch.concurrent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,15 +1,19 @@
-package io.vecwatch.serverside;
+package io.vecwatch.target.milvus;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.milvus.client.MilvusServiceClient;
 import io.milvus.grpc.GetMetricsResponse;
 import io.milvus.param.ConnectParam;
 import io.milvus.param.R;
 import io.milvus.param.control.GetMetricsParam;
 import io.vecwatch.config.Secret;
-import io.vecwatch.config.TargetConfig;
-import io.vecwatch.target.milvus.MilvusSettings;
+import io.vecwatch.serverside.SystemInfo;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
@@ -17,10 +21,12 @@ import java.util.concurrent.TimeUnit;
  * Asks a Milvus server for {@code GetMetrics({"metric_type":"system_info"})} over its own small connection
  * (MilvusClientV2 does not offer GetMetrics; the SDK's v1 client does). Connects on first use; every call has
  * the deadline. A server that answers UNIMPLEMENTED (Milvus Lite) raises {@link UnsupportedOperationException}
- * so the scraper stops asking.
+ * so the scraper stops asking. The answer's hardware figures are taken from the proxy's node entry when present
+ * (the proxy serves the scraped metrics page), else from the first node.
  */
 public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable {
   static final String REQUEST = "{\"metric_type\":\"system_info\"}";
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String uri;
   private final Optional<Secret> token;
@@ -39,11 +45,11 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
   }
 
   /**
-   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty for other
-   * kinds and for TLS connections (their limits then come from {@code server_metrics} config).
+   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty for TLS
+   * connections (their limits then come from {@code server_metrics} config).
    */
-  public static Optional<MilvusSystemInfo> forTarget(TargetConfig target) {
-    if (!(target.settings() instanceof MilvusSettings m) || m.tls().isPresent()) {
+  public static Optional<MilvusSystemInfo> forTarget(MilvusSettings m) {
+    if (m.tls().isPresent()) {
       return Optional.empty();
     }
     Optional<Secret> token = Optional.empty();
@@ -56,7 +62,7 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
   }
 
   @Override
-  public synchronized String fetch() throws Exception {
+  public synchronized Optional<SystemInfo> fetch() throws Exception {
     if (client == null) {
       ConnectParam.Builder b = ConnectParam.newBuilder()
           .withUri(uri)
@@ -67,13 +73,43 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
     }
     R<GetMetricsResponse> r = client.getMetrics(GetMetricsParam.newBuilder().withRequest(REQUEST).build());
     if (r.getStatus() == R.Status.Success.getCode() && r.getData() != null) {
-      return r.getData().getResponse();
+      return parse(r.getData().getResponse());
     }
     String msg = r.getMessage() == null ? "" : r.getMessage();
     if (msg.toUpperCase(Locale.ROOT).contains("UNIMPLEMENTED")) {
       throw new UnsupportedOperationException("GetMetrics is not implemented by " + uri);
     }
     throw new IllegalStateException("GetMetrics failed: " + msg);
+  }
+
+  /** Parses the {@code response} JSON of GetMetrics; empty when it holds no hardware figures. */
+  public static Optional<SystemInfo> parse(String json) {
+    JsonNode root;
+    try {
+      root = JSON.readTree(json);
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    JsonNode chosen = null;
+    for (JsonNode node : root.path("nodes_info")) {
+      JsonNode infos = node.path("infos");
+      if (!infos.path("hardware_infos").isObject()) {
+        continue;
+      }
+      if (chosen == null || "proxy".equals(infos.path("type").asText())) {
+        chosen = infos.path("hardware_infos");
+      }
+    }
+    if (chosen == null) {
+      return Optional.empty();
+    }
+    long mem = chosen.path("memory").asLong(0);
+    double cores = chosen.path("cpu_core_count").asDouble(0);
+    if (mem <= 0 && cores <= 0) {
+      return Optional.empty();
+    }
+    return Optional.of(new SystemInfo(mem > 0 ? OptionalLong.of(mem) : OptionalLong.empty(),
+        cores > 0 ? OptionalDouble.of(cores) : OptionalDouble.empty()));
   }
 
   @Override
