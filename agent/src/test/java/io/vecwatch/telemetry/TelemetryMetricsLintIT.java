@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.LokiConfig;
 import io.vecwatch.config.ResourcesConfig;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TelemetryConfig;
 import io.vecwatch.config.TracingConfig;
-import io.vecwatch.target.FlatTarget;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -71,7 +72,9 @@ class TelemetryMetricsLintIT {
             Duration.ofSeconds(1)),
         Duration.ofSeconds(10));
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    TargetConfig target = new TargetConfig("milvus", "milvus", Optional.empty(), Map.of(), new FlatTarget.Settings());
+    TargetConfig target = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("lint.yml",
+        "targets: [{name: milvus, kind: milvus, uri: \"http://127.0.0.1:1\", collection: lint}]\n", Path.of("."))
+        .targets().get(0);
     try (Telemetry t = Telemetry.start(config, List.of(target), registry, Clock.system(), Map.of())) {
       String text = await().atMost(Duration.ofSeconds(30)).until(registry::scrape,
           s -> s.contains("vecwatch_server_requests_total{function=\"search\"")
