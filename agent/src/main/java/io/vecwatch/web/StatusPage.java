@@ -130,7 +130,11 @@ final class StatusPage {
   // ---- targets
 
   /** A target's state as the page shows it, with why. */
-  record State(String label, String css, String why) {}
+  record State(String label, String css, String why, String missed) {
+    State(String label, String css, String why) {
+      this(label, css, why, "");
+    }
+  }
 
   static State state(TargetSnapshot t, Objectives o) {
     if (t.state() == TargetState.MISCONFIGURED) {
@@ -158,7 +162,12 @@ final class StatusPage {
         }
       }
     }
-    return missed.isEmpty() ? new State("up", "ok", "") : new State("degraded", "warn", String.join("; ", missed));
+    if (missed.isEmpty()) {
+      return new State("up", "ok", "");
+    }
+    // each entry starts with what it measures ("P99 250.7 ms > 100.0 ms"): the names alone for the short form
+    List<String> names = missed.stream().map(m -> m.substring(0, m.indexOf(' '))).distinct().toList();
+    return new State("degraded", "warn", String.join("; ", missed), String.join(", ", names));
   }
 
   private static void above(List<String> out, String what, double v, double max, boolean latency) {
@@ -197,7 +206,8 @@ final class StatusPage {
         b.append(" <span class=\"sub\">for ").append(ago(now - h.stateSinceMillis())).append("</span>");
       }
       if (!st.why.isEmpty() && st.label.equals("degraded")) { // down/misconfigured: the last error says why
-        b.append("<br><span class=\"sub why\">").append(Html.esc(st.why)).append("</span>");
+        // the names only (the cells show the values); the whole reason is the cell's title
+        b.append("<br><span class=\"sub why\">misses ").append(Html.esc(st.missed)).append("</span>");
       }
       b.append("</td><td data-label=\"Kind\">").append(Html.esc(t.kind())).append("</td>");
       Optional<ProbeSnapshot> first = t.probes().stream().findFirst();
