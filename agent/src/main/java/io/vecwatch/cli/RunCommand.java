@@ -9,6 +9,7 @@ import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.config.WebConfig;
+import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -66,6 +67,11 @@ final class RunCommand implements Callable<Integer> {
       agent = Agent.builder(c).configFile(java.util.Optional.ofNullable(config)).start();
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);
+    }
+    if (ClassArchiveTraining.requested()) {
+      ClassArchiveTraining.exercise(agent, Clock.system());
+      agent.close();
+      return 0;
     }
     agent.alerting().reloadOnSighup();
     CountDownLatch stopped = new CountDownLatch(1);

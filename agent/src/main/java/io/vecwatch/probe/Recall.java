@@ -172,8 +172,6 @@ public final class Recall {
     int[] distanceHits = distance ? new int[ks.length] : null;
     // first occurrence of a ground-truth rank: a later duplicate is in the top K only if the first one is too
     boolean[] seenRank = new boolean[depth];
-    float[] queryVector = null; // copied on the first distance needed
-    float[] row = null;
     for (int i = 0; i < n; i++) {
       int rank = rankOf(keys, ranks, ids[i]);
       if (rank >= 0) {
@@ -194,11 +192,7 @@ public final class Recall {
           }
         } else if (distance) {
           if (Double.isNaN(d)) {
-            if (queryVector == null) {
-              queryVector = queries.row(query);
-              row = new float[queryVector.length];
-            }
-            d = distanceTo(queryVector, row, ids[i]);
+            d = distanceTo(query, ids[i]);
           }
           if (d <= thresholds[query][s]) {
             distanceHits[s]++;
@@ -239,10 +233,10 @@ public final class Recall {
   }
 
   /**
-   * Distance from the query to the base vector stored under {@code key} (copied into {@code row}); +infinity for an
-   * unknown key.
+   * Distance from query {@code query} to the base vector stored under {@code key}, read in place (no copies on the
+   * probe path); +infinity for an unknown key.
    */
-  private double distanceTo(float[] queryVector, float[] row, long key) {
+  private double distanceTo(int query, long key) {
     int position;
     if (positionKeys == null) {
       if (key < 0 || key >= base.count()) {
@@ -256,7 +250,6 @@ public final class Recall {
       }
       position = positionOfKey[j];
     }
-    System.arraycopy(base.data(), base.offset(position), row, 0, row.length);
-    return metric.distance(queryVector, row);
+    return metric.distance(queries.data(), queries.offset(query), base.data(), base.offset(position), base.dim());
   }
 }

@@ -1,6 +1,7 @@
 package io.vecwatch.stats;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -17,8 +18,8 @@ import org.HdrHistogram.Recorder;
  * the bucket their timestamp falls in. Latencies go into one HdrHistogram {@link Recorder} per window; its
  * interval histogram is harvested into the bucket of the interval's epoch whenever time enters a new bucket (by the
  * first writer that notices) and on every read. A stats read merges the buckets inside the window ending at
- * {@code now}. Buckets older than the window are ignored and later replaced, so expiry depends on time only,
- * never on how often anyone reads.
+ * {@code now} (the closed buckets' latencies as a running sum, slid from read to read). Buckets older than the
+ * window are ignored and later replaced, so expiry depends on time only, never on how often anyone reads.
  *
  * <p>Writers never wait for readers: recording is a wait-free {@link Recorder#recordValue} plus adder
  * increments; the writer that opens a new bucket harvests only if it gets the lock at once ({@code tryLock}),
@@ -26,8 +27,9 @@ import org.HdrHistogram.Recorder;
  * boundary). Readers serialise on the lock. A read concurrent with a write may see that result's count without
  * its recall sum (never the reverse, so a mean stays within [0, 1]).
  *
- * <p>Memory: the recorder's two histograms grow with the largest latency seen (about 200 KiB each for 10 s at
- * nanosecond resolution); bucket histograms are sparse {@link PackedHistogram}s of a few KiB.
+ * <p>Memory: the recorder's two histograms and the read side's two (the running sum of closed buckets and the
+ * merge) grow with the largest latency seen (about 200 KiB each for 10 s at nanosecond resolution); bucket
+ * histograms are sparse {@link PackedHistogram}s of a few KiB.
  *
  * <pre>{@code
  * SlidingWindow w = SlidingWindow.create(Duration.ofSeconds(60), 2, clock.monotonicNanos());
@@ -53,6 +55,16 @@ public final class SlidingWindow {
   // the epoch of the latencies in the recorder's current interval; written under the lock, read by writers
   private volatile long intervalEpoch;
   private Histogram recycle; // guarded by lock
+  // The latency of closed buckets (epochs before intervalEpoch: harvest never adds to them again) inside the last
+  // read window, [sumFrom, sumTo), summed across reads: a read then slides this sum by the buckets that left and
+  // entered and merges only the open bucket, instead of merging every bucket of the window each time (reading a
+  // PackedHistogram by index was most of the agent's CPU at a steady probe rate). summed[slot] is the bucket
+  // histogram that was added, so it can be subtracted even after its ring slot was reused. Guarded by lock.
+  private final Histogram closedSum = new Histogram(SIGNIFICANT_DIGITS);
+  private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS);
+  private final Histogram[] summed = new Histogram[BUCKETS + 1];
+  private long sumFrom;
+  private long sumTo;
   // when recording began (the origin unless restartAt moved it): the warm-up span counts from here
   private volatile long startedNanos;
 
@@ -220,7 +232,10 @@ public final class SlidingWindow {
     long from = Math.max(startedNanos, originNanos + firstEpoch * bucketNanos);
     long coveredNanos = Math.max(0, nowNanos - from);
 
-    Histogram merged = new PackedHistogram(SIGNIFICANT_DIGITS);
+    long closedTo = Math.max(firstEpoch, Math.min(nowEpoch + 1, intervalEpoch));
+    slideClosedSum(firstEpoch, closedTo);
+    merged.reset();
+    merged.add(closedSum);
     long ok = 0;
     long errors = 0;
     long timeouts = 0;
@@ -245,8 +260,8 @@ public final class SlidingWindow {
       errors += b.errors.sum();
       timeouts += b.timeouts.sum();
       skipped += b.skipped.sum();
-      if (b.latency != null) {
-        merged.add(b.latency);
+      if (b.latency != null && b.epoch >= closedTo) {
+        merged.add(b.latency); // the open bucket(s): still receiving harvests
       }
     }
 
@@ -277,6 +292,36 @@ public final class SlidingWindow {
         finished == 0 ? Double.NaN : (double) timeouts / finished,
         latency,
         recall);
+  }
+
+  /** Makes {@link #closedSum} the latency sum of the closed buckets with epochs in {@code [from, to)}. */
+  private void slideClosedSum(long from, long to) {
+    if (from >= sumTo || from < sumFrom || to < sumTo) { // not a slide forward over an overlapping range
+      closedSum.reset();
+      Arrays.fill(summed, null);
+      sumFrom = from;
+      sumTo = from;
+    }
+    for (long e = sumFrom; e < from; e++) {
+      int slot = slotOf(e);
+      if (summed[slot] != null) {
+        closedSum.subtract(summed[slot]);
+        summed[slot] = null;
+      }
+    }
+    sumFrom = from;
+    for (long e = sumTo; e < to; e++) {
+      Bucket b = ring.get(slotOf(e));
+      if (b != null && b.epoch == e && b.latency != null) {
+        closedSum.add(b.latency);
+        summed[slotOf(e)] = b.latency;
+      }
+    }
+    sumTo = to;
+  }
+
+  private int slotOf(long epoch) {
+    return (int) Math.floorMod(epoch, (long) ring.length());
   }
 
   private static double seconds(Histogram h, double percentile) {

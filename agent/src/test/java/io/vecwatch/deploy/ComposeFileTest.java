@@ -162,6 +162,14 @@ class ComposeFileTest {
   }
 
   @Test
+  void theAgentKeepsTheImagesLauncherAndOnlyAddsJvmOptionsThroughIt() {
+    JsonNode agent = services.path("vecwatch");
+    assertThat(agent.has("entrypoint")).isFalse();
+    assertThat(agent.path("environment").has("JDK_JAVA_OPTIONS")).isFalse();
+    assertThat(agent.path("environment").path("VECWATCH_JAVA_OPTS").asText()).startsWith("-XX:MaxRAMPercentage=");
+  }
+
+  @Test
   void theAlertmanagerConfigIsMountedFromTheRepository() {
     // the whole folder: alertmanager.yml names its templates relative to itself
     assertThat(mounts("alertmanager")).contains("./alertmanager:/etc/alertmanager");

@@ -95,11 +95,20 @@ class DockerfileTest {
   }
 
   @Test
-  void sizesTheJvmForASidecarAndEnablesTheVectorApi() {
-    assertThat(finalStage("ENV")).anySatisfy(e -> assertThat(e.args())
-        .startsWith("JDK_JAVA_OPTIONS=").contains("-XX:+UseSerialGC", "-Xss512k", "-XX:MaxRAMPercentage="));
-    assertThat(finalStage("ENTRYPOINT")).singleElement().satisfies(e -> assertThat(e.args())
-        .contains("\"--add-modules\", \"jdk.incubator.vector\"", "\"-jar\", \"/opt/vecwatch/vecwatch.jar\""));
+  void startsTheLauncherWhichCarriesTheJvmSettings() {
+    assertThat(finalStage("ENV")).noneSatisfy(e -> assertThat(e.args()).contains("JAVA_OPTIONS"));
+    assertThat(finalStage("ENTRYPOINT")).singleElement()
+        .satisfies(e -> assertThat(e.args()).isEqualTo("[\"/opt/vecwatch/bin/vecwatch\"]"));
+  }
+
+  @Test
+  void writesTheClassDataArchiveWithTheRuntimeJvm() {
+    assertThat(finalStage("COPY")).anySatisfy(c ->
+        assertThat(c.args()).isEqualTo("--from=build /src/agent/src/main/dist/ /tmp/dist/"));
+    assertThat(finalStage("RUN")).anySatisfy(r ->
+        assertThat(r.args()).contains("sh /tmp/dist/write-class-archive.sh /opt/vecwatch"));
+    assertThat(Repo.file("agent/src/main/dist/write-class-archive.sh")).exists();
+    assertThat(Repo.file("agent/src/main/dist/bin/vecwatch")).exists();
   }
 
   @Test

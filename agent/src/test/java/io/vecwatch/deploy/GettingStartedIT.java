@@ -46,8 +46,8 @@ class GettingStartedIT {
       port = s.getLocalPort();
     }
     Path log = dir.resolve("agent.log");
-    ProcessBuilder pb = new ProcessBuilder("java", "--add-modules", "jdk.incubator.vector", "-Xmx512m",
-        "-jar", Repo.file("agent/target/vecwatch.jar").toString(),
+    // the launcher the guide runs (it execs java, so destroying this process stops the JVM)
+    ProcessBuilder pb = new ProcessBuilder(Repo.file("agent/target/bin/vecwatch").toString(),
         "run", "--config", Repo.file("docs/deploy/demo.yml").toString(), "--web.listen-address", "127.0.0.1:" + port)
         .redirectErrorStream(true).redirectOutput(log.toFile());
     pb.environment().put("ALERTMANAGER_URL", alertmanager);

@@ -99,6 +99,21 @@ class KubernetesManifestsTest {
   }
 
   @Test
+  void agentContainersRunTheImagesLauncherWithItsJvmSettings() {
+    for (JsonNode w : ofKind("Deployment")) {
+      JsonNode c = agentContainer(w);
+      String name = w.path("metadata").path("name").asText();
+      // args only: the image's ENTRYPOINT (bin/vecwatch) stays, and with it the JVM settings it carries
+      assertThat(c.has("command")).as("%s overrides the image's launcher", name).isFalse();
+      assertThat(c.path("args").get(0).asText()).as(name).isEqualTo("run");
+      for (JsonNode e : c.path("env")) {
+        assertThat(e.path("name").asText()).as("%s sets JVM flags past the launcher", name)
+            .isNotIn("JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS");
+      }
+    }
+  }
+
+  @Test
   void onlyTheStandaloneDeploymentGatesReadinessOnTheAgent() {
     for (JsonNode w : ofKind("Deployment")) {
       JsonNode c = agentContainer(w);

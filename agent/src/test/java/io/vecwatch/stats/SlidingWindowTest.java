@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class SlidingWindowTest {
@@ -244,5 +245,53 @@ class SlidingWindowTest {
         .filter(back -> now - back >= from).count();
     assertThat(s.errors()).isEqualTo(expected);
     assertThat(s.covered()).isLessThanOrEqualTo(Duration.ofMillis(1500));
+  }
+
+  /**
+   * Reads slide a running sum of the closed buckets; checked against percentiles of a histogram built directly
+   * from the latencies inside each read's window, over reads that advance by 0 to 3 buckets, jump past the whole
+   * window, and go back in time.
+   */
+  @Test
+  void latencyPercentilesFollowTheWindowAcrossManyReads() {
+    long origin = 1_000_000_000L;
+    long bucket = WINDOW.toNanos() / SlidingWindow.BUCKETS;
+    SlidingWindow w = SlidingWindow.create(WINDOW, 0, origin);
+    Random rnd = new Random(7);
+    List<long[]> recorded = new ArrayList<>(); // {at, latency}
+    long now = origin;
+    for (int step = 0; step < 400; step++) {
+      int move = rnd.nextInt(20);
+      if (move == 0 && step > 0) {
+        now += 70 * bucket; // past the whole window
+      } else {
+        now += (move % 4) * bucket + rnd.nextInt((int) Math.min(Integer.MAX_VALUE, bucket));
+      }
+      for (int r = rnd.nextInt(4); r > 0; r--) {
+        long latency = 50_000 + (long) (rnd.nextDouble() * rnd.nextDouble() * 20_000_000);
+        w.recordOk(now, latency, null, null);
+        recorded.add(new long[] {now, latency});
+      }
+      long readAt = move == 1 ? now - rnd.nextInt(3) * bucket : now; // now and then a read a little in the past
+      if (readAt < origin) {
+        readAt = now;
+      }
+      long nowEpoch = Math.floorDiv(readAt - origin, bucket);
+      Histogram expected = new Histogram(3);
+      for (long[] r : recorded) {
+        long e = Math.floorDiv(r[0] - origin, bucket);
+        if (e > nowEpoch - SlidingWindow.BUCKETS && e <= nowEpoch) {
+          expected.recordValue(r[1]);
+        }
+      }
+      LatencyQuantiles q = w.stats(readAt, new int[0]).latency();
+      if (expected.getTotalCount() == 0) {
+        assertThat(q).as("step %d", step).isEqualTo(LatencyQuantiles.NONE);
+        continue;
+      }
+      assertThat(q.p50()).as("step %d", step).isEqualTo(expected.getValueAtPercentile(50.0) / 1e9);
+      assertThat(q.p99()).as("step %d", step).isEqualTo(expected.getValueAtPercentile(99.0) / 1e9);
+      assertThat(q.p999()).as("step %d", step).isEqualTo(expected.getValueAtPercentile(99.9) / 1e9);
+    }
   }
 }
