@@ -22,9 +22,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,6 +56,7 @@ class StatusPageBrowserIT {
   private Agent agent;
   private WebDriver browser;
   private String base;
+  private Path profile;
 
   @BeforeAll
   void start() throws Exception {
@@ -108,7 +111,7 @@ class StatusPageBrowserIT {
     o.setBinary("/usr/bin/chromium");
     o.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-dev-shm-usage", "--user-data-dir=" + Files.createTempDirectory("vecwatch-chromium"));
+        "--disable-dev-shm-usage", "--user-data-dir=" + (profile = Files.createTempDirectory("vecwatch-chromium")));
     ChromeDriverService service = new ChromeDriverService.Builder()
         .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
     browser = new ChromeDriver(service, o);
@@ -122,6 +125,13 @@ class StatusPageBrowserIT {
     }
     if (agent != null) {
       agent.close();
+    }
+    if (profile != null) {
+      try (Stream<Path> files = Files.walk(profile)) {
+        files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete()); // best effort
+      } catch (IOException e) {
+        // a temporary folder left behind is no test failure
+      }
     }
   }
 
