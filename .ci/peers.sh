@@ -6,19 +6,26 @@
 #   .ci/peers.sh down         stop what `up` started
 # Installs live under $VECWATCH_PEERS_HOME (default ~/.cache/vecwatch-peers) so repeated runs are fast;
 # run state (pids, data, logs) lives under $VECWATCH_PEERS_RUN (default <repo>/agent/target/peers).
-# Ports: keep in sync with agent/pom.xml (failsafe systemPropertyVariables).
+# Ports and the install home are set in one place, agent/pom.xml (<peers.*> properties): Maven passes them as
+# environment variables; run by hand, this script reads them from the pom.
 set -euo pipefail
 
 REPO=$(cd "$(dirname "$0")/.." && pwd)
-HOME_DIR=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
+pom_prop() { # pom_prop NAME: the value of <NAME> in agent/pom.xml
+  local v
+  v=$(sed -n "s:.*<$1>\(.*\)</$1>.*:\1:p" "$REPO/agent/pom.xml" | head -n 1)
+  [ -n "$v" ] || { printf '[peers] agent/pom.xml has no <%s>\n' "$1" >&2; exit 2; }
+  printf '%s' "${v//\$\{user.home\}/$HOME}"
+}
+HOME_DIR=${VECWATCH_PEERS_HOME:-$(pom_prop peers.home)}
 RUN_DIR=${VECWATCH_PEERS_RUN:-$REPO/agent/target/peers}
-MILVUS_LITE_PORT=${MILVUS_LITE_PORT:-19540}
-ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-19093}
-JAEGER_OTLP_PORT=${JAEGER_OTLP_PORT:-14318}
-JAEGER_QUERY_PORT=${JAEGER_QUERY_PORT:-16687}
-JAEGER_QUERY_GRPC_PORT=${JAEGER_QUERY_GRPC_PORT:-16688}
-JAEGER_METRICS_PORT=${JAEGER_METRICS_PORT:-19464}
-VICTORIALOGS_PORT=${VICTORIALOGS_PORT:-19428}
+MILVUS_LITE_PORT=${MILVUS_LITE_PORT:-$(pom_prop peers.milvusLite.port)}
+ALERTMANAGER_PORT=${ALERTMANAGER_PORT:-$(pom_prop peers.alertmanager.port)}
+JAEGER_OTLP_PORT=${JAEGER_OTLP_PORT:-$(pom_prop peers.jaeger.otlp.port)}
+JAEGER_QUERY_PORT=${JAEGER_QUERY_PORT:-$(pom_prop peers.jaeger.query.port)}
+JAEGER_QUERY_GRPC_PORT=${JAEGER_QUERY_GRPC_PORT:-$(pom_prop peers.jaeger.queryGrpc.port)}
+JAEGER_METRICS_PORT=${JAEGER_METRICS_PORT:-$(pom_prop peers.jaeger.metrics.port)}
+VICTORIALOGS_PORT=${VICTORIALOGS_PORT:-$(pom_prop peers.victorialogs.port)}
 JAEGER_VERSION=v1.76.0
 VICTORIALOGS_VERSION=v1.52.1
 
@@ -107,14 +114,18 @@ install_kubernetes_validate() {
 
 # Real Milvus 2.3 (PyPI `milvus`: a standalone binary with embedded etcd). Milvus23TargetIT starts and stops its
 # own instance (start ~13-23 s, ~265 MiB); it is not started by `up`. 2.3.5 is the newest 2.3 on the index this
-# project reaches (2.3.9 is not there). Not fatal: without it that IT is skipped.
+# project reaches (2.3.9 is not there). Fatal when it fails: those ITs are the only live coverage of RBAC, mutual
+# TLS, GetMetrics and server metrics, and must not pass by being skipped.
 install_milvus23() {
   local venv=$HOME_DIR/milvus-server
   if [ ! -x "$venv/bin/milvus-server" ]; then
     log "installing milvus==2.3.5 into $venv"
     python3 -m venv "$venv"
-    "$venv/bin/pip" install -q --disable-pip-version-check 'milvus==2.3.5' \
-      || log "milvus 2.3.5 could not be installed; Milvus23TargetIT will be skipped"
+    if ! "$venv/bin/pip" install -q --disable-pip-version-check 'milvus==2.3.5'; then
+      rm -rf "$venv" # no half install that a later run would take for a whole one
+      log "milvus 2.3.5 could not be installed; the Milvus 2.3 integration tests need it"
+      return 1
+    fi
   fi
 }
 

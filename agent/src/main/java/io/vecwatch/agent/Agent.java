@@ -13,6 +13,7 @@ import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.rules.RuleLoadException;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.stats.AgentSnapshot;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
@@ -85,10 +86,12 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
     this.startedMillis = clock.wallMillis();
-    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of());
+    OwnSearches ownSearches = new OwnSearches();
+    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(),
+        ownSearches);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
-    this.targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults);
+    this.targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults, ownSearches);
     // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no file caching.
     this.vertx = Vertx.vertx(new VertxOptions()
         .setEventLoopPoolSize(1)
@@ -281,7 +284,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     metrics.close();
     LOG.info("stopped");
-    // Last: exporters get to send what they hold, the line above included (bounded by Telemetry.CLOSE_WAIT).
+    // Last: exporters get to send what they hold, the line above included (bounded by telemetry.shutdown_timeout).
     telemetry.close();
   }
 }

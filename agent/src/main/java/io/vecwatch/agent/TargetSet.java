@@ -18,6 +18,7 @@ import io.vecwatch.target.TargetException;
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
+import io.vecwatch.stats.OwnSearches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,8 +63,11 @@ final class TargetSet {
   private final ExecutorService buildPool;
   private volatile boolean stopped;
 
+  private final OwnSearches ownSearches;
+
   private TargetSet(VecwatchConfig config, Clock clock, Scheduler probeScheduler, FaultInjection faults,
-      List<MonitoredTarget> targets) {
+      List<MonitoredTarget> targets, OwnSearches ownSearches) {
+    this.ownSearches = ownSearches;
     this.config = config;
     this.clock = clock;
     this.probeScheduler = probeScheduler;
@@ -74,8 +78,9 @@ final class TargetSet {
   }
 
   /** Binds every configured target and probe to {@code metrics} and {@code telemetry}; builds nothing yet. */
+  /** @param ownSearches where database targets count the searches they send (served traffic excludes them) */
   static TargetSet create(VecwatchConfig config, Clock clock, AgentMetrics metrics, Telemetry telemetry,
-      Scheduler probeScheduler, FaultInjection faults) {
+      Scheduler probeScheduler, FaultInjection faults, OwnSearches ownSearches) {
     long now = clock.monotonicNanos();
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
@@ -91,7 +96,7 @@ final class TargetSet {
       metrics.bindTarget(tc);
       ts.add(new MonitoredTarget(tc, probes, clock, telemetry.probeListener(), telemetry.events()));
     }
-    return new TargetSet(config, clock, probeScheduler, faults, ts);
+    return new TargetSet(config, clock, probeScheduler, faults, ts, ownSearches);
   }
 
   List<MonitoredTarget> all() {
@@ -222,6 +227,11 @@ final class TargetSet {
     @Override
     public Clock clock() {
       return clock;
+    }
+
+    @Override
+    public OwnSearches ownSearches() {
+      return ownSearches;
     }
   }
 

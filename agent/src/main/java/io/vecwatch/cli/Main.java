@@ -1,5 +1,6 @@
 package io.vecwatch.cli;
 
+import io.vecwatch.export.JulBridge;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,6 +32,7 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    JulBridge.install();
     System.exit(execute(args));
   }
 

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import sun.misc.Signal;
 import picocli.CommandLine.Option;
 
 /**
@@ -74,14 +75,33 @@ final class RunCommand implements Callable<Integer> {
       return 0;
     }
     agent.alerting().reloadOnSighup();
-    CountDownLatch stopped = new CountDownLatch(1);
+    CountDownLatch stop = new CountDownLatch(1);
+    // SIGTERM/SIGINT end the wait below, so the agent closes on this thread and the process exits 0 after a clean
+    // shutdown (as Prometheus does), not 143; the hook still closes it on any other way out (System.exit, ...).
+    boolean handled = onStopSignals(stop::countDown);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      stop.countDown();
       agent.close();
-      stopped.countDown();
     }, "vecwatch-shutdown"));
     printWhereToLook(System.out, c, agent.httpPort());
-    stopped.await();
+    stop.await();
+    if (handled) {
+      agent.close();
+    }
     return 0;
+  }
+
+  /** Runs {@code stop} on SIGTERM and SIGINT; false where the JVM does not let us handle them. */
+  @SuppressWarnings("restriction")
+  private static boolean onStopSignals(Runnable stop) {
+    try {
+      for (String name : new String[] {"TERM", "INT"}) {
+        Signal.handle(new Signal(name), sig -> stop.run());
+      }
+      return true;
+    } catch (IllegalArgumentException | UnsupportedOperationException | LinkageError e) {
+      return false;
+    }
   }
 
   static VecwatchConfig demo() throws ConfigException, IOException {

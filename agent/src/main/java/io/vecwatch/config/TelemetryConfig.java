@@ -22,23 +22,39 @@ import java.util.Set;
  *
  * @param failureLogInterval at most one probe-failure line per target per interval (the rest are counted
  *     and reported in the next line), so a dead target cannot flood the log
+ * @param shutdownTimeout on shutdown, how long the exporters (OTLP, Loki) may take to send what they hold, side
+ *     by side; what is still undelivered then is dropped and logged. Well inside Docker's 10 s and Kubernetes'
+ *     30 s stop grace periods by default.
  */
 public record TelemetryConfig(
     ResourcesConfig resources,
     List<ServerMetricsConfig> serverMetrics,
     TracingConfig tracing,
     LokiConfig loki,
-    Duration failureLogInterval) {
+    Duration failureLogInterval,
+    Duration shutdownTimeout) {
 
   public static final Duration DEFAULT_FAILURE_LOG_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration MAX_SHUTDOWN_TIMEOUT = Duration.ofSeconds(60);
 
   public TelemetryConfig {
     serverMetrics = List.copyOf(serverMetrics);
   }
 
+  /** With the default shutdown timeout. */
+  public TelemetryConfig(ResourcesConfig resources, List<ServerMetricsConfig> serverMetrics, TracingConfig tracing,
+      LokiConfig loki, Duration failureLogInterval) {
+    this(resources, serverMetrics, tracing, loki, failureLogInterval, DEFAULT_SHUTDOWN_TIMEOUT);
+  }
+
   public static TelemetryConfig defaults() {
     return new TelemetryConfig(ResourcesConfig.defaults(), List.of(), TracingConfig.disabled(),
         LokiConfig.disabled(), DEFAULT_FAILURE_LOG_INTERVAL);
+  }
+
+  public TelemetryConfig withShutdownTimeout(Duration timeout) {
+    return new TelemetryConfig(resources, serverMetrics, tracing, loki, failureLogInterval, timeout);
   }
 
   /** Reads {@code telemetry:}; {@code targets} are the ones server metrics may refer to. */
@@ -64,8 +80,10 @@ public record TelemetryConfig(
     ConfigNode events = n.child("events");
     Duration failureInterval = events.duration("failure_log_interval", DEFAULT_FAILURE_LOG_INTERVAL, Duration.ZERO);
     events.finish();
+    Duration shutdown = n.duration("shutdown_timeout", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ZERO,
+        MAX_SHUTDOWN_TIMEOUT);
     n.finish();
-    return new TelemetryConfig(resources, sm, tracing, loki, failureInterval);
+    return new TelemetryConfig(resources, sm, tracing, loki, failureInterval, shutdown);
   }
 
   /** An absolute http(s) URL, or null (with a problem recorded when {@code required} or malformed). */

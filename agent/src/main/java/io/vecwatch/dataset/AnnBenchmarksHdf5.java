@@ -4,6 +4,7 @@ import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Node;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -33,6 +34,11 @@ public final class AnnBenchmarksHdf5 {
   public static final String DISTANCES = "distances";
   public static final String DISTANCE_ATTRIBUTE = "distance";
 
+  /** Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do). */
+  private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
+  /** Deflate expands at most about 1032:1; data compressed further by another codec is refused, not allocated. */
+  private static final long MAX_EXPANSION = 1032;
+
   private AnnBenchmarksHdf5() {}
 
   /** Reads every part ann-benchmarks defines; {@code train} and {@code test} must be there. */
@@ -50,6 +56,8 @@ public final class AnnBenchmarksHdf5 {
       return new Contents(train, test, neighbors, distances, metric(file, h));
     } catch (RuntimeException e) {
       throw unreadable(file, e);
+    } catch (OutOfMemoryError e) {
+      throw tooLarge(file);
     }
   }
 
@@ -59,6 +67,8 @@ public final class AnnBenchmarksHdf5 {
       return vectors(file, h, name);
     } catch (RuntimeException e) {
       throw unreadable(file, e);
+    } catch (OutOfMemoryError e) {
+      throw tooLarge(file);
     }
   }
 
@@ -76,6 +86,14 @@ public final class AnnBenchmarksHdf5 {
     }
   }
 
+  /**
+   * jhdf sizes its read buffers from the file's headers before it can check them: a corrupt object-header size
+   * asks for gigabytes (found by fuzzing). That one allocation fails whole, so nothing else is left half-built.
+   */
+  private static DatasetException tooLarge(Path file) {
+    return DatasetException.in(file, "corrupt HDF5 file: a header declares more data than the heap can hold");
+  }
+
   private static DatasetException unreadable(Path file, RuntimeException e) {
     return new DatasetException(file + ": cannot read HDF5 content (" + e.getMessage() + ")", e);
   }
@@ -88,14 +106,50 @@ public final class AnnBenchmarksHdf5 {
     if (!(node instanceof Dataset ds)) {
       throw DatasetException.in(file, "\"" + name + "\" is a " + node.getType() + ", not a dataset");
     }
-    int[] dims = ds.getDimensions();
+    long[] dims = ds.getDimensionsAsLong();
     if (dims.length != 2) {
       throw DatasetException.in(file, "dataset \"" + name + "\" has " + dims.length + " dimensions, expected 2");
     }
     if (dims[0] == 0 || dims[1] == 0) {
       throw DatasetException.in(file, "dataset \"" + name + "\" is empty");
     }
+    checkShapeFitsTheFile(file, name, ds, dims);
     return ds;
+  }
+
+  /**
+   * A corrupt or hostile header can declare any shape; the reader would allocate it before finding out. The shape
+   * is checked against what the file can hold first: without compression the data must fit in the file; with
+   * filters, no more than {@link #MAX_EXPANSION} times the file (deflate's ceiling); always within one Java array
+   * and the heap.
+   */
+  private static void checkShapeFitsTheFile(Path file, String name, Dataset ds, long[] dims) throws DatasetException {
+    String shape = "dataset \"" + name + "\" declares shape " + dims[0] + " x " + dims[1];
+    if (dims[0] < 0 || dims[1] < 0 || dims[0] > MAX_VALUES / dims[1]) {
+      throw DatasetException.in(file, shape + ", more than the " + MAX_VALUES + " values one array can hold");
+    }
+    long values = dims[0] * dims[1];
+    long declared = values * Math.max(1, ds.getDataType().getSize());
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw DatasetException.in(file, "cannot read: " + e.getMessage());
+    }
+    boolean filtered = !ds.getFilters().isEmpty();
+    long limit = filtered ? size * MAX_EXPANSION : size;
+    if (declared > limit) {
+      throw DatasetException.in(file, shape + " (" + declared + " bytes), but the file has only " + size
+          + " bytes" + (filtered ? " (at most " + MAX_EXPANSION + "x that compressed)" : "")
+          + ": corrupt header");
+    }
+    // the reader holds the file's values and our float copy at once
+    long need = values * (Math.max(4, ds.getDataType().getSize()) + 4L);
+    long heap = Runtime.getRuntime().maxMemory();
+    if (need > heap) {
+      throw DatasetException.in(file, shape + ": reading it needs about " + (need >> 20) + " MiB, more than the "
+          + (heap >> 20) + " MiB heap (raise -Xmx)");
+    }
   }
 
   private static Vectors vectors(Path file, HdfFile h, String name) throws DatasetException {

@@ -206,14 +206,21 @@ public final class TexmexFiles {
       throw DatasetException.in(file, "vector 0 has dimension " + dim + ", must be positive");
     }
     long recordBytes = 4 + (long) dim * format.valueBytes;
+    // the header is checked against the file before anything is allocated: a corrupt dimension must not size
+    // a buffer (2^30 floats in a 68-byte file asked for 4 GiB of direct memory)
+    if (recordBytes > size) {
+      throw DatasetException.in(file, "vector 0 declares dimension " + dim + " (" + recordBytes
+          + " bytes), but the file has only " + size + " bytes: truncated, or a corrupt header");
+    }
     long count = size / recordBytes;
     long rest = size % recordBytes;
-    if (count * dim > MAX_VALUES) {
+    if (count * dim > MAX_VALUES || recordBytes > MAX_VALUES) {
       throw DatasetException.in(file, "too large: " + count + " vectors of dimension " + dim
           + " exceed the " + MAX_VALUES + " values one array can hold");
     }
     if (recordBytes > BUFFER_BYTES) {
-      ByteBuffer big = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE - 16, recordBytes))
+      // recordBytes <= size and <= MAX_VALUES here: bounded by what the file holds
+      ByteBuffer big = ByteBuffer.allocate((int) recordBytes)
           .order(ByteOrder.LITTLE_ENDIAN);
       big.put(buf);
       big.flip();

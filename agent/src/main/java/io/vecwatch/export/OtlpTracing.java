@@ -142,6 +142,11 @@ public final class OtlpTracing implements AutoCloseable {
         .register(registry);
   }
 
+  /** Spans waiting in the queue now. */
+  public double queued() {
+    return selfMetrics.sum("otel.sdk.processor.span.queue.size", a -> true);
+  }
+
   /** Exports what is queued, waiting at most {@code timeout}; the result says nothing about delivery. */
   public void flush(Duration timeout) {
     tracerProvider.forceFlush().join(timeout.toMillis(), TimeUnit.MILLISECONDS);

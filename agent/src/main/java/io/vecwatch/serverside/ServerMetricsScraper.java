@@ -5,6 +5,7 @@ import io.vecwatch.promtext.PromTextException;
 import io.vecwatch.promtext.Sample;
 import io.vecwatch.promtext.TextFormatParser;
 import io.vecwatch.resources.ScopeUsage;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,6 +36,7 @@ public final class ServerMetricsScraper {
   private final HttpClient http;
   private final Clock clock;
   private final ClientLatencyRecorder client;
+  private final OwnSearches own;
   private final Optional<SystemInfo.Source> systemInfoSource;
   private final CounterAccumulator requests = new CounterAccumulator();
   private final CounterAccumulator failures = new CounterAccumulator();
@@ -42,7 +44,7 @@ public final class ServerMetricsScraper {
   private final LatencyWindow window;
   private final AtomicReference<ServerSnapshot> latest = new AtomicReference<>(ServerSnapshot.EMPTY);
 
-  private long scrapes;
+  private volatile long scrapes;
   private boolean systemInfoUnsupported;
   private double systemInfoState = Double.NaN;
   private Optional<SystemInfo> systemInfo = Optional.empty();
@@ -52,9 +54,18 @@ public final class ServerMetricsScraper {
   private double served;
   private double lastSearchSuccesses = Double.NaN;
   private long pendingCanaries;
+  private long ownAtLastCount;
+  private long carried;
+  private long ownBefore;
 
   ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock, ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
+    this(config, mapping, http, clock, client, new OwnSearches(), systemInfoSource);
+  }
+
+  ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock,
+      ClientLatencyRecorder client, OwnSearches own, Optional<SystemInfo.Source> systemInfoSource) {
+    this.own = own;
     this.config = config;
     this.mapping = mapping;
     this.http = http;
@@ -66,6 +77,11 @@ public final class ServerMetricsScraper {
 
   public String target() {
     return config.target();
+  }
+
+  /** Successful scrapes so far. */
+  public long scrapes() {
+    return scrapes;
   }
 
   public ServerSnapshot latest() {
@@ -102,7 +118,12 @@ public final class ServerMetricsScraper {
       searches.update(java.util.Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
     }
     org.HdrHistogram.Histogram clientInterval = client.drain(config.target());
-    countServed(s.searchSuccesses(), pendingCanaries + clientInterval.getTotalCount());
+    // every search the target sent since the last counted scrape (canaries and self-recall samples); targets that
+    // do not count their own searches fall back to the successful canaries
+    long ownNow = own.total(config.target());
+    long ownDelta = ownNow - ownAtLastCount;
+    ownAtLastCount = ownNow;
+    countServed(s.searchSuccesses(), Math.max(ownDelta, pendingCanaries + clientInterval.getTotalCount()));
     pendingCanaries = 0;
     window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), clientInterval);
     if (scrapes++ % SYSTEM_INFO_EVERY == 0) {
@@ -124,16 +145,23 @@ public final class ServerMetricsScraper {
   }
 
   /**
-   * Adds the server's new successful searches minus the agent's successful canaries in the same interval
-   * (never below zero: a canary the agent gave up on may still have succeeded on the server).
+   * Adds the server's new successful searches minus the agent's own searches in the same interval, never below
+   * zero. The agent counts a search when it sends it, so one in flight at a scrape is in the agent's count before
+   * the server's; what the agent's count exceeds the server's by is carried forward, but never more than the agent
+   * sent in the last two intervals (a search that failed on the server is in neither count of successes and must
+   * not hide other clients' traffic for long).
    */
-  private void countServed(double searchSuccesses, long canaries) {
+  private void countServed(double searchSuccesses, long own) {
     if (Double.isNaN(searchSuccesses)) {
       return;
     }
     if (!Double.isNaN(lastSearchSuccesses)) {
       double delta = searchSuccesses >= lastSearchSuccesses ? searchSuccesses - lastSearchSuccesses : searchSuccesses;
-      served += Math.max(0, delta - canaries);
+      double mine = own + carried;
+      served += Math.max(0, delta - mine);
+      // at most what was sent in this and the previous interval: a search slower than that is given up on
+      carried = (long) Math.min(own + ownBefore, Math.max(0, mine - delta));
+      ownBefore = own;
     }
     lastSearchSuccesses = searchSuccesses;
   }

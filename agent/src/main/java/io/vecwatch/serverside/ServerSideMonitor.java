@@ -8,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.concurrent.DaemonThreads;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.resources.ResourceMetrics;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import java.net.http.HttpClient;
 import java.time.Duration;
@@ -73,6 +74,15 @@ public final class ServerSideMonitor implements AutoCloseable {
    */
   public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
       Map<String, ServerMetricsMapping> mappings, Map<String, SystemInfo.Source> systemInfo, MeterRegistry registry, Clock clock) {
+    return start(configs, kinds, mappings, systemInfo, new OwnSearches(), registry, clock);
+  }
+
+  /**
+   * @param own the searches the agent's targets send, subtracted from the servers' search counts
+   */
+  public static ServerSideMonitor start(List<ServerMetricsConfig> configs, Map<String, String> kinds,
+      Map<String, ServerMetricsMapping> mappings, Map<String, SystemInfo.Source> systemInfo, OwnSearches own,
+      MeterRegistry registry, Clock clock) {
     ClientLatencyRecorder client = new ClientLatencyRecorder();
     HttpClient http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(5))
@@ -87,7 +97,7 @@ public final class ServerSideMonitor implements AutoCloseable {
         continue;
       }
       scraped.add(c);
-      scrapers.add(new ServerMetricsScraper(c, mapping, http, clock, client,
+      scrapers.add(new ServerMetricsScraper(c, mapping, http, clock, client, own,
           Optional.ofNullable(systemInfo.get(c.target()))));
     }
     ScheduledExecutorService ex =

@@ -1,6 +1,7 @@
 package io.vecwatch.target;
 
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import java.util.Optional;
 
@@ -9,4 +10,9 @@ public interface TargetContext {
   Optional<Dataset> dataset(String name);
 
   Clock clock();
+
+  /** Where a database target counts the searches it sends (so served traffic can exclude them). */
+  default OwnSearches ownSearches() {
+    return new OwnSearches();
+  }
 }

@@ -6,6 +6,7 @@ import io.opentelemetry.api.common.AttributesBuilder;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TelemetryConfig;
 import io.vecwatch.export.EventLog;
+import io.vecwatch.export.JulBridge;
 import io.vecwatch.export.LokiLogging;
 import io.vecwatch.export.OtlpMetricsPush;
 import io.vecwatch.export.OtlpTracing;
@@ -16,14 +17,17 @@ import io.vecwatch.resources.ResourceMonitor;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.serverside.SystemInfo;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,8 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Telemetry implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Telemetry.class);
-  /** The longest {@link #close()} waits for exporters to deliver what they hold. */
-  public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
   private final Optional<ResourceMonitor> resources;
   private final Optional<ServerSideMonitor> serverSide;
@@ -51,10 +53,12 @@ public final class Telemetry implements AutoCloseable {
   private final Optional<LokiLogging> loki;
   private final EventLog events;
   private final ProbeListener listener;
+  private final Duration shutdownTimeout;
 
   private Telemetry(Optional<ResourceMonitor> resources, Optional<ServerSideMonitor> serverSide,
       Optional<OtlpTracing> tracing, Optional<OtlpMetricsPush> metricsPush, Optional<LokiLogging> loki,
-      EventLog events, ProbeListener listener) {
+      EventLog events, ProbeListener listener, Duration shutdownTimeout) {
+    this.shutdownTimeout = shutdownTimeout;
     this.resources = resources;
     this.serverSide = serverSide;
     this.tracing = tracing;
@@ -71,13 +75,20 @@ public final class Telemetry implements AutoCloseable {
    */
   public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
       Clock clock, Map<String, SystemInfo.Source> systemInfo) {
+    return start(config, targets, registry, clock, systemInfo, new OwnSearches());
+  }
+
+  /** @param own where the targets count the searches they send (subtracted from the servers' counts) */
+  public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
+      Clock clock, Map<String, SystemInfo.Source> systemInfo, OwnSearches own) {
+    JulBridge.install();
     Optional<LokiLogging> loki = config.loki().enabled()
         ? Optional.of(LokiLogging.install(config.loki(), registry, clock)) : Optional.empty();
     Optional<ResourceMonitor> resources = config.resources().enabled()
         ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
     Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
         : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets), mappings(targets),
-            systemInfoSources(config, targets, systemInfo), registry, clock));
+            systemInfoSources(config, targets, systemInfo), own, registry, clock));
     Optional<OtlpTracing> tracing = config.tracing().enabled()
         ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
     Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()
@@ -97,7 +108,8 @@ public final class Telemetry implements AutoCloseable {
         resources.map(r -> "on (cgroup " + r.cgroupVersion().orElse("none") + ")").orElse("off"),
         config.serverMetrics().size(), tracing.isPresent() ? "on" : "off", push.isPresent() ? "on" : "off",
         loki.isPresent() ? "on" : "off");
-    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners));
+    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners),
+        config.shutdownTimeout());
   }
 
   /** The given sources, plus the kind's own source for every target whose server metrics ask for system info. */
@@ -156,29 +168,56 @@ public final class Telemetry implements AutoCloseable {
     return serverSide;
   }
 
+  /** How long {@link #close()} lets the exporters deliver what they hold. */
+  public Duration shutdownTimeout() {
+    return shutdownTimeout;
+  }
+
   /**
    * Stops the scrapers and the sampler, then lets the exporters send what they hold, side by side so that
-   * dead endpoints cost one export timeout in total rather than one each; gives up after {@link #CLOSE_WAIT}
-   * (the exporters' threads are daemons).
+   * dead endpoints cost one wait in total rather than one each; gives up after the shutdown timeout
+   * ({@code telemetry.shutdown_timeout}) and logs what each exporter still held (the exporters' threads are
+   * daemons and do not keep the process alive).
    */
   @Override
   public void close() {
     serverSide.ifPresent(ServerSideMonitor::close);
     resources.ifPresent(ResourceMonitor::close);
-    List<Thread> closing = new ArrayList<>();
-    tracing.ifPresent(t -> closing.add(closer("tracing", t)));
-    metricsPush.ifPresent(p -> closing.add(closer("metrics-push", p)));
-    loki.ifPresent(l -> closing.add(closer("loki", l)));
-    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
-    for (Thread t : closing) {
+    List<Closing> closing = new ArrayList<>();
+    // what each still holds is read before it closes: a closed pipeline may no longer say
+    tracing.ifPresent(t -> closing.add(new Closing("tracing", t,
+        () -> (long) t.queued() + " queued span(s)")));
+    metricsPush.ifPresent(p -> closing.add(new Closing("metrics push", p, () -> "the last metrics push")));
+    loki.ifPresent(l -> closing.add(new Closing("loki", l, () -> "the log lines it still held")));
+    List<String> pending = new ArrayList<>();
+    closing.forEach(c -> pending.add(c.pending.get()));
+    List<Thread> threads = new ArrayList<>();
+    closing.forEach(c -> threads.add(closer(c.name, c.part)));
+    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
+    List<String> dropped = new ArrayList<>();
+    for (int i = 0; i < threads.size(); i++) {
+      Thread t = threads.get(i);
       try {
-        t.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          t.join(Math.max(1, left / 1_000_000));
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return;
       }
+      if (t.isAlive()) {
+        dropped.add(closing.get(i).name + " (" + pending.get(i) + ")");
+      }
+    }
+    if (!dropped.isEmpty()) {
+      // Loki may be among them: this line reaches the console at least
+      LOG.warn("shutdown: exporters did not finish within {} and were abandoned; dropped: {}",
+          Durations.format(shutdownTimeout), String.join(", ", dropped));
     }
   }
+
+  private record Closing(String name, AutoCloseable part, Supplier<String> pending) {}
 
   private static Thread closer(String name, AutoCloseable part) {
     Thread t = new Thread(() -> {
@@ -187,7 +226,7 @@ public final class Telemetry implements AutoCloseable {
       } catch (Exception e) {
         // closing is best effort; the process is on its way out
       }
-    }, "vecwatch-close-" + name);
+    }, "vecwatch-close-" + name.replace(' ', '-'));
     t.setDaemon(true);
     t.start();
     return t;

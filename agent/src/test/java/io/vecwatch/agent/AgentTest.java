@@ -12,10 +12,14 @@ import io.vecwatch.stats.TargetState;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
   private static VecwatchConfig config(String listen) throws Exception {
@@ -49,6 +53,32 @@ class AgentTest {
         assertThat(t.probes()).hasSize(1);
         assertThat(t.probes().get(0).window().finished()).isZero();
       }
+    }
+  }
+
+  @Test
+  void aVectorFileWithACorruptHeaderIsOneLineOnItsTargetNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
+    // 68 bytes whose header declares dimension 2^30: loading once asked for 4 GiB of direct memory and died
+    Path base = dir.resolve("corrupt.fvecs");
+    Files.write(base, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
+    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("corrupt.yml", """
+        web:
+          listen_address: "127.0.0.1:0"
+        datasets:
+          - name: d
+            metric: l2
+            files: {base: corrupt.fvecs, queries: corrupt.fvecs}
+        targets:
+          - name: a
+            kind: flat
+            dataset: d
+        """, dir);
+    try (Agent agent = Agent.builder(c).start()) {
+      await().atMost(Duration.ofSeconds(60)).until(agent::ready);
+      TargetSnapshot t = agent.snapshot().targets().get(0);
+      assertThat(t.state()).isEqualTo(TargetState.MISCONFIGURED);
+      assertThat(t.lastError().orElseThrow()).contains(base + ": vector 0 declares dimension 1073741824 (4294967300"
+          + " bytes), but the file has only 68 bytes: truncated, or a corrupt header").doesNotContain("\n");
     }
   }
 

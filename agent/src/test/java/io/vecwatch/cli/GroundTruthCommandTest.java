@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.vecwatch.dataset.GaussianMixture;
+import io.vecwatch.dataset.Hdf5Corruption;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.dataset.Vectors;
@@ -12,6 +13,8 @@ import io.vecwatch.knn.NaiveKnn;
 import io.vecwatch.time.ManualClock;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -136,6 +139,29 @@ class GroundTruthCommandTest {
     clock.advance(Duration.ofMillis(500));
     line.advanced(100, 100); // the end is always shown, with a newline
     assertThat(text.toString()).endsWith("\rground truth: 100% (1000 queries/s)" + System.lineSeparator());
+  }
+
+  @Test
+  void aCorruptHeaderIsOneLineAndExitCodeTwoNotAnOutOfMemoryError() throws Exception {
+    Path b = dir.resolve("base.fvecs");
+    Files.write(b, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
+    int code = run("groundtruth", "--base", b.toString(), "--queries", b.toString(), "--k", "3",
+        "--metric", "l2", "--out", dir.resolve("gt.ivecs").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).isEqualTo("vecwatch: " + b + ": vector 0 declares dimension 1073741824 (4294967300 bytes), but"
+        + " the file has only 68 bytes: truncated, or a corrupt header" + System.lineSeparator());
+  }
+
+  @Test
+  void anHdf5ShapeLargerThanTheFileIsOneLineAndExitCodeTwo() throws Exception {
+    Path h = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("d.hdf5"));
+    Hdf5Corruption.setShape(h, 40, 6, 1L << 28, 6);
+    int code = run("groundtruth", "--base", h.toString(), "--queries", h.toString(), "--k", "3",
+        "--metric", "l2", "--out", dir.resolve("gt.ivecs").toString());
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).startsWith("vecwatch: " + h + ": dataset \"train\" declares shape 268435456 x 6 (6442450944"
+        + " bytes), but the file has only ").endsWith(" bytes: corrupt header" + System.lineSeparator());
+    assertThat(err().lines()).hasSize(1);
   }
 
   private int run(String... args) {

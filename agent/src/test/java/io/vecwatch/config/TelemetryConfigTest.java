@@ -29,6 +29,7 @@ class TelemetryConfigTest {
         Map.of("env", "prod", "cluster", "eu-1"), Optional.of("vecwatch"), Optional.of(Secret.of(Fixtures.SECRET)),
         Optional.of("team-a"), "warn", 1 << 20, 500, Duration.ofSeconds(1), Duration.ofSeconds(3)));
     assertThat(t.failureLogInterval()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(t.shutdownTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(t.toString()).doesNotContain(Fixtures.SECRET);
   }
 
@@ -42,6 +43,7 @@ class TelemetryConfigTest {
     assertThat(t.tracing().enabled()).isFalse();
     assertThat(t.loki().enabled()).isFalse();
     assertThat(t.tracing().metricsInterval()).isEmpty();
+    assertThat(t.shutdownTimeout()).isEqualTo(Duration.ofSeconds(5));
   }
 
   @Test

@@ -8,6 +8,9 @@ import io.jhdf.WritableHdfFile;
 import io.vecwatch.knn.NaiveKnn;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -106,6 +109,48 @@ class AnnBenchmarksHdf5Test {
   void missingFileIsNamed() {
     Path f = dir.resolve("none.hdf5");
     assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).hasMessage(f + ": no such file");
+  }
+
+  @Test
+  void aDeclaredShapeLargerThanTheFileIsRejectedBeforeReading() throws Exception {
+    Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("big.hdf5"));
+    Hdf5Corruption.setShape(f, 40, 6, 1L << 28, 6);
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).isInstanceOf(DatasetException.class)
+        .hasMessage(f + ": dataset \"train\" declares shape 268435456 x 6 (6442450944 bytes), but the file has only "
+            + Files.size(f) + " bytes: corrupt header");
+  }
+
+  @Test
+  void aDeclaredShapeBeyondOneArrayIsRejected() throws Exception {
+    Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("huge.hdf5"));
+    Hdf5Corruption.setShape(f, 40, 6, 1L << 40, 6);
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.readVectors(f, "train")).isInstanceOf(DatasetException.class)
+        .hasMessage(f + ": dataset \"train\" declares shape 1099511627776 x 6, more than the 2147483631 values one"
+            + " array can hold");
+  }
+
+  @Test
+  void everyFourByteFieldSetHugeIsAOneLineErrorNeverAnError() throws Exception {
+    // Regression for a fuzzing finding: a corrupt object-header size made the reader allocate gigabytes
+    // (OutOfMemoryError). Here every 4-byte-aligned field of the h5py file in turn declares ~2 GiB.
+    byte[] original;
+    try (InputStream in = getClass().getResourceAsStream("ann-angular-h5py.hdf5")) {
+      original = in.readAllBytes();
+    }
+    Path f = dir.resolve("huge-field.hdf5");
+    int rejected = 0;
+    for (int off = 0; off + 4 <= original.length; off += 4) {
+      byte[] b = original.clone();
+      ByteBuffer.wrap(b, off, 4).order(ByteOrder.LITTLE_ENDIAN).putInt(0x7FFF_FFF0);
+      Files.write(f, b);
+      try {
+        AnnBenchmarksHdf5.read(f);
+      } catch (DatasetException e) {
+        assertThat(e.getMessage()).startsWith(f + ": ").doesNotContain("\n");
+        rejected++;
+      }
+    }
+    assertThat(rejected).isPositive();
   }
 
   private Path write(String name, String distance, float[][] train, float[][] test, int[][] neighbors,

@@ -117,7 +117,8 @@ class TexmexFilesTest {
     Path f = dir.resolve("q.fvecs");
     Files.write(f, le(4, 0, 0));
     assertThatThrownBy(() -> TexmexFiles.readVectors(f))
-        .hasMessage(f + ": truncated: vector 0 needs 20 bytes, 12 left");
+        .hasMessage(f + ": vector 0 declares dimension 4 (20 bytes), but the file has only 12 bytes: truncated, or a"
+            + " corrupt header");
     Files.write(f, new byte[] {4, 0});
     assertThatThrownBy(() -> TexmexFiles.readVectors(f))
         .hasMessage(f + ": truncated: vector 0 needs at least 4 bytes (its dimension), 2 left");
@@ -172,6 +173,33 @@ class TexmexFilesTest {
   void missingFileIsNamed() {
     Path f = dir.resolve("nope.fvecs");
     assertThatThrownBy(() -> TexmexFiles.readVectors(f)).hasMessage(f + ": no such file");
+  }
+
+  @Test
+  void aHugeDimensionInTheHeaderIsRejectedBeforeAnythingIsAllocated() throws Exception {
+    // 68 bytes whose first int says 2^30: sizing a buffer from it asked for 4 GiB of direct memory
+    for (String ext : new String[] {".fvecs", ".ivecs", ".bvecs"}) {
+      Path f = dir.resolve("corrupt" + ext);
+      Files.write(f, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
+      long recordBytes = 4 + (1L << 30) * (ext.equals(".bvecs") ? 1 : 4);
+      String expected = f + ": vector 0 declares dimension 1073741824 (" + recordBytes
+          + " bytes), but the file has only 68 bytes: truncated, or a corrupt header";
+      if (ext.equals(".ivecs")) {
+        assertThatThrownBy(() -> TexmexFiles.readIvecs(f)).isInstanceOf(DatasetException.class).hasMessage(expected);
+      } else {
+        assertThatThrownBy(() -> TexmexFiles.readVectors(f)).isInstanceOf(DatasetException.class)
+            .hasMessage(expected);
+      }
+    }
+  }
+
+  @Test
+  void aDimensionOfMaxIntIsBoundedByTheFileSize() throws Exception {
+    // Integer.MAX_VALUE as the dimension of a .bvecs file: one record would be 2 GiB + 3 bytes
+    Path f = dir.resolve("max.bvecs");
+    Files.write(f, ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE).array());
+    assertThatThrownBy(() -> TexmexFiles.readVectors(f)).isInstanceOf(DatasetException.class)
+        .hasMessageContaining("declares dimension 2147483647").hasMessageContaining("only 4096 bytes");
   }
 
   /** Little-endian int32 words (a float 0 is also int 0). */

@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +139,14 @@ class FaultDetectionIT {
       assertThat(got.at("/labels/target").asText()).isEqualTo("fast");
       assertThat(got.at("/labels/dataset").asText()).isEqualTo("small");
       assertThat(got.at("/labels/quantile").asText()).isEqualTo("0.99");
-      assertThat(got.at("/annotations/summary").asText()).matches("P99 search latency of fast is 1[5-9]\\d(\\.\\d+)?ms");
+      // The injected 150 ms is a floor for the P99, not a ceiling: on a loaded machine the search adds to it (and
+      // later evaluations re-send the summary with the value they saw), so the check is the floor, not a band.
+      assertThat(fired.value()).isGreaterThanOrEqualTo(0.150);
+      String summary = got.at("/annotations/summary").asText();
+      Matcher m = Pattern.compile("P99 search latency of fast is (\\d+(?:\\.\\d+)?)(ms|s)")
+          .matcher(summary);
+      assertThat(m.matches()).as(summary).isTrue();
+      assertThat(Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1)).isGreaterThanOrEqualTo(0.150);
       assertThat(got.at("/annotations/runbook_url").asText()).isEqualTo("docs/runbooks.md#vecwatchlatencyp99high");
       assertThat(Instant.parse(got.get("startsAt").asText())).isEqualTo(Instant.ofEpochMilli(fired.firedAt()));
 

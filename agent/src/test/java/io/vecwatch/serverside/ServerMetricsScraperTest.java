@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.probe.ProbeObservation;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.ManualClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -134,6 +135,50 @@ class ServerMetricsScraperTest {
     canaries(5);
     s.scrape();
     assertThat(s.latest().served()).isEqualTo((50 - 20) + (10 - 4 - 3));
+  }
+
+  @Test
+  void servedTrafficExcludesEveryOwnSearchSelfRecallSamplesIncluded() {
+    OwnSearches own = new OwnSearches();
+    ServerMetricsScraper s = new ServerMetricsScraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
+        OptionalDouble.empty()), MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, own, Optional.empty());
+    String page0 = Recorded.metrics();
+    s.scrape();
+
+    // no other client: 20 canaries and 12 self-recall samples are all the server served
+    canaries(20);
+    for (int i = 0; i < 32; i++) {
+      own.add("milvus");
+    }
+    page.set(addSearchSuccesses(page0, 32));
+    clock.advance(Duration.ofSeconds(15));
+    s.scrape();
+    assertThat(s.latest().served()).isZero();
+
+    // another client's 7 searches on top of 10 of the agent's (a failed scrape in between carries over)
+    status.set(503);
+    for (int i = 0; i < 4; i++) {
+      own.add("milvus");
+    }
+    s.scrape();
+    status.set(200);
+    for (int i = 0; i < 6; i++) {
+      own.add("milvus");
+    }
+    page.set(addSearchSuccesses(page0, 32 + 10 + 7));
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(7);
+
+    // 5 sent, 2 of them still in flight at the scrape: they are the server's in the next interval, not traffic
+    for (int i = 0; i < 5; i++) {
+      own.add("milvus");
+    }
+    page.set(addSearchSuccesses(page0, 49 + 3));
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(7);
+    page.set(addSearchSuccesses(page0, 52 + 2 + 4)); // the 2 in flight, and 4 of another client's
+    s.scrape();
+    assertThat(s.latest().served()).isEqualTo(7 + 4);
   }
 
   private void canaries(int n) {

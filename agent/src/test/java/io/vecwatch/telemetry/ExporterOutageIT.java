@@ -15,6 +15,7 @@ import io.vecwatch.config.ResourcesConfig;
 import io.vecwatch.config.TelemetryConfig;
 import io.vecwatch.config.TracingConfig;
 import io.vecwatch.export.ExemplarSpanContext;
+import io.vecwatch.export.JulBridge;
 import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
@@ -60,6 +61,7 @@ class ExporterOutageIT {
   private static final int RATE = 100;
   private static final Duration RUN = Duration.ofSeconds(4);
   private static final Duration EXPORT_TIMEOUT = Duration.ofSeconds(2);
+  private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(2);
 
   @ParameterizedTest(name = "endpoints {0}")
   @ValueSource(strings = {"down", "hanging"})
@@ -75,10 +77,11 @@ class ExporterOutageIT {
               queue, 64, Duration.ofMillis(200), EXPORT_TIMEOUT, Optional.of(Duration.ofMillis(500))),
           new LokiConfig(Optional.of(URI.create(lokiEndpoint.url() + "/loki/api/v1/push")), Map.of(), Optional.empty(),
               Optional.empty(), Optional.empty(), "info", 64 << 10, 100, Duration.ofMillis(100), EXPORT_TIMEOUT),
-          Duration.ofSeconds(1));
+          Duration.ofSeconds(1)).withShutdownTimeout(SHUTDOWN_TIMEOUT);
       Timer latency = Timer.builder("vecwatch.probe.latency").tag("target", "flat")
           .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(10)).register(registry);
 
+      JulBridge.install(); // as the agent does at start; attach the counters after it reset java.util.logging
       LogCounter logs = LogCounter.attach();
       HttpServer metrics = metricsEndpoint(registry);
       long closeStart;
@@ -87,9 +90,10 @@ class ExporterOutageIT {
         runSchedule(telemetry.probeListener(), latency, metrics, Duration.ofMillis(500));
         ScheduleResult r = runSchedule(telemetry.probeListener(), latency, metrics, RUN);
 
-        // Rate kept: every slot ran (a fixed-rate schedule runs late slots late, not never).
+        // Rate kept: every slot ran within the bounded wait (a fixed-rate schedule runs late slots late, not
+        // never; a probe thread blocked by an exporter would leave slots unrun when the wait ends).
         long expected = RUN.toMillis() * RATE / 1000;
-        assertThat(r.ran()).isGreaterThanOrEqualTo(expected);
+        assertThat(r.ran()).isEqualTo(expected);
         System.out.printf("outage %s: %d probes, lag p50 %.1f ms p99 %.1f ms max %.1f ms; in telemetry p99 %.3f ms"
             + " max %.1f ms; /metrics max %.1f ms%n", mode, r.ran(), ms(r.lag(), 50), ms(r.lag(), 99),
             r.lag().getMaxValue() / 1e6, ms(r.inTelemetry(), 99), r.inTelemetry().getMaxValue() / 1e6,
@@ -117,12 +121,25 @@ class ExporterOutageIT {
       } finally {
         metrics.stop(0);
       }
-      // Shutting down with dead exporters is bounded too.
-      assertThat(Duration.ofNanos(System.nanoTime() - closeStart)).isLessThan(Telemetry.CLOSE_WAIT.plusSeconds(2));
+      // Shutting down with dead exporters is bounded by telemetry.shutdown_timeout. The margin covers stopping the
+      // resource sampler and the threads' joins on a loaded 2-core machine; an unbounded flush would take an
+      // export timeout per retry (loki: 3 tries of 2 s).
+      Duration closing = Duration.ofNanos(System.nanoTime() - closeStart);
+      System.out.printf("outage %s: shutdown took %d ms%n", mode, closing.toMillis());
+      assertThat(closing).isLessThan(SHUTDOWN_TIMEOUT.plusSeconds(3));
+      if (mode.equals("hanging")) {
+        // what was given up is said, once
+        assertThat(logs.messages()).filteredOn(m -> m.startsWith("shutdown: exporters did not finish within 2s"))
+            .hasSize(1).first().asString().contains("tracing (").contains("loki (");
+      }
       // Not a hot loop: 200 probe failures and ~16 failed exports produced a handful of lines.
       logs.detach();
       assertThat(logs.logback()).as("logback events %s", logs.samples()).isLessThan(30);
       assertThat(logs.jul()).as("java.util.logging records").isLessThan(30);
+      // the SDK's java.util.logging records reach Logback only as summary lines: no stack traces, no SDK logger
+      assertThat(logs.events()).noneMatch(e -> e.getLoggerName().startsWith("io.opentelemetry"));
+      assertThat(logs.events()).filteredOn(e -> e.getFormattedMessage().startsWith("otlp: "))
+          .allMatch(e -> e.getThrowableProxy() == null).hasSizeLessThanOrEqualTo(2);
     }
   }
 
@@ -167,7 +184,9 @@ class ExporterOutageIT {
     int scrapes = 0;
     int ok = 0;
     URI uri = URI.create("http://127.0.0.1:" + metrics.getAddress().getPort() + "/metrics");
-    while (!done.await(200, TimeUnit.MILLISECONDS)) {
+    // bounded: a hang fails the test instead of stalling the build (the run plus generous slack for a loaded host)
+    long giveUp = System.nanoTime() + run.multipliedBy(3).plusSeconds(10).toNanos();
+    while (!done.await(200, TimeUnit.MILLISECONDS) && System.nanoTime() < giveUp) {
       long t0 = System.nanoTime();
       HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -273,6 +292,14 @@ class ExporterOutageIT {
 
     int jul() {
       return julRecords.get();
+    }
+
+    List<ILoggingEvent> events() {
+      return List.copyOf(appender.list);
+    }
+
+    List<String> messages() {
+      return appender.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     List<String> samples() {

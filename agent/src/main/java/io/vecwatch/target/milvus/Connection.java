@@ -7,6 +7,7 @@ import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * <p>Reactions by failure: an unreachable server is retried with backoff ({@code initial}, doubling, capped at
  * {@code max}, jittered); a misconfiguration ({@link TargetException}: wrong collection, field, dimension) or wrong
  * credentials is retried only every {@code max}, since only a person can fix it.
+ *
+ * <p>Backoff keeps a long outage from costing a client per second, but alone it would notice a server that is
+ * back only at the next attempt, up to {@code max} later. So the periodic health check calls
+ * {@link #retryNowIfReachable}: a cheap look (a TCP connect) every health interval, and when the server's port
+ * accepts again, the pending attempt is brought forward to now.
  *
  * @param <S> the session type (a Milvus client plus what was learnt at first contact)
  */
@@ -38,6 +44,12 @@ public final class Connection<S> implements AutoCloseable {
     /** The server rejected the credentials. */
     UNAUTHENTICATED,
     CLOSED
+  }
+
+  /** Whether the server's port accepts a connection now; cheap (no client, no TLS, no call). */
+  @FunctionalInterface
+  public interface Reachability {
+    boolean reachable();
   }
 
   /** Opens a session; throws {@link TargetException} for a misconfiguration, anything else for a failure. */
@@ -74,6 +86,7 @@ public final class Connection<S> implements AutoCloseable {
   private long losses;
   private int failuresInRow;
   private Scheduler.Cancellable pending;
+  private boolean earlyRetryLogged;
 
   /**
    * @param target the target's name, for log lines
@@ -115,6 +128,41 @@ public final class Connection<S> implements AutoCloseable {
     }
   }
 
+  /**
+   * While the server is unreachable and the next attempt is still ahead, asks {@code reachability}; when the
+   * server's port accepts, cancels the pending attempt and makes one now (on the scheduler's thread). The result
+   * completes when that attempt has finished, connected or not. Empty when nothing was brought forward.
+   */
+  public Optional<CompletableFuture<Void>> retryNowIfReachable(Reachability reachability) {
+    synchronized (lock) {
+      if (state != State.UNREACHABLE || pending == null) {
+        return Optional.empty();
+      }
+    }
+    if (!reachability.reachable()) {
+      return Optional.empty();
+    }
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    synchronized (lock) {
+      if (state != State.UNREACHABLE || pending == null) {
+        return Optional.empty();
+      }
+      pending.cancel();
+      if (!earlyRetryLogged) {
+        earlyRetryLogged = true;
+        LOG.info("target {}: {} accepts connections again; reconnecting now", target, endpoint);
+      }
+      pending = scheduler.schedule(() -> {
+        try {
+          attempt();
+        } finally {
+          done.complete(null);
+        }
+      }, Duration.ZERO);
+    }
+    return Optional.of(done);
+  }
+
   /** One connection attempt; runs on the scheduler's thread. */
   void attempt() {
     synchronized (lock) {
@@ -139,6 +187,7 @@ public final class Connection<S> implements AutoCloseable {
         State before = state;
         session = opened;
         failuresInRow = 0;
+        earlyRetryLogged = false;
         lastError = null;
         transition(State.CONNECTED);
         LOG.info("target {}: connected to {}{}", target, endpoint,

@@ -11,7 +11,10 @@ import java.util.function.LongConsumer;
  * Exact ground truth over a collection too large to hold: vectors arrive in pages (see {@link CollectionReader}),
  * are gathered into chunks of {@code chunkSize}, each chunk is searched exactly with {@link ExactKnn}, and the
  * per-chunk neighbours are merged into each query's running top k. The global top k is in the union of the
- * chunks' top k, so the result is exact; memory is one chunk plus {@code queries x k}.
+ * chunks' top k, so the result is exact; memory is one chunk plus {@code queries x k}. Distances are kept in
+ * double precision through the merge and ties are broken by key (each chunk is searched in key order), so the
+ * result is the full sort by (distance, key) whatever the chunk and page sizes: float-rounded distances would
+ * let two neighbours whose distances differ in the ninth digit swap when a chunk boundary falls between them.
  *
  * <pre>{@code
  * MilvusGroundTruth gt = new MilvusGroundTruth(queries, Metric.L2, 100, 200_000, threads);
@@ -31,7 +34,7 @@ public final class MilvusGroundTruth {
   private int filled;
   private long seen;
   private final long[][] bestKeys;
-  private final float[][] bestDistances;
+  private final double[][] bestDistances;
   private final int[] bestCount;
   private final LongConsumer progress;
 
@@ -54,7 +57,7 @@ public final class MilvusGroundTruth {
     this.chunk = new float[Math.multiplyExact(chunkSize, dim)];
     this.chunkKeys = new long[chunkSize];
     this.bestKeys = new long[queries.count()][k];
-    this.bestDistances = new float[queries.count()][k];
+    this.bestDistances = new double[queries.count()][k];
     this.bestCount = new int[queries.count()];
     this.progress = progress;
   }
@@ -89,30 +92,49 @@ public final class MilvusGroundTruth {
   }
 
   private void flush() {
-    Vectors base = Vectors.wrap(Arrays.copyOf(chunk, filled * dim), filled, dim);
+    // search the chunk in key order, so the exact search's tie-break (lower position first) is by key
+    Integer[] order = new Integer[filled];
+    for (int i = 0; i < filled; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, (x, y) -> Long.compare(chunkKeys[x], chunkKeys[y]));
+    float[] sorted = new float[filled * dim];
+    long[] sortedKeys = new long[filled];
+    for (int i = 0; i < filled; i++) {
+      System.arraycopy(chunk, order[i] * dim, sorted, i * dim, dim);
+      sortedKeys[i] = chunkKeys[order[i]];
+    }
+    Vectors base = Vectors.wrap(sorted, filled, dim);
     KnnResult r = ExactKnn.builder(base, metric).threads(threads).build().search(queries, Math.min(k, filled));
+    float[] queryData = queries.data();
     for (int q = 0; q < queries.count(); q++) {
-      merge(q, r.ids(q), r.distances(q));
+      int[] ids = r.ids(q);
+      double[] distances = new double[ids.length];
+      for (int j = 0; j < ids.length; j++) {
+        // the result's distances are rounded to float; the merge needs the exact ones
+        distances[j] = metric.distance(queryData, queries.offset(q), sorted, ids[j] * dim, dim);
+      }
+      merge(q, ids, sortedKeys, distances);
     }
     filled = 0;
   }
 
-  /** Merges a chunk's sorted neighbours into query q's sorted running top k. */
-  private void merge(int q, int[] ids, float[] distances) {
+  /** Merges a chunk's sorted neighbours into query q's sorted running top k, by (distance, key). */
+  private void merge(int q, int[] ids, long[] keysOf, double[] distances) {
     int n = bestCount[q];
     long[] keys = new long[k];
-    float[] dist = new float[k];
+    double[] dist = new double[k];
     int a = 0;
     int b = 0;
     int out = 0;
     while (out < k && (a < n || b < ids.length)) {
       boolean takeOld = b >= ids.length || (a < n && (bestDistances[q][a] < distances[b]
-          || (bestDistances[q][a] == distances[b] && bestKeys[q][a] <= chunkKeys[ids[b]])));
+          || (bestDistances[q][a] == distances[b] && bestKeys[q][a] <= keysOf[ids[b]])));
       if (takeOld) {
         keys[out] = bestKeys[q][a];
         dist[out++] = bestDistances[q][a++];
       } else {
-        keys[out] = chunkKeys[ids[b]];
+        keys[out] = keysOf[ids[b]];
         dist[out++] = distances[b++];
       }
     }
@@ -130,11 +152,14 @@ public final class MilvusGroundTruth {
     return out;
   }
 
-  /** Their distances under the metric, as {@link Metric} defines them. */
+  /** Their distances under the metric, as {@link Metric} defines them, rounded to float (as .fvecs stores them). */
   public float[][] distances() {
     float[][] out = new float[bestDistances.length][];
     for (int q = 0; q < out.length; q++) {
-      out[q] = Arrays.copyOf(bestDistances[q], bestCount[q]);
+      out[q] = new float[bestCount[q]];
+      for (int j = 0; j < bestCount[q]; j++) {
+        out[q][j] = (float) bestDistances[q][j];
+      }
     }
     return out;
   }

@@ -21,15 +21,23 @@ import io.vecwatch.target.TargetDiagnostics;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKind;
 import io.vecwatch.target.milvus.Features.Feature;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
+import java.io.IOException;
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -63,8 +71,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
     @Override
     public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
       Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
+      OwnSearches own = context.ownSearches();
       MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
-          ExecutorScheduler.create("vecwatch-milvus-" + config.name()), new Random());
+          ExecutorScheduler.create("vecwatch-milvus-" + config.name()), new Random(), () -> own.add(config.name()));
       t.start();
       return t;
     }
@@ -91,6 +100,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
 
   private final String name;
   private final MilvusSettings settings;
+  private final Runnable searchSent;
   private final Connection<Session> connection;
   private final MilvusDiagnostics diagnostics;
   private final AtomicReference<CheckHealthResp> lastHealth = new AtomicReference<>();
@@ -102,13 +112,23 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
    */
   public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
       Scheduler scheduler, Random random) {
+    this(name, settings, dataset, clock, scheduler, random, () -> {});
+  }
+
+  /**
+   * @param searchSent told of every search this target sends, just before sending it, canaries and self-recall
+   *     samples alike
+   */
+  public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
+      Scheduler scheduler, Random random, Runnable searchSent) {
     this.name = name;
+    this.searchSent = searchSent;
     this.settings = settings;
     Backoff backoff = Backoff.of(settings.reconnect().initialBackoff(), settings.reconnect().maxBackoff(),
         random::nextDouble);
     this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
         Session::close, backoff, scheduler, clock);
-    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random));
+    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random, searchSent));
   }
 
   /** Starts connecting in the background; returns at once. */
@@ -153,10 +173,43 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
           + info.vectorField() + "\" of collection \"" + settings.collection() + "\" has dimension " + info.dim());
     }
     try {
-      return Searches.toResult(Searches.hits(s.client().search(Searches.request(settings, info, query, k)), info),
-          info.metric());
+      return Searches.toResult(Searches.hits(Searches.send(s.client(), Searches.request(settings, info, query, k),
+          searchSent), info), info.metric());
     } catch (RuntimeException e) {
       throw failed(s, "search", e);
+    }
+  }
+
+  /**
+   * Every health check during an outage looks whether Milvus' port accepts connections again, so a server that is
+   * back is noticed within one health interval, whatever the reconnect backoff has grown to; if it does, the
+   * reconnect runs now and this check waits for it (at most the connect timeout).
+   */
+  private Optional<Session> reconnectIfBack() {
+    Optional<CompletableFuture<Void>> retry = connection.retryNowIfReachable(this::portAccepts);
+    if (retry.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      retry.get().get(settings.connectTimeout().plus(settings.callTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // still connecting or failed: this check reports down, the connection keeps trying
+    }
+    return connection.session();
+  }
+
+  /** A plain TCP connect to the uri's host and port, bounded by the connect timeout. */
+  private boolean portAccepts() {
+    URI u = URI.create(settings.uri());
+    int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 19530;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(u.getHost(), port), (int) Math.min(Integer.MAX_VALUE,
+          settings.connectTimeout().toMillis()));
+      return true;
+    } catch (IOException | RuntimeException e) {
+      return false;
     }
   }
 
@@ -167,6 +220,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics {
   @Override
   public Health health() throws Exception {
     Optional<Session> live = connection.session();
+    if (live.isEmpty()) {
+      live = reconnectIfBack();
+    }
     if (live.isEmpty()) {
       Connection.Status st = connection.status();
       String why = st.lastError().orElse("target " + name + ": connecting to " + settings.uri());

@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.milvus.v2.client.MilvusClientV2;
 import io.milvus.v2.common.ConsistencyLevel;
 import io.milvus.v2.common.IndexParam;
 import io.milvus.v2.service.vector.request.QueryReq;
@@ -90,5 +91,14 @@ public final class Searches {
       case IP -> -score;
       case COSINE -> 1f - score;
     };
+  }
+
+  /**
+   * Tells {@code sent}, then sends {@code request}. Counted before sending, so that a scrape of the server's
+   * metrics never sees the server's count of it before the agent's (served-traffic accounting subtracts these).
+   */
+  public static SearchResp send(MilvusClientV2 client, SearchReq request, Runnable sent) {
+    sent.run();
+    return client.search(request);
   }
 }

@@ -26,6 +26,7 @@ public final class SelfRecall {
   private static final int SEARCH_K = 10;
 
   private final MilvusSettings settings;
+  private final Runnable searchSent;
   private final Optional<Dataset> dataset;
   private final Random random;
   private final Window hits;
@@ -33,6 +34,12 @@ public final class SelfRecall {
   private Object cursor;
 
   public SelfRecall(MilvusSettings settings, Optional<Dataset> dataset, Random random) {
+    this(settings, dataset, random, () -> {});
+  }
+
+  /** @param searchSent told of every search a round sends (see {@link Searches#send}) */
+  public SelfRecall(MilvusSettings settings, Optional<Dataset> dataset, Random random, Runnable searchSent) {
+    this.searchSent = searchSent;
     this.settings = settings;
     this.dataset = dataset.filter(d -> d.base().isPresent());
     this.random = random;
@@ -74,7 +81,7 @@ public final class SelfRecall {
       }
       found++;
       List<Searches.Hit> res = Searches.hits(
-          s.client().search(Searches.request(settings, info, v, SEARCH_K)), info);
+          Searches.send(s.client(), Searches.request(settings, info, v, SEARCH_K), searchSent), info);
       boolean ok = isHit(key, res);
       hits.add(ok);
       if (ok) {

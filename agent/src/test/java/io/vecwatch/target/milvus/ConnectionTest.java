@@ -97,6 +97,52 @@ class ConnectionTest {
   }
 
   @Test
+  void aServerBackDuringALongBackoffIsRetriedAtTheNextHealthCheckNotAtTheEndOfTheBackoff() {
+    for (int i = 0; i < 8; i++) {
+      script.add(unavailable());
+    }
+    connection.start();
+    for (int i = 0; i < 8; i++) {
+      scheduler.runNext();
+    }
+    // eight failures: the next attempt is a capped backoff (10 s here, 1 min by default) away
+    assertThat(scheduler.delays()).last().isEqualTo(expectedDelay(7));
+    assertThat(connection.status().state()).isEqualTo(Connection.State.UNREACHABLE);
+
+    // a health check while the port is still closed changes nothing
+    assertThat(connection.retryNowIfReachable(() -> false)).isEmpty();
+    assertThat(scheduler.pendingCount()).isEqualTo(1);
+
+    // the port accepts again: the pending attempt is replaced by one now
+    script.add("s1");
+    var done = connection.retryNowIfReachable(() -> true);
+    assertThat(done).isPresent();
+    assertThat(scheduler.pendingCount()).isEqualTo(1);
+    assertThat(scheduler.runNext()).isZero();
+    assertThat(done.get()).isCompleted();
+    assertThat(connection.session()).contains("s1");
+    assertThat(log.lines()).contains("INFO target prod: http://milvus:19530 accepts connections again;"
+        + " reconnecting now");
+    // connected: nothing to bring forward
+    assertThat(connection.retryNowIfReachable(() -> true)).isEmpty();
+  }
+
+  @Test
+  void anEarlyAttemptThatFailsKeepsBackingOff() {
+    script.add(unavailable());
+    script.add(unavailable());
+    connection.start();
+    scheduler.runNext();
+    var done = connection.retryNowIfReachable(() -> true);
+    assertThat(done).isPresent();
+    scheduler.runNext();
+    assertThat(done.get()).isCompleted();
+    assertThat(connection.status().state()).isEqualTo(Connection.State.UNREACHABLE);
+    // the failed early attempt counts as a failure: the next delay is the second step of the backoff
+    assertThat(scheduler.delays()).last().isEqualTo(expectedDelay(1));
+  }
+
+  @Test
   void misconfigurationIsCheckedAgainOnlyAtTheCapAndLoggedOnce() {
     for (int i = 0; i < 5; i++) {
       script.add(new TargetException("target prod: collection \"docs\" does not exist at http://milvus:19530"));

@@ -14,19 +14,30 @@ import io.milvus.v2.service.rbac.request.GrantRoleReq;
 import io.milvus.v2.service.vector.request.InsertReq;
 import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.TargetException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.milvus.v2.service.vector.request.SearchReq;
+import io.milvus.v2.service.vector.request.data.BaseVector;
+import io.milvus.v2.service.vector.request.data.FloatVec;
+import io.vecwatch.config.ServerMetricsConfig;
+import io.vecwatch.serverside.ServerMetricsScraper;
+import io.vecwatch.serverside.ServerSideMonitor;
+import io.vecwatch.time.Clock;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * The Milvus suite against real Milvus 2.3 (the PyPI {@code milvus} wheel's standalone server, started here on a
  * free port), with authorization on and mutual TLS: the agent connects as a user whose role holds only the
- * privileges {@code docs/milvus.md} lists. Skipped where the wheel is not installed ({@code .ci/peers.sh install}).
+ * privileges {@code docs/milvus.md} lists. Skipped where the wheel is not installed ({@code .ci/peers.sh install}),
+ * except in CI, where that fails.
  */
 class Milvus23TargetIT extends MilvusTargetSuite {
   static final List<String> AGENT_PRIVILEGES = List.of("Search", "Query", "Load");
@@ -44,8 +55,7 @@ class Milvus23TargetIT extends MilvusTargetSuite {
 
   @Override
   MilvusAdmin openAdmin() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(MilvusProcess.server23Binary()),
-        "Milvus 2.3 is not installed at " + MilvusProcess.server23Binary() + " (.ci/peers.sh install)");
+    MilvusProcess.requireServer23();
     Path dir = Path.of("target", "milvus-it", "m23-" + Long.toString(System.nanoTime(), 36)).toAbsolutePath();
     certs = TestCertificates.create(dir.resolve("certs"));
     server = MilvusProcess.server23(dir.resolve("data"), MilvusProcess.freePort(), List.of(
@@ -203,6 +213,62 @@ class Milvus23TargetIT extends MilvusTargetSuite {
 
     assertThat(after[1] - before[1]).isEqualTo(n);
     assertThat(clientMs).isGreaterThanOrEqualTo(serverMs);
+  }
+
+  /**
+   * With no client but the agent, the live server's /metrics scraped by the agent's own scraper: served traffic
+   * stays 0 however many canaries and self-recall samples the agent sends; then another client's searches are
+   * counted exactly, once per request whatever its nq.
+   */
+  @Test
+  void servedTrafficIsZeroWithoutOtherClientsAndCountsAnotherClientsRequestsExactly() throws Exception {
+    int port = server.metricsPort().orElseThrow();
+    MilvusTarget t = connected("served", collection, "");
+    ServerMetricsConfig smc = new ServerMetricsConfig("served", URI.create("http://127.0.0.1:" + port + "/metrics"),
+        Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(2), OptionalLong.empty(),
+        OptionalDouble.empty(), false, 8 << 20);
+    ServerSideMonitor m = ServerSideMonitor.start(List.of(smc), Map.of("served", "milvus"),
+        Map.of("served", MilvusMetrics.INSTANCE), Map.of(), own,
+        new SimpleMeterRegistry(), Clock.system());
+    try {
+      ServerMetricsScraper scraper = m.scrapers().get(0);
+      await().atMost(Duration.ofSeconds(30)).until(() -> scraper.latest().up());
+      double search0 = scraper.latest().requests().getOrDefault("Search", 0.0);
+      long sent0 = own.total("served");
+      for (int i = 0; i < 20; i++) {
+        t.search(data.queries[i % data.queries.length], K); // a canary
+        t.diagnostics(); // a health round: its self-recall samples search too
+      }
+      long sent = own.total("served") - sent0;
+      assertThat(sent).as("canaries and self-recall samples").isGreaterThan(20);
+      // a scrape that saw all of them on the server, then one more
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> scraper.latest().requests().getOrDefault("Search", 0.0) >= search0 + sent);
+      long scrapes = scraper.scrapes();
+      await().atMost(Duration.ofSeconds(30)).until(() -> scraper.scrapes() >= scrapes + 2);
+      assertThat(scraper.latest().served()).as("no client but the agent").isZero();
+
+      // another client: 7 requests of nq = 5 are 7 served requests
+      CollectionInfo info = t.collectionInfo().orElseThrow();
+      try (MilvusAdmin other = new MilvusAdmin(uri(), tls().andThen(b -> b.username("root").password("Milvus")))) {
+        for (int i = 0; i < 7; i++) {
+          List<BaseVector> five = new ArrayList<>();
+          for (int j = 0; j < 5; j++) {
+            five.add(new FloatVec(data.queries[(i + j) % data.queries.length]));
+          }
+          other.client.search(SearchReq.builder().collectionName(collection).annsField(info.vectorField())
+              .data(five).limit(K).build());
+        }
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> scraper.latest().served() >= 7);
+      long later = scraper.scrapes();
+      await().atMost(Duration.ofSeconds(30)).until(() -> scraper.scrapes() >= later + 2);
+      System.out.printf("milvus 2.3 served traffic: the agent sent %d searches, served 0; then %.0f after another"
+          + " client's 7 requests of nq=5%n", sent, scraper.latest().served());
+      assertThat(scraper.latest().served()).isEqualTo(7);
+    } finally {
+      m.close();
+    }
   }
 
   @Test

@@ -12,6 +12,7 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.registry.TargetKinds;
@@ -42,6 +43,8 @@ abstract class MilvusTargetSuite {
   static final Map<String, Object> SEARCH_PARAMS = Map.of("ef", K);
 
   protected TestData data;
+  /** Where the suite's targets count the searches they send. */
+  protected final OwnSearches own = new OwnSearches();
   protected String collection;
   protected MilvusAdmin admin;
   private final List<MilvusTarget> targets = new ArrayList<>();
@@ -134,6 +137,11 @@ abstract class MilvusTargetSuite {
       @Override
       public Clock clock() {
         return Clock.system();
+      }
+
+      @Override
+      public OwnSearches ownSearches() {
+        return own;
       }
     };
     MilvusTarget t = (MilvusTarget) TargetKinds.create(tc, ctx);
