@@ -133,7 +133,8 @@ install() {
   mkdir -p "$HOME_DIR"
   apt_install promtool prometheus
   apt_install amtool prometheus-alertmanager
-  apt_install chromium chromium          # headless browser for the HTML report tests
+  # headless browser for the status page's and the load report's browser tests (Selenium drives it through chromedriver)
+  apt_install chromium chromium
   apt_install chromedriver chromium-driver
   install_python_venv
   install_docker_compose

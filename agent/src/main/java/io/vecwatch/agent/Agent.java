@@ -1,6 +1,7 @@
 package io.vecwatch.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vecwatch.BuildInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -24,8 +25,11 @@ import io.vecwatch.target.FaultInjection;
 import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
 import io.vecwatch.web.AdminRoutes;
+import io.vecwatch.web.AgentInfo;
 import io.vecwatch.web.AgentUrl;
+import io.vecwatch.web.DemoFault;
 import io.vecwatch.web.MigrationsJson;
+import io.vecwatch.web.StatusRoutes;
 import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
 import java.io.IOException;
@@ -84,6 +88,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final UnaryOperator<VecwatchConfig> overrides;
   private final ReloadStatus reloadStatus;
   private volatile AlertingService alerting;
+  private volatile StatusRoutes status;
+  private final long startedMillis;
   private volatile boolean closed;
   private volatile boolean readyLogged;
 
@@ -99,6 +105,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.onQuit = b.onQuit;
     this.overrides = b.overrides;
     this.reloadStatus = metrics.reloads();
+    this.startedMillis = clock.wallMillis();
     OwnSearches ownSearches = new OwnSearches();
     this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(),
         ownSearches);
@@ -220,6 +227,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
           lifecycle, this::reload, onQuit);
       web = WebServer.start(vertx, host, port, security, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
           router -> {
+            status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets.all(), this::alerting),
+                new AgentInfo(BuildInfo.version(), startedMillis, configFile.map(Path::toString)
+                    .orElse("embedded demo config"), config.faults().demoTarget()
+                    .map(t -> new DemoFault(faults, t, clock))), clock);
             admin.addTo(router);
             MigrationsJson.route(vertx, router, migrations::reports);
           }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -373,6 +384,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
       return;
     }
     closed = true;
+    if (status != null) {
+      status.close();
+    }
     if (alerting != null) {
       alerting.close();
     }

@@ -3,9 +3,12 @@ package io.vecwatch.agent;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.export.EventLog;
 import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.probe.HealthChecker;
+import io.vecwatch.probe.OnDemandProbe;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.concurrent.Scheduler;
@@ -13,6 +16,7 @@ import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.ProbeStats;
+import io.vecwatch.stats.RecentProbes;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.Target;
 import io.vecwatch.time.Clock;
@@ -20,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
@@ -43,7 +48,9 @@ final class MonitoredTarget {
   private final TargetStatus status = new TargetStatus();
   private final Clock clock;
   private final ProbeListener listener;
+  private final RecentProbes recent = RecentProbes.create();
   private volatile long expectedEntities = -1;
+  private volatile OnDemandProbe.Subject onDemand; // the first probe's, once started
   // set once by start(), read by stop()
   private volatile Target target;
   private volatile WorkerPool pool;
@@ -62,7 +69,7 @@ final class MonitoredTarget {
     this.config = config;
     this.probes = List.copyOf(probes);
     this.clock = clock;
-    this.listener = listener;
+    this.listener = ProbeListener.all(List.of(listener, this::remember));
     status.onTransition((up, reasons) -> events.targetTransition(config.name(), config.kind(), up, reasons));
   }
 
@@ -76,6 +83,33 @@ final class MonitoredTarget {
 
   TargetStatus status() {
     return status;
+  }
+
+  /** The last results of this target's probes (the status page's history). */
+  RecentProbes recent() {
+    return recent;
+  }
+
+  /** What a probe on demand needs, once the target is built and probed. */
+  Optional<OnDemandProbe.Subject> onDemand() {
+    OnDemandProbe.Subject s = onDemand;
+    if (s == null) {
+      return Optional.empty();
+    }
+    List<ProbeRunner> rs = runners;
+    int next = rs.isEmpty() ? s.nextQuery() : rs.get(0).nextQuery();
+    return Optional.of(new OnDemandProbe.Subject(s.target(), s.dataset(), s.recall(), next, s.timeout()));
+  }
+
+  private ProbeListener.Scope remember(ProbeObservation o) {
+    long now = clock.wallMillis();
+    if (o.outcome() == ProbeObservation.Outcome.OK) {
+      recent.record(RecentProbes.Entry.ok(now, o.latencyNanos(), o.recall()));
+    } else {
+      recent.record(RecentProbes.Entry.failed(now, o.outcome().label(), o.latencyNanos(),
+          o.error().map(Errors::describe).orElse(o.outcome().label())));
+    }
+    return ProbeListener.Scope.NONE;
   }
 
   void expectedEntities(long n) {
@@ -140,6 +174,11 @@ final class MonitoredTarget {
     this.pool = workers;
     this.health = checker;
     this.runners = List.copyOf(started);
+    if (!probes.isEmpty()) {
+      ProbeConfig first = probes.get(0).config();
+      this.onDemand = new OnDemandProbe.Subject(built, datasets.get(first.dataset()), recalls.get(0), 0,
+          first.timeout());
+    }
     // A remote target is first given its connection attempt: probing before it ended only counts errors.
     built.firstContact().whenComplete((ok, e) -> begin(checker, started));
   }

@@ -276,8 +276,7 @@ final class TargetSet {
     built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
     LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
-    VecwatchConfig c = config;
-    if (c.faults().adminApi() || c.faults().delays().containsKey(t.config().name())) {
+    if (config.faults().mayDelay(t.config().name())) {
       built = faults.wrap(built);
     }
     t.start(built, loaded, probeScheduler);

@@ -2,6 +2,7 @@ package io.vecwatch.cli;
 
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.BuildInfo;
+import io.vecwatch.Bundled;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
 import io.vecwatch.agent.Preflight;
@@ -142,6 +143,11 @@ final class RunCommand implements Callable<Integer> {
         throw new IOException("embedded demo config " + DEMO_RESOURCE + " is missing from the jar");
       }
       String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      // the default rule pack, bundled from rules/ by the build, so the demo shows alerting from the first minute
+      Optional<String> rules = Bundled.extractRules();
+      if (rules.isPresent()) {
+        text += "\nrule_files:\n  - '" + rules.get().replace("'", "''") + "'\n";
+      }
       return ConfigLoader.withSystemEnv(TargetKinds.lookup()).parse(DEMO_NAME, text, Path.of("."));
     }
   }
@@ -160,6 +166,7 @@ final class RunCommand implements Callable<Integer> {
         + " (" + c.targets().size() + " targets, " + c.probes().size() + " probes)");
     out.println("  metrics:  " + base + "/metrics");
     out.println("  targets:  " + base + "/api/v1/targets");
+    out.println("  status:   " + base + "/   (targets, alerts, rules, recent probes, probe on demand)");
     out.println("  ready:    " + base + "/-/ready   (200 once every target was probed; indexes build first)");
     out.println("Stop with Ctrl-C.");
     out.flush();

@@ -10,6 +10,7 @@ import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Sends alerts to every configured Alertmanager (each URL has its own {@link SendLoop}), after adding the
@@ -77,6 +78,24 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
     for (SendLoop l : loops) {
       l.add(labelled);
     }
+  }
+
+  /**
+   * One Alertmanager's delivery health.
+   *
+   * @param sent alerts delivered since start
+   * @param errors alerts in failed attempts since start
+   * @param dropped alerts dropped (queue full or retries exhausted)
+   * @param lastSentMillis when a batch was last delivered (epoch millis), 0 for never
+   * @param lastError the last failure, empty when none happened
+   * @param lastErrorMillis when it happened (epoch millis), 0 for never
+   */
+  public record Delivery(String url, int queued, int capacity, long sent, long errors, long dropped,
+      long lastSentMillis, Optional<String> lastError, long lastErrorMillis) {}
+
+  /** Each Alertmanager's queue and last error, in config order. */
+  public List<Delivery> deliveries() {
+    return loops.stream().map(SendLoop::delivery).toList();
   }
 
   /** How many Alertmanager URLs alerts go to. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -43,6 +44,9 @@ final class SendLoop implements AutoCloseable {
   private final Counter errors;
   private final Counter dropped;
   private final Timer latency;
+  private volatile String lastError;
+  private volatile long lastErrorMillis;
+  private volatile long lastSentMillis;
 
   SendLoop(String name, AlertmanagerClient client, int capacity, int maxRetries, Duration minBackoff,
       Duration maxBackoff, Clock clock, MeterRegistry registry) {
@@ -108,6 +112,13 @@ final class SendLoop implements AutoCloseable {
     }
   }
 
+  /** This queue's delivery health now. */
+  AlertmanagerNotifier.Delivery delivery() {
+    return new AlertmanagerNotifier.Delivery(name, queueLength(), capacity, (long) sent.count(),
+        (long) errors.count(), (long) dropped.count(), lastSentMillis, Optional.ofNullable(lastError),
+        lastErrorMillis);
+  }
+
   private List<PostableAlert> nextBatch() throws InterruptedException {
     lock.lock();
     try {
@@ -149,9 +160,12 @@ final class SendLoop implements AutoCloseable {
       latency.record(clock.monotonicNanos() - start, TimeUnit.NANOSECONDS);
       if (o.ok()) {
         sent.increment(batch.size());
+        lastSentMillis = clock.wallMillis();
         return;
       }
       errors.increment(batch.size());
+      lastError = String.valueOf(o.error());
+      lastErrorMillis = clock.wallMillis();
       if (!o.retryable() || attempt >= maxRetries) {
         dropped.increment(batch.size());
         LOG.warn("sending {} alerts to {} failed ({}); dropped after {} attempts", batch.size(), name, o.error(),

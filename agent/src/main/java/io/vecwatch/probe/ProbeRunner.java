@@ -57,6 +57,7 @@ public final class ProbeRunner {
   private final Semaphore permits;
   private volatile boolean stopped;
   private volatile Scheduler.Cancellable nextTick;
+  private volatile int nextQuery; // for probes on demand: the query the schedule sends next
   // confined to the scheduler thread
   private OpenLoopSchedule schedule;
   private long nextSlot;
@@ -159,6 +160,11 @@ public final class ProbeRunner {
     }
   }
 
+  /** The dataset query the schedule sends next. */
+  public int nextQuery() {
+    return nextQuery;
+  }
+
   /** Searches currently running on the target. */
   public int inFlight() {
     return concurrency - permits.availablePermits();
@@ -174,6 +180,7 @@ public final class ProbeRunner {
       for (; nextSlot < due; nextSlot++) {
         dispatch(nextSlot, schedule.intendedStart(nextSlot), now);
       }
+      nextQuery = (int) (nextSlot % dataset.queries().count());
     } finally {
       if (!stopped) {
         nextTick = scheduler.schedule(this::tick, schedule.intendedStart(nextSlot) - now);

@@ -99,6 +99,11 @@ public final class AlertingService implements AutoCloseable {
     return engine;
   }
 
+  /** Each Alertmanager's delivery health; empty when none is configured. */
+  public List<AlertmanagerNotifier.Delivery> deliveries() {
+    return notifier.deliveries();
+  }
+
   /** {@code GET /api/v1/rules}. */
   public Reply rules() {
     return Reply.json(200, RulesApi.rules(engine));

@@ -177,6 +177,11 @@ public final class RuleEngine {
     return lastReloadOk;
   }
 
+  /** When rules were last loaded successfully (at start or by a reload), epoch millis. */
+  public long lastReloadSuccessMillis() {
+    return lastReloadSuccessMillis;
+  }
+
   public List<String> lastReloadProblems() {
     return lastReloadProblems;
   }

@@ -15,7 +15,7 @@ final class RunbookPage {
   private RunbookPage() {}
 
   static Optional<String> html() {
-    try (InputStream in = RunbookPage.class.getResourceAsStream("/io/vecwatch/docs/runbooks.md")) {
+    try (InputStream in = RunbookPage.class.getResourceAsStream("/io/vecwatch/bundled/docs/runbooks.md")) {
       if (in == null) {
         return Optional.empty();
       }

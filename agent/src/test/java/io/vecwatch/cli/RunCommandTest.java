@@ -6,6 +6,9 @@ import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.rules.RuleFileParser;
+import io.vecwatch.rules.RuleFiles;
+import io.vecwatch.rules.RuleGroupSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -13,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +64,24 @@ class RunCommandTest {
     assertThat(demo.targets()).extracting(TargetConfig::kind).containsExactly("flat", "lucene_hnsw");
     assertThat(demo.probes()).hasSize(2);
     assertThat(demo.probes().stream().mapToDouble(ProbeConfig::rate).sum()).isEqualTo(10.0);
+  }
+
+  @Test
+  void embeddedDemoEvaluatesTheBundledDefaultRulePackAndOffersTheDemoFault() throws Exception {
+    VecwatchConfig demo = RunCommand.demo();
+    assertThat(demo.rules().ruleFiles()).hasSize(1);
+    RuleFileParser.Result pack = RuleFiles.load(Path.of("."),
+        demo.rules().ruleFiles());
+    assertThat(pack.problems()).isEmpty();
+    // the same groups as the repository's rules/ folder
+    RuleFileParser.Result repo = RuleFiles.load(
+        Path.of("..").toAbsolutePath().normalize(), List.of("rules/*.yml"));
+    assertThat(pack.groups()).extracting(RuleGroupSpec::name)
+        .containsExactlyElementsOf(repo.groups().stream().map(RuleGroupSpec::name).toList())
+        .contains("vecwatch-quality");
+    assertThat(pack.ruleCount()).isEqualTo(repo.ruleCount());
+    assertThat(demo.faults().demoTarget()).contains("demo-hnsw");
+    assertThat(demo.faults().adminApi()).isFalse();
   }
 
   @Test
