@@ -41,6 +41,14 @@ apt_install() { # apt_install BINARY PACKAGE...
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
 
+apt_install_always() { # apt_install_always PACKAGE... (for packages that install no command of their own)
+  if [ ! -f /tmp/.vecwatch-apt-updated ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq && touch /tmp/.vecwatch-apt-updated
+  fi
+  log "apt-get install $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 install_python_venv() {
   local venv=$HOME_DIR/milvus-lite
   if [ ! -x "$venv/bin/milvus-lite" ]; then
@@ -136,6 +144,9 @@ install() {
   # headless browser for the status page's and the load report's browser tests (Selenium drives it through chromedriver)
   apt_install chromium chromium
   apt_install chromedriver chromium-driver
+  # bcrypt hashes written by the tools users write them with: Apache's htpasswd -B and Python's bcrypt
+  apt_install htpasswd apache2-utils
+  [ -x /usr/bin/python3 ] && /usr/bin/python3 -c 'import bcrypt' 2>/dev/null || apt_install_always python3-bcrypt
   install_python_venv
   install_docker_compose
   install_hadolint
