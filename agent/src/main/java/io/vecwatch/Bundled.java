@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Files the build copies into the jar from the repository: the default rule pack ({@code rules/*.yml} under
- * {@value #RULES}) and the documentation ({@code docs/*.md} under {@value #DOCS}). Works from the jar and from a
- * classes folder alike.
+ * Files the build copies into the jar from the repository: the default rule pack ({@code
+ * rules/*.yml} under {@value #RULES}) and the documentation ({@code docs/*.md} under {@value
+ * #DOCS}). Works from the jar and from a classes folder alike.
  */
 public final class Bundled {
   public static final String RULES = "io/vecwatch/bundled/rules";
@@ -67,13 +67,15 @@ public final class Bundled {
   /** The text of bundled file {@code dir/name}, empty when there is none. */
   public static Optional<String> read(String dir, String name) throws IOException {
     try (InputStream in = Bundled.class.getClassLoader().getResourceAsStream(dir + "/" + name)) {
-      return in == null ? Optional.empty() : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+      return in == null
+          ? Optional.empty()
+          : Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
   }
 
   /**
-   * Copies the bundled rule files into a fresh temporary folder (deleted when the JVM exits) and returns a
-   * {@code rule_files} glob matching them, or empty when the build bundled none.
+   * Copies the bundled rule files into a fresh temporary folder (deleted when the JVM exits) and
+   * returns a {@code rule_files} glob matching them, or empty when the build bundled none.
    */
   public static Optional<String> extractRules() throws IOException {
     List<String> names = list(RULES, ".yml");

@@ -2,9 +2,7 @@ package io.vecwatch.agent;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.BuildInfo;
-import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.file.FileSystemOptions;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.load.DatasetLoader;
@@ -14,11 +12,10 @@ import io.vecwatch.metrics.ReloadStatus;
 import io.vecwatch.metrics.SnapshotCache;
 import io.vecwatch.migration.MigrationMetrics;
 import io.vecwatch.migration.Migrations;
-import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.rules.RuleLoadException;
-import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.stats.AgentSnapshot;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.FaultInjection;
@@ -32,6 +29,9 @@ import io.vecwatch.web.MigrationsJson;
 import io.vecwatch.web.StatusRoutes;
 import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -49,13 +49,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running agent: wires a {@link VecwatchConfig} into datasets, targets, probe runners, statistics, metrics and
- * the HTTP server, and takes them down again.
+ * The running agent: wires a {@link VecwatchConfig} into datasets, targets, probe runners,
+ * statistics, metrics and the HTTP server, and takes them down again.
  *
- * <p>{@link Builder#start()} returns once the HTTP server listens. Datasets are loaded and targets built in the
- * background by a {@link TargetSet}; each target starts being probed as soon as it is built. A target that cannot
- * be built is marked misconfigured with a one-line reason and the others carry on. The HTTP routes live in
- * {@code web/} ({@link WebServer}, {@link AdminRoutes}).
+ * <p>{@link Builder#start()} returns once the HTTP server listens. Datasets are loaded and targets
+ * built in the background by a {@link TargetSet}; each target starts being probed as soon as it is
+ * built. A target that cannot be built is marked misconfigured with a one-line reason and the
+ * others carry on. The HTTP routes live in {@code web/} ({@link WebServer}, {@link AdminRoutes}).
  *
  * <pre>{@code
  * try (Agent agent = Agent.builder(config).start()) {
@@ -107,21 +107,28 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.reloadStatus = metrics.reloads();
     this.startedMillis = clock.wallMillis();
     OwnSearches ownSearches = new OwnSearches();
-    this.telemetry = Telemetry.start(config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(),
-        ownSearches);
+    this.telemetry =
+        Telemetry.start(
+            config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(), ownSearches);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
-    this.targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults, ownSearches);
+    this.targets =
+        TargetSet.create(config, clock, metrics, telemetry, probeScheduler, faults, ownSearches);
     this.migrations = Migrations.create(config.migrations(), clock, new Random());
     MigrationMetrics.bind(metrics.registry(), migrations);
     targets.share(migrations, probeScheduler);
-    // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no file caching.
-    this.vertx = Vertx.vertx(new VertxOptions()
-        .setEventLoopPoolSize(1)
-        .setWorkerPoolSize(2)
-        .setInternalBlockingPoolSize(2)
-        .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false)
-            .setClassPathResolvingEnabled(false)));
+    // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no
+    // file caching.
+    this.vertx =
+        Vertx.vertx(
+            new VertxOptions()
+                .setEventLoopPoolSize(1)
+                .setWorkerPoolSize(2)
+                .setInternalBlockingPoolSize(2)
+                .setFileSystemOptions(
+                    new FileSystemOptions()
+                        .setFileCachingEnabled(false)
+                        .setClassPathResolvingEnabled(false)));
   }
 
   public static Builder builder(VecwatchConfig config) {
@@ -155,8 +162,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
 
     /**
-     * The file the config was loaded from: {@code rule_files} resolve against its folder and {@code /-/reload}
-     * re-reads it. Empty for a config that did not come from a file (the embedded demo).
+     * The file the config was loaded from: {@code rule_files} resolve against its folder and {@code
+     * /-/reload} re-reads it. Empty for a config that did not come from a file (the embedded demo).
      */
     public Builder configFile(Optional<Path> f) {
       this.configFile = Objects.requireNonNull(f);
@@ -170,8 +177,9 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
 
     /**
-     * Whether {@code POST /-/reload}, {@code /-/quit} and {@code /-/faults} are served ({@code --web.enable-lifecycle});
-     * without it they answer 403, as in Prometheus. SIGHUP reloads either way.
+     * Whether {@code POST /-/reload}, {@code /-/quit} and {@code /-/faults} are served ({@code
+     * --web.enable-lifecycle}); without it they answer 403, as in Prometheus. SIGHUP reloads either
+     * way.
      */
     public Builder lifecycle(boolean enabled) {
       this.lifecycle = enabled;
@@ -185,8 +193,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
 
     /**
-     * What the command line changes in every config read from the file, at start and at each reload (flags win
-     * over the file: {@code --web.listen-address}, {@code --web.external-url}).
+     * What the command line changes in every config read from the file, at start and at each reload
+     * (flags win over the file: {@code --web.listen-address}, {@code --web.external-url}).
      */
     public Builder overrides(UnaryOperator<VecwatchConfig> o) {
       this.overrides = Objects.requireNonNull(o);
@@ -223,54 +231,91 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     String host = config.web().host();
     int port = config.web().port();
     try {
-      AdminRoutes admin = new AdminRoutes(vertx, this::alerting, faults, config.faults().adminApi(), targets::contains,
-          lifecycle, this::reload, onQuit);
-      web = WebServer.start(vertx, host, port, security, metrics::scrape, AgentMetrics::contentTypeFor, this, this::ready,
-          router -> {
-            status = StatusRoutes.install(router, vertx, new AgentStatus(this, targets.all(), this::alerting),
-                new AgentInfo(BuildInfo.version(), startedMillis, configFile.map(Path::toString)
-                    .orElse("embedded demo config"), config.faults().demoTarget()
-                    .map(t -> new DemoFault(faults, t, clock))), clock);
-            admin.addTo(router);
-            MigrationsJson.route(vertx, router, migrations::reports);
-          }).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      AdminRoutes admin =
+          new AdminRoutes(
+              vertx,
+              this::alerting,
+              faults,
+              config.faults().adminApi(),
+              targets::contains,
+              lifecycle,
+              this::reload,
+              onQuit);
+      web =
+          WebServer.start(
+                  vertx,
+                  host,
+                  port,
+                  security,
+                  metrics::scrape,
+                  AgentMetrics::contentTypeFor,
+                  this,
+                  this::ready,
+                  router -> {
+                    status =
+                        StatusRoutes.install(
+                            router,
+                            vertx,
+                            new AgentStatus(this, targets.all(), this::alerting),
+                            new AgentInfo(
+                                BuildInfo.version(),
+                                startedMillis,
+                                configFile.map(Path::toString).orElse("embedded demo config"),
+                                config
+                                    .faults()
+                                    .demoTarget()
+                                    .map(t -> new DemoFault(faults, t, clock))),
+                            clock);
+                    admin.addTo(router);
+                    MigrationsJson.route(vertx, router, migrations::reports);
+                  })
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
     } catch (ExecutionException e) {
       Throwable c = e.getCause() == null ? e : e.getCause();
       throw new AgentStartException(
           "cannot listen on " + config.web().listenAddress() + ": " + Errors.describe(c), c);
     } catch (TimeoutException e) {
-      throw new AgentStartException("cannot listen on " + config.web().listenAddress() + ": timed out", e);
+      throw new AgentStartException(
+          "cannot listen on " + config.web().listenAddress() + ": timed out", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AgentStartException("interrupted while starting the HTTP server", e);
     }
-    LOG.info("listening on {}", config.web().listenAddress().replaceFirst(":\\d+$", ":" + web.port()));
+    LOG.info(
+        "listening on {}", config.web().listenAddress().replaceFirst(":\\d+$", ":" + web.port()));
   }
 
   /**
-   * Starts rule evaluation and Alertmanager delivery (rules/, notify/). Bad rule files stop the agent: a user
-   * error with one line per problem.
+   * Starts rule evaluation and Alertmanager delivery (rules/, notify/). Bad rule files stop the
+   * agent: a user error with one line per problem.
    */
   private void startAlerting() throws AgentStartException {
     String url = AgentUrl.of(security.scheme(), config.web().host(), web.port());
     try {
       alerting = AlertingService.start(config, configFile, metrics.registry(), clock, url);
       // alert state changes become event lines (and so Loki lines when Loki is configured)
-      alerting.engine().onAlertTransitions((name, labels, from, to) ->
-          telemetry.events().alertTransition(name, labels, from.toString(), to.toString()));
+      alerting
+          .engine()
+          .onAlertTransitions(
+              (name, labels, from, to) ->
+                  telemetry.events().alertTransition(name, labels, from.toString(), to.toString()));
     } catch (RuleLoadException e) {
       throw new AgentStartException(String.join("\n", e.problems()), e);
     } catch (IOException | GeneralSecurityException e) {
-      throw new AgentStartException("cannot set up Alertmanager delivery: " + Errors.describe(e), e);
+      throw new AgentStartException(
+          "cannot set up Alertmanager delivery: " + Errors.describe(e), e);
     }
   }
 
   /**
-   * {@code POST /-/reload} and SIGHUP: the whole config file (checked as {@code check-config} checks it, before
-   * anything changes), the web config file, rules and Alertmanager settings, then the targets: unchanged ones keep
-   * running, changed ones are rebuilt, added ones start, removed ones stop and their series go. A problem anywhere
-   * keeps everything as it was: 500 with one line per problem, each also logged, and
-   * {@code vecwatch_config_last_reload_successful} 0. May block (reads files): call it off the event loop.
+   * {@code POST /-/reload} and SIGHUP: the whole config file (checked as {@code check-config}
+   * checks it, before anything changes), the web config file, rules and Alertmanager settings, then
+   * the targets: unchanged ones keep running, changed ones are rebuilt, added ones start, removed
+   * ones stop and their series go. A problem anywhere keeps everything as it was: 500 with one line
+   * per problem, each also logged, and {@code vecwatch_config_last_reload_successful} 0. May block
+   * (reads files): call it off the event loop.
    */
   public synchronized AlertingService.Reply reload() {
     if (closed || alerting == null) {
@@ -291,11 +336,14 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     }
     AlertingService.Reply rules = alerting.reload(fresh);
     if (rules.status() != 200) {
-      return reloadFailed(rules.body().strip().lines().filter(l -> !l.startsWith("failed to reload")).toList());
+      return reloadFailed(
+          rules.body().strip().lines().filter(l -> !l.startsWith("failed to reload")).toList());
     }
     if (!fresh.web().equals(config.web())) {
-      LOG.warn("reload: web.listen_address changed to {}: restart vecwatch to listen there (still on {})",
-          fresh.web().listenAddress(), config.web().listenAddress());
+      LOG.warn(
+          "reload: web.listen_address changed to {}: restart vecwatch to listen there (still on {})",
+          fresh.web().listenAddress(),
+          config.web().listenAddress());
     }
     if (!fresh.telemetry().equals(config.telemetry())) {
       LOG.warn("reload: telemetry settings changed: restart vecwatch to apply them");
@@ -312,15 +360,19 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     reloadStatus.failed();
     LOG.error("reload failed, everything keeps running as before; {} problem(s):", problems.size());
     problems.forEach(p -> LOG.error("reload: {}", p));
-    return new AlertingService.Reply(500, TEXT, "failed to reload config:\n" + String.join("\n", problems) + "\n");
+    return new AlertingService.Reply(
+        500, TEXT, "failed to reload config:\n" + String.join("\n", problems) + "\n");
   }
 
-  /** Reloads on SIGHUP; false (and said once in the log) when the process ignores SIGHUP (nohup). */
+  /**
+   * Reloads on SIGHUP; false (and said once in the log) when the process ignores SIGHUP (nohup).
+   */
   public boolean reloadOnSighup() {
-    return Sighup.install(() -> {
-      AlertingService.Reply r = reload();
-      return r.status() == 200 ? "ok" : r.body().strip();
-    });
+    return Sighup.install(
+        () -> {
+          AlertingService.Reply r = reload();
+          return r.status() == 200 ? "ok" : r.body().strip();
+        });
   }
 
   /** The rule engine and notifier; null until the agent started. */
@@ -352,7 +404,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   public AgentSnapshot snapshot() {
     long now = clock.monotonicNanos();
     List<TargetSnapshot> ts = targets.snapshots(now);
-    return new AgentSnapshot(clock.wallMillis(), now, ts.stream().allMatch(TargetSnapshot::observed), ts);
+    return new AgentSnapshot(
+        clock.wallMillis(), now, ts.stream().allMatch(TargetSnapshot::observed), ts);
   }
 
   /** Every target was probed or health-checked at least once, or is misconfigured. */
@@ -375,8 +428,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   }
 
   /**
-   * Stops the schedules, waits up to the shutdown grace for searches in flight, then closes the HTTP server,
-   * the targets and the metrics. Idempotent.
+   * Stops the schedules, waits up to the shutdown grace for searches in flight, then closes the
+   * HTTP server, the targets and the metrics. Idempotent.
    */
   @Override
   public void close() {
@@ -404,7 +457,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     security.close();
     metrics.close();
     LOG.info("stopped");
-    // Last: exporters get to send what they hold, the line above included (bounded by telemetry.shutdown_timeout).
+    // Last: exporters get to send what they hold, the line above included (bounded by
+    // telemetry.shutdown_timeout).
     telemetry.close();
   }
 }

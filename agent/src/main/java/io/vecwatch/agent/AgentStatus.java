@@ -16,7 +16,8 @@ final class AgentStatus implements StatusSources {
   private final List<MonitoredTarget> targets;
   private final Supplier<AlertingService> alerting;
 
-  AgentStatus(SnapshotSource snapshots, List<MonitoredTarget> targets, Supplier<AlertingService> alerting) {
+  AgentStatus(
+      SnapshotSource snapshots, List<MonitoredTarget> targets, Supplier<AlertingService> alerting) {
     this.snapshots = snapshots;
     this.targets = targets;
     this.alerting = alerting;

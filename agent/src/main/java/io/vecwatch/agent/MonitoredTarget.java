@@ -1,17 +1,17 @@
 package io.vecwatch.agent;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.export.EventLog;
-import io.vecwatch.probe.ProbeListener;
-import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.probe.HealthChecker;
 import io.vecwatch.probe.OnDemandProbe;
+import io.vecwatch.probe.ProbeListener;
+import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
-import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.probe.WorkerPool;
 import io.vecwatch.stats.ProbeSnapshot;
@@ -33,9 +33,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One configured target and everything that watches it: its status, its probes' statistics (which exist from
- * the start, so every series is exported even while the target is built or misconfigured), and once it is built,
- * its worker pool, health checker and probe runners.
+ * One configured target and everything that watches it: its status, its probes' statistics (which
+ * exist from the start, so every series is exported even while the target is built or
+ * misconfigured), and once it is built, its worker pool, health checker and probe runners.
  */
 final class MonitoredTarget {
   private static final Logger LOG = LoggerFactory.getLogger(MonitoredTarget.class);
@@ -65,12 +65,18 @@ final class MonitoredTarget {
    * @param listener told about every finished search (tracing, event log)
    * @param events told about up/down transitions
    */
-  MonitoredTarget(TargetConfig config, List<Probe> probes, Clock clock, ProbeListener listener, EventLog events) {
+  MonitoredTarget(
+      TargetConfig config,
+      List<Probe> probes,
+      Clock clock,
+      ProbeListener listener,
+      EventLog events) {
     this.config = config;
     this.probes = List.copyOf(probes);
     this.clock = clock;
     this.listener = ProbeListener.all(List.of(listener, this::remember));
-    status.onTransition((up, reasons) -> events.targetTransition(config.name(), config.kind(), up, reasons));
+    status.onTransition(
+        (up, reasons) -> events.targetTransition(config.name(), config.kind(), up, reasons));
   }
 
   TargetConfig config() {
@@ -98,7 +104,8 @@ final class MonitoredTarget {
     }
     List<ProbeRunner> rs = runners;
     int next = rs.isEmpty() ? s.nextQuery() : rs.get(0).nextQuery();
-    return Optional.of(new OnDemandProbe.Subject(s.target(), s.dataset(), s.recall(), next, s.timeout()));
+    return Optional.of(
+        new OnDemandProbe.Subject(s.target(), s.dataset(), s.recall(), next, s.timeout()));
   }
 
   private ProbeListener.Scope remember(ProbeObservation o) {
@@ -106,8 +113,12 @@ final class MonitoredTarget {
     if (o.outcome() == ProbeObservation.Outcome.OK) {
       recent.record(RecentProbes.Entry.ok(now, o.latencyNanos(), o.recall()));
     } else {
-      recent.record(RecentProbes.Entry.failed(now, o.outcome().label(), o.latencyNanos(),
-          o.error().map(Errors::describe).orElse(o.outcome().label())));
+      recent.record(
+          RecentProbes.Entry.failed(
+              now,
+              o.outcome().label(),
+              o.latencyNanos(),
+              o.error().map(Errors::describe).orElse(o.outcome().label())));
     }
     return ProbeListener.Scope.NONE;
   }
@@ -122,7 +133,10 @@ final class MonitoredTarget {
     misconfiguredListeners.forEach(l -> l.accept(message));
   }
 
-  /** Room for {@code n} more calls in flight in the worker pool (migrations share it); call before start. */
+  /**
+   * Room for {@code n} more calls in flight in the worker pool (migrations share it); call before
+   * start.
+   */
   void reserveThreads(int n) {
     reservedThreads = n;
   }
@@ -138,8 +152,9 @@ final class MonitoredTarget {
   }
 
   /**
-   * Starts health checks and probes on a built target. Each probe's K values are checked against its dataset's
-   * ground-truth depth first; if any probe cannot start, the target is misconfigured and nothing runs.
+   * Starts health checks and probes on a built target. Each probe's K values are checked against
+   * its dataset's ground-truth depth first; if any probe cannot start, the target is misconfigured
+   * and nothing runs.
    *
    * @param datasets the loaded datasets by name
    */
@@ -159,16 +174,31 @@ final class MonitoredTarget {
         return;
       }
     }
-    int threads = 1 + reservedThreads + probes.stream().mapToInt(p -> p.config().concurrency()).sum();
+    int threads =
+        1 + reservedThreads + probes.stream().mapToInt(p -> p.config().concurrency()).sum();
     WorkerPool workers = WorkerPool.create(config.name(), threads);
-    Duration healthInterval = probes.stream().map(p -> p.config().healthInterval()).min(Duration::compareTo)
-        .orElse(ProbeConfig.DEFAULT_HEALTH_INTERVAL);
-    HealthChecker checker = HealthChecker.create(built, status, workers, scheduler, clock, healthInterval);
+    Duration healthInterval =
+        probes.stream()
+            .map(p -> p.config().healthInterval())
+            .min(Duration::compareTo)
+            .orElse(ProbeConfig.DEFAULT_HEALTH_INTERVAL);
+    HealthChecker checker =
+        HealthChecker.create(built, status, workers, scheduler, clock, healthInterval);
     List<ProbeRunner> started = new ArrayList<>();
     for (int i = 0; i < probes.size(); i++) {
       Probe p = probes.get(i);
-      started.add(ProbeRunner.create(p.config(), built, datasets.get(p.config().dataset()), recalls.get(i),
-          p.stats(), status, workers, scheduler, clock, listener));
+      started.add(
+          ProbeRunner.create(
+              p.config(),
+              built,
+              datasets.get(p.config().dataset()),
+              recalls.get(i),
+              p.stats(),
+              status,
+              workers,
+              scheduler,
+              clock,
+              listener));
     }
     this.target = built;
     this.pool = workers;
@@ -176,10 +206,12 @@ final class MonitoredTarget {
     this.runners = List.copyOf(started);
     if (!probes.isEmpty()) {
       ProbeConfig first = probes.get(0).config();
-      this.onDemand = new OnDemandProbe.Subject(built, datasets.get(first.dataset()), recalls.get(0), 0,
-          first.timeout());
+      this.onDemand =
+          new OnDemandProbe.Subject(
+              built, datasets.get(first.dataset()), recalls.get(0), 0, first.timeout());
     }
-    // A remote target is first given its connection attempt: probing before it ended only counts errors.
+    // A remote target is first given its connection attempt: probing before it ended only counts
+    // errors.
     built.firstContact().whenComplete((ok, e) -> begin(checker, started));
   }
 
@@ -196,7 +228,10 @@ final class MonitoredTarget {
     startListeners.forEach(l -> l.accept(target, pool));
   }
 
-  /** Stops sending; returns once in-flight calls finished or {@code grace} passed; closes the target. */
+  /**
+   * Stops sending; returns once in-flight calls finished or {@code grace} passed; closes the
+   * target.
+   */
   synchronized void stop(Duration grace) throws InterruptedException {
     stopped = true;
     runners.forEach(ProbeRunner::stop);
@@ -206,7 +241,10 @@ final class MonitoredTarget {
     }
     WorkerPool p = pool;
     if (p != null && !p.shutdown(grace)) {
-      LOG.warn("target {}: searches still running after {} ms at shutdown", config.name(), grace.toMillis());
+      LOG.warn(
+          "target {}: searches still running after {} ms at shutdown",
+          config.name(),
+          grace.toMillis());
     }
     Target t = target;
     if (t != null) {
@@ -220,9 +258,18 @@ final class MonitoredTarget {
       ps.add(p.stats().snapshot(nowNanos));
     }
     long expected = expectedEntities;
-    return new TargetSnapshot(config.name(), config.kind(), config.labels(), status.state(), status.lastError(),
-        status.lastErrorWallMillis(), status.health(), status.entities(),
-        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), status.isObserved(), ps,
+    return new TargetSnapshot(
+        config.name(),
+        config.kind(),
+        config.labels(),
+        status.state(),
+        status.lastError(),
+        status.lastErrorWallMillis(),
+        status.health(),
+        status.entities(),
+        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected),
+        status.isObserved(),
+        ps,
         status.diagnostics());
   }
 }

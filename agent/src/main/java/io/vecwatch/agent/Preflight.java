@@ -14,19 +14,28 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Everything {@code run} reads before it starts, read and checked in one place, so {@code check-config} and
- * {@code run} agree: the config file, every rule file its {@code rule_files} match (parsed, expressions and
- * templates checked; a pattern matching nothing is a problem), the Alertmanager TLS material, the dataset files
- * it names, and the web config file. Every problem is one line naming its file; nothing is started.
+ * Everything {@code run} reads before it starts, read and checked in one place, so {@code
+ * check-config} and {@code run} agree: the config file, every rule file its {@code rule_files}
+ * match (parsed, expressions and templates checked; a pattern matching nothing is a problem), the
+ * Alertmanager TLS material, the dataset files it names, and the web config file. Every problem is
+ * one line naming its file; nothing is started.
  *
  * <pre>{@code
  * Preflight.Loaded l = Preflight.load(Path.of("vecwatch.yml"), Optional.of(Path.of("web.yml")));
  * }</pre>
  */
 public final class Preflight {
-  /** What was loaded: the config, the web config file (none when not given) and the rule files' size. */
-  public record Loaded(VecwatchConfig config, Optional<Path> configFile, WebConfigFile web, Optional<Path> webFile,
-      int ruleGroups, int rules) {}
+  /**
+   * What was loaded: the config, the web config file (none when not given) and the rule files'
+   * size.
+   */
+  public record Loaded(
+      VecwatchConfig config,
+      Optional<Path> configFile,
+      WebConfigFile web,
+      Optional<Path> webFile,
+      int ruleGroups,
+      int rules) {}
 
   private Preflight() {}
 
@@ -43,14 +52,23 @@ public final class Preflight {
     return finish(c, configFile.toString(), Optional.of(configFile), dir, webFile, problems);
   }
 
-  /** Checks an already parsed config (the embedded demo) named {@code source}, relative paths from {@code dir}. */
+  /**
+   * Checks an already parsed config (the embedded demo) named {@code source}, relative paths from
+   * {@code dir}.
+   */
   public static Loaded check(VecwatchConfig c, String source, Path dir, Optional<Path> webFile)
       throws ConfigException {
     return finish(c, source, Optional.empty(), dir, webFile, new ArrayList<>());
   }
 
-  private static Loaded finish(VecwatchConfig c, String source, Optional<Path> configFile, Path dir,
-      Optional<Path> webFile, List<String> problems) throws ConfigException {
+  private static Loaded finish(
+      VecwatchConfig c,
+      String source,
+      Optional<Path> configFile,
+      Path dir,
+      Optional<Path> webFile,
+      List<String> problems)
+      throws ConfigException {
     int groups = 0;
     int rules = 0;
     if (c != null) {

@@ -14,16 +14,18 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * What a reload does to the targets: a target whose settings, probes and datasets are all unchanged is kept as it
- * runs (connections, windows and counters carry on, no gap in its series); a changed one is rebuilt; a new one is
- * started; a removed one is stopped and its series dropped. Targets are matched by name.
+ * What a reload does to the targets: a target whose settings, probes and datasets are all unchanged
+ * is kept as it runs (connections, windows and counters carry on, no gap in its series); a changed
+ * one is rebuilt; a new one is started; a removed one is stopped and its series dropped. Targets
+ * are matched by name.
  *
  * <pre>{@code
  * TargetPlan plan = TargetPlan.of(running, fresh);
  * plan.kept(); plan.changed(); plan.added(); plan.removed();
  * }</pre>
  */
-record TargetPlan(List<String> kept, List<String> changed, List<String> added, List<String> removed) {
+record TargetPlan(
+    List<String> kept, List<String> changed, List<String> added, List<String> removed) {
   TargetPlan {
     kept = List.copyOf(kept);
     changed = List.copyOf(changed);
@@ -35,8 +37,9 @@ record TargetPlan(List<String> kept, List<String> changed, List<String> added, L
     List<String> kept = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> added = new ArrayList<>();
-    Map<String, TargetConfig> old = before.targets().stream()
-        .collect(Collectors.toMap(TargetConfig::name, Function.identity()));
+    Map<String, TargetConfig> old =
+        before.targets().stream()
+            .collect(Collectors.toMap(TargetConfig::name, Function.identity()));
     for (TargetConfig t : after.targets()) {
       TargetConfig o = old.get(t.name());
       if (o == null) {
@@ -48,12 +51,14 @@ record TargetPlan(List<String> kept, List<String> changed, List<String> added, L
       }
     }
     Set<String> now = after.targets().stream().map(TargetConfig::name).collect(Collectors.toSet());
-    List<String> removed = before.targets().stream().map(TargetConfig::name).filter(n -> !now.contains(n)).toList();
+    List<String> removed =
+        before.targets().stream().map(TargetConfig::name).filter(n -> !now.contains(n)).toList();
     return new TargetPlan(kept, changed, added, removed);
   }
 
   /** Same settings, same probes, and the same settings of every dataset they use. */
-  private static boolean same(VecwatchConfig a, TargetConfig ta, VecwatchConfig b, TargetConfig tb) {
+  private static boolean same(
+      VecwatchConfig a, TargetConfig ta, VecwatchConfig b, TargetConfig tb) {
     if (!ta.equals(tb) || !probes(a, ta).equals(probes(b, tb))) {
       return false;
     }
@@ -82,11 +87,20 @@ record TargetPlan(List<String> kept, List<String> changed, List<String> added, L
 
   /** One line for the log: {@code targets: 2 kept, 1 changed (b), 1 added (c), 0 removed}. */
   String summary() {
-    return "targets: " + kept.size() + " kept, " + part(changed, "changed") + ", " + part(added, "added") + ", "
+    return "targets: "
+        + kept.size()
+        + " kept, "
+        + part(changed, "changed")
+        + ", "
+        + part(added, "added")
+        + ", "
         + part(removed, "removed");
   }
 
   private static String part(List<String> names, String what) {
-    return names.size() + " " + what + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")");
+    return names.size()
+        + " "
+        + what
+        + (names.isEmpty() ? "" : " (" + String.join(", ", names) + ")");
   }
 }

@@ -1,6 +1,7 @@
 package io.vecwatch.agent;
 
 import io.vecwatch.concurrent.DaemonThreads;
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
@@ -9,7 +10,7 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
 import io.vecwatch.migration.Migrations;
-import io.vecwatch.concurrent.Scheduler;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.stats.ProbeStats;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.FaultInjection;
@@ -19,10 +20,10 @@ import io.vecwatch.target.TargetException;
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.telemetry.Telemetry;
 import io.vecwatch.time.Clock;
-import io.vecwatch.stats.OwnSearches;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,20 +31,21 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's targets and the datasets they need, with one lifecycle: {@link #start} loads datasets and builds
- * every target in the background on a small build pool (never on the event loop), each target starting to be
- * probed as soon as it is built; {@link #stop} stops them all. A target that cannot be built is marked
- * misconfigured with a one-line reason and the others carry on.
+ * The agent's targets and the datasets they need, with one lifecycle: {@link #start} loads datasets
+ * and builds every target in the background on a small build pool (never on the event loop), each
+ * target starting to be probed as soon as it is built; {@link #stop} stops them all. A target that
+ * cannot be built is marked misconfigured with a one-line reason and the others carry on.
  *
  * <p>Each target is built, started and stopped on its own ({@link #buildAndStart(MonitoredTarget)},
- * {@link #stop(MonitoredTarget, Duration)}), so a config reload ({@link #apply}) adds, removes or rebuilds one
- * target without touching the others.
+ * {@link #stop(MonitoredTarget, Duration)}), so a config reload ({@link #apply}) adds, removes or
+ * rebuilds one target without touching the others.
  *
  * <pre>{@code
  * TargetSet targets = TargetSet.create(config, clock, metrics, telemetry, probeScheduler);
@@ -62,16 +64,23 @@ final class TargetSet {
   private final AgentMetrics metrics;
   private final Telemetry telemetry;
   private volatile List<MonitoredTarget> targets;
-  private final Map<String, CompletableFuture<Dataset>> datasets = new java.util.concurrent.ConcurrentHashMap<>();
-  private final Map<String, DatasetConfig> datasetConfigs = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Dataset>> datasets = new ConcurrentHashMap<>();
+  private final Map<String, DatasetConfig> datasetConfigs = new ConcurrentHashMap<>();
   private final ExecutorService buildPool;
   private volatile DatasetProvider provider;
   private volatile boolean stopped;
 
   private final OwnSearches ownSearches;
 
-  private TargetSet(VecwatchConfig config, Clock clock, Scheduler probeScheduler, FaultInjection faults,
-      AgentMetrics metrics, Telemetry telemetry, List<MonitoredTarget> targets, OwnSearches ownSearches) {
+  private TargetSet(
+      VecwatchConfig config,
+      Clock clock,
+      Scheduler probeScheduler,
+      FaultInjection faults,
+      AgentMetrics metrics,
+      Telemetry telemetry,
+      List<MonitoredTarget> targets,
+      OwnSearches ownSearches) {
     this.ownSearches = ownSearches;
     this.config = config;
     this.clock = clock;
@@ -80,32 +89,52 @@ final class TargetSet {
     this.metrics = metrics;
     this.telemetry = telemetry;
     this.targets = List.copyOf(targets);
-    this.buildPool = Executors.newFixedThreadPool(
-        Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())), DaemonThreads.numbered("vecwatch-build"));
+    this.buildPool =
+        Executors.newFixedThreadPool(
+            Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
+            DaemonThreads.numbered("vecwatch-build"));
   }
 
   /**
-   * Binds every configured target and probe to {@code metrics} and {@code telemetry}; builds nothing yet.
+   * Binds every configured target and probe to {@code metrics} and {@code telemetry}; builds
+   * nothing yet.
    *
-   * @param ownSearches where database targets count the searches they send (served traffic excludes them)
+   * @param ownSearches where database targets count the searches they send (served traffic excludes
+   *     them)
    */
-  static TargetSet create(VecwatchConfig config, Clock clock, AgentMetrics metrics, Telemetry telemetry,
-      Scheduler probeScheduler, FaultInjection faults, OwnSearches ownSearches) {
+  static TargetSet create(
+      VecwatchConfig config,
+      Clock clock,
+      AgentMetrics metrics,
+      Telemetry telemetry,
+      Scheduler probeScheduler,
+      FaultInjection faults,
+      OwnSearches ownSearches) {
     List<MonitoredTarget> ts = new ArrayList<>();
     for (TargetConfig tc : config.targets()) {
       ts.add(monitor(config, tc, clock, metrics, telemetry));
     }
-    return new TargetSet(config, clock, probeScheduler, faults, metrics, telemetry, ts, ownSearches);
+    return new TargetSet(
+        config, clock, probeScheduler, faults, metrics, telemetry, ts, ownSearches);
   }
 
-  /** A target of {@code c} with its probes' statistics, its series registered (state unknown until built). */
-  private static MonitoredTarget monitor(VecwatchConfig c, TargetConfig tc, Clock clock, AgentMetrics metrics,
-      Telemetry telemetry) {
+  /**
+   * A target of {@code c} with its probes' statistics, its series registered (state unknown until
+   * built).
+   */
+  private static MonitoredTarget monitor(
+      VecwatchConfig c, TargetConfig tc, Clock clock, AgentMetrics metrics, Telemetry telemetry) {
     long now = clock.monotonicNanos();
     List<MonitoredTarget.Probe> probes = new ArrayList<>();
     for (ProbeConfig pc : TargetPlan.probes(c, tc)) {
-      ProbeStats stats = ProbeStats.create(tc.name(), pc.dataset(), pc.recallK(), pc.window(), now,
-          metrics.latencyRecorder(tc, pc));
+      ProbeStats stats =
+          ProbeStats.create(
+              tc.name(),
+              pc.dataset(),
+              pc.recallK(),
+              pc.window(),
+              now,
+              metrics.latencyRecorder(tc, pc));
       metrics.bindProbe(tc, pc, stats);
       probes.add(new MonitoredTarget.Probe(pc, stats));
     }
@@ -114,9 +143,9 @@ final class TargetSet {
   }
 
   /**
-   * Applies a reload: stops removed and changed targets (their series go), starts added and changed ones (their
-   * datasets loaded first when new or changed), and leaves kept ones running untouched. Returns at once; builds
-   * run on the build pool.
+   * Applies a reload: stops removed and changed targets (their series go), starts added and changed
+   * ones (their datasets loaded first when new or changed), and leaves kept ones running untouched.
+   * Returns at once; builds run on the build pool.
    */
   synchronized void apply(VecwatchConfig fresh, TargetPlan plan) {
     Map<String, MonitoredTarget> running = new HashMap<>();
@@ -139,13 +168,16 @@ final class TargetSet {
     config = fresh;
     targets = List.copyOf(next);
     for (MonitoredTarget t : stopping) {
-      Thread th = new Thread(() -> {
-        try {
-          stop(t, Duration.ofSeconds(2));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "vecwatch-stop-" + t.config().name());
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  stop(t, Duration.ofSeconds(2));
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "vecwatch-stop-" + t.config().name());
       th.setDaemon(true);
       th.start();
     }
@@ -153,7 +185,10 @@ final class TargetSet {
     toBuild.forEach(this::buildAndStart);
   }
 
-  /** Loads the datasets of {@code c} that are new or changed; an unchanged one keeps its loaded vectors. */
+  /**
+   * Loads the datasets of {@code c} that are new or changed; an unchanged one keeps its loaded
+   * vectors.
+   */
   private void loadDatasets(VecwatchConfig c) {
     for (DatasetConfig dc : c.datasets()) {
       if (dc.equals(datasetConfigs.get(dc.name())) && datasets.containsKey(dc.name())) {
@@ -163,7 +198,7 @@ final class TargetSet {
       DatasetProvider p = provider;
       datasets.put(dc.name(), CompletableFuture.supplyAsync(() -> loadDataset(p, dc), buildPool));
     }
-    Set<String> names = new java.util.HashSet<>();
+    Set<String> names = new HashSet<>();
     c.datasets().forEach(d -> names.add(d.name()));
     datasets.keySet().retainAll(names);
     datasetConfigs.keySet().retainAll(names);
@@ -174,13 +209,14 @@ final class TargetSet {
   }
 
   /**
-   * Lets {@code migrations} compare targets: each target's worker pool gets room for their searches, and each
-   * started (or misconfigured) target is reported to them.
+   * Lets {@code migrations} compare targets: each target's worker pool gets room for their
+   * searches, and each started (or misconfigured) target is reported to them.
    */
   void share(Migrations migrations, Scheduler scheduler) {
     for (MonitoredTarget t : targets) {
       t.reserveThreads(migrations.concurrencyOn(t.config().name()));
-      t.whenStarted((target, pool) -> migrations.sideStarted(target, pool, datasets::get, scheduler));
+      t.whenStarted(
+          (target, pool) -> migrations.sideStarted(target, pool, datasets::get, scheduler));
       t.whenMisconfigured(why -> migrations.sideMisconfigured(t.config().name(), why));
     }
   }
@@ -201,55 +237,79 @@ final class TargetSet {
     return targets.stream().allMatch(t -> t.status().isObserved());
   }
 
-  /** Starts loading every dataset and, as soon as a target's datasets are there, builds and starts it. */
+  /**
+   * Starts loading every dataset and, as soon as a target's datasets are there, builds and starts
+   * it.
+   */
   void start(DatasetProvider provider) {
     this.provider = provider;
     loadDatasets(config);
     targets.forEach(this::buildAndStart);
   }
 
-  /** Builds {@code t} once the datasets it needs are loaded, then starts probing it; returns at once. */
+  /**
+   * Builds {@code t} once the datasets it needs are loaded, then starts probing it; returns at
+   * once.
+   */
   void buildAndStart(MonitoredTarget t) {
     Set<String> needed = new LinkedHashSet<>();
     t.config().dataset().ifPresent(needed::add);
     t.probes().forEach(p -> needed.add(p.config().dataset()));
     List<CompletableFuture<Dataset>> deps = new ArrayList<>();
     for (String name : needed) {
-      deps.add(datasets.getOrDefault(name,
-          CompletableFuture.failedFuture(new TargetException("dataset " + name + " is not configured"))));
+      deps.add(
+          datasets.getOrDefault(
+              name,
+              CompletableFuture.failedFuture(
+                  new TargetException("dataset " + name + " is not configured"))));
     }
     CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
-        .handleAsync((ok, failure) -> {
-          try {
-            build(t, failure);
-          } catch (RuntimeException | Error e) {
-            // never leave a target "unknown" forever because its build died
-            LOG.error("building target {} failed", t.config().name(), e);
-            t.misconfigured(e instanceof OutOfMemoryError
-                ? "not enough memory to build it (" + e.getMessage() + "): raise -Xmx"
-                : "build failed: " + Errors.describe(e));
-            if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
-              throw e;
-            }
-          }
-          return null;
-        }, buildPool);
+        .handleAsync(
+            (ok, failure) -> {
+              try {
+                build(t, failure);
+              } catch (RuntimeException | Error e) {
+                // never leave a target "unknown" forever because its build died
+                LOG.error("building target {} failed", t.config().name(), e);
+                t.misconfigured(
+                    e instanceof OutOfMemoryError
+                        ? "not enough memory to build it (" + e.getMessage() + "): raise -Xmx"
+                        : "build failed: " + Errors.describe(e));
+                if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
+                  throw e;
+                }
+              }
+              return null;
+            },
+            buildPool);
   }
 
   private Dataset loadDataset(DatasetProvider provider, DatasetConfig dc) {
     long t0 = clock.monotonicNanos();
     try {
       Dataset d = provider.load(dc);
-      LOG.info("dataset {} ready: {} base vectors, {} queries, dim {}, ground truth depth {} ({} ms)", dc.name(),
-          d.base().map(v -> Integer.toString(v.count())).orElse("no"), d.queries().count(), d.dim(),
-          d.groundTruthDepth(), (clock.monotonicNanos() - t0) / 1_000_000);
+      LOG.info(
+          "dataset {} ready: {} base vectors, {} queries, dim {}, ground truth depth {} ({} ms)",
+          dc.name(),
+          d.base().map(v -> Integer.toString(v.count())).orElse("no"),
+          d.queries().count(),
+          d.dim(),
+          d.groundTruthDepth(),
+          (clock.monotonicNanos() - t0) / 1_000_000);
       return d;
     } catch (Exception e) {
-      throw new CompletionException(new TargetException(
-          "dataset " + dc.name() + " could not be loaded: " + Errors.describe(e), e));
+      throw new CompletionException(
+          new TargetException(
+              "dataset " + dc.name() + " could not be loaded: " + Errors.describe(e), e));
     } catch (OutOfMemoryError e) {
-      throw new CompletionException(new TargetException(
-          "dataset " + dc.name() + " does not fit in memory (" + e.getMessage() + "): raise -Xmx", e));
+      throw new CompletionException(
+          new TargetException(
+              "dataset "
+                  + dc.name()
+                  + " does not fit in memory ("
+                  + e.getMessage()
+                  + "): raise -Xmx",
+              e));
     }
   }
 
@@ -258,13 +318,19 @@ final class TargetSet {
       return;
     }
     if (datasetFailure != null) {
-      Throwable c = datasetFailure instanceof CompletionException && datasetFailure.getCause() != null
-          ? datasetFailure.getCause() : datasetFailure;
+      Throwable c =
+          datasetFailure instanceof CompletionException && datasetFailure.getCause() != null
+              ? datasetFailure.getCause()
+              : datasetFailure;
       t.misconfigured(Errors.describe(c));
       return;
     }
     Map<String, Dataset> loaded = loadedDatasets();
-    t.config().dataset().map(loaded::get).flatMap(Dataset::base).ifPresent(b -> t.expectedEntities(b.count()));
+    t.config()
+        .dataset()
+        .map(loaded::get)
+        .flatMap(Dataset::base)
+        .ifPresent(b -> t.expectedEntities(b.count()));
     long t0 = clock.monotonicNanos();
     Target built;
     try {
@@ -273,8 +339,13 @@ final class TargetSet {
       t.misconfigured(Errors.describe(e));
       return;
     }
-    built.expectedEntities().ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
-    LOG.info("target {} ({}) built in {} ms", t.config().name(), t.config().kind(),
+    built
+        .expectedEntities()
+        .ifPresent(t::expectedEntities); // the target's own setting wins over the dataset
+    LOG.info(
+        "target {} ({}) built in {} ms",
+        t.config().name(),
+        t.config().kind(),
         (clock.monotonicNanos() - t0) / 1_000_000);
     if (config.faults().mayDelay(t.config().name())) {
       built = faults.wrap(built);
@@ -284,11 +355,12 @@ final class TargetSet {
 
   private Map<String, Dataset> loadedDatasets() {
     Map<String, Dataset> m = new HashMap<>();
-    datasets.forEach((name, f) -> {
-      if (f.isDone() && !f.isCompletedExceptionally()) {
-        m.put(name, f.join());
-      }
-    });
+    datasets.forEach(
+        (name, f) -> {
+          if (f.isDone() && !f.isCompletedExceptionally()) {
+            m.put(name, f.join());
+          }
+        });
     return m;
   }
 
@@ -316,27 +388,32 @@ final class TargetSet {
     }
   }
 
-  /** Stops probing {@code t}, waiting up to {@code grace} for its searches in flight, and closes it. */
+  /**
+   * Stops probing {@code t}, waiting up to {@code grace} for its searches in flight, and closes it.
+   */
   void stop(MonitoredTarget t, Duration grace) throws InterruptedException {
     t.stop(grace);
   }
 
   /**
-   * Stops building, then stops every target in parallel (the grace period is shared rather than summed over
-   * targets). Idempotent.
+   * Stops building, then stops every target in parallel (the grace period is shared rather than
+   * summed over targets). Idempotent.
    */
   void stop(Duration grace) {
     stopped = true;
     buildPool.shutdownNow();
     List<Thread> stoppers = new ArrayList<>();
     for (MonitoredTarget t : targets) {
-      Thread th = new Thread(() -> {
-        try {
-          stop(t, grace);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "vecwatch-stop-" + t.config().name());
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  stop(t, grace);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "vecwatch-stop-" + t.config().name());
       th.start();
       stoppers.add(th);
     }

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The production guide's memory estimate for a vector index: stored vectors + index overhead, plus a safety buffer
- * (20 % by default), times the number of in-memory replicas.
+ * The production guide's memory estimate for a vector index: stored vectors + index overhead, plus
+ * a safety buffer (20 % by default), times the number of in-memory replicas.
  *
  * <pre>{@code
  * MemoryEstimate e = MemoryEstimate.of(10_000_000, 768, IndexType.HNSW, 16, 0, 0.20, 1);
@@ -18,7 +18,8 @@ import java.util.List;
  * @param hnswM HNSW {@code M} (only for {@link IndexType#HNSW})
  * @param pqM PQ sub-quantizers {@code m} (only for {@link IndexType#PQ}); must divide {@code dim}
  * @param bufferRatio safety margin added on top, e.g. 0.20
- * @param replicas in-memory replicas (Milvus {@code load(replica_number=...)}); each holds a full copy
+ * @param replicas in-memory replicas (Milvus {@code load(replica_number=...)}); each holds a full
+ *     copy
  * @param vectorBytes bytes of stored vectors (or their codes) for one replica
  * @param overheadBytes bytes the index structure adds for one replica
  */
@@ -35,18 +36,30 @@ public record MemoryEstimate(
 
   /** Bytes of one float32 component. */
   public static final int FLOAT_BYTES = 4;
+
   /** Bytes of one HNSW neighbour id. */
   public static final int LINK_BYTES = 4;
-  /** Share of the stored vectors the IVF inverted lists add (the production guide's "about 10 %"). */
+
+  /**
+   * Share of the stored vectors the IVF inverted lists add (the production guide's "about 10 %").
+   */
   public static final double IVF_OVERHEAD_RATIO = 0.10;
+
   /** PQ code width: 8 bits per sub-quantizer, so 256 centroids per codebook. */
   public static final int PQ_NBITS = 8;
+
   public static final double DEFAULT_BUFFER = 0.20;
   public static final int DEFAULT_HNSW_M = 16;
 
   /** Computes the estimate; throws {@link IllegalArgumentException} naming the first bad input. */
   public static MemoryEstimate of(
-      long vectors, int dim, IndexType index, int hnswM, int pqM, double bufferRatio, int replicas) {
+      long vectors,
+      int dim,
+      IndexType index,
+      int hnswM,
+      int pqM,
+      double bufferRatio,
+      int replicas) {
     List<String> bad = new ArrayList<>();
     if (vectors < 0) {
       bad.add("vectors must not be negative, got " + vectors);
@@ -91,12 +104,14 @@ public record MemoryEstimate(
       }
       case PQ -> {
         stored = Math.multiplyExact(vectors, (long) pqM * PQ_NBITS / 8);
-        long codebooks = (1L << PQ_NBITS) * dim * FLOAT_BYTES; // m codebooks of 256 × (dim/m) floats
+        long codebooks =
+            (1L << PQ_NBITS) * dim * FLOAT_BYTES; // m codebooks of 256 × (dim/m) floats
         overhead = Math.round(stored * IVF_OVERHEAD_RATIO) + codebooks;
       }
       default -> throw new AssertionError(index);
     }
-    return new MemoryEstimate(vectors, dim, index, hnswM, pqM, bufferRatio, replicas, stored, overhead);
+    return new MemoryEstimate(
+        vectors, dim, index, hnswM, pqM, bufferRatio, replicas, stored, overhead);
   }
 
   /** Vectors plus index, one replica, before the buffer. */

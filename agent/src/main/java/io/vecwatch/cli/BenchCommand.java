@@ -30,89 +30,136 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vecwatch bench ...}: built-in benchmarks that compare against a baseline measured in the same run. */
+/**
+ * {@code vecwatch bench ...}: built-in benchmarks that compare against a baseline measured in the
+ * same run.
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Run a built-in benchmark (each compares with the real alternative measured in the same run).",
+    description =
+        "Run a built-in benchmark (each compares with the real alternative measured in the same run).",
     subcommands = {BenchCommand.GroundTruth.class, LoadCommand.class})
 final class BenchCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "missing benchmark, one of: groundtruth, load");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "missing benchmark, one of: groundtruth, load");
   }
 
   /**
-   * Exact k-NN on generated data against numpy and faiss-cpu on the same vectors: vecwatch in this process (base
-   * layout + search; warmed up first), numpy and faiss each in a fresh Python process running the reference
-   * script shipped in the jar (its search time, and the whole process), interleaved, min and median. vecwatch's
-   * ids must equal numpy's exact answer. Without a Python that has numpy there is nothing honest to compare
-   * with: the command says so, times vecwatch alone and cross-checks it against the plain loop.
+   * Exact k-NN on generated data against numpy and faiss-cpu on the same vectors: vecwatch in this
+   * process (base layout + search; warmed up first), numpy and faiss each in a fresh Python process
+   * running the reference script shipped in the jar (its search time, and the whole process),
+   * interleaved, min and median. vecwatch's ids must equal numpy's exact answer. Without a Python
+   * that has numpy there is nothing honest to compare with: the command says so, times vecwatch
+   * alone and cross-checks it against the plain loop.
    */
   @Command(
       name = "groundtruth",
       mixinStandardHelpOptions = true,
-      description = {"Time exact k-NN (ground truth) against numpy and faiss-cpu on generated data.",
-          "Needs a Python with numpy (and faiss-cpu for the faiss column): --python, or bench/compare.sh, which",
-          "installs both in a throwaway virtualenv and times whole processes on files."})
+      description = {
+        "Time exact k-NN (ground truth) against numpy and faiss-cpu on generated data.",
+        "Needs a Python with numpy (and faiss-cpu for the faiss column): --python, or bench/compare.sh, which",
+        "installs both in a throwaway virtualenv and times whole processes on files."
+      })
   static final class GroundTruth implements Callable<Integer> {
     static final String REFERENCE_SCRIPT = "/io/vecwatch/bench/knn_reference.py";
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
-    @Option(names = "--base-count", defaultValue = "100000", description = "Base vectors (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--base-count",
+        defaultValue = "100000",
+        description = "Base vectors (default: ${DEFAULT-VALUE}).")
     int baseCount;
 
-    @Option(names = "--dim", defaultValue = "128", description = "Dimension (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--dim",
+        defaultValue = "128",
+        description = "Dimension (default: ${DEFAULT-VALUE}).")
     int dim;
 
-    @Option(names = "--queries", defaultValue = "1000", description = "Queries (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--queries",
+        defaultValue = "1000",
+        description = "Queries (default: ${DEFAULT-VALUE}).")
     int queries;
 
-    @Option(names = "--k", defaultValue = "100", description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--k",
+        defaultValue = "100",
+        description = "Neighbours per query (default: ${DEFAULT-VALUE}).")
     int k;
 
-    @Option(names = "--metric", defaultValue = "l2", description = "l2, ip or cosine (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--metric",
+        defaultValue = "l2",
+        description = "l2, ip or cosine (default: ${DEFAULT-VALUE}).")
     String metric;
 
     @Option(names = "--threads", description = "Worker threads (default: available cores).")
     Integer threads;
 
-    @Option(names = "--runs", defaultValue = "3", description = "Timed runs of each, interleaved (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--runs",
+        defaultValue = "3",
+        description = "Timed runs of each, interleaved (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--python", defaultValue = "python3", paramLabel = "PATH",
+    @Option(
+        names = "--python",
+        defaultValue = "python3",
+        paramLabel = "PATH",
         description = "Python with numpy and faiss-cpu (default: ${DEFAULT-VALUE}).")
     String python;
 
-    @Option(names = "--seed", defaultValue = "42", description = "Generator seed (default: ${DEFAULT-VALUE}).")
+    @Option(
+        names = "--seed",
+        defaultValue = "42",
+        description = "Generator seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
     private final Clock clock = Clock.system();
 
     @Override
     public Integer call() throws UserException, IOException, InterruptedException {
-      Metric m = Metric.parse(metric).orElseThrow(
-          () -> new UserException("--metric: must be one of l2, ip, cosine, got \"" + metric + "\""));
+      Metric m =
+          Metric.parse(metric)
+              .orElseThrow(
+                  () ->
+                      new UserException(
+                          "--metric: must be one of l2, ip, cosine, got \"" + metric + "\""));
       int t = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
       if (baseCount < 1 || dim < 1 || queries < 1 || t < 1 || runs < 1) {
-        throw new UserException("--base-count, --dim, --queries, --threads and --runs must be positive");
+        throw new UserException(
+            "--base-count, --dim, --queries, --threads and --runs must be positive");
       }
       if (k < 1 || k > baseCount) {
-        throw new UserException("--k must be between 1 and --base-count (" + baseCount + "), got " + k);
+        throw new UserException(
+            "--k must be between 1 and --base-count (" + baseCount + "), got " + k);
       }
       PrintWriter out = spec.commandLine().getOut();
       GaussianMixture mix = GaussianMixture.of(dim, 100, 1.0, seed);
       Vectors base = mix.base(baseCount);
       Vectors qs = mix.queries(queries);
       double gflop = 2.0 * baseCount * (double) queries * dim / 1e9;
-      out.printf(Locale.ROOT, "exact k-NN: base %d x %d, %d queries, k=%d, %s, %d threads, Vector API %s%n",
-          baseCount, dim, queries, k, m.id(), t, ExactKnn.vectorApiAvailable() ? "available" : "not available");
-      out.printf(Locale.ROOT, "work: %.1f GFLOP in distances (2 x n x q x d); load average %.2f%n", gflop,
+      out.printf(
+          Locale.ROOT,
+          "exact k-NN: base %d x %d, %d queries, k=%d, %s, %d threads, Vector API %s%n",
+          baseCount,
+          dim,
+          queries,
+          k,
+          m.id(),
+          t,
+          ExactKnn.vectorApiAvailable() ? "available" : "not available");
+      out.printf(
+          Locale.ROOT,
+          "work: %.1f GFLOP in distances (2 x n x q x d); load average %.2f%n",
+          gflop,
           ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
       out.flush();
 
@@ -120,8 +167,11 @@ final class BenchCommand implements Callable<Integer> {
       try {
         Reference reference = Reference.find(python, dir);
         if (reference.tools().isEmpty()) {
-          out.println("numpy and faiss-cpu not found (" + reference.why() + "): no reference to compare with. "
-              + "Pass --python with a Python that has them, or run bench/compare.sh.");
+          out.println(
+              "numpy and faiss-cpu not found ("
+                  + reference.why()
+                  + "): no reference to compare with. "
+                  + "Pass --python with a Python that has them, or run bench/compare.sh.");
         }
         Path basePath = dir.resolve("base.fvecs");
         Path queryPath = dir.resolve("queries.fvecs");
@@ -131,7 +181,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         // warm-up on a slice of the queries: the JIT compiles the kernel before the timed runs
         int warm = Math.min(qs.count(), 100);
-        ExactKnn.builder(base, m).threads(t).build()
+        ExactKnn.builder(base, m)
+            .threads(t)
+            .build()
             .search(Vectors.wrap(Arrays.copyOf(qs.data(), warm * qs.dim()), warm, qs.dim()), k);
         List<Double> own = new ArrayList<>();
         Map<String, List<double[]>> theirs = new LinkedHashMap<>();
@@ -144,11 +196,20 @@ final class BenchCommand implements Callable<Integer> {
           own.add((clock.monotonicNanos() - start) / 1e9);
           kernel = knn.describe();
           for (String tool : reference.tools()) {
-            theirs.computeIfAbsent(tool, x -> new ArrayList<>())
-                .add(reference.run(tool, m, basePath, queryPath, k, dir.resolve(tool + ".ivecs"), clock));
+            theirs
+                .computeIfAbsent(tool, x -> new ArrayList<>())
+                .add(
+                    reference.run(
+                        tool, m, basePath, queryPath, k, dir.resolve(tool + ".ivecs"), clock));
           }
         }
-        out.printf(Locale.ROOT, "%-10s %26s %14s %12s%n", "", "search min / median", "GFLOP/s", "vs vecwatch");
+        out.printf(
+            Locale.ROOT,
+            "%-10s %26s %14s %12s%n",
+            "",
+            "search min / median",
+            "GFLOP/s",
+            "vs vecwatch");
         double ownMin = min(own);
         report(out, "vecwatch", ownMin, median(own), gflop, ownMin);
         for (Map.Entry<String, List<double[]>> e : theirs.entrySet()) {
@@ -157,26 +218,47 @@ final class BenchCommand implements Callable<Integer> {
         }
         for (Map.Entry<String, List<double[]>> e : theirs.entrySet()) {
           List<Double> whole = e.getValue().stream().map(r -> r[1]).toList();
-          out.printf(Locale.ROOT, "%s whole process (Python start, reading the files, search, writing): "
-              + "min %.3f s, median %.3f s%n", e.getKey(), min(whole), median(whole));
+          out.printf(
+              Locale.ROOT,
+              "%s whole process (Python start, reading the files, search, writing): "
+                  + "min %.3f s, median %.3f s%n",
+              e.getKey(),
+              min(whole),
+              median(whole));
         }
-        out.println("vecwatch: " + kernel + "; search = base layout + search in this process;"
-            + " others: their search call in a fresh process");
+        out.println(
+            "vecwatch: "
+                + kernel
+                + "; search = base layout + search in this process;"
+                + " others: their search call in a fresh process");
         int mismatches;
         if (reference.tools().contains("numpy")) {
           mismatches = mismatches(result, TexmexFiles.readIvecs(dir.resolve("numpy.ivecs")));
-          out.printf(Locale.ROOT, "same ids as numpy's exact answer (double-precision re-rank, ties by id): %s%n",
-              mismatches == 0 ? "yes (" + queries + " queries x " + k + ")" : "NO, " + mismatches + " queries differ");
+          out.printf(
+              Locale.ROOT,
+              "same ids as numpy's exact answer (double-precision re-rank, ties by id): %s%n",
+              mismatches == 0
+                  ? "yes (" + queries + " queries x " + k + ")"
+                  : "NO, " + mismatches + " queries differ");
         } else {
-          KnnResult plain = ExactKnn.builder(base, m).implementation(Implementation.PLAIN).threads(t).build()
-              .search(qs, k);
+          KnnResult plain =
+              ExactKnn.builder(base, m)
+                  .implementation(Implementation.PLAIN)
+                  .threads(t)
+                  .build()
+                  .search(qs, k);
           mismatches = mismatches(result, plain.idMatrix());
-          out.printf(Locale.ROOT, "same ids as the plain one-pair-at-a-time loop: %s%n",
+          out.printf(
+              Locale.ROOT,
+              "same ids as the plain one-pair-at-a-time loop: %s%n",
               mismatches == 0 ? "yes" : "NO, " + mismatches + " queries differ");
         }
         if (reference.tools().contains("faiss")) {
-          out.printf(Locale.ROOT, "same ids as faiss (float32 order, so near-ties may differ): %d of %d queries%n",
-              queries - mismatches(result, TexmexFiles.readIvecs(dir.resolve("faiss.ivecs"))), queries);
+          out.printf(
+              Locale.ROOT,
+              "same ids as faiss (float32 order, so near-ties may differ): %d of %d queries%n",
+              queries - mismatches(result, TexmexFiles.readIvecs(dir.resolve("faiss.ivecs"))),
+              queries);
         }
         out.flush();
         return mismatches == 0 ? 0 : 1;
@@ -192,8 +274,16 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
 
-    private static void report(PrintWriter out, String tool, double min, double median, double gflop, double own) {
-      out.printf(Locale.ROOT, "%-10s %11.3f s / %8.3f s %14.1f %11.2fx%n", tool, min, median, gflop / min, min / own);
+    private static void report(
+        PrintWriter out, String tool, double min, double median, double gflop, double own) {
+      out.printf(
+          Locale.ROOT,
+          "%-10s %11.3f s / %8.3f s %14.1f %11.2fx%n",
+          tool,
+          min,
+          median,
+          gflop / min,
+          min / own);
     }
 
     private static double min(List<Double> xs) {
@@ -230,12 +320,17 @@ final class BenchCommand implements Callable<Integer> {
       String why = "";
       for (String tool : List.of("numpy", "faiss")) {
         try {
-          Process p = new ProcessBuilder(python, "-c", "import " + tool).redirectErrorStream(true).start();
-          String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+          Process p =
+              new ProcessBuilder(python, "-c", "import " + tool).redirectErrorStream(true).start();
+          String text =
+              new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
           if (p.waitFor() == 0) {
             tools.add(tool);
           } else if (why.isEmpty()) {
-            why = python + ": " + text.lines().reduce((x, y) -> y).orElse("import " + tool + " failed");
+            why =
+                python
+                    + ": "
+                    + text.lines().reduce((x, y) -> y).orElse("import " + tool + " failed");
           }
         } catch (IOException e) {
           why = python + ": " + e.getMessage();
@@ -251,9 +346,19 @@ final class BenchCommand implements Callable<Integer> {
     /** Runs one tool; returns {search seconds, whole-process seconds}. */
     double[] run(String tool, Metric metric, Path base, Path queries, int k, Path out, Clock clock)
         throws IOException, InterruptedException {
-      ProcessBuilder pb = new ProcessBuilder(python, script.toString(), tool, metric.id(), base.toString(),
-          queries.toString(), Integer.toString(k), out.toString()).redirectErrorStream(true);
-      // faiss-cpu's bundled OpenBLAS takes AVX-512 Xeons it does not know for an old core: give it its best
+      ProcessBuilder pb =
+          new ProcessBuilder(
+                  python,
+                  script.toString(),
+                  tool,
+                  metric.id(),
+                  base.toString(),
+                  queries.toString(),
+                  Integer.toString(k),
+                  out.toString())
+              .redirectErrorStream(true);
+      // faiss-cpu's bundled OpenBLAS takes AVX-512 Xeons it does not know for an old core: give it
+      // its best
       if (tool.equals("faiss")) {
         pb.environment().put("OPENBLAS_CORETYPE", "SkylakeX");
       } else {

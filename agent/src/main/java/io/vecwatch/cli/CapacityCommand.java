@@ -11,8 +11,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vecwatch capacity}: prints the memory a vector index needs, by the production guide's formula
- * (vectors × dim × 4 bytes + index overhead, +20 % buffer). See docs/capacity-planning.md.
+ * {@code vecwatch capacity}: prints the memory a vector index needs, by the production guide's
+ * formula (vectors × dim × 4 bytes + index overhead, +20 % buffer). See docs/capacity-planning.md.
  */
 @Command(
     name = "capacity",
@@ -25,33 +25,57 @@ import picocli.CommandLine.Spec;
 final class CapacityCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--vectors", required = true, paramLabel = "N",
+  @Option(
+      names = "--vectors",
+      required = true,
+      paramLabel = "N",
       description = "Number of vectors, e.g. 10000000, 10_000_000, 10M, 2.5k, 1B.")
   String vectors;
 
   @Option(names = "--dim", required = true, paramLabel = "D", description = "Vector dimension.")
   int dim;
 
-  @Option(names = "--index", defaultValue = "hnsw", paramLabel = "TYPE",
-      description = "flat, hnsw, ivf, sq (IVF_SQ8) or pq (IVF_PQ, 8 bits). Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--index",
+      defaultValue = "hnsw",
+      paramLabel = "TYPE",
+      description =
+          "flat, hnsw, ivf, sq (IVF_SQ8) or pq (IVF_PQ, 8 bits). Default: ${DEFAULT-VALUE}.")
   String index;
 
-  @Option(names = "--hnsw-m", defaultValue = "16", paramLabel = "M", description = "HNSW M. Default: ${DEFAULT-VALUE}.")
+  @Option(
+      names = "--hnsw-m",
+      defaultValue = "16",
+      paramLabel = "M",
+      description = "HNSW M. Default: ${DEFAULT-VALUE}.")
   int hnswM;
 
-  @Option(names = "--pq-m", paramLabel = "M",
-      description = "PQ sub-quantizers (must divide dim). Default: dim / 8, i.e. 8x smaller than float32.")
+  @Option(
+      names = "--pq-m",
+      paramLabel = "M",
+      description =
+          "PQ sub-quantizers (must divide dim). Default: dim / 8, i.e. 8x smaller than float32.")
   Integer pqM;
 
-  @Option(names = "--buffer", defaultValue = "0.2", paramLabel = "RATIO",
+  @Option(
+      names = "--buffer",
+      defaultValue = "0.2",
+      paramLabel = "RATIO",
       description = "Safety buffer as a ratio. Default: ${DEFAULT-VALUE} (20%%).")
   double buffer;
 
-  @Option(names = "--replicas", defaultValue = "1", paramLabel = "R",
+  @Option(
+      names = "--replicas",
+      defaultValue = "1",
+      paramLabel = "R",
       description = "In-memory replicas; each holds a full copy. Default: ${DEFAULT-VALUE}.")
   int replicas;
 
-  @Option(names = "--format", defaultValue = "text", paramLabel = "FMT", description = "text or json.")
+  @Option(
+      names = "--format",
+      defaultValue = "text",
+      paramLabel = "FMT",
+      description = "text or json.")
   String format;
 
   @Override
@@ -63,7 +87,8 @@ final class CapacityCommand implements Callable<Integer> {
     try {
       e = MemoryEstimate.of(n, dim, type, hnswM, m, buffer, replicas);
     } catch (IllegalArgumentException | ArithmeticException ex) {
-      throw new UserException(ex instanceof ArithmeticException ? "the estimate overflows 64 bits" : ex.getMessage());
+      throw new UserException(
+          ex instanceof ArithmeticException ? "the estimate overflows 64 bits" : ex.getMessage());
     }
     PrintWriter out = spec.commandLine().getOut();
     switch (format) {
@@ -76,11 +101,19 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private static void printText(PrintWriter out, MemoryEstimate e) {
-    out.printf(Locale.ROOT, "Memory estimate: %,d vectors x %d dims, %s%n", e.vectors(), e.dim(), describe(e));
+    out.printf(
+        Locale.ROOT,
+        "Memory estimate: %,d vectors x %d dims, %s%n",
+        e.vectors(),
+        e.dim(),
+        describe(e));
     row(out, "vectors", e.vectorBytes());
     row(out, "index overhead", e.overheadBytes());
     row(out, "subtotal", e.subtotalBytes());
-    row(out, String.format(Locale.ROOT, "buffer (+%s%%)", percent(e.bufferRatio())), e.bufferBytes());
+    row(
+        out,
+        String.format(Locale.ROOT, "buffer (+%s%%)", percent(e.bufferRatio())),
+        e.bufferBytes());
     row(out, "per replica", e.perReplicaBytes());
     if (e.replicas() > 1) {
       row(out, "total (" + e.replicas() + " replicas)", e.totalBytes());
@@ -91,7 +124,10 @@ final class CapacityCommand implements Callable<Integer> {
     out.printf(Locale.ROOT, "  %-22s %,20d B %14s%n", label, bytes, human(bytes));
   }
 
-  /** GiB from 1 GiB up (the production guide's unit), MiB or KiB below, so small indexes do not print as 0.00 GiB. */
+  /**
+   * GiB from 1 GiB up (the production guide's unit), MiB or KiB below, so small indexes do not
+   * print as 0.00 GiB.
+   */
   static String human(long bytes) {
     if (bytes >= 1L << 30) {
       return String.format(Locale.ROOT, "%.2f GiB", MemoryEstimate.gib(bytes));
@@ -103,13 +139,25 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private static void printJson(PrintWriter out, MemoryEstimate e) {
-    out.printf(Locale.ROOT,
+    out.printf(
+        Locale.ROOT,
         "{\"vectors\":%d,\"dim\":%d,\"index\":\"%s\",\"hnsw_m\":%d,\"pq_m\":%d,\"buffer_ratio\":%s,\"replicas\":%d,"
             + "\"vector_bytes\":%d,\"overhead_bytes\":%d,\"subtotal_bytes\":%d,\"buffer_bytes\":%d,"
             + "\"per_replica_bytes\":%d,\"total_bytes\":%d,\"total_gib\":%.4f}%n",
-        e.vectors(), e.dim(), e.index().name().toLowerCase(Locale.ROOT), e.hnswM(), e.pqM(), e.bufferRatio(),
-        e.replicas(), e.vectorBytes(), e.overheadBytes(), e.subtotalBytes(), e.bufferBytes(), e.perReplicaBytes(),
-        e.totalBytes(), MemoryEstimate.gib(e.totalBytes()));
+        e.vectors(),
+        e.dim(),
+        e.index().name().toLowerCase(Locale.ROOT),
+        e.hnswM(),
+        e.pqM(),
+        e.bufferRatio(),
+        e.replicas(),
+        e.vectorBytes(),
+        e.overheadBytes(),
+        e.subtotalBytes(),
+        e.bufferBytes(),
+        e.perReplicaBytes(),
+        e.totalBytes(),
+        MemoryEstimate.gib(e.totalBytes()));
   }
 
   private static String describe(MemoryEstimate e) {
@@ -118,7 +166,10 @@ final class CapacityCommand implements Callable<Integer> {
       case HNSW -> "HNSW M=" + e.hnswM() + " (2 x M x 4 B links per vector)";
       case IVF -> "IVF_FLAT (lists ~10% of vectors)";
       case SQ -> "IVF_SQ8 (1 B per dimension, lists ~10%)";
-      case PQ -> "IVF_PQ m=" + e.pqM() + " nbits=8 (m B per vector + 256 x dim x 4 B codebooks, lists ~10%)";
+      case PQ ->
+          "IVF_PQ m="
+              + e.pqM()
+              + " nbits=8 (m B per vector + 256 x dim x 4 B codebooks, lists ~10%)";
     };
   }
 
@@ -128,12 +179,17 @@ final class CapacityCommand implements Callable<Integer> {
   }
 
   private static IndexType parseIndex(String text) throws UserException {
-    String t = text.trim().toUpperCase(Locale.ROOT).replace("IVF_FLAT", "IVF").replace("IVF_SQ8", "SQ")
-        .replace("IVF_PQ", "PQ");
+    String t =
+        text.trim()
+            .toUpperCase(Locale.ROOT)
+            .replace("IVF_FLAT", "IVF")
+            .replace("IVF_SQ8", "SQ")
+            .replace("IVF_PQ", "PQ");
     try {
       return IndexType.valueOf(t);
     } catch (IllegalArgumentException e) {
-      throw new UserException("--index must be one of flat, hnsw, ivf, sq, pq, got \"" + text + "\"");
+      throw new UserException(
+          "--index must be one of flat, hnsw, ivf, sq, pq, got \"" + text + "\"");
     }
   }
 
@@ -143,12 +199,13 @@ final class CapacityCommand implements Callable<Integer> {
     double factor = 1;
     if (!t.isEmpty()) {
       char last = Character.toUpperCase(t.charAt(t.length() - 1));
-      factor = switch (last) {
-        case 'K' -> 1e3;
-        case 'M' -> 1e6;
-        case 'B', 'G' -> 1e9;
-        default -> 1;
-      };
+      factor =
+          switch (last) {
+            case 'K' -> 1e3;
+            case 'M' -> 1e6;
+            case 'B', 'G' -> 1e9;
+            default -> 1;
+          };
       if (factor != 1) {
         t = t.substring(0, t.length() - 1);
       }
@@ -168,6 +225,9 @@ final class CapacityCommand implements Callable<Integer> {
     } catch (NumberFormatException e) {
       // fall through to the one-line error below
     }
-    throw new UserException("--vectors must be a non-negative whole number such as 10000000 or 10M, got \"" + text + "\"");
+    throw new UserException(
+        "--vectors must be a non-negative whole number such as 10000000 or 10M, got \""
+            + text
+            + "\"");
   }
 }

@@ -15,9 +15,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vecwatch check-config FILE...}: validates config files without starting anything. Each problem is one
- * line on stderr ({@code vecwatch.yml: targets[1].kind: must be set}); each valid file gets one line on stdout.
- * Exit 0 when every file is valid, 2 otherwise.
+ * {@code vecwatch check-config FILE...}: validates config files without starting anything. Each
+ * problem is one line on stderr ({@code vecwatch.yml: targets[1].kind: must be set}); each valid
+ * file gets one line on stdout. Exit 0 when every file is valid, 2 otherwise.
  */
 @Command(
     name = "check-config",
@@ -30,15 +30,21 @@ import picocli.CommandLine.Spec;
       "Prints each problem as one line on stderr (FILE: path: problem) and FILE: ok on stdout for a valid file."
     },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:every file is valid", "2:a file is invalid or cannot be read, or a bad option"})
+    exitCodeList = {
+      "0:every file is valid",
+      "2:a file is invalid or cannot be read, or a bad option"
+    })
 final class CheckConfigCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Config files to check.")
   List<Path> files;
 
-  @Option(names = "--web.config.file", paramLabel = "FILE",
-      description = "Also check this web configuration file (TLS, basic auth), as run --web.config.file would.")
+  @Option(
+      names = "--web.config.file",
+      paramLabel = "FILE",
+      description =
+          "Also check this web configuration file (TLS, basic auth), as run --web.config.file would.")
   Path webConfigFile;
 
   @Override
@@ -63,16 +69,28 @@ final class CheckConfigCommand implements Callable<Integer> {
 
   private String summary(Preflight.Loaded l) {
     VecwatchConfig c = l.config();
-    String rules = l.ruleGroups() == 0 ? "" : ", " + count(l.ruleGroups(), "rule group") + " with "
-        + count(l.rules(), "rule");
-    String web = webConfigFile == null ? "" : ", web config " + webConfigFile
-        + (l.web().tls().isPresent() ? " (TLS" : " (no TLS") + (l.web().users().isEmpty() ? ")" : ", basic auth)");
+    String rules =
+        l.ruleGroups() == 0
+            ? ""
+            : ", " + count(l.ruleGroups(), "rule group") + " with " + count(l.rules(), "rule");
+    String web =
+        webConfigFile == null
+            ? ""
+            : ", web config "
+                + webConfigFile
+                + (l.web().tls().isPresent() ? " (TLS" : " (no TLS")
+                + (l.web().users().isEmpty() ? ")" : ", basic auth)");
     if (c.targets().isEmpty()) {
       return "no targets: nothing would be probed" + rules + web;
     }
-    return count(c.datasets().size(), "dataset") + ", " + count(c.targets().size(), "target") + ", "
+    return count(c.datasets().size(), "dataset")
+        + ", "
+        + count(c.targets().size(), "target")
+        + ", "
         + count(c.probes().size(), "probe")
-        + (c.migrations().isEmpty() ? "" : ", " + count(c.migrations().size(), "migration")) + rules + web;
+        + (c.migrations().isEmpty() ? "" : ", " + count(c.migrations().size(), "migration"))
+        + rules
+        + web;
   }
 
   private static String count(int n, String noun) {

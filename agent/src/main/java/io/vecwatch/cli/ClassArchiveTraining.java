@@ -10,10 +10,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The training run behind the class-data archive the build writes next to the jar ({@code vecwatch.jsa}, see
- * {@code agent/src/main/dist/write-class-archive.sh}): with {@code -Dvecwatch.cds.training=true}, {@code run}
- * starts the agent, waits until it is ready, reads its HTTP endpoints once and returns, so the JVM's
- * {@code -XX:ArchiveClassesAtExit} archives every class a start-up and a first scrape load.
+ * The training run behind the class-data archive the build writes next to the jar ({@code
+ * vecwatch.jsa}, see {@code agent/src/main/dist/write-class-archive.sh}): with {@code
+ * -Dvecwatch.cds.training=true}, {@code run} starts the agent, waits until it is ready, reads its
+ * HTTP endpoints once and returns, so the JVM's {@code -XX:ArchiveClassesAtExit} archives every
+ * class a start-up and a first scrape load.
  */
 final class ClassArchiveTraining {
   static final String PROPERTY = "vecwatch.cds.training";
@@ -33,7 +34,8 @@ final class ClassArchiveTraining {
     }
     for (String path : new String[] {"/metrics", "/api/v1/targets", "/-/ready", "/-/healthy"}) {
       HttpURLConnection c =
-          (HttpURLConnection) new URL("http://127.0.0.1:" + agent.httpPort() + path).openConnection();
+          (HttpURLConnection)
+              new URL("http://127.0.0.1:" + agent.httpPort() + path).openConnection();
       try (InputStream in = c.getInputStream()) {
         in.readAllBytes();
       } finally {

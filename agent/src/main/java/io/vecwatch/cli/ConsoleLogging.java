@@ -10,14 +10,16 @@ import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.spi.ContextAwareBase;
 
 /**
- * vecwatch's console logging, set up in code (found by logback through {@code META-INF/services}): concise lines
- * at INFO, the libraries' chatter at WARN. Configuring in code instead of a {@code logback.xml} keeps logback's
- * XML configurator and the JDK's XML parser (about 450 classes) out of the process: less metaspace, faster start.
- * A {@code logback.xml} given with {@code -Dlogback.configurationFile} (or a {@code logback-test.xml} on the class
- * path) still wins.
+ * vecwatch's console logging, set up in code (found by logback through {@code META-INF/services}):
+ * concise lines at INFO, the libraries' chatter at WARN. Configuring in code instead of a {@code
+ * logback.xml} keeps logback's XML configurator and the JDK's XML parser (about 450 classes) out of
+ * the process: less metaspace, faster start. A {@code logback.xml} given with {@code
+ * -Dlogback.configurationFile} (or a {@code logback-test.xml} on the class path) still wins.
  */
 public final class ConsoleLogging extends ContextAwareBase implements Configurator {
-  private static final String[] QUIET = {"org.apache.lucene", "io.netty", "io.vertx", "io.micrometer", "io.milvus"};
+  private static final String[] QUIET = {
+    "org.apache.lucene", "io.netty", "io.vertx", "io.micrometer", "io.milvus"
+  };
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {

@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -41,114 +42,191 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code vecwatch bench load}: capacity of one configured target under load (closed-loop concurrency sweep, open-loop
- * capacity search, search-parameter sweep), written as {@code report.json} and {@code report.html}. Sends load only
- * to the target named; the agent ({@code run}) never does this.
+ * {@code vecwatch bench load}: capacity of one configured target under load (closed-loop
+ * concurrency sweep, open-loop capacity search, search-parameter sweep), written as {@code
+ * report.json} and {@code report.html}. Sends load only to the target named; the agent ({@code
+ * run}) never does this.
  */
 @Command(
     name = "load",
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-        "Measure how much search load one configured target sustains, with the agent's dataset, ground truth and "
-            + "recall code. Writes DIR/report.json, DIR/report.html and PNG plots.",
-        "Phases: closed (N workers back to back, per concurrency level), open (fixed arrival rates, latency from "
-            + "each request's intended start; rates grow until the objective breaks, then bisect: the capacity), "
-            + "params (recall vs QPS per HNSW ef / IVF nprobe value; Pareto front and a recommendation).",
-        "Ctrl-C stops at the next search and still writes the report of what was measured."},
-    footer = {"", "Feed the capacity to the agent: capacity_from_report: {NAME: DIR/report.json} in its config."})
+      "Measure how much search load one configured target sustains, with the agent's dataset, ground truth and "
+          + "recall code. Writes DIR/report.json, DIR/report.html and PNG plots.",
+      "Phases: closed (N workers back to back, per concurrency level), open (fixed arrival rates, latency from "
+          + "each request's intended start; rates grow until the objective breaks, then bisect: the capacity), "
+          + "params (recall vs QPS per HNSW ef / IVF nprobe value; Pareto front and a recommendation).",
+      "Ctrl-C stops at the next search and still writes the report of what was measured."
+    },
+    footer = {
+      "",
+      "Feed the capacity to the agent: capacity_from_report: {NAME: DIR/report.json} in its config."
+    })
 final class LoadCommand implements Callable<Integer> {
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "The agent's config file.")
+  @Option(
+      names = "--config",
+      required = true,
+      paramLabel = "FILE",
+      description = "The agent's config file.")
   Path config;
 
-  @Option(names = "--target", required = true, paramLabel = "NAME", description = "The target to load (only this one).")
+  @Option(
+      names = "--target",
+      required = true,
+      paramLabel = "NAME",
+      description = "The target to load (only this one).")
   String targetName;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the report is written.")
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "DIR",
+      description = "Where the report is written.")
   Path out;
 
-  @Option(names = "--levels", split = ",", paramLabel = "N,N,...",
+  @Option(
+      names = "--levels",
+      split = ",",
+      paramLabel = "N,N,...",
       description = "Closed-loop concurrency levels (default: 1,5,10,20,40,80).")
   List<Integer> levels;
 
-  @Option(names = "--warmup", defaultValue = "2s", paramLabel = "DURATION",
+  @Option(
+      names = "--warmup",
+      defaultValue = "2s",
+      paramLabel = "DURATION",
       description = "Per step, sent but not measured (default: ${DEFAULT-VALUE}).")
   String warmup;
 
-  @Option(names = "--step", defaultValue = "10s", paramLabel = "DURATION",
+  @Option(
+      names = "--step",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
       description = "Measured time per step (default: ${DEFAULT-VALUE}).")
   String step;
 
-  @Option(names = "--phases", split = ",", paramLabel = "PHASE,...",
+  @Option(
+      names = "--phases",
+      split = ",",
+      paramLabel = "PHASE,...",
       description = "Which phases run: closed, open, params (default: all three).")
   List<String> phases;
 
-  @Option(names = "--open-workers", defaultValue = "256", paramLabel = "N",
-      description = "Threads serving open-loop arrivals, i.e. most searches in flight (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--open-workers",
+      defaultValue = "256",
+      paramLabel = "N",
+      description =
+          "Threads serving open-loop arrivals, i.e. most searches in flight (default: ${DEFAULT-VALUE}).")
   int openWorkers;
 
-  @Option(names = "--start-rate", defaultValue = "0", paramLabel = "RPS",
+  @Option(
+      names = "--start-rate",
+      defaultValue = "0",
+      paramLabel = "RPS",
       description = "First open-loop rate (default: half the best closed-loop rate).")
   double startRate;
 
-  @Option(names = "--growth", defaultValue = "1.5", paramLabel = "X",
+  @Option(
+      names = "--growth",
+      defaultValue = "1.5",
+      paramLabel = "X",
       description = "Factor between open-loop rates until one breaks (default: ${DEFAULT-VALUE}).")
   double growth;
 
-  @Option(names = "--precision", defaultValue = "0.05", paramLabel = "RATIO",
-      description = "Bisect until the broken rate is within this share of the held one (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--precision",
+      defaultValue = "0.05",
+      paramLabel = "RATIO",
+      description =
+          "Bisect until the broken rate is within this share of the held one (default: ${DEFAULT-VALUE}).")
   double precision;
 
-  @Option(names = "--max-rate", defaultValue = "100000", paramLabel = "RPS",
+  @Option(
+      names = "--max-rate",
+      defaultValue = "100000",
+      paramLabel = "RPS",
       description = "No step offers more than this (default: ${DEFAULT-VALUE}).")
   double maxRate;
 
-  @Option(names = "--max-duration", defaultValue = "30m", paramLabel = "DURATION",
+  @Option(
+      names = "--max-duration",
+      defaultValue = "30m",
+      paramLabel = "DURATION",
       description = "The whole run stops after this (default: ${DEFAULT-VALUE}).")
   String maxDuration;
 
-  @Option(names = "--max-requests", defaultValue = "10000000", paramLabel = "N",
+  @Option(
+      names = "--max-requests",
+      defaultValue = "10000000",
+      paramLabel = "N",
       description = "The whole run sends at most this many searches (default: ${DEFAULT-VALUE}).")
   long maxRequests;
 
-  @Option(names = "--param", paramLabel = "NAME",
-      description = "Search parameter to sweep: ef (HNSW) or nprobe (IVF) (default: the target's own, if any).")
+  @Option(
+      names = "--param",
+      paramLabel = "NAME",
+      description =
+          "Search parameter to sweep: ef (HNSW) or nprobe (IVF) (default: the target's own, if any).")
   String param;
 
-  @Option(names = "--param-values", split = ",", paramLabel = "V,V,...",
+  @Option(
+      names = "--param-values",
+      split = ",",
+      paramLabel = "V,V,...",
       description = "Its values (default: ef k,128,256,512 above k; nprobe 1,2,4,...,128).")
   List<Integer> paramValues;
 
-  @Option(names = "--param-concurrency", defaultValue = "0", paramLabel = "N",
-      description = "Concurrency of the parameter sweep (default: the level with the best closed-loop QPS).")
+  @Option(
+      names = "--param-concurrency",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "Concurrency of the parameter sweep (default: the level with the best closed-loop QPS).")
   int paramConcurrency;
 
-  @Option(names = "--p99", defaultValue = "100ms", paramLabel = "DURATION",
+  @Option(
+      names = "--p99",
+      defaultValue = "100ms",
+      paramLabel = "DURATION",
       description = "Objective: P99 at most this (default: ${DEFAULT-VALUE}).")
   String p99;
 
-  @Option(names = "--recall", defaultValue = "0.95", paramLabel = "RATIO",
+  @Option(
+      names = "--recall",
+      defaultValue = "0.95",
+      paramLabel = "RATIO",
       description = "Objective: mean recall@K at least this (default: ${DEFAULT-VALUE}).")
   double recall;
 
-  @Option(names = "--recall-k", defaultValue = "10", paramLabel = "K",
+  @Option(
+      names = "--recall-k",
+      defaultValue = "10",
+      paramLabel = "K",
       description = "Objective: the K of that recall (default: ${DEFAULT-VALUE}).")
   int recallK;
 
-  @Option(names = "--error-ratio", defaultValue = "0.001", paramLabel = "RATIO",
+  @Option(
+      names = "--error-ratio",
+      defaultValue = "0.001",
+      paramLabel = "RATIO",
       description = "Objective: errors + timeouts at most this share (default: ${DEFAULT-VALUE}).")
   double errorRatio;
 
-  @Option(names = "--ready-timeout", defaultValue = "60s", paramLabel = "DURATION",
+  @Option(
+      names = "--ready-timeout",
+      defaultValue = "60s",
+      paramLabel = "DURATION",
       description = "How long to wait for the target's first answer (default: ${DEFAULT-VALUE}).")
   String readyTimeout;
 
   Clock clock = Clock.system();
+
   /** Where tests reach the running test (to interrupt it); null outside tests. */
-  java.util.function.Consumer<LoadTest> started;
+  Consumer<LoadTest> started;
 
   @Override
   public Integer call() throws Exception {
@@ -156,14 +234,39 @@ final class LoadCommand implements Callable<Integer> {
     Objective objective = objective();
     Duration ready = duration("--ready-timeout", readyTimeout);
     VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
-    TargetConfig tc = cfg.targets().stream().filter(t -> t.name().equals(targetName)).findFirst()
-        .orElseThrow(() -> new UserException("--target: no target named \"" + targetName + "\" in " + config
-            + " (known: " + cfg.targets().stream().map(TargetConfig::name).collect(Collectors.joining(", ")) + ")"));
-    ProbeConfig probe = cfg.probes().stream().filter(p -> p.target().equals(targetName)).findFirst()
-        .orElseThrow(() -> new UserException("--target: target \"" + targetName + "\" has no dataset to draw "
-            + "queries and ground truth from; give it a dataset (or a probe with one) in " + config));
-    DatasetConfig dc = cfg.datasets().stream().filter(d -> d.name().equals(probe.dataset())).findFirst()
-        .orElseThrow();
+    TargetConfig tc =
+        cfg.targets().stream()
+            .filter(t -> t.name().equals(targetName))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new UserException(
+                        "--target: no target named \""
+                            + targetName
+                            + "\" in "
+                            + config
+                            + " (known: "
+                            + cfg.targets().stream()
+                                .map(TargetConfig::name)
+                                .collect(Collectors.joining(", "))
+                            + ")"));
+    ProbeConfig probe =
+        cfg.probes().stream()
+            .filter(p -> p.target().equals(targetName))
+            .findFirst()
+            .orElseThrow(
+                () ->
+                    new UserException(
+                        "--target: target \""
+                            + targetName
+                            + "\" has no dataset to draw "
+                            + "queries and ground truth from; give it a dataset (or a probe with one) in "
+                            + config));
+    DatasetConfig dc =
+        cfg.datasets().stream()
+            .filter(d -> d.name().equals(probe.dataset()))
+            .findFirst()
+            .orElseThrow();
     try {
       Files.createDirectories(out);
     } catch (IOException e) {
@@ -177,28 +280,37 @@ final class LoadCommand implements Callable<Integer> {
     try {
       dataset = DatasetLoader.load(dc);
     } catch (Exception e) {
-      throw new UserException("dataset " + dc.name() + " could not be loaded: " + e.getMessage(), e);
+      throw new UserException(
+          "dataset " + dc.name() + " could not be loaded: " + e.getMessage(), e);
     }
     int depth = dataset.groundTruthDepth();
     if (recallK > depth) {
-      throw new UserException("--recall-k: " + recallK + " exceeds the ground-truth depth " + depth + " of dataset "
-          + dataset.name());
+      throw new UserException(
+          "--recall-k: "
+              + recallK
+              + " exceeds the ground-truth depth "
+              + depth
+              + " of dataset "
+              + dataset.name());
     }
     o.printf(Locale.ROOT, "building target %s (%s) ...%n", tc.name(), tc.kind());
     o.flush();
     Target target;
     try {
-      target = TargetKinds.create(tc, new TargetContext() {
-        @Override
-        public Optional<Dataset> dataset(String name) {
-          return name.equals(dataset.name()) ? Optional.of(dataset) : Optional.empty();
-        }
+      target =
+          TargetKinds.create(
+              tc,
+              new TargetContext() {
+                @Override
+                public Optional<Dataset> dataset(String name) {
+                  return name.equals(dataset.name()) ? Optional.of(dataset) : Optional.empty();
+                }
 
-        @Override
-        public Clock clock() {
-          return clock;
-        }
-      });
+                @Override
+                public Clock clock() {
+                  return clock;
+                }
+              });
     } catch (Exception e) {
       throw new UserException("target " + tc.name() + " could not be built: " + e.getMessage(), e);
     }
@@ -212,19 +324,32 @@ final class LoadCommand implements Callable<Integer> {
     }
   }
 
-  private int sweep(Target t, Dataset dataset, ProbeConfig probe, Objective objective, LoadSettings settings,
-      PrintWriter o, PrintWriter err) throws UserException {
-    Progress progress = System.console() != null ? new ProgressBar(err, clock) : new PlainProgress(o);
-    LoadTest test = new LoadTest(t, dataset, probe.recallK(), probe.timeout(), objective, settings, clock, progress);
+  private int sweep(
+      Target t,
+      Dataset dataset,
+      ProbeConfig probe,
+      Objective objective,
+      LoadSettings settings,
+      PrintWriter o,
+      PrintWriter err)
+      throws UserException {
+    Progress progress =
+        System.console() != null ? new ProgressBar(err, clock) : new PlainProgress(o);
+    LoadTest test =
+        new LoadTest(
+            t, dataset, probe.recallK(), probe.timeout(), objective, settings, clock, progress);
     CountDownLatch written = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      test.stop("interrupted (Ctrl-C)");
-      try {
-        written.await(30, TimeUnit.SECONDS); // let the main thread write what was measured
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "vecwatch-load-interrupt");
+    Thread hook =
+        new Thread(
+            () -> {
+              test.stop("interrupted (Ctrl-C)");
+              try {
+                written.await(30, TimeUnit.SECONDS); // let the main thread write what was measured
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "vecwatch-load-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     if (started != null) {
       started.accept(test);
@@ -259,41 +384,62 @@ final class LoadCommand implements Callable<Integer> {
       ReportJson.write(report, out.resolve("report.json"));
       ReportHtml.write(report, out);
     } catch (IOException e) {
-      throw new UserException("--out: cannot write the report into " + out + ": " + e.getMessage(), e);
+      throw new UserException(
+          "--out: cannot write the report into " + out + ": " + e.getMessage(), e);
     }
   }
 
   private void verdict(LoadReport r, PrintWriter o) {
     if (!r.complete()) {
-      o.printf(Locale.ROOT, "stopped early: %s; the report holds what was measured%n", r.stopReason());
+      o.printf(
+          Locale.ROOT, "stopped early: %s; the report holds what was measured%n", r.stopReason());
     }
     if (r.capacityRps() != null) {
-      o.printf(Locale.ROOT, "capacity: %.1f requests/s%s%n", r.capacityRps(), r.capacityPrecision() != null
-          ? String.format(Locale.ROOT, " (precise to %.1f %%)", r.capacityPrecision() * 100)
-          : r.capacityCapped() ? " or more (capped by --max-rate)" : "");
+      o.printf(
+          Locale.ROOT,
+          "capacity: %.1f requests/s%s%n",
+          r.capacityRps(),
+          r.capacityPrecision() != null
+              ? String.format(Locale.ROOT, " (precise to %.1f %%)", r.capacityPrecision() * 100)
+              : r.capacityCapped() ? " or more (capped by --max-rate)" : "");
     } else {
-      o.println("capacity: not found (no open-loop rate held the objective, or the open loop did not run)");
+      o.println(
+          "capacity: not found (no open-loop rate held the objective, or the open loop did not run)");
     }
     if (r.kneeConcurrency() != null) {
-      o.printf(Locale.ROOT, "closed loop: best %.1f requests/s; knee at concurrency %d%n", r.maxClosedRps(),
+      o.printf(
+          Locale.ROOT,
+          "closed loop: best %.1f requests/s; knee at concurrency %d%n",
+          r.maxClosedRps(),
           r.kneeConcurrency());
     }
     if (r.recommendedParams() != null) {
-      o.printf(Locale.ROOT, "recommended: %s%n", r.recommendedParams().entrySet().stream()
-          .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
+      o.printf(
+          Locale.ROOT,
+          "recommended: %s%n",
+          r.recommendedParams().entrySet().stream()
+              .map(e -> e.getKey() + "=" + e.getValue())
+              .collect(Collectors.joining(", ")));
     } else if (r.parameter() != null) {
       o.printf(Locale.ROOT, "recommended: none (no %s value met the objective)%n", r.parameter());
     }
     r.notes().forEach(n -> o.println("note: " + n));
-    o.printf(Locale.ROOT, "wrote %s and %s%n", out.resolve("report.json"), out.resolve("report.html"));
+    o.printf(
+        Locale.ROOT, "wrote %s and %s%n", out.resolve("report.json"), out.resolve("report.html"));
     if (r.capacityRps() != null) {
-      o.printf(Locale.ROOT, "agent config:%n  capacity_from_report:%n    %s: %s%n", r.target(),
+      o.printf(
+          Locale.ROOT,
+          "agent config:%n  capacity_from_report:%n    %s: %s%n",
+          r.target(),
           out.resolve("report.json").toAbsolutePath());
     }
     o.flush();
   }
 
-  /** Connecting targets (Milvus) answer once connected: retry one search until it works or time runs out. */
+  /**
+   * Connecting targets (Milvus) answer once connected: retry one search until it works or time runs
+   * out.
+   */
   private void awaitReady(Target t, Dataset dataset, int k, Duration timeout) throws UserException {
     long deadline = clock.monotonicNanos() + timeout.toNanos();
     float[] q = dataset.queries().row(0);
@@ -314,8 +460,12 @@ final class LoadCommand implements Callable<Integer> {
       }
       pause = Math.min(pause * 2, 1_000_000_000L);
     }
-    throw new UserException("target " + t.name() + " did not answer a search within " + Durations.format(timeout)
-        + (last == null ? "" : ": " + last.getMessage()));
+    throw new UserException(
+        "target "
+            + t.name()
+            + " did not answer a search within "
+            + Durations.format(timeout)
+            + (last == null ? "" : ": " + last.getMessage()));
   }
 
   private LoadSettings settings() throws UserException {
@@ -326,7 +476,8 @@ final class LoadCommand implements Callable<Integer> {
     List<String> ph = phases == null ? LoadSettings.ALL_PHASES : phases;
     for (String p : ph) {
       if (!LoadSettings.ALL_PHASES.contains(p)) {
-        throw new UserException("--phases: unknown phase \"" + p + "\" (known: closed, open, params)");
+        throw new UserException(
+            "--phases: unknown phase \"" + p + "\" (known: closed, open, params)");
       }
     }
     if (openWorkers < 1 || openWorkers > 10_000) {
@@ -339,8 +490,11 @@ final class LoadCommand implements Callable<Integer> {
       throw new UserException("--precision: must be above 0 and below 1, got " + precision);
     }
     if (!(maxRate > 0) || startRate < 0 || startRate > maxRate) {
-      throw new UserException("--max-rate must be positive and --start-rate between 0 and it, got " + maxRate
-          + " and " + startRate);
+      throw new UserException(
+          "--max-rate must be positive and --start-rate between 0 and it, got "
+              + maxRate
+              + " and "
+              + startRate);
     }
     if (maxRequests < 1) {
       throw new UserException("--max-requests: must be positive, got " + maxRequests);
@@ -359,10 +513,14 @@ final class LoadCommand implements Callable<Integer> {
     if (s.isZero()) {
       throw new UserException("--step: must be positive");
     }
-    return LoadSettings.defaults().withLevels(l).withTiming(w, s)
+    return LoadSettings.defaults()
+        .withLevels(l)
+        .withTiming(w, s)
         .withOpenLoop(openWorkers, startRate, growth, precision)
         .withGuards(maxRate, duration("--max-duration", maxDuration), maxRequests)
-        .withParameterSweep(param == null ? "" : param, paramValues == null ? List.of() : paramValues,
+        .withParameterSweep(
+            param == null ? "" : param,
+            paramValues == null ? List.of() : paramValues,
             paramConcurrency)
         .withPhases(ph);
   }
@@ -411,11 +569,19 @@ final class LoadCommand implements Callable<Integer> {
   }
 
   static String line(String label, StepResult r) {
-    return String.format(Locale.ROOT, "%-24s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %.2f %%  recall@%s  %s%s%s",
-        label, r.achievedRps(), r.p50Seconds() * 1e3, r.p99Seconds() * 1e3, r.errorRatio() * 100,
-        r.recall().entrySet().stream().map(e -> String.format(Locale.ROOT, "%d %.3f", e.getKey(), e.getValue()))
+    return String.format(
+        Locale.ROOT,
+        "%-24s %9.1f req/s  p50 %7.2f ms  p99 %7.2f ms  errors %.2f %%  recall@%s  %s%s%s",
+        label,
+        r.achievedRps(),
+        r.p50Seconds() * 1e3,
+        r.p99Seconds() * 1e3,
+        r.errorRatio() * 100,
+        r.recall().entrySet().stream()
+            .map(e -> String.format(Locale.ROOT, "%d %.3f", e.getKey(), e.getValue()))
             .collect(Collectors.joining(", @")),
-        r.holds() ? "holds" : "BREAKS", r.clientLimits().isEmpty() ? "" : "  client: " + String.join(",", r.clientLimits()),
+        r.holds() ? "holds" : "BREAKS",
+        r.clientLimits().isEmpty() ? "" : "  client: " + String.join(",", r.clientLimits()),
         r.complete() ? "" : "  (cut short)");
   }
 
@@ -433,22 +599,30 @@ final class LoadCommand implements Callable<Integer> {
     @Override
     public void stepStarted(String label, long plannedNanos) {
       long start = clock.monotonicNanos();
-      Thread t = new Thread(() -> {
-        while (!Thread.currentThread().isInterrupted()) {
-          double f = Math.min(1, (clock.monotonicNanos() - start) / (double) plannedNanos);
-          int filled = (int) Math.round(f * 30);
-          synchronized (err) {
-            err.printf(Locale.ROOT, "\r%-24s [%s%s] %3.0f %%", label, "#".repeat(filled), ".".repeat(30 - filled),
-                f * 100);
-            err.flush();
-          }
-          try {
-            TimeUnit.MILLISECONDS.sleep(200); // redraw rate of the bar
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "vecwatch-load-progress");
+      Thread t =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  double f = Math.min(1, (clock.monotonicNanos() - start) / (double) plannedNanos);
+                  int filled = (int) Math.round(f * 30);
+                  synchronized (err) {
+                    err.printf(
+                        Locale.ROOT,
+                        "\r%-24s [%s%s] %3.0f %%",
+                        label,
+                        "#".repeat(filled),
+                        ".".repeat(30 - filled),
+                        f * 100);
+                    err.flush();
+                  }
+                  try {
+                    TimeUnit.MILLISECONDS.sleep(200); // redraw rate of the bar
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "vecwatch-load-progress");
       t.setDaemon(true);
       ticker = t;
       t.start();

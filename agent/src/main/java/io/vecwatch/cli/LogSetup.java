@@ -20,9 +20,9 @@ import java.util.Locale;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies {@code --log.level} and {@code --log.format} to the console: {@code logfmt}
- * ({@code ts=2026-12-07T18:00:00.000Z level=info logger=Agent msg="listening on 0.0.0.0:9477"}) or
- * {@code json} (one object per line with the same keys), as Prometheus' own logs look.
+ * Applies {@code --log.level} and {@code --log.format} to the console: {@code logfmt} ({@code
+ * ts=2026-12-07T18:00:00.000Z level=info logger=Agent msg="listening on 0.0.0.0:9477"}) or {@code
+ * json} (one object per line with the same keys), as Prometheus' own logs look.
  */
 final class LogSetup {
   static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
@@ -33,11 +33,16 @@ final class LogSetup {
 
   static void apply(String level, String format) throws UserException {
     if (!LEVELS.contains(level)) {
-      throw new UserException("--log.level: must be one of " + String.join(", ", LEVELS) + ", got \"" + level + "\"");
+      throw new UserException(
+          "--log.level: must be one of " + String.join(", ", LEVELS) + ", got \"" + level + "\"");
     }
     if (!FORMATS.contains(format)) {
-      throw new UserException("--log.format: must be one of " + String.join(", ", FORMATS) + ", got \"" + format
-          + "\"");
+      throw new UserException(
+          "--log.format: must be one of "
+              + String.join(", ", FORMATS)
+              + ", got \""
+              + format
+              + "\"");
     }
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return; // another SLF4J binding (tests): leave it alone
@@ -77,13 +82,26 @@ final class LogSetup {
       String err = tp == null ? null : ThrowableProxyUtil.asString(tp);
       if (json) {
         ObjectNode o = JSON.createObjectNode();
-        o.put("ts", ts).put("level", level).put("logger", logger).put("msg", e.getFormattedMessage());
+        o.put("ts", ts)
+            .put("level", level)
+            .put("logger", logger)
+            .put("msg", e.getFormattedMessage());
         if (err != null) {
           o.put("err", err);
         }
         return o + "\n";
       }
-      return Logfmt.of("ts", ts, "level", level, "logger", logger, "msg", e.getFormattedMessage(), "err", err)
+      return Logfmt.of(
+              "ts",
+              ts,
+              "level",
+              level,
+              "logger",
+              logger,
+              "msg",
+              e.getFormattedMessage(),
+              "err",
+              err)
           + "\n";
     }
   }

@@ -1,12 +1,14 @@
 package io.vecwatch.cli;
 
 import io.vecwatch.export.JulBridge;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code vecwatch} command. With no arguments it runs the embedded demo ({@code run} without a config).
- * User mistakes end with one line on stderr and exit code 2; no stack traces.
+ * The {@code vecwatch} command. With no arguments it runs the embedded demo ({@code run} without a
+ * config). User mistakes end with one line on stderr and exit code 2; no stack traces.
  */
 @Command(
     name = "vecwatch",
@@ -23,11 +25,11 @@ import picocli.CommandLine.Command;
       CapacityCommand.class,
       CommandLine.HelpCommand.class
     })
-public final class Main implements java.util.concurrent.Callable<Integer> {
+public final class Main implements Callable<Integer> {
   /** Exit code for a user mistake (bad flag, bad config, bad input file). */
   public static final int EXIT_USAGE = 2;
 
-  @picocli.CommandLine.Mixin ServerFlags flags = new ServerFlags();
+  @CommandLine.Mixin ServerFlags flags = new ServerFlags();
 
   @Override
   public Integer call() throws Exception {
@@ -45,10 +47,10 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
   }
 
   /**
-   * Runs the CLI writing to {@code out} and {@code err} (null: System.out / System.err) and returns its exit
-   * code. Tests use this to capture what a command prints.
+   * Runs the CLI writing to {@code out} and {@code err} (null: System.out / System.err) and returns
+   * its exit code. Tests use this to capture what a command prints.
    */
-  public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
     if (out != null) {
       cl.setOut(out);
@@ -57,19 +59,22 @@ public final class Main implements java.util.concurrent.Callable<Integer> {
       cl.setErr(err);
     }
     cl.setExecutionExceptionHandler(new UserErrors());
-    cl.setParameterExceptionHandler((ex, a) -> {
-      CommandLine at = ex.getCommandLine();
-      java.io.PrintWriter w = at.getErr();
-      if (ex instanceof CommandLine.UnmatchedArgumentException u && at.getParent() == null
-          && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-        w.println("vecwatch: unknown command \"" + u.getUnmatched().get(0) + "\"");
-        w.println("Commands: " + String.join(", ", at.getSubcommands().keySet()));
-      } else {
-        w.println("vecwatch: " + ex.getMessage());
-      }
-      w.println("Try '" + at.getCommandSpec().qualifiedName() + " --help'.");
-      return EXIT_USAGE;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          CommandLine at = ex.getCommandLine();
+          PrintWriter w = at.getErr();
+          if (ex instanceof CommandLine.UnmatchedArgumentException u
+              && at.getParent() == null
+              && !u.getUnmatched().isEmpty()
+              && !u.getUnmatched().get(0).startsWith("-")) {
+            w.println("vecwatch: unknown command \"" + u.getUnmatched().get(0) + "\"");
+            w.println("Commands: " + String.join(", ", at.getSubcommands().keySet()));
+          } else {
+            w.println("vecwatch: " + ex.getMessage());
+          }
+          w.println("Try '" + at.getCommandSpec().qualifiedName() + " --help'.");
+          return EXIT_USAGE;
+        });
     return cl.execute(args);
   }
 }

@@ -2,15 +2,18 @@ package io.vecwatch.cli;
 
 import io.vecwatch.rules.RuleFileParser;
 import io.vecwatch.rules.unittest.RuleTestRunner;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vecwatch rules check|test}: validate rule files, run promtool-format rule unit tests. */
 @Command(
@@ -28,8 +31,11 @@ final class RulesCommand implements Callable<Integer> {
   }
 
   /** {@code vecwatch rules check FILE...}. */
-  @Command(name = "check", mixinStandardHelpOptions = true,
-      description = "Parse and validate rule files: one line per problem and exit code 2 when any is found.")
+  @Command(
+      name = "check",
+      mixinStandardHelpOptions = true,
+      description =
+          "Parse and validate rule files: one line per problem and exit code 2 when any is found.")
   static final class Check implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -55,7 +61,9 @@ final class RulesCommand implements Callable<Integer> {
   }
 
   /** {@code vecwatch rules test FILE...}: promtool's unit-test format, output and exit codes. */
-  @Command(name = "test", mixinStandardHelpOptions = true,
+  @Command(
+      name = "test",
+      mixinStandardHelpOptions = true,
       description = "Run rule unit tests in promtool's format; exit code 1 when a test fails.")
   static final class Test implements Callable<Integer> {
     @Spec CommandSpec spec;
@@ -65,20 +73,24 @@ final class RulesCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-      PrintStream out = new PrintStream(new WriterOutputStream(spec.commandLine().getOut()), true,
-          StandardCharsets.UTF_8);
-      PrintStream err = new PrintStream(new WriterOutputStream(spec.commandLine().getErr()), true,
-          StandardCharsets.UTF_8);
+      PrintStream out =
+          new PrintStream(
+              new WriterOutputStream(spec.commandLine().getOut()), true, StandardCharsets.UTF_8);
+      PrintStream err =
+          new PrintStream(
+              new WriterOutputStream(spec.commandLine().getErr()), true, StandardCharsets.UTF_8);
       return new RuleTestRunner(out, err).run(files);
     }
   }
 
-  /** Adapts picocli's writers (so tests can capture them) to the PrintStreams the runner prints to. */
-  private static final class WriterOutputStream extends java.io.OutputStream {
-    private final java.io.PrintWriter w;
-    private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+  /**
+   * Adapts picocli's writers (so tests can capture them) to the PrintStreams the runner prints to.
+   */
+  private static final class WriterOutputStream extends OutputStream {
+    private final PrintWriter w;
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
 
-    WriterOutputStream(java.io.PrintWriter w) {
+    WriterOutputStream(PrintWriter w) {
       this.w = w;
     }
 

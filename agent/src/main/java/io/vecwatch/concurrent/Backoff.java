@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.function.DoubleSupplier;
 
 /**
- * Capped exponential backoff with "equal jitter": attempt {@code n} (0-based) waits a random time in
- * {@code [d/2, d]} where {@code d = min(max, initial * 2^n)}. The jitter keeps many agents that lost the same
- * server from reconnecting in lock-step; the lower half-bound keeps the wait from collapsing to zero.
+ * Capped exponential backoff with "equal jitter": attempt {@code n} (0-based) waits a random time
+ * in {@code [d/2, d]} where {@code d = min(max, initial * 2^n)}. The jitter keeps many agents that
+ * lost the same server from reconnecting in lock-step; the lower half-bound keeps the wait from
+ * collapsing to zero.
  *
  * <pre>{@code
  * Backoff b = Backoff.of(Duration.ofSeconds(1), Duration.ofMinutes(1), random::nextDouble);
@@ -32,7 +33,8 @@ public final class Backoff {
       throw new IllegalArgumentException("initial backoff must be positive, got " + initial);
     }
     if (max.compareTo(initial) < 0) {
-      throw new IllegalArgumentException("max backoff " + max + " is shorter than initial backoff " + initial);
+      throw new IllegalArgumentException(
+          "max backoff " + max + " is shorter than initial backoff " + initial);
     }
     return new Backoff(initial, max, random);
   }
@@ -52,7 +54,9 @@ public final class Backoff {
     return Duration.ofNanos(Math.min(d, maxNanos));
   }
 
-  /** The jittered delay before attempt {@code attempt + 1}: uniform in {@code [ceiling/2, ceiling]}. */
+  /**
+   * The jittered delay before attempt {@code attempt + 1}: uniform in {@code [ceiling/2, ceiling]}.
+   */
   public Duration delay(int attempt) {
     long c = ceiling(attempt).toNanos();
     double r = random.getAsDouble();

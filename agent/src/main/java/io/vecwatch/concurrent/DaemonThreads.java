@@ -4,8 +4,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Makes named daemon threads, so a thread dump says what each thread is for and no agent thread keeps the JVM
- * alive after {@code main} returns.
+ * Makes named daemon threads, so a thread dump says what each thread is for and no agent thread
+ * keeps the JVM alive after {@code main} returns.
  *
  * <pre>{@code
  * Executors.newFixedThreadPool(2, DaemonThreads.numbered("vecwatch-build"));   // vecwatch-build-1, -2

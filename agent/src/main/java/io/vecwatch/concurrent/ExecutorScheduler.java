@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Scheduler} on one daemon thread. Tasks must be short and non-blocking (they only dispatch work to
- * worker pools or record a timeout); a task that throws is logged and does not stop the thread. Once closed,
- * scheduling is silently ignored, so self-rescheduling tasks simply end.
+ * A {@link Scheduler} on one daemon thread. Tasks must be short and non-blocking (they only
+ * dispatch work to worker pools or record a timeout); a task that throws is logged and does not
+ * stop the thread. Once closed, scheduling is silently ignored, so self-rescheduling tasks simply
+ * end.
  */
 public final class ExecutorScheduler implements Scheduler {
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorScheduler.class);
@@ -31,13 +32,14 @@ public final class ExecutorScheduler implements Scheduler {
 
   @Override
   public Cancellable schedule(Runnable task, long delayNanos) {
-    Runnable guarded = () -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        LOG.error("scheduled task failed", e);
-      }
-    };
+    Runnable guarded =
+        () -> {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            LOG.error("scheduled task failed", e);
+          }
+        };
     ScheduledFuture<?> f;
     try {
       f = executor.schedule(guarded, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
@@ -56,8 +58,8 @@ public final class ExecutorScheduler implements Scheduler {
   }
 
   /**
-   * Lets a task that is running finish (up to {@code wait}), drops the scheduled ones, then stops the thread.
-   * For tasks that must not be interrupted half-way, such as a rule evaluation.
+   * Lets a task that is running finish (up to {@code wait}), drops the scheduled ones, then stops
+   * the thread. For tasks that must not be interrupted half-way, such as a rule evaluation.
    */
   public void close(Duration wait) {
     executor.shutdown();

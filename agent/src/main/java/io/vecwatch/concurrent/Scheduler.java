@@ -3,10 +3,11 @@ package io.vecwatch.concurrent;
 import java.time.Duration;
 
 /**
- * Runs short, non-blocking tasks after a delay on the agent's monotonic clock. The one scheduling abstraction of
- * the agent: probe schedules, health checks, snapshot refreshes, rule evaluation and Milvus reconnects all use
- * it. Production uses {@link ExecutorScheduler}; tests use the manual scheduler of the test sources
- * ({@code io.vecwatch.concurrent.ManualScheduler}), stepped together with a {@code ManualClock}.
+ * Runs short, non-blocking tasks after a delay on the agent's monotonic clock. The one scheduling
+ * abstraction of the agent: probe schedules, health checks, snapshot refreshes, rule evaluation and
+ * Milvus reconnects all use it. Production uses {@link ExecutorScheduler}; tests use the manual
+ * scheduler of the test sources ({@code io.vecwatch.concurrent.ManualScheduler}), stepped together
+ * with a {@code ManualClock}.
  *
  * <pre>{@code
  * try (ExecutorScheduler s = ExecutorScheduler.create("vecwatch-scheduler")) {
@@ -23,7 +24,10 @@ public interface Scheduler extends AutoCloseable {
     return schedule(task, delay.toNanos());
   }
 
-  /** Stops running tasks; what is still scheduled never runs. Nothing to do for schedulers without threads. */
+  /**
+   * Stops running tasks; what is still scheduled never runs. Nothing to do for schedulers without
+   * threads.
+   */
   @Override
   default void close() {}
 

@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code alerting:} where alerts are sent: a static list of Alertmanagers ({@code alertmanagers[]}), each with
- * one or more URLs sharing timeout, auth, TLS and queue settings.
+ * {@code alerting:} where alerts are sent: a static list of Alertmanagers ({@code
+ * alertmanagers[]}), each with one or more URLs sharing timeout, auth, TLS and queue settings.
  */
 public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
   public AlertingConfig {
@@ -33,10 +33,12 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
   /**
    * One {@code alertmanagers[i]} entry.
    *
-   * @param urls base URLs; alerts are posted to {@code URL/api/v2/alerts}, each URL gets its own queue
+   * @param urls base URLs; alerts are posted to {@code URL/api/v2/alerts}, each URL gets its own
+   *     queue
    * @param timeout per request
    * @param queueCapacity alerts queued per URL; when full the oldest are dropped and counted
-   * @param maxRetries further attempts of a failed batch before it is dropped (firing alerts are re-sent anyway)
+   * @param maxRetries further attempts of a failed batch before it is dropped (firing alerts are
+   *     re-sent anyway)
    */
   public record AlertmanagerConfig(
       List<URI> urls,
@@ -61,8 +63,16 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
 
     /** An Alertmanager at {@code url} with every default (tests, examples). */
     public static AlertmanagerConfig of(URI url) {
-      return new AlertmanagerConfig(List.of(url), DEFAULT_TIMEOUT, Optional.empty(), Optional.empty(), Tls.NONE,
-          DEFAULT_QUEUE_CAPACITY, DEFAULT_MAX_RETRIES, DEFAULT_MIN_BACKOFF, DEFAULT_MAX_BACKOFF);
+      return new AlertmanagerConfig(
+          List.of(url),
+          DEFAULT_TIMEOUT,
+          Optional.empty(),
+          Optional.empty(),
+          Tls.NONE,
+          DEFAULT_QUEUE_CAPACITY,
+          DEFAULT_MAX_RETRIES,
+          DEFAULT_MIN_BACKOFF,
+          DEFAULT_MAX_BACKOFF);
     }
 
     static AlertmanagerConfig parse(ConfigNode n) {
@@ -75,10 +85,14 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
       for (String t : texts) {
         try {
           URI u = new URI(t);
-          if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || u.getHost() == null) {
-            n.problem("url", "must be an http:// or https:// URL with a host, got " + ConfigNode.quote(t));
+          if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+              || u.getHost() == null) {
+            n.problem(
+                "url",
+                "must be an http:// or https:// URL with a host, got " + ConfigNode.quote(t));
           } else if (u.getUserInfo() != null) {
-            n.problem("url", "must not contain credentials; use basic_auth, got " + ConfigNode.quote(t));
+            n.problem(
+                "url", "must not contain credentials; use basic_auth, got " + ConfigNode.quote(t));
           } else {
             urls.add(u);
           }
@@ -111,7 +125,8 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
         n.problem("max_backoff", "must not be shorter than min_backoff");
       }
       n.finish();
-      return new AlertmanagerConfig(urls, timeout, basic, bearer, tls, capacity, retries, minBackoff, maxBackoff);
+      return new AlertmanagerConfig(
+          urls, timeout, basic, bearer, tls, capacity, retries, minBackoff, maxBackoff);
     }
   }
 
@@ -119,12 +134,16 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
   public record BasicAuth(String username, Secret password) {}
 
   /**
-   * Client TLS: a CA bundle to verify the server, a client certificate and key (PEM) for mutual TLS, or no
-   * verification at all ({@code insecure_skip_verify}, tests only).
+   * Client TLS: a CA bundle to verify the server, a client certificate and key (PEM) for mutual
+   * TLS, or no verification at all ({@code insecure_skip_verify}, tests only).
    */
-  public record Tls(Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
+  public record Tls(
+      Optional<Path> caFile,
+      Optional<Path> certFile,
+      Optional<Path> keyFile,
       boolean insecureSkipVerify) {
-    public static final Tls NONE = new Tls(Optional.empty(), Optional.empty(), Optional.empty(), false);
+    public static final Tls NONE =
+        new Tls(Optional.empty(), Optional.empty(), Optional.empty(), false);
 
     public boolean isSet() {
       return !equals(NONE);
@@ -136,7 +155,9 @@ public record AlertingConfig(List<AlertmanagerConfig> alertmanagers) {
       Optional<Path> key = t.existingFile("key_file");
       boolean insecure = t.bool("insecure_skip_verify", false);
       if (cert.isPresent() != key.isPresent()) {
-        t.problem(cert.isPresent() ? "key_file" : "cert_file", "cert_file and key_file must be set together");
+        t.problem(
+            cert.isPresent() ? "key_file" : "cert_file",
+            "cert_file and key_file must be set together");
       }
       t.finish();
       return new Tls(ca, cert, key, insecure);

@@ -3,8 +3,9 @@ package io.vecwatch.config;
 import java.util.Optional;
 
 /**
- * The shape of a bcrypt hash ({@code $2y$10$...}), checked as Go's {@code bcrypt.Cost} checks it when an
- * exporter loads {@code basic_auth_users}, with the same texts. Never includes the hash in a message.
+ * The shape of a bcrypt hash ({@code $2y$10$...}), checked as Go's {@code bcrypt.Cost} checks it
+ * when an exporter loads {@code basic_auth_users}, with the same texts. Never includes the hash in
+ * a message.
  */
 public final class BcryptHash {
   private static final int MIN_HASH_SIZE = 59;
@@ -19,12 +20,16 @@ public final class BcryptHash {
       return Optional.of("crypto/bcrypt: hashedSecret too short to be a bcrypted password");
     }
     if (hash.charAt(0) != '$') {
-      return Optional.of("crypto/bcrypt: bcrypt hashes must start with '$', but hashedSecret started with '"
-          + hash.charAt(0) + "'");
+      return Optional.of(
+          "crypto/bcrypt: bcrypt hashes must start with '$', but hashedSecret started with '"
+              + hash.charAt(0)
+              + "'");
     }
     if (hash.charAt(1) > '2') {
-      return Optional.of("crypto/bcrypt: bcrypt algorithm version '" + hash.charAt(1)
-          + "' requested is newer than current version '2'");
+      return Optional.of(
+          "crypto/bcrypt: bcrypt algorithm version '"
+              + hash.charAt(1)
+              + "' requested is newer than current version '2'");
     }
     int at = hash.charAt(2) == '$' ? 3 : 4;
     String costText = hash.substring(at, at + 2);
@@ -33,8 +38,13 @@ public final class BcryptHash {
     }
     int cost = Integer.parseInt(costText);
     if (cost < MIN_COST || cost > MAX_COST) {
-      return Optional.of("crypto/bcrypt: cost " + cost + " is outside allowed inclusive range " + MIN_COST + ".."
-          + MAX_COST);
+      return Optional.of(
+          "crypto/bcrypt: cost "
+              + cost
+              + " is outside allowed inclusive range "
+              + MIN_COST
+              + ".."
+              + MAX_COST);
     }
     return Optional.empty();
   }

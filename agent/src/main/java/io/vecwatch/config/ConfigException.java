@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * A user's config is wrong. Carries every problem found, each already prefixed with the file name, e.g.
- * {@code vecwatch.yml: targets[1].uri: must be set}. Never shown with a stack trace.
+ * A user's config is wrong. Carries every problem found, each already prefixed with the file name,
+ * e.g. {@code vecwatch.yml: targets[1].uri: must be set}. Never shown with a stack trace.
  */
 public final class ConfigException extends Exception {
   private static final long serialVersionUID = 1L;

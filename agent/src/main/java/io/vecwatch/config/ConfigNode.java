@@ -24,9 +24,10 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
- * A cursor over one YAML mapping that reads typed values, applies defaults, expands {@code ${ENV}} and records
- * every problem with its path instead of throwing. Each typed config record has a {@code static parse(ConfigNode)}
- * that reads its keys and calls {@link #finish()}, which reports keys nobody read as unknown.
+ * A cursor over one YAML mapping that reads typed values, applies defaults, expands {@code ${ENV}}
+ * and records every problem with its path instead of throwing. Each typed config record has a
+ * {@code static parse(ConfigNode)} that reads its keys and calls {@link #finish()}, which reports
+ * keys nobody read as unknown.
  *
  * <pre>{@code
  * Duration timeout = node.duration("timeout", Duration.ofSeconds(1), Duration.ofMillis(1));
@@ -34,15 +35,17 @@ import java.util.regex.Pattern;
  * node.finish();
  * }</pre>
  *
- * <p>Read methods return the default when the value is missing or invalid, so parsing carries on and every
- * problem of a file is reported at once. A key may be read more than once; its problems are recorded once.
+ * <p>Read methods return the default when the value is missing or invalid, so parsing carries on
+ * and every problem of a file is reported at once. A key may be read more than once; its problems
+ * are recorded once.
  *
- * <p>Messages quote what the user wrote through {@link #quote(String)} (one line, bounded, URL credentials
- * hidden); a value read with {@link #secret(String)} never appears in any message.
+ * <p>Messages quote what the user wrote through {@link #quote(String)} (one line, bounded, URL
+ * credentials hidden); a value read with {@link #secret(String)} never appears in any message.
  */
 public final class ConfigNode {
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+(_\\d+)*");
-  private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+  private static final Pattern DECIMAL =
+      Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
   private static final Pattern URL_USERINFO = Pattern.compile("(?<=://)[^/@\\s]*@");
   private static final int MAX_QUOTED = 80;
   private static final long MAX_SECRET_FILE_BYTES = 64 * 1024;
@@ -52,7 +55,10 @@ public final class ConfigNode {
   private final Context ctx;
   private final Set<String> seen = new LinkedHashSet<>();
   private final Map<String, Optional<String>> scalars = new HashMap<>();
-  /** Keys whose value could not be read; later checks would only repeat the problem in other words. */
+
+  /**
+   * Keys whose value could not be read; later checks would only repeat the problem in other words.
+   */
   private final Set<String> unreadable = new HashSet<>();
 
   /** Shared by every node of one load. */
@@ -65,22 +71,25 @@ public final class ConfigNode {
   }
 
   /** A node over a mapping that is not part of a file (tests, embedded defaults). */
-  public static ConfigNode detached(JsonNode node, Problems problems, Map<String, String> env, Path baseDir) {
-    return new ConfigNode(node, "", new Context(problems, EnvSubstitution.of(env), baseDir, NO_KINDS));
+  public static ConfigNode detached(
+      JsonNode node, Problems problems, Map<String, String> env, Path baseDir) {
+    return new ConfigNode(
+        node, "", new Context(problems, EnvSubstitution.of(env), baseDir, NO_KINDS));
   }
 
   /** For nodes outside a file: no target kinds. */
-  static final TargetKindLookup NO_KINDS = new TargetKindLookup() {
-    @Override
-    public Optional<TargetKindLookup.SettingsReader> byName(String kind) {
-      return Optional.empty();
-    }
+  static final TargetKindLookup NO_KINDS =
+      new TargetKindLookup() {
+        @Override
+        public Optional<TargetKindLookup.SettingsReader> byName(String kind) {
+          return Optional.empty();
+        }
 
-    @Override
-    public List<String> names() {
-      return List.of();
-    }
-  };
+        @Override
+        public List<String> names() {
+          return List.of();
+        }
+      };
 
   /** The target kinds this load knows. */
   TargetKindLookup kinds() {
@@ -97,8 +106,10 @@ public final class ConfigNode {
     return join(path, key);
   }
 
-  /** Records a problem at {@code key} below this mapping ({@code key} may be a relative path such as
-   *  {@code recall_k[1]}), or at this mapping itself when {@code key} is null. */
+  /**
+   * Records a problem at {@code key} below this mapping ({@code key} may be a relative path such as
+   * {@code recall_k[1]}), or at this mapping itself when {@code key} is null.
+   */
   public void problem(String key, String message) {
     if (key != null && unreadable.contains(key)) {
       return;
@@ -106,13 +117,19 @@ public final class ConfigNode {
     ctx.problems().add(key == null ? path : pathOf(key), message);
   }
 
-  /** Whether {@code key} is present and not null (before env expansion). Does not count as reading it. */
+  /**
+   * Whether {@code key} is present and not null (before env expansion). Does not count as reading
+   * it.
+   */
   public boolean has(String key) {
     JsonNode v = node.get(key);
     return v != null && !v.isNull();
   }
 
-  /** The raw scalar text after env expansion, or empty when missing; records a problem for non-scalars. */
+  /**
+   * The raw scalar text after env expansion, or empty when missing; records a problem for
+   * non-scalars.
+   */
   private Optional<String> scalar(String key) {
     seen.add(key);
     Optional<String> cached = scalars.get(key);
@@ -148,7 +165,9 @@ public final class ConfigNode {
     return scalar(key).orElse(def);
   }
 
-  /** A string that must be present and non-blank; records "must be set" otherwise and returns "". */
+  /**
+   * A string that must be present and non-blank; records "must be set" otherwise and returns "".
+   */
   public String requiredString(String key) {
     Optional<String> v = scalar(key);
     if (v.isEmpty()) {
@@ -216,7 +235,10 @@ public final class ConfigNode {
     return d == Math.rint(d) && Math.abs(d) < 1e15 ? Long.toString((long) d) : Double.toString(d);
   }
 
-  /** {@code true} or {@code false} exactly (YAML 1.1's yes/no/on/off are rejected: they surprise people). */
+  /**
+   * {@code true} or {@code false} exactly (YAML 1.1's yes/no/on/off are rejected: they surprise
+   * people).
+   */
   public boolean bool(String key, boolean def) {
     Optional<String> v = scalar(key);
     if (v.isEmpty()) {
@@ -232,7 +254,10 @@ public final class ConfigNode {
     };
   }
 
-  /** A Prometheus-style duration ({@code 500ms}, {@code 5m}, {@code 1h30m}) no shorter than {@code min}. */
+  /**
+   * A Prometheus-style duration ({@code 500ms}, {@code 5m}, {@code 1h30m}) no shorter than {@code
+   * min}.
+   */
   public Duration duration(String key, Duration def, Duration min) {
     return duration(key, def, min, null);
   }
@@ -266,7 +291,10 @@ public final class ConfigNode {
     return d;
   }
 
-  /** One of {@code allowed} (case-sensitive, as written in docs); records the allowed values otherwise. */
+  /**
+   * One of {@code allowed} (case-sensitive, as written in docs); records the allowed values
+   * otherwise.
+   */
   public String oneOf(String key, String def, List<String> allowed) {
     Optional<String> v = scalar(key);
     if (v.isEmpty()) {
@@ -279,15 +307,18 @@ public final class ConfigNode {
     return v.get();
   }
 
-  /** A path resolved against the config file's folder; not checked (use {@link #existingFile} for inputs). */
+  /**
+   * A path resolved against the config file's folder; not checked (use {@link #existingFile} for
+   * inputs).
+   */
   public Optional<Path> file(String key) {
     return optionalString(key).map(s -> ctx.baseDir().resolve(s).toAbsolutePath().normalize());
   }
 
   /**
-   * A path to a file that must exist and be readable now, resolved against the config file's folder. Records
-   * {@code file does not exist: /abs/path} (or is a directory / not readable) otherwise; the path is returned
-   * either way so no second "must be set" follows.
+   * A path to a file that must exist and be readable now, resolved against the config file's
+   * folder. Records {@code file does not exist: /abs/path} (or is a directory / not readable)
+   * otherwise; the path is returned either way so no second "must be set" follows.
    */
   public Optional<Path> existingFile(String key) {
     Optional<Path> p = file(key);
@@ -311,8 +342,8 @@ public final class ConfigNode {
   }
 
   /**
-   * A secret given inline ({@code key}, usually as {@code ${ENV}}) or in a file ({@code key_file}, trailing
-   * newline stripped); never both. The value never appears in any message.
+   * A secret given inline ({@code key}, usually as {@code ${ENV}}) or in a file ({@code key_file},
+   * trailing newline stripped); never both. The value never appears in any message.
    */
   public Optional<Secret> secret(String key) {
     Optional<String> inline = optionalString(key);
@@ -328,16 +359,27 @@ public final class ConfigNode {
     Path p = file.get();
     Optional<String> bad = fileProblem(p);
     if (bad.isPresent()) {
-      // A path that came from ${VAR} may be the secret itself (token_file: ${TOKEN} by mistake): show it as written.
+      // A path that came from ${VAR} may be the secret itself (token_file: ${TOKEN} by mistake):
+      // show it as written.
       String written = node.get(fileKey).asText();
-      problem(fileKey, written.contains("${")
-          ? bad.get().substring(0, bad.get().indexOf(": ")) + ": " + clean(written) + " (substituted path not shown)"
-          : bad.get());
+      problem(
+          fileKey,
+          written.contains("${")
+              ? bad.get().substring(0, bad.get().indexOf(": "))
+                  + ": "
+                  + clean(written)
+                  + " (substituted path not shown)"
+              : bad.get());
       return Optional.empty();
     }
     try {
       if (Files.size(p) > MAX_SECRET_FILE_BYTES) {
-        problem(fileKey, "file is larger than " + MAX_SECRET_FILE_BYTES / 1024 + " KiB, not a secret: " + clean(p.toString()));
+        problem(
+            fileKey,
+            "file is larger than "
+                + MAX_SECRET_FILE_BYTES / 1024
+                + " KiB, not a secret: "
+                + clean(p.toString()));
         return Optional.empty();
       }
       String value = Files.readString(p, StandardCharsets.UTF_8).strip();
@@ -391,7 +433,9 @@ public final class ConfigNode {
   /** One scalar of a list (or the single scalar written instead of a list), with its path. */
   private record Item(String path, String text) {}
 
-  /** The scalars of a list; a single scalar counts as a one-element list with the key's own path. */
+  /**
+   * The scalars of a list; a single scalar counts as a one-element list with the key's own path.
+   */
   private Optional<List<Item>> items(String key) {
     seen.add(key);
     JsonNode v = node.get(key);
@@ -424,16 +468,17 @@ public final class ConfigNode {
   }
 
   /**
-   * A list of scalars, in order. Missing gives an empty list; a single scalar is accepted as a one-element
-   * list ({@code recall_k: 10}); a null or nested element is a problem at {@code key[i]}.
+   * A list of scalars, in order. Missing gives an empty list; a single scalar is accepted as a
+   * one-element list ({@code recall_k: 10}); a null or nested element is a problem at {@code
+   * key[i]}.
    */
   public List<String> stringList(String key) {
     return items(key).orElse(List.of()).stream().map(Item::text).toList();
   }
 
   /**
-   * A non-empty list of whole numbers in [min, max] (or one number), sorted ascending with duplicates removed;
-   * {@code def} when missing. Each bad element is reported at {@code key[i]}.
+   * A non-empty list of whole numbers in [min, max] (or one number), sorted ascending with
+   * duplicates removed; {@code def} when missing. Each bad element is reported at {@code key[i]}.
    */
   public List<Integer> intList(String key, List<Integer> def, int min, int max) {
     Optional<List<Item>> items = items(key);
@@ -478,14 +523,15 @@ public final class ConfigNode {
   }
 
   /**
-   * Reports every key of this mapping that no read method asked for, suggesting a known key when one is close
-   * ({@code ef_serach}, {@code efSearch} -> {@code ef_search}). Call last.
+   * Reports every key of this mapping that no read method asked for, suggesting a known key when
+   * one is close ({@code ef_serach}, {@code efSearch} -> {@code ef_search}). Call last.
    */
   public void finish() {
     for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
       String key = it.next();
       if (!seen.contains(key)) {
-        problem(key, "unknown key" + suggestion(key).map(s -> " (did you mean " + s + "?)").orElse(""));
+        problem(
+            key, "unknown key" + suggestion(key).map(s -> " (did you mean " + s + "?)").orElse(""));
       }
     }
   }
@@ -525,7 +571,10 @@ public final class ConfigNode {
       for (int j = 1; j <= b.length(); j++) {
         int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
         d[i][j] = Math.min(d[i - 1][j - 1] + cost, Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1));
-        if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+        if (i > 1
+            && j > 1
+            && a.charAt(i - 1) == b.charAt(j - 2)
+            && a.charAt(i - 2) == b.charAt(j - 1)) {
           d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
         }
       }
@@ -534,9 +583,9 @@ public final class ConfigNode {
   }
 
   /**
-   * A value written by the user, fit for a one-line message: in double quotes, control characters escaped,
-   * cut after 80 characters, and credentials in a URL ({@code scheme://user:pass@host}) replaced by
-   * {@code ***}. Kinds use it for every echoed value; secrets are never echoed at all.
+   * A value written by the user, fit for a one-line message: in double quotes, control characters
+   * escaped, cut after 80 characters, and credentials in a URL ({@code scheme://user:pass@host})
+   * replaced by {@code ***}. Kinds use it for every echoed value; secrets are never echoed at all.
    */
   public static String quote(String value) {
     String v = URL_USERINFO.matcher(value).replaceAll("***@");
@@ -575,7 +624,10 @@ public final class ConfigNode {
     return v.isArray() ? "a list" : v.isObject() ? "a mapping" : "a single value";
   }
 
-  /** {@code parent.key}, or {@code key} at the top level. Keys are shown as written, control chars escaped. */
+  /**
+   * {@code parent.key}, or {@code key} at the top level. Keys are shown as written, control chars
+   * escaped.
+   */
   static String join(String parent, String key) {
     String k = clean(key);
     return parent.isEmpty() ? k : parent + "." + k;

@@ -10,12 +10,14 @@ import java.util.function.Function;
  *   <li>{@code ${NAME}}: the variable's value (may be empty); an error when it is not set;
  *   <li>{@code ${NAME:-default}}: the value when set and not empty, else {@code default};
  *   <li>{@code ${NAME-default}}: the value when set (even empty), else {@code default};
- *   <li>{@code $$}: a literal {@code $}. Any other {@code $} is kept as written ({@code ^a$}, {@code pa$s}).
+ *   <li>{@code $$}: a literal {@code $}. Any other {@code $} is kept as written ({@code ^a$},
+ *       {@code pa$s}).
  * </ul>
  *
- * <p>Defaults are expanded too ({@code ${A:-${B:-x}}}); values are not (a value containing {@code ${X}} stays
- * literal, so the environment cannot inject references). Error messages name the variable or the position of a
- * malformed reference but never repeat the scalar's text, which may be a secret.
+ * <p>Defaults are expanded too ({@code ${A:-${B:-x}}}); values are not (a value containing {@code
+ * ${X}} stays literal, so the environment cannot inject references). Error messages name the
+ * variable or the position of a malformed reference but never repeat the scalar's text, which may
+ * be a secret.
  */
 final class EnvSubstitution {
   private final Function<String, String> env;
@@ -34,12 +36,18 @@ final class EnvSubstitution {
     return new EnvSubstitution(env::get);
   }
 
-  /** No expansion at all: files in formats shared with other tools (the web config file) are read as written. */
+  /**
+   * No expansion at all: files in formats shared with other tools (the web config file) are read as
+   * written.
+   */
   static EnvSubstitution none() {
     return new EnvSubstitution(name -> null, true);
   }
 
-  /** Returns the expanded text, or throws {@link IllegalArgumentException} with a message fit for a user. */
+  /**
+   * Returns the expanded text, or throws {@link IllegalArgumentException} with a message fit for a
+   * user.
+   */
   String expand(String text) {
     if (literal || text.indexOf('$') < 0) {
       return text;
@@ -47,15 +55,16 @@ final class EnvSubstitution {
     StringBuilder out = new StringBuilder(text.length());
     int end = expandInto(text, 0, -1, out);
     if (end != text.length()) {
-      throw new IllegalStateException("scanner stopped early"); // unreachable: top level runs to the end
+      throw new IllegalStateException(
+          "scanner stopped early"); // unreachable: top level runs to the end
     }
     return out.toString();
   }
 
   /**
-   * Expands {@code text} from {@code pos} into {@code out}. Inside the default of the reference starting at
-   * {@code refStart} it stops at the brace that closes that reference and returns its index; at top level
-   * ({@code refStart < 0}) it returns the length.
+   * Expands {@code text} from {@code pos} into {@code out}. Inside the default of the reference
+   * starting at {@code refStart} it stops at the brace that closes that reference and returns its
+   * index; at top level ({@code refStart < 0}) it returns the length.
    */
   private int expandInto(String text, int pos, int refStart, StringBuilder out) {
     boolean nested = refStart >= 0;
@@ -87,7 +96,10 @@ final class EnvSubstitution {
     return i;
   }
 
-  /** Expands the reference starting at {@code start} (the {@code $}); returns the index after its brace. */
+  /**
+   * Expands the reference starting at {@code start} (the {@code $}); returns the index after its
+   * brace.
+   */
   private int reference(String text, int start, StringBuilder out) {
     int i = start + 2;
     int nameStart = i;
@@ -100,7 +112,8 @@ final class EnvSubstitution {
     }
     if (name.isEmpty()) {
       throw new IllegalArgumentException(
-          "invalid variable reference at character " + (start + 1)
+          "invalid variable reference at character "
+              + (start + 1)
               + ": expected a name after \"${\" (write $$ for a literal $)");
     }
     String value = env.apply(name);
@@ -115,12 +128,20 @@ final class EnvSubstitution {
     boolean colon = c == ':' && i + 1 < text.length() && text.charAt(i + 1) == '-';
     if (!colon && c != '-') {
       throw new IllegalArgumentException(
-          "invalid variable reference at character " + (start + 1)
-              + ": use ${" + name + "}, ${" + name + ":-default} or ${" + name + "-default}");
+          "invalid variable reference at character "
+              + (start + 1)
+              + ": use ${"
+              + name
+              + "}, ${"
+              + name
+              + ":-default} or ${"
+              + name
+              + "-default}");
     }
     int defaultStart = i + (colon ? 2 : 1);
     boolean useDefault = value == null || (colon && value.isEmpty());
-    // The default is always scanned (to find its end and report mistakes in it) but only kept when used.
+    // The default is always scanned (to find its end and report mistakes in it) but only kept when
+    // used.
     StringBuilder dflt = new StringBuilder();
     int close = expandDefault(text, defaultStart, start, dflt, useDefault);
     out.append(useDefault ? dflt : value);
@@ -151,7 +172,10 @@ final class EnvSubstitution {
   }
 
   private static boolean isNameChar(char c, boolean first) {
-    return c == '_' || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (!first && c >= '0' && c <= '9');
+    return c == '_'
+        || (c >= 'A' && c <= 'Z')
+        || (c >= 'a' && c <= 'z')
+        || (!first && c >= '0' && c <= '9');
   }
 
   private static IllegalArgumentException unterminated(int start) {

@@ -8,11 +8,13 @@ import java.util.Optional;
 
 /**
  * {@code faults:} artificial faults for tests and demos: a delay added to every search of a target
- * ({@code delays: {TARGET: 250ms}}) and, with {@code admin_api: true}, {@code POST /-/faults?target=T&delay=D} to
- * change them while the agent runs. {@code demo_target: NAME} puts a button on the status page that slows that
- * target for a few minutes (the embedded demo sets it). Off by default; never enable either on a production agent.
+ * ({@code delays: {TARGET: 250ms}}) and, with {@code admin_api: true}, {@code POST
+ * /-/faults?target=T&delay=D} to change them while the agent runs. {@code demo_target: NAME} puts a
+ * button on the status page that slows that target for a few minutes (the embedded demo sets it).
+ * Off by default; never enable either on a production agent.
  */
-public record FaultsConfig(boolean adminApi, Map<String, Duration> delays, Optional<String> demoTarget) {
+public record FaultsConfig(
+    boolean adminApi, Map<String, Duration> delays, Optional<String> demoTarget) {
   public FaultsConfig {
     delays = Map.copyOf(delays);
   }

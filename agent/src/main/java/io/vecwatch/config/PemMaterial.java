@@ -19,16 +19,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * PEM certificates and private keys, read the way Go's {@code tls.X509KeyPair} reads them and failing with its
- * texts, so a web config file that exporters reject is rejected here with the same words. Keys may be PKCS#8
- * ({@code PRIVATE KEY}: RSA, EC, Ed25519), PKCS#1 ({@code RSA PRIVATE KEY}) or SEC 1 ({@code EC PRIVATE KEY}).
+ * PEM certificates and private keys, read the way Go's {@code tls.X509KeyPair} reads them and
+ * failing with its texts, so a web config file that exporters reject is rejected here with the same
+ * words. Keys may be PKCS#8 ({@code PRIVATE KEY}: RSA, EC, Ed25519), PKCS#1 ({@code RSA PRIVATE
+ * KEY}) or SEC 1 ({@code EC PRIVATE KEY}).
  */
 public final class PemMaterial {
   private static final Pattern BLOCK =
       Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----\\s*([A-Za-z0-9+/=\\s]*?)-----END \\1-----");
   // rsaEncryption and id-ecPublicKey, DER encoded with their tag and length
-  private static final byte[] RSA_OID = {0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01};
-  private static final byte[] EC_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+  private static final byte[] RSA_OID = {
+    0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01
+  };
+  private static final byte[] EC_OID = {
+    0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01
+  };
 
   /** A certificate chain (leaf first) and its private key. */
   public record KeyPair(List<X509Certificate> chain, PrivateKey key) {
@@ -42,8 +47,8 @@ public final class PemMaterial {
   private PemMaterial() {}
 
   /**
-   * Parses a certificate chain and its key; throws with Go's {@code tls.X509KeyPair} texts (without the
-   * {@code failed to load X509KeyPair: } prefix the caller adds).
+   * Parses a certificate chain and its key; throws with Go's {@code tls.X509KeyPair} texts (without
+   * the {@code failed to load X509KeyPair: } prefix the caller adds).
    */
   public static KeyPair keyPair(byte[] certPem, byte[] keyPem) throws GeneralSecurityException {
     List<Block> certBlocks = blocks(certPem);
@@ -53,35 +58,47 @@ public final class PemMaterial {
         throw new GeneralSecurityException("tls: failed to find any PEM data in certificate input");
       }
       if (certBlocks.stream().anyMatch(b -> b.type().endsWith("PRIVATE KEY"))) {
-        throw new GeneralSecurityException("tls: failed to find certificate PEM data in certificate input, but did "
-            + "find a private key; PEM inputs may have been switched");
+        throw new GeneralSecurityException(
+            "tls: failed to find certificate PEM data in certificate input, but did "
+                + "find a private key; PEM inputs may have been switched");
       }
-      throw new GeneralSecurityException("tls: failed to find \"CERTIFICATE\" PEM block in certificate input after "
-          + "skipping PEM blocks of the following types: " + certBlocks.stream().map(Block::type).toList());
+      throw new GeneralSecurityException(
+          "tls: failed to find \"CERTIFICATE\" PEM block in certificate input after "
+              + "skipping PEM blocks of the following types: "
+              + certBlocks.stream().map(Block::type).toList());
     }
     List<X509Certificate> chain = new ArrayList<>();
     for (Block b : certs) {
       chain.add(certificate(b.der()));
     }
     List<Block> keyBlocks = blocks(keyPem);
-    Block keyBlock = keyBlocks.stream().filter(b -> b.type().equals("PRIVATE KEY") || b.type().endsWith(" PRIVATE KEY"))
-        .findFirst().orElse(null);
+    Block keyBlock =
+        keyBlocks.stream()
+            .filter(b -> b.type().equals("PRIVATE KEY") || b.type().endsWith(" PRIVATE KEY"))
+            .findFirst()
+            .orElse(null);
     if (keyBlock == null) {
       if (keyBlocks.isEmpty()) {
         throw new GeneralSecurityException("tls: failed to find any PEM data in key input");
       }
       if (keyBlocks.stream().anyMatch(b -> b.type().equals("CERTIFICATE"))) {
-        throw new GeneralSecurityException("tls: found a certificate rather than a key in the PEM for the private key");
+        throw new GeneralSecurityException(
+            "tls: found a certificate rather than a key in the PEM for the private key");
       }
-      throw new GeneralSecurityException("tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key "
-          + "input after skipping PEM blocks of the following types: " + keyBlocks.stream().map(Block::type).toList());
+      throw new GeneralSecurityException(
+          "tls: failed to find PEM block with type ending in \"PRIVATE KEY\" in key "
+              + "input after skipping PEM blocks of the following types: "
+              + keyBlocks.stream().map(Block::type).toList());
     }
     PrivateKey key = privateKey(keyBlock);
     checkMatches(chain.get(0).getPublicKey(), key);
     return new KeyPair(chain, key);
   }
 
-  /** Every {@code CERTIFICATE} block of {@code pem}; other blocks and bad ones are skipped, as Go's cert pool does. */
+  /**
+   * Every {@code CERTIFICATE} block of {@code pem}; other blocks and bad ones are skipped, as Go's
+   * cert pool does.
+   */
   public static List<X509Certificate> certificates(byte[] pem) {
     List<X509Certificate> out = new ArrayList<>();
     for (Block b : blocks(pem)) {
@@ -111,8 +128,9 @@ public final class PemMaterial {
 
   private static X509Certificate certificate(byte[] der) throws GeneralSecurityException {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(der));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(new ByteArrayInputStream(der));
     } catch (CertificateException e) {
       throw new GeneralSecurityException("x509: malformed certificate");
     }
@@ -157,11 +175,12 @@ public final class PemMaterial {
     if (!pubAlg.equals(keyAlg)) {
       throw new GeneralSecurityException("tls: private key type does not match public key type");
     }
-    String sigAlg = switch (keyAlg) {
-      case "RSA" -> "SHA256withRSA";
-      case "EC" -> "SHA256withECDSA";
-      default -> keyAlg;
-    };
+    String sigAlg =
+        switch (keyAlg) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> keyAlg;
+        };
     byte[] msg = "vecwatch key check".getBytes(StandardCharsets.US_ASCII);
     boolean ok;
     try {
@@ -187,10 +206,14 @@ public final class PemMaterial {
 
   /** PrivateKeyInfo ::= SEQUENCE { version 0, AlgorithmIdentifier, OCTET STRING key }. */
   private static byte[] wrapPkcs8(byte[] algorithmContent, byte[] key) {
-    return der(0x30, concat(new byte[] {0x02, 0x01, 0x00}, der(0x30, algorithmContent), der(0x04, key)));
+    return der(
+        0x30, concat(new byte[] {0x02, 0x01, 0x00}, der(0x30, algorithmContent), der(0x04, key)));
   }
 
-  /** The named curve OID (tag and length included) of a SEC 1 ECPrivateKey, from its {@code [0]} field. */
+  /**
+   * The named curve OID (tag and length included) of a SEC 1 ECPrivateKey, from its {@code [0]}
+   * field.
+   */
   private static byte[] sec1Curve(byte[] der) {
     int[] seq = header(der, 0);
     if (seq == null || der[0] != 0x30) {

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Collects every validation problem of one config load, each tagged with its path
- * ({@code targets[1].uri: must be set}). {@link #list()} returns them in document order: a problem sorts at
- * the line of its key, or of the nearest enclosing mapping or list item that exists in the file (a missing key
- * sorts where its mapping starts); problems at the same place keep the order they were found in.
+ * Collects every validation problem of one config load, each tagged with its path ({@code
+ * targets[1].uri: must be set}). {@link #list()} returns them in document order: a problem sorts at
+ * the line of its key, or of the nearest enclosing mapping or list item that exists in the file (a
+ * missing key sorts where its mapping starts); problems at the same place keep the order they were
+ * found in.
  */
 public final class Problems {
   private record Entry(Position position, int seq, String text) {}
@@ -18,7 +19,9 @@ public final class Problems {
   private final List<Entry> items = new ArrayList<>();
   private final Map<String, Position> positions;
 
-  /** Problems of a tree that has no positions (built in code): listed in the order they are added. */
+  /**
+   * Problems of a tree that has no positions (built in code): listed in the order they are added.
+   */
   public Problems() {
     this(Map.of());
   }

@@ -6,8 +6,8 @@ import java.time.Duration;
 /**
  * {@code telemetry.resources:} sampling of the agent's process, its host and its container.
  *
- * @param root where {@code /proc} and {@code /sys/fs/cgroup} are read from ({@code /}; a sidecar may mount the
- *     host's at e.g. {@code /host})
+ * @param root where {@code /proc} and {@code /sys/fs/cgroup} are read from ({@code /}; a sidecar
+ *     may mount the host's at e.g. {@code /host})
  */
 public record ResourcesConfig(boolean enabled, Duration interval, Path root) {
   public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(5);

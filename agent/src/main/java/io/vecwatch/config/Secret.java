@@ -3,8 +3,8 @@ package io.vecwatch.config;
 import java.util.Objects;
 
 /**
- * A token or password. Its {@link #toString()} never reveals the value, so it is safe in logs, errors and
- * JSON; call {@link #reveal()} only where the value goes over the wire.
+ * A token or password. Its {@link #toString()} never reveals the value, so it is safe in logs,
+ * errors and JSON; call {@link #reveal()} only where the value goes over the wire.
  */
 public final class Secret {
   private final String value;

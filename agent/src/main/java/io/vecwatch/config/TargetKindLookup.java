@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How the config loader finds the reader for a target's {@code kind:}. The config package knows no target
- * kind itself; the target registry implements this and the caller hands it to {@link ConfigLoader}.
+ * How the config loader finds the reader for a target's {@code kind:}. The config package knows no
+ * target kind itself; the target registry implements this and the caller hands it to {@link
+ * ConfigLoader}.
  *
  * <pre>{@code
  * VecwatchConfig c = new ConfigLoader(System.getenv(), TargetKinds.lookup()).load(file);
@@ -18,7 +19,10 @@ public interface TargetKindLookup {
   /** Every registered kind name, in registration order (for "known: ..." messages). */
   List<String> names();
 
-  /** Reads and validates one kind's keys of a {@code targets[i]} mapping, recording problems on the node. */
+  /**
+   * Reads and validates one kind's keys of a {@code targets[i]} mapping, recording problems on the
+   * node.
+   */
   interface SettingsReader {
     TargetSettings parse(ConfigNode node);
   }

@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * {@code telemetry.tracing:} one span per probe search, sent over OTLP/HTTP (protobuf) through the SDK's batch
- * span processor. Off unless {@code endpoint} is set.
+ * {@code telemetry.tracing:} one span per probe search, sent over OTLP/HTTP (protobuf) through the
+ * SDK's batch span processor. Off unless {@code endpoint} is set.
  *
- * @param endpoint the collector's base URL, e.g. {@code http://otel-collector:4318}; {@code /v1/traces} and
- *     {@code /v1/metrics} are appended
+ * @param endpoint the collector's base URL, e.g. {@code http://otel-collector:4318}; {@code
+ *     /v1/traces} and {@code /v1/metrics} are appended
  * @param headers extra request headers (tenant ids); secrets go in {@code authorization}
  * @param authorization value of the {@code Authorization} header, e.g. {@code Bearer ...}
  * @param sampleRatio fraction of probe traces kept (parent-based, trace-id ratio)
@@ -34,8 +34,17 @@ public record TracingConfig(
   }
 
   public static TracingConfig disabled() {
-    return new TracingConfig(Optional.empty(), Map.of(), Optional.empty(), "vecwatch", 1.0, 2048, 512,
-        Duration.ofSeconds(1), Duration.ofSeconds(10), Optional.empty());
+    return new TracingConfig(
+        Optional.empty(),
+        Map.of(),
+        Optional.empty(),
+        "vecwatch",
+        1.0,
+        2048,
+        512,
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(10),
+        Optional.empty());
   }
 
   public boolean enabled() {
@@ -47,7 +56,8 @@ public record TracingConfig(
     Map<String, String> headers = n.stringMap("headers");
     for (String h : headers.keySet()) {
       if (h.equalsIgnoreCase("authorization")) {
-        n.problem("headers." + h, "put credentials in tracing.authorization (a secret), not in headers");
+        n.problem(
+            "headers." + h, "put credentials in tracing.authorization (a secret), not in headers");
       }
     }
     Optional<Secret> auth = n.secret("authorization");
@@ -62,13 +72,23 @@ public record TracingConfig(
     Duration timeout = n.duration("export_timeout", Duration.ofSeconds(10), Duration.ofMillis(1));
     ConfigNode m = n.child("metrics");
     boolean metricsOn = m.bool("enabled", false);
-    Duration metricsInterval = m.duration("interval", Duration.ofSeconds(60), Duration.ofMillis(100));
+    Duration metricsInterval =
+        m.duration("interval", Duration.ofSeconds(60), Duration.ofMillis(100));
     m.finish();
     if (metricsOn && endpoint.isEmpty()) {
       m.problem("enabled", "needs tracing.endpoint");
     }
     n.finish();
-    return new TracingConfig(endpoint, headers, auth, service, ratio, queue, batch, delay, timeout,
+    return new TracingConfig(
+        endpoint,
+        headers,
+        auth,
+        service,
+        ratio,
+        queue,
+        batch,
+        delay,
+        timeout,
         metricsOn ? Optional.of(metricsInterval) : Optional.empty());
   }
 }

@@ -9,16 +9,18 @@ public record WebConfig(String host, int port) {
     node.finish();
     WebConfig parsed = parseAddress(addr);
     if (parsed == null) {
-      node.problem("listen_address",
-          "must be HOST:PORT, :PORT or [IPv6]:PORT with a port in 0-65535, got " + ConfigNode.quote(addr));
+      node.problem(
+          "listen_address",
+          "must be HOST:PORT, :PORT or [IPv6]:PORT with a port in 0-65535, got "
+              + ConfigNode.quote(addr));
       return parseAddress(DEFAULT_LISTEN_ADDRESS);
     }
     return parsed;
   }
 
   /**
-   * Parses {@code host:port}, {@code :port} (all interfaces) or {@code [v6]:port}; null when malformed (no
-   * port, a port outside 0-65535, an IPv6 address without brackets, spaces).
+   * Parses {@code host:port}, {@code :port} (all interfaces) or {@code [v6]:port}; null when
+   * malformed (no port, a port outside 0-65535, an IPv6 address without brackets, spaces).
    */
   public static WebConfig parseAddress(String addr) {
     int colon = addr.lastIndexOf(':');
@@ -32,7 +34,9 @@ public record WebConfig(String host, int port) {
     } else if (host.contains(":") || host.contains("[") || host.contains("]")) {
       return null;
     }
-    if (host.chars().anyMatch(c -> c <= ' ') || port.isEmpty() || port.length() > 5
+    if (host.chars().anyMatch(c -> c <= ' ')
+        || port.isEmpty()
+        || port.length() > 5
         || !port.chars().allMatch(c -> c >= '0' && c <= '9')) {
       return null;
     }

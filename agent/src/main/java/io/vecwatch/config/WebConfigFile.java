@@ -17,38 +17,57 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The file {@code --web.config.file} names, in the web configuration format every Prometheus exporter reads
- * (exporter-toolkit): {@code tls_server_config}, {@code http_server_config}, {@code basic_auth_users},
- * {@code rate_limit}. Same keys, same defaults (TLS 1.2 to 1.3, HTTP/2 on), same error texts for bad values;
- * relative paths resolve against the file's folder. Values are read as written: no {@code ${VAR}} expansion.
+ * The file {@code --web.config.file} names, in the web configuration format every Prometheus
+ * exporter reads (exporter-toolkit): {@code tls_server_config}, {@code http_server_config}, {@code
+ * basic_auth_users}, {@code rate_limit}. Same keys, same defaults (TLS 1.2 to 1.3, HTTP/2 on), same
+ * error texts for bad values; relative paths resolve against the file's folder. Values are read as
+ * written: no {@code ${VAR}} expansion.
  *
  * <pre>{@code
  * WebConfigFile web = WebConfigFile.load(Path.of("web.yml"));   // throws ConfigException, one line per problem
  * web.tls().ifPresent(tls -> ...);
  * }</pre>
  *
- * @param inputs every file this config was read from (itself, certificates, keys, CAs): a change to any of them
- *     is a change of the config
+ * @param inputs every file this config was read from (itself, certificates, keys, CAs): a change to
+ *     any of them is a change of the config
  */
-public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<String, String> headers,
-    boolean http2, Optional<RateLimit> rateLimit, List<Path> inputs) {
+public record WebConfigFile(
+    Optional<Tls> tls,
+    Map<String, Secret> users,
+    Map<String, String> headers,
+    boolean http2,
+    Optional<RateLimit> rateLimit,
+    List<Path> inputs) {
 
   /** Client certificate policies, named as in Go's {@code crypto/tls}. */
-  public enum ClientAuth { NO_CLIENT_CERT, REQUEST_CLIENT_CERT, REQUIRE_ANY_CLIENT_CERT, VERIFY_CLIENT_CERT_IF_GIVEN,
-    REQUIRE_AND_VERIFY_CLIENT_CERT }
+  public enum ClientAuth {
+    NO_CLIENT_CERT,
+    REQUEST_CLIENT_CERT,
+    REQUIRE_ANY_CLIENT_CERT,
+    VERIFY_CLIENT_CERT_IF_GIVEN,
+    REQUIRE_AND_VERIFY_CLIENT_CERT
+  }
 
   /**
    * {@code tls_server_config}, loaded: the key pair and client CAs are read and checked.
    *
-   * @param clientCas the client CA certificates; empty with {@code clientCasGiven} false means none configured
+   * @param clientCas the client CA certificates; empty with {@code clientCasGiven} false means none
+   *     configured
    * @param protocols Java protocol names from {@code min_version} to {@code max_version}
-   * @param cipherSuites TLS 1.2 suites to offer (TLS 1.3 suites are not configurable, as in Go); empty for the
-   *     runtime's defaults
+   * @param cipherSuites TLS 1.2 suites to offer (TLS 1.3 suites are not configurable, as in Go);
+   *     empty for the runtime's defaults
    * @param allowedSans when not empty, a client certificate must carry one of these SAN values
    */
-  public record Tls(PemMaterial.KeyPair keyPair, ClientAuth clientAuth, List<X509Certificate> clientCas,
-      boolean clientCasGiven, List<String> protocols, List<String> cipherSuites, List<String> curves,
-      boolean preferServerCipherSuites, List<String> allowedSans) {
+  public record Tls(
+      PemMaterial.KeyPair keyPair,
+      ClientAuth clientAuth,
+      List<X509Certificate> clientCas,
+      boolean clientCasGiven,
+      List<String> protocols,
+      List<String> cipherSuites,
+      List<String> curves,
+      boolean preferServerCipherSuites,
+      List<String> allowedSans) {
     public Tls {
       clientCas = List.copyOf(clientCas);
       protocols = List.copyOf(protocols);
@@ -58,23 +77,40 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     }
   }
 
-  /** {@code rate_limit}: at most {@code burst} requests at once, refilled one per {@code interval}. */
+  /**
+   * {@code rate_limit}: at most {@code burst} requests at once, refilled one per {@code interval}.
+   */
   public record RateLimit(int burst, Duration interval) {}
 
   /** The TLS versions of the format, oldest first, with their Java names. */
-  private static final Map<String, String> VERSIONS = Map.of(
-      "TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+  private static final Map<String, String> VERSIONS =
+      Map.of("TLS10", "TLSv1", "TLS11", "TLSv1.1", "TLS12", "TLSv1.2", "TLS13", "TLSv1.3");
+
   private static final List<String> VERSION_ORDER = List.of("TLS10", "TLS11", "TLS12", "TLS13");
+
   /** Go's {@code tls.CipherSuites()}: the suites the format accepts by name. */
-  private static final List<String> GO_CIPHERS = List.of(
-      "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
-      "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
-      "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
-      "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
-  private static final List<String> CURVES = List.of("CurveP256", "CurveP384", "CurveP521", "X25519");
-  /** Headers the format lets a user set, with the values allowed (null: any). As exporter-toolkit. */
+  private static final List<String> GO_CIPHERS =
+      List.of(
+          "TLS_AES_128_GCM_SHA256",
+          "TLS_AES_256_GCM_SHA384",
+          "TLS_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA",
+          "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA",
+          "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+          "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+          "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256",
+          "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
+
+  private static final List<String> CURVES =
+      List.of("CurveP256", "CurveP384", "CurveP521", "X25519");
+
+  /**
+   * Headers the format lets a user set, with the values allowed (null: any). As exporter-toolkit.
+   */
   private static final Map<String, List<String>> HEADERS = allowedHeaders();
 
   public WebConfigFile {
@@ -85,7 +121,8 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
 
   /** No TLS, no users, no headers: what runs without {@code --web.config.file}. */
   public static WebConfigFile none() {
-    return new WebConfigFile(Optional.empty(), Map.of(), Map.of(), true, Optional.empty(), List.of());
+    return new WebConfigFile(
+        Optional.empty(), Map.of(), Map.of(), true, Optional.empty(), List.of());
   }
 
   /** Reads and checks {@code file}; every problem is one line {@code FILE: path: problem}. */
@@ -105,9 +142,13 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     } catch (YamlTree.SyntaxError e) {
       throw new ConfigException(source, List.of(e.describe()));
     }
-    JsonNode root = tree.root() == null || tree.root().isNull() ? JsonNodeFactory.instance.objectNode() : tree.root();
+    JsonNode root =
+        tree.root() == null || tree.root().isNull()
+            ? JsonNodeFactory.instance.objectNode()
+            : tree.root();
     if (!root.isObject()) {
-      throw new ConfigException(source, List.of("the top level must be a mapping (key: value lines)"));
+      throw new ConfigException(
+          source, List.of("the top level must be a mapping (key: value lines)"));
     }
     Problems problems = new Problems(tree.positions());
     for (YamlTree.Problem p : tree.problems()) {
@@ -115,19 +156,27 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     }
     Path dir = file.toAbsolutePath().getParent();
     // no target kinds in this file
-    TargetKindLookup noKinds = new TargetKindLookup() {
-      @Override
-      public Optional<? extends SettingsReader> byName(String kind) {
-        return Optional.empty();
-      }
+    TargetKindLookup noKinds =
+        new TargetKindLookup() {
+          @Override
+          public Optional<? extends SettingsReader> byName(String kind) {
+            return Optional.empty();
+          }
 
-      @Override
-      public List<String> names() {
-        return List.of();
-      }
-    };
-    ConfigNode node = new ConfigNode(root, "", new ConfigNode.Context(problems, EnvSubstitution.none(),
-        dir == null ? Path.of("").toAbsolutePath() : dir, noKinds));
+          @Override
+          public List<String> names() {
+            return List.of();
+          }
+        };
+    ConfigNode node =
+        new ConfigNode(
+            root,
+            "",
+            new ConfigNode.Context(
+                problems,
+                EnvSubstitution.none(),
+                dir == null ? Path.of("").toAbsolutePath() : dir,
+                noKinds));
     List<Path> inputs = new ArrayList<>();
     inputs.add(file.toAbsolutePath());
     WebConfigFile parsed = parse(node, inputs);
@@ -152,13 +201,20 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     rl.finish();
     Map<String, Secret> users = new LinkedHashMap<>();
     ConfigNode usersNode = root.child("basic_auth_users");
-    root.stringMap("basic_auth_users").forEach((user, hash) -> {
-      BcryptHash.problem(hash).ifPresent(p -> usersNode.problem(user, p));
-      users.put(user, Secret.of(hash));
-    });
+    root.stringMap("basic_auth_users")
+        .forEach(
+            (user, hash) -> {
+              BcryptHash.problem(hash).ifPresent(p -> usersNode.problem(user, p));
+              users.put(user, Secret.of(hash));
+            });
     root.finish();
-    return new WebConfigFile(tls, users, headers, http2,
-        interval.isZero() ? Optional.empty() : Optional.of(new RateLimit(burst, interval)), inputs);
+    return new WebConfigFile(
+        tls,
+        users,
+        headers,
+        http2,
+        interval.isZero() ? Optional.empty() : Optional.of(new RateLimit(burst, interval)),
+        inputs);
   }
 
   private static Optional<Tls> tls(ConfigNode n, List<Path> inputs) {
@@ -176,8 +232,14 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     boolean prefer = n.bool("prefer_server_cipher_suites", true);
     List<String> sans = n.stringList("client_allowed_sans");
     n.finish();
-    boolean enabled = certText.isPresent() || keyText.isPresent() || caText.isPresent() || certFile.isPresent()
-        || keyFile.isPresent() || caFile.isPresent() || !clientAuthName.isEmpty();
+    boolean enabled =
+        certText.isPresent()
+            || keyText.isPresent()
+            || caText.isPresent()
+            || certFile.isPresent()
+            || keyFile.isPresent()
+            || caFile.isPresent()
+            || !clientAuthName.isEmpty();
     // Enumerations are checked even without TLS, as the YAML decoder does in exporter-toolkit.
     boolean ok = true;
     for (int i = 0; i < ciphers.size(); i++) {
@@ -209,21 +271,26 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
       n.problem(null, "missing one of key or key_file");
       return Optional.empty();
     }
-    ClientAuth clientAuth = switch (clientAuthName) {
-      case "", "NoClientCert" -> ClientAuth.NO_CLIENT_CERT;
-      case "RequestClientCert" -> ClientAuth.REQUEST_CLIENT_CERT;
-      case "RequireAnyClientCert", "RequireClientCert" -> ClientAuth.REQUIRE_ANY_CLIENT_CERT;
-      case "VerifyClientCertIfGiven" -> ClientAuth.VERIFY_CLIENT_CERT_IF_GIVEN;
-      case "RequireAndVerifyClientCert" -> ClientAuth.REQUIRE_AND_VERIFY_CLIENT_CERT;
-      default -> {
-        n.problem("client_auth_type", "invalid ClientAuth: " + clientAuthName);
-        yield null;
-      }
-    };
-    byte[] certPem = certFile.isPresent() ? read(n, "cert_file", certFile.get(), inputs)
-        : certText.get().getBytes(StandardCharsets.UTF_8);
-    byte[] keyPem = keyFile.isPresent() ? read(n, "key_file", keyFile.get(), inputs)
-        : keyText.get().getBytes(StandardCharsets.UTF_8);
+    ClientAuth clientAuth =
+        switch (clientAuthName) {
+          case "", "NoClientCert" -> ClientAuth.NO_CLIENT_CERT;
+          case "RequestClientCert" -> ClientAuth.REQUEST_CLIENT_CERT;
+          case "RequireAnyClientCert", "RequireClientCert" -> ClientAuth.REQUIRE_ANY_CLIENT_CERT;
+          case "VerifyClientCertIfGiven" -> ClientAuth.VERIFY_CLIENT_CERT_IF_GIVEN;
+          case "RequireAndVerifyClientCert" -> ClientAuth.REQUIRE_AND_VERIFY_CLIENT_CERT;
+          default -> {
+            n.problem("client_auth_type", "invalid ClientAuth: " + clientAuthName);
+            yield null;
+          }
+        };
+    byte[] certPem =
+        certFile.isPresent()
+            ? read(n, "cert_file", certFile.get(), inputs)
+            : certText.get().getBytes(StandardCharsets.UTF_8);
+    byte[] keyPem =
+        keyFile.isPresent()
+            ? read(n, "key_file", keyFile.get(), inputs)
+            : keyText.get().getBytes(StandardCharsets.UTF_8);
     if (certPem == null || keyPem == null) {
       return Optional.empty();
     }
@@ -255,13 +322,17 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     int lo = VERSION_ORDER.indexOf(min);
     int hi = VERSION_ORDER.indexOf(max);
     if (lo > hi) {
-      n.problem("min_version", "no supported versions satisfy MinVersion and MaxVersion (" + min + " > " + max + ")");
+      n.problem(
+          "min_version",
+          "no supported versions satisfy MinVersion and MaxVersion (" + min + " > " + max + ")");
       return Optional.empty();
     }
     List<String> protocols = VERSION_ORDER.subList(lo, hi + 1).stream().map(VERSIONS::get).toList();
     // TLS 1.3 suites are fixed in Go; in Java, leaving them out would turn TLS 1.3 off.
-    List<String> tls12 = ciphers.stream().filter(c -> c.startsWith("TLS_ECDHE_")).distinct().toList();
-    return Optional.of(new Tls(pair, clientAuth, cas, casGiven, protocols, tls12, curves, prefer, sans));
+    List<String> tls12 =
+        ciphers.stream().filter(c -> c.startsWith("TLS_ECDHE_")).distinct().toList();
+    return Optional.of(
+        new Tls(pair, clientAuth, cas, casGiven, protocols, tls12, curves, prefer, sans));
   }
 
   private static byte[] read(ConfigNode n, String key, Path p, List<Path> inputs) {
@@ -269,7 +340,8 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     try {
       return Files.readAllBytes(p);
     } catch (NoSuchFileException e) {
-      n.problem(key, "failed to read " + key + " (" + p + "): open " + p + ": no such file or directory");
+      n.problem(
+          key, "failed to read " + key + " (" + p + "): open " + p + ": no such file or directory");
     } catch (IOException e) {
       n.problem(key, "failed to read " + key + " (" + p + "): " + e.getClass().getSimpleName());
     }
@@ -295,9 +367,15 @@ public record WebConfigFile(Optional<Tls> tls, Map<String, Secret> users, Map<St
     }
     List<String> allowed = HEADERS.get(name);
     if (!allowed.isEmpty() && !allowed.contains(value)) {
-      http.problem("headers." + name, "invalid value for " + name + ". Expected one of: "
-          + allowed.stream().map(a -> "\"" + a + "\"").toList().toString().replace(",", "")
-          + ", but got: \"" + value + "\"");
+      http.problem(
+          "headers." + name,
+          "invalid value for "
+              + name
+              + ". Expected one of: "
+              + allowed.stream().map(a -> "\"" + a + "\"").toList().toString().replace(",", "")
+              + ", but got: \""
+              + value
+              + "\"");
     }
   }
 

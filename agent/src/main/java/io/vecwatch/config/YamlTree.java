@@ -18,16 +18,18 @@ import org.yaml.snakeyaml.error.Mark;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
- * Reads YAML text into a Jackson tree for {@link ConfigNode}, built from the parser's token stream rather than
- * with {@code ObjectMapper.readTree} because a config needs what the default tree loses:
+ * Reads YAML text into a Jackson tree for {@link ConfigNode}, built from the parser's token stream
+ * rather than with {@code ObjectMapper.readTree} because a config needs what the default tree
+ * loses:
  *
  * <ul>
- *   <li>every scalar as the exact text written ({@code seed: 0012}, {@code version: 1.10}, {@code token: 1e5} and
- *       {@code flag: yes} stay as written; the typed readers decide what is valid), nulls as null;
+ *   <li>every scalar as the exact text written ({@code seed: 0012}, {@code version: 1.10}, {@code
+ *       token: 1e5} and {@code flag: yes} stay as written; the typed readers decide what is valid),
+ *       nulls as null;
  *   <li>the line and column of every key and list item, so problems are reported in document order;
  *   <li>duplicate keys reported with both lines instead of the last one silently winning;
- *   <li>anchors on mappings and lists, aliases ({@code *name}) and merge keys ({@code <<: *name}) resolved
- *       (Jackson would turn an alias into the anchor's name as a string);
+ *   <li>anchors on mappings and lists, aliases ({@code *name}) and merge keys ({@code <<: *name})
+ *       resolved (Jackson would turn an alias into the anchor's name as a string);
  *   <li>a second YAML document rejected instead of ignored.
  * </ul>
  */
@@ -60,22 +62,33 @@ final class YamlTree {
       this.position = position;
     }
 
-    /** One line: {@code line 3, column 5: not valid YAML: ...}. Never quotes the text around the error. */
+    /**
+     * One line: {@code line 3, column 5: not valid YAML: ...}. Never quotes the text around the
+     * error.
+     */
     String describe() {
-      return (position == null ? "" : position.describe() + ": ") + "not valid YAML: " + getMessage();
+      return (position == null ? "" : position.describe() + ": ")
+          + "not valid YAML: "
+          + getMessage();
     }
   }
 
-  /** The parsed document: its root (null for an empty document), where each path starts, and tree problems. */
+  /**
+   * The parsed document: its root (null for an empty document), where each path starts, and tree
+   * problems.
+   */
   record Result(JsonNode root, Map<String, Position> positions, List<Problem> problems) {}
 
   /**
-   * A problem found while reading the tree (duplicate key, unknown alias, ...); {@code position} null means
-   * "where {@code path} is".
+   * A problem found while reading the tree (duplicate key, unknown alias, ...); {@code position}
+   * null means "where {@code path} is".
    */
   record Problem(String path, Position position, String message) {}
 
-  /** Nodes aliases may copy in all: bounds "billion laughs" documents (SnakeYAML's own guard is not used here). */
+  /**
+   * Nodes aliases may copy in all: bounds "billion laughs" documents (SnakeYAML's own guard is not
+   * used here).
+   */
   private static final int MAX_ALIASED_NODES = 100_000;
 
   private final YAMLParser parser;
@@ -98,8 +111,12 @@ final class YamlTree {
         root = tree.value("");
         if (p.nextToken() != null) {
           Position at = tree.position();
-          tree.problems.add(new Problem("", at, at.describe()
-              + ": a second YAML document starts here (after ---); put everything in one document"));
+          tree.problems.add(
+              new Problem(
+                  "",
+                  at,
+                  at.describe()
+                      + ": a second YAML document starts here (after ---); put everything in one document"));
         }
       }
       return new Result(root, Map.copyOf(tree.positions), List.copyOf(tree.problems));
@@ -124,14 +141,23 @@ final class YamlTree {
         if (parser.isCurrentAlias()) {
           JsonNode target = anchors.get(parser.getText());
           if (target == null) {
-            // Jackson's parser does not expose anchors on single values, so only mappings and lists can be reused.
-            problems.add(new Problem(path, null, "unknown alias *" + parser.getText()
-                + ": no mapping or list is anchored &" + parser.getText() + " before it"));
+            // Jackson's parser does not expose anchors on single values, so only mappings and lists
+            // can be reused.
+            problems.add(
+                new Problem(
+                    path,
+                    null,
+                    "unknown alias *"
+                        + parser.getText()
+                        + ": no mapping or list is anchored &"
+                        + parser.getText()
+                        + " before it"));
             return NODES.nullNode();
           }
           aliasedNodes += size(target);
           if (aliasedNodes > MAX_ALIASED_NODES) {
-            throw new SyntaxError(position(), "aliases expand to more than " + MAX_ALIASED_NODES + " nodes");
+            throw new SyntaxError(
+                position(), "aliases expand to more than " + MAX_ALIASED_NODES + " nodes");
           }
           return target.deepCopy();
         }
@@ -165,14 +191,22 @@ final class YamlTree {
       Position earlier = firstSeen.putIfAbsent(key, at);
       if (earlier != null) {
         // The first value stays; the config is rejected anyway, but the rest is still checked.
-        problems.add(new Problem(childPath, at,
-            "duplicate key on line " + at.line() + " (first set on line " + earlier.line() + ")"));
+        problems.add(
+            new Problem(
+                childPath,
+                at,
+                "duplicate key on line "
+                    + at.line()
+                    + " (first set on line "
+                    + earlier.line()
+                    + ")"));
         continue;
       }
       positions.putIfAbsent(childPath, at);
       obj.set(key, v);
     }
-    // Merge keys fill in only what the mapping does not set itself; earlier sources win over later ones.
+    // Merge keys fill in only what the mapping does not set itself; earlier sources win over later
+    // ones.
     for (ObjectNode src : mergeSources) {
       for (Map.Entry<String, JsonNode> e : src.properties()) {
         if (!obj.has(e.getKey())) {
@@ -227,16 +261,21 @@ final class YamlTree {
   }
 
   private static SyntaxError syntaxError(JsonProcessingException e) {
-    // SnakeYAML's own message quotes the offending line, which may hold a secret: use only its parts.
+    // SnakeYAML's own message quotes the offending line, which may hold a secret: use only its
+    // parts.
     for (Throwable c = e; c != null; c = c.getCause()) {
       if (c instanceof MarkedYAMLException m && m.getProblem() != null) {
         Mark mark = m.getProblemMark() != null ? m.getProblemMark() : m.getContextMark();
         Position at = mark == null ? null : new Position(mark.getLine() + 1, mark.getColumn() + 1);
         String problem = m.getProblem();
         Mark ctx = m.getContextMark();
-        String started = ctx == null ? "" : " started at line " + (ctx.getLine() + 1) + ", column " + (ctx.getColumn() + 1);
+        String started =
+            ctx == null
+                ? ""
+                : " started at line " + (ctx.getLine() + 1) + ", column " + (ctx.getColumn() + 1);
         if (problem.startsWith("expected <block end>") && ctx != null) {
-          // SnakeYAML's wording ("but found '?'") hides the usual cause: a line indented off its block.
+          // SnakeYAML's wording ("but found '?'") hides the usual cause: a line indented off its
+          // block.
           problem = "this line is not indented like the block" + started + " (" + problem + ")";
         } else if (m.getContext() != null && ctx != null) {
           problem += " (" + m.getContext() + started + ")";
@@ -245,7 +284,8 @@ final class YamlTree {
       }
     }
     JsonLocation l = e.getLocation();
-    Position at = l == null || l.getLineNr() < 1 ? null : new Position(l.getLineNr(), l.getColumnNr());
+    Position at =
+        l == null || l.getLineNr() < 1 ? null : new Position(l.getLineNr(), l.getColumnNr());
     return new SyntaxError(at, firstLine(e.getOriginalMessage()));
   }
 

@@ -10,10 +10,10 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * ann-benchmarks HDF5 files: datasets {@code train} (base vectors), {@code test} (queries), {@code neighbors}
- * (ground-truth ids) and {@code distances}, and a {@code distance} attribute on the root ({@code euclidean},
- * {@code angular}, {@code dot}, ...). Read with jhdf (pure Java). Float64 vectors are narrowed to float32;
- * int64 ids to int32.
+ * ann-benchmarks HDF5 files: datasets {@code train} (base vectors), {@code test} (queries), {@code
+ * neighbors} (ground-truth ids) and {@code distances}, and a {@code distance} attribute on the root
+ * ({@code euclidean}, {@code angular}, {@code dot}, ...). Read with jhdf (pure Java). Float64
+ * vectors are narrowed to float32; int64 ids to int32.
  *
  * <pre>{@code
  * AnnBenchmarksHdf5.Contents c = AnnBenchmarksHdf5.read(Path.of("glove-100-angular.hdf5"));
@@ -34,9 +34,15 @@ public final class AnnBenchmarksHdf5 {
   public static final String DISTANCES = "distances";
   public static final String DISTANCE_ATTRIBUTE = "distance";
 
-  /** Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do). */
+  /**
+   * Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do).
+   */
   private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
-  /** Deflate expands at most about 1032:1; data compressed further by another codec is refused, not allocated. */
+
+  /**
+   * Deflate expands at most about 1032:1; data compressed further by another codec is refused, not
+   * allocated.
+   */
   private static final long MAX_EXPANSION = 1032;
 
   private AnnBenchmarksHdf5() {}
@@ -47,12 +53,17 @@ public final class AnnBenchmarksHdf5 {
       Vectors train = vectors(file, h, TRAIN);
       Vectors test = vectors(file, h, TEST);
       if (train.dim() != test.dim()) {
-        throw DatasetException.in(file, TEST + " has dimension " + test.dim() + " but " + TRAIN + " has " + train.dim());
+        throw DatasetException.in(
+            file, TEST + " has dimension " + test.dim() + " but " + TRAIN + " has " + train.dim());
       }
-      Optional<int[][]> neighbors = h.getChildren().containsKey(NEIGHBORS)
-          ? Optional.of(ints(file, dataset(file, h, NEIGHBORS))) : Optional.empty();
-      Optional<float[][]> distances = h.getChildren().containsKey(DISTANCES)
-          ? Optional.of(floatRows(file, dataset(file, h, DISTANCES))) : Optional.empty();
+      Optional<int[][]> neighbors =
+          h.getChildren().containsKey(NEIGHBORS)
+              ? Optional.of(ints(file, dataset(file, h, NEIGHBORS)))
+              : Optional.empty();
+      Optional<float[][]> distances =
+          h.getChildren().containsKey(DISTANCES)
+              ? Optional.of(floatRows(file, dataset(file, h, DISTANCES)))
+              : Optional.empty();
       return new Contents(train, test, neighbors, distances, metric(file, h));
     } catch (RuntimeException e) {
       throw unreadable(file, e);
@@ -61,7 +72,9 @@ public final class AnnBenchmarksHdf5 {
     }
   }
 
-  /** Reads one 2-D float dataset, e.g. {@code train} for base vectors or {@code test} for queries. */
+  /**
+   * Reads one 2-D float dataset, e.g. {@code train} for base vectors or {@code test} for queries.
+   */
   public static Vectors readVectors(Path file, String name) throws DatasetException {
     try (HdfFile h = open(file)) {
       return vectors(file, h, name);
@@ -87,11 +100,13 @@ public final class AnnBenchmarksHdf5 {
   }
 
   /**
-   * jhdf sizes its read buffers from the file's headers before it can check them: a corrupt object-header size
-   * asks for gigabytes (found by fuzzing). That one allocation fails whole, so nothing else is left half-built.
+   * jhdf sizes its read buffers from the file's headers before it can check them: a corrupt
+   * object-header size asks for gigabytes (found by fuzzing). That one allocation fails whole, so
+   * nothing else is left half-built.
    */
   private static DatasetException tooLarge(Path file) {
-    return DatasetException.in(file, "corrupt HDF5 file: a header declares more data than the heap can hold");
+    return DatasetException.in(
+        file, "corrupt HDF5 file: a header declares more data than the heap can hold");
   }
 
   private static DatasetException unreadable(Path file, RuntimeException e) {
@@ -104,11 +119,13 @@ public final class AnnBenchmarksHdf5 {
       throw DatasetException.in(file, "missing dataset \"" + name + "\"");
     }
     if (!(node instanceof Dataset ds)) {
-      throw DatasetException.in(file, "\"" + name + "\" is a " + node.getType() + ", not a dataset");
+      throw DatasetException.in(
+          file, "\"" + name + "\" is a " + node.getType() + ", not a dataset");
     }
     long[] dims = ds.getDimensionsAsLong();
     if (dims.length != 2) {
-      throw DatasetException.in(file, "dataset \"" + name + "\" has " + dims.length + " dimensions, expected 2");
+      throw DatasetException.in(
+          file, "dataset \"" + name + "\" has " + dims.length + " dimensions, expected 2");
     }
     if (dims[0] == 0 || dims[1] == 0) {
       throw DatasetException.in(file, "dataset \"" + name + "\" is empty");
@@ -118,15 +135,17 @@ public final class AnnBenchmarksHdf5 {
   }
 
   /**
-   * A corrupt or hostile header can declare any shape; the reader would allocate it before finding out. The shape
-   * is checked against what the file can hold first: without compression the data must fit in the file; with
-   * filters, no more than {@link #MAX_EXPANSION} times the file (deflate's ceiling); always within one Java array
-   * and the heap.
+   * A corrupt or hostile header can declare any shape; the reader would allocate it before finding
+   * out. The shape is checked against what the file can hold first: without compression the data
+   * must fit in the file; with filters, no more than {@link #MAX_EXPANSION} times the file
+   * (deflate's ceiling); always within one Java array and the heap.
    */
-  private static void checkShapeFitsTheFile(Path file, String name, Dataset ds, long[] dims) throws DatasetException {
+  private static void checkShapeFitsTheFile(Path file, String name, Dataset ds, long[] dims)
+      throws DatasetException {
     String shape = "dataset \"" + name + "\" declares shape " + dims[0] + " x " + dims[1];
     if (dims[0] < 0 || dims[1] < 0 || dims[0] > MAX_VALUES / dims[1]) {
-      throw DatasetException.in(file, shape + ", more than the " + MAX_VALUES + " values one array can hold");
+      throw DatasetException.in(
+          file, shape + ", more than the " + MAX_VALUES + " values one array can hold");
     }
     long values = dims[0] * dims[1];
     long declared = values * Math.max(1, ds.getDataType().getSize());
@@ -139,16 +158,29 @@ public final class AnnBenchmarksHdf5 {
     boolean filtered = !ds.getFilters().isEmpty();
     long limit = filtered ? size * MAX_EXPANSION : size;
     if (declared > limit) {
-      throw DatasetException.in(file, shape + " (" + declared + " bytes), but the file has only " + size
-          + " bytes" + (filtered ? " (at most " + MAX_EXPANSION + "x that compressed)" : "")
-          + ": corrupt header");
+      throw DatasetException.in(
+          file,
+          shape
+              + " ("
+              + declared
+              + " bytes), but the file has only "
+              + size
+              + " bytes"
+              + (filtered ? " (at most " + MAX_EXPANSION + "x that compressed)" : "")
+              + ": corrupt header");
     }
     // the reader holds the file's values and our float copy at once
     long need = values * (Math.max(4, ds.getDataType().getSize()) + 4L);
     long heap = Runtime.getRuntime().maxMemory();
     if (need > heap) {
-      throw DatasetException.in(file, shape + ": reading it needs about " + (need >> 20) + " MiB, more than the "
-          + (heap >> 20) + " MiB heap (raise -Xmx)");
+      throw DatasetException.in(
+          file,
+          shape
+              + ": reading it needs about "
+              + (need >> 20)
+              + " MiB, more than the "
+              + (heap >> 20)
+              + " MiB heap (raise -Xmx)");
     }
   }
 
@@ -165,12 +197,21 @@ public final class AnnBenchmarksHdf5 {
         data[i] = (float) d[i];
       }
     } else {
-      throw DatasetException.in(file, "dataset \"" + name + "\" holds " + typeName(flat) + ", expected floats");
+      throw DatasetException.in(
+          file, "dataset \"" + name + "\" holds " + typeName(flat) + ", expected floats");
     }
     for (int i = 0; i < data.length; i++) {
       if (!Float.isFinite(data[i])) {
-        throw DatasetException.in(file, "dataset \"" + name + "\" row " + i / dims[1]
-            + " has a non-finite value (" + data[i] + ") at index " + i % dims[1]);
+        throw DatasetException.in(
+            file,
+            "dataset \""
+                + name
+                + "\" row "
+                + i / dims[1]
+                + " has a non-finite value ("
+                + data[i]
+                + ") at index "
+                + i % dims[1]);
       }
     }
     return Vectors.wrap(data, dims[0], dims[1]);
@@ -187,11 +228,14 @@ public final class AnnBenchmarksHdf5 {
     } else if (flat instanceof long[] a) {
       for (int i = 0; i < a.length; i++) {
         long v = a[i];
-        // out-of-int ids cannot be base positions; keep them visibly out of range for the range check
-        rows[i / dims[1]][i % dims[1]] = v > Integer.MAX_VALUE || v < Integer.MIN_VALUE ? -1 : (int) v;
+        // out-of-int ids cannot be base positions; keep them visibly out of range for the range
+        // check
+        rows[i / dims[1]][i % dims[1]] =
+            v > Integer.MAX_VALUE || v < Integer.MIN_VALUE ? -1 : (int) v;
       }
     } else {
-      throw DatasetException.in(file, "dataset \"" + ds.getName() + "\" holds " + typeName(flat) + ", expected integers");
+      throw DatasetException.in(
+          file, "dataset \"" + ds.getName() + "\" holds " + typeName(flat) + ", expected integers");
     }
     return rows;
   }
@@ -209,7 +253,8 @@ public final class AnnBenchmarksHdf5 {
         rows[i / dims[1]][i % dims[1]] = (float) a[i];
       }
     } else {
-      throw DatasetException.in(file, "dataset \"" + ds.getName() + "\" holds " + typeName(flat) + ", expected floats");
+      throw DatasetException.in(
+          file, "dataset \"" + ds.getName() + "\" holds " + typeName(flat) + ", expected floats");
     }
     return rows;
   }
@@ -226,10 +271,18 @@ public final class AnnBenchmarksHdf5 {
     } else if (v instanceof String[] a && a.length == 1) {
       text = a[0];
     } else {
-      throw DatasetException.in(file, "attribute \"distance\" is " + typeName(v) + ", expected a string");
+      throw DatasetException.in(
+          file, "attribute \"distance\" is " + typeName(v) + ", expected a string");
     }
-    return Optional.of(Metric.parse(text).orElseThrow(() -> DatasetException.in(file,
-        "unknown distance \"" + text + "\" (supported: euclidean, angular, dot, l2, ip, cosine)")));
+    return Optional.of(
+        Metric.parse(text)
+            .orElseThrow(
+                () ->
+                    DatasetException.in(
+                        file,
+                        "unknown distance \""
+                            + text
+                            + "\" (supported: euclidean, angular, dot, l2, ip, cosine)")));
   }
 
   private static String typeName(Object o) {

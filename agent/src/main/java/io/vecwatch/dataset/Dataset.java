@@ -6,10 +6,10 @@ import java.util.Optional;
 /**
  * Base vectors, query vectors and exact ground truth for the queries, immutable.
  *
- * <p>{@code groundTruth[q]} holds the positions (row numbers into {@code base}) of query q's nearest neighbours,
- * nearest first; {@code groundTruthDistances[q]} their distances as {@link Metric} defines them, when known.
- * {@code baseIds}, when present, maps a base position to the key the target stores it under (a Milvus
- * primary key); otherwise the key is the position itself.
+ * <p>{@code groundTruth[q]} holds the positions (row numbers into {@code base}) of query q's
+ * nearest neighbours, nearest first; {@code groundTruthDistances[q]} their distances as {@link
+ * Metric} defines them, when known. {@code baseIds}, when present, maps a base position to the key
+ * the target stores it under (a Milvus primary key); otherwise the key is the position itself.
  */
 public final class Dataset {
   private final String name;
@@ -30,7 +30,11 @@ public final class Dataset {
     this.baseIds = b.baseIds;
     if (groundTruth.length != queries.count()) {
       throw new IllegalArgumentException(
-          "ground truth has " + groundTruth.length + " rows but there are " + queries.count() + " queries");
+          "ground truth has "
+              + groundTruth.length
+              + " rows but there are "
+              + queries.count()
+              + " queries");
     }
     if (base != null && base.dim() != queries.dim()) {
       throw new IllegalArgumentException(
@@ -50,7 +54,10 @@ public final class Dataset {
     return metric;
   }
 
-  /** Base vectors; absent for a dataset that only carries queries and ground truth for a remote collection. */
+  /**
+   * Base vectors; absent for a dataset that only carries queries and ground truth for a remote
+   * collection.
+   */
   public Optional<Vectors> base() {
     return Optional.ofNullable(base);
   }
@@ -63,7 +70,9 @@ public final class Dataset {
     return queries.dim();
   }
 
-  /** Number of ground-truth neighbours known per query (the largest K recall can be computed for). */
+  /**
+   * Number of ground-truth neighbours known per query (the largest K recall can be computed for).
+   */
   public int groundTruthDepth() {
     int min = Integer.MAX_VALUE;
     for (int[] row : groundTruth) {

@@ -3,8 +3,9 @@ package io.vecwatch.dataset;
 import java.nio.file.Path;
 
 /**
- * A dataset file cannot be used, for a reason the user can fix. The message is one line that starts with the
- * file and says what is wrong, e.g. {@code base.fvecs: truncated: vector 17 needs 516 bytes, 200 left}.
+ * A dataset file cannot be used, for a reason the user can fix. The message is one line that starts
+ * with the file and says what is wrong, e.g. {@code base.fvecs: truncated: vector 17 needs 516
+ * bytes, 200 left}.
  */
 public final class DatasetException extends Exception {
   private static final long serialVersionUID = 1L;

@@ -3,15 +3,16 @@ package io.vecwatch.dataset;
 import java.util.stream.IntStream;
 
 /**
- * A deterministic Gaussian mixture: {@code clusters} centres drawn from N(0, I), each with its own weight
- * (relative sizes 0.5–1.5) and its own spread (0.5–1.5 times {@code spread}); a vector picks a cluster by weight
- * and adds isotropic noise of that cluster's spread to its centre. Clustered data makes approximate indexes
- * behave as on real embeddings (recall below 1 at modest beam widths), which uniform noise does not.
+ * A deterministic Gaussian mixture: {@code clusters} centres drawn from N(0, I), each with its own
+ * weight (relative sizes 0.5–1.5) and its own spread (0.5–1.5 times {@code spread}); a vector picks
+ * a cluster by weight and adds isotropic noise of that cluster's spread to its centre. Clustered
+ * data makes approximate indexes behave as on real embeddings (recall below 1 at modest beam
+ * widths), which uniform noise does not.
  *
  * <p>Every number comes from a SplitMix64 stream keyed by (seed, kind, index) and Box–Muller with
- * {@link StrictMath}, so the same seed gives byte-identical vectors on every JVM and thread count. Base vectors
- * and queries come from different streams of the same mixture: queries are fresh draws, not copies of base
- * vectors.
+ * {@link StrictMath}, so the same seed gives byte-identical vectors on every JVM and thread count.
+ * Base vectors and queries come from different streams of the same mixture: queries are fresh
+ * draws, not copies of base vectors.
  *
  * <pre>{@code
  * GaussianMixture mix = GaussianMixture.of(128, 64, 1.0, 42L);
@@ -30,7 +31,8 @@ public final class GaussianMixture {
   private final double[] spreads;
   private final double[] cumulativeWeight;
 
-  private GaussianMixture(int dim, long seed, float[] centres, double[] spreads, double[] cumulativeWeight) {
+  private GaussianMixture(
+      int dim, long seed, float[] centres, double[] spreads, double[] cumulativeWeight) {
     this.dim = dim;
     this.seed = seed;
     this.centres = centres;
@@ -39,14 +41,17 @@ public final class GaussianMixture {
   }
 
   /**
-   * @param spread mean standard deviation of a cluster's noise per coordinate, relative to the centres' (1)
+   * @param spread mean standard deviation of a cluster's noise per coordinate, relative to the
+   *     centres' (1)
    */
   public static GaussianMixture of(int dim, int clusters, double spread, long seed) {
     if (dim < 1 || clusters < 1) {
-      throw new IllegalArgumentException("dim and clusters must be positive, got " + dim + ", " + clusters);
+      throw new IllegalArgumentException(
+          "dim and clusters must be positive, got " + dim + ", " + clusters);
     }
     if (!(spread >= 0) || Double.isInfinite(spread)) {
-      throw new IllegalArgumentException("spread must be a finite non-negative number, got " + spread);
+      throw new IllegalArgumentException(
+          "spread must be a finite non-negative number, got " + spread);
     }
     float[] centres = new float[Math.multiplyExact(clusters, dim)];
     double[] spreads = new double[clusters];
@@ -88,16 +93,19 @@ public final class GaussianMixture {
     }
     float[] data = new float[Math.multiplyExact(count, dim)];
     // each vector has its own stream, so the parallel split cannot change a single bit
-    IntStream.range(0, count).parallel().forEach(i -> {
-      Stream s = new Stream(seed, kind, i);
-      int c = cluster(s.nextDouble() * cumulativeWeight[cumulativeWeight.length - 1]);
-      double sigma = spreads[c];
-      int o = i * dim;
-      int co = c * dim;
-      for (int d = 0; d < dim; d++) {
-        data[o + d] = (float) (centres[co + d] + sigma * s.nextGaussian());
-      }
-    });
+    IntStream.range(0, count)
+        .parallel()
+        .forEach(
+            i -> {
+              Stream s = new Stream(seed, kind, i);
+              int c = cluster(s.nextDouble() * cumulativeWeight[cumulativeWeight.length - 1]);
+              double sigma = spreads[c];
+              int o = i * dim;
+              int co = c * dim;
+              for (int d = 0; d < dim; d++) {
+                data[o + d] = (float) (centres[co + d] + sigma * s.nextGaussian());
+              }
+            });
     return Vectors.wrap(data, count, dim);
   }
 

@@ -4,8 +4,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Similarity metric of a dataset or index. Every metric is expressed as a <em>distance</em>: smaller is closer,
- * which is how ground truth is ordered and how the ann-benchmarks distance-based recall compares results.
+ * Similarity metric of a dataset or index. Every metric is expressed as a <em>distance</em>:
+ * smaller is closer, which is how ground truth is ordered and how the ann-benchmarks distance-based
+ * recall compares results.
  *
  * <ul>
  *   <li>{@link #L2}: Euclidean distance (not squared).
@@ -29,7 +30,10 @@ public enum Metric {
     return id;
   }
 
-  /** Parses {@code l2|ip|cosine}, also the ann-benchmarks names {@code euclidean}, {@code angular}, {@code dot}. */
+  /**
+   * Parses {@code l2|ip|cosine}, also the ann-benchmarks names {@code euclidean}, {@code angular},
+   * {@code dot}.
+   */
   public static Optional<Metric> parse(String text) {
     if (text == null) {
       return Optional.empty();
@@ -51,8 +55,9 @@ public enum Metric {
   }
 
   /**
-   * The distance between {@code a[aOffset..aOffset+dim)} and {@code b[bOffset..bOffset+dim)}, accumulated in
-   * double precision in index order. This is the definition exact k-NN reports and ranks by; keep it simple.
+   * The distance between {@code a[aOffset..aOffset+dim)} and {@code b[bOffset..bOffset+dim)},
+   * accumulated in double precision in index order. This is the definition exact k-NN reports and
+   * ranks by; keep it simple.
    */
   public double distance(float[] a, int aOffset, float[] b, int bOffset, int dim) {
     return switch (this) {

@@ -10,14 +10,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Texmex vector files (the SIFT/GIST corpus format): each vector is a little-endian int32 dimension followed by
- * that many float32 ({@code .fvecs}), int32 ({@code .ivecs}) or uint8 ({@code .bvecs}) values. Reads stream
- * through a {@link FileChannel} in large buffers; every problem is a {@link DatasetException} naming the file
- * and the first vector that is wrong.
+ * Texmex vector files (the SIFT/GIST corpus format): each vector is a little-endian int32 dimension
+ * followed by that many float32 ({@code .fvecs}), int32 ({@code .ivecs}) or uint8 ({@code .bvecs})
+ * values. Reads stream through a {@link FileChannel} in large buffers; every problem is a {@link
+ * DatasetException} naming the file and the first vector that is wrong.
  *
  * <pre>{@code
  * Vectors base = TexmexFiles.readVectors(Path.of("sift_base.fvecs"));
@@ -58,16 +60,21 @@ public final class TexmexFiles {
   }
 
   private static final int BUFFER_BYTES = 1 << 20;
-  private static final java.util.concurrent.atomic.AtomicLong TEMP_SEQUENCE = new java.util.concurrent.atomic.AtomicLong();
-  /** Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do). */
+  private static final AtomicLong TEMP_SEQUENCE = new AtomicLong();
+
+  /**
+   * Largest Java array we ask for (a little below Integer.MAX_VALUE, as the JDK collections do).
+   */
   private static final long MAX_VALUES = Integer.MAX_VALUE - 16;
 
   private TexmexFiles() {}
 
   /** Reads a {@code .fvecs} or {@code .bvecs} file (bytes become floats 0–255). */
   public static Vectors readVectors(Path file) throws DatasetException {
-    Format format = Format.of(file).orElseThrow(
-        () -> DatasetException.in(file, "unknown file type, expected .fvecs or .bvecs"));
+    Format format =
+        Format.of(file)
+            .orElseThrow(
+                () -> DatasetException.in(file, "unknown file type, expected .fvecs or .bvecs"));
     if (format == Format.IVECS) {
       throw DatasetException.in(file, "holds integers (.ivecs); vectors must be .fvecs or .bvecs");
     }
@@ -83,7 +90,7 @@ public final class TexmexFiles {
     Raw raw = read(file, Format.IVECS);
     int[][] rows = new int[raw.count][];
     for (int i = 0; i < raw.count; i++) {
-      rows[i] = java.util.Arrays.copyOfRange(raw.ints, i * raw.dim, (i + 1) * raw.dim);
+      rows[i] = Arrays.copyOfRange(raw.ints, i * raw.dim, (i + 1) * raw.dim);
     }
     return rows;
   }
@@ -96,39 +103,57 @@ public final class TexmexFiles {
     Raw raw = read(file, Format.FVECS);
     float[][] rows = new float[raw.count][];
     for (int i = 0; i < raw.count; i++) {
-      rows[i] = java.util.Arrays.copyOfRange(raw.floats, i * raw.dim, (i + 1) * raw.dim);
+      rows[i] = Arrays.copyOfRange(raw.floats, i * raw.dim, (i + 1) * raw.dim);
     }
     return rows;
   }
 
-  /** Writes rows as {@code .ivecs}; the file appears complete or not at all (written aside, then moved). */
+  /**
+   * Writes rows as {@code .ivecs}; the file appears complete or not at all (written aside, then
+   * moved).
+   */
   public static void writeIvecs(Path file, int[][] rows) throws IOException {
-    write(file, rows.length, i -> rows[i].length, (buf, i) -> {
-      for (int v : rows[i]) {
-        buf.putInt(v);
-      }
-    }, 4);
+    write(
+        file,
+        rows.length,
+        i -> rows[i].length,
+        (buf, i) -> {
+          for (int v : rows[i]) {
+            buf.putInt(v);
+          }
+        },
+        4);
   }
 
   /** Writes rows as {@code .fvecs}; the file appears complete or not at all. */
   public static void writeFvecs(Path file, float[][] rows) throws IOException {
-    write(file, rows.length, i -> rows[i].length, (buf, i) -> {
-      for (float v : rows[i]) {
-        buf.putFloat(v);
-      }
-    }, 4);
+    write(
+        file,
+        rows.length,
+        i -> rows[i].length,
+        (buf, i) -> {
+          for (float v : rows[i]) {
+            buf.putFloat(v);
+          }
+        },
+        4);
   }
 
   /** Writes vectors as {@code .fvecs}. */
   public static void writeFvecs(Path file, Vectors vectors) throws IOException {
     float[] data = vectors.data();
     int dim = vectors.dim();
-    write(file, vectors.count(), i -> dim, (buf, i) -> {
-      int o = vectors.offset(i);
-      for (int d = 0; d < dim; d++) {
-        buf.putFloat(data[o + d]);
-      }
-    }, 4);
+    write(
+        file,
+        vectors.count(),
+        i -> dim,
+        (buf, i) -> {
+          int o = vectors.offset(i);
+          for (int d = 0; d < dim; d++) {
+            buf.putFloat(data[o + d]);
+          }
+        },
+        4);
   }
 
   private interface RowLength {
@@ -142,11 +167,20 @@ public final class TexmexFiles {
   private static void write(Path file, int rows, RowLength length, RowWriter writer, int valueBytes)
       throws IOException {
     Path dir = file.toAbsolutePath().getParent();
-    // not Files.createTempFile: its owner-only permissions would stay on the result; this gets the umask's
-    Path tmp = dir.resolve("." + file.getFileName() + "." + ProcessHandle.current().pid() + "-"
-        + TEMP_SEQUENCE.incrementAndGet() + ".tmp");
+    // not Files.createTempFile: its owner-only permissions would stay on the result; this gets the
+    // umask's
+    Path tmp =
+        dir.resolve(
+            "."
+                + file.getFileName()
+                + "."
+                + ProcessHandle.current().pid()
+                + "-"
+                + TEMP_SEQUENCE.incrementAndGet()
+                + ".tmp");
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
+      try (FileChannel ch =
+          FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW)) {
         ByteBuffer buf = ByteBuffer.allocate(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows; i++) {
           int len = length.of(i);
@@ -187,11 +221,13 @@ public final class TexmexFiles {
     } catch (AccessDeniedException e) {
       throw DatasetException.in(file, "permission denied");
     } catch (IOException e) {
-      throw DatasetException.in(file, Files.isDirectory(file) ? "is a directory" : "cannot read: " + e.getMessage());
+      throw DatasetException.in(
+          file, Files.isDirectory(file) ? "is a directory" : "cannot read: " + e.getMessage());
     }
   }
 
-  private static Raw read(Path file, Format format, FileChannel ch) throws IOException, DatasetException {
+  private static Raw read(Path file, Format format, FileChannel ch)
+      throws IOException, DatasetException {
     long size = ch.size();
     if (size == 0) {
       throw DatasetException.in(file, "empty file, no vectors");
@@ -199,29 +235,44 @@ public final class TexmexFiles {
     ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER_BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buf.flip();
     if (!fill(ch, buf, 4)) {
-      throw DatasetException.in(file, "truncated: vector 0 needs at least 4 bytes (its dimension), " + size + " left");
+      throw DatasetException.in(
+          file, "truncated: vector 0 needs at least 4 bytes (its dimension), " + size + " left");
     }
     int dim = buf.getInt(buf.position());
     if (dim <= 0) {
       throw DatasetException.in(file, "vector 0 has dimension " + dim + ", must be positive");
     }
     long recordBytes = 4 + (long) dim * format.valueBytes;
-    // the header is checked against the file before anything is allocated: a corrupt dimension must not size
+    // the header is checked against the file before anything is allocated: a corrupt dimension must
+    // not size
     // a buffer (2^30 floats in a 68-byte file asked for 4 GiB of direct memory)
     if (recordBytes > size) {
-      throw DatasetException.in(file, "vector 0 declares dimension " + dim + " (" + recordBytes
-          + " bytes), but the file has only " + size + " bytes: truncated, or a corrupt header");
+      throw DatasetException.in(
+          file,
+          "vector 0 declares dimension "
+              + dim
+              + " ("
+              + recordBytes
+              + " bytes), but the file has only "
+              + size
+              + " bytes: truncated, or a corrupt header");
     }
     long count = size / recordBytes;
     long rest = size % recordBytes;
     if (count * dim > MAX_VALUES || recordBytes > MAX_VALUES) {
-      throw DatasetException.in(file, "too large: " + count + " vectors of dimension " + dim
-          + " exceed the " + MAX_VALUES + " values one array can hold");
+      throw DatasetException.in(
+          file,
+          "too large: "
+              + count
+              + " vectors of dimension "
+              + dim
+              + " exceed the "
+              + MAX_VALUES
+              + " values one array can hold");
     }
     if (recordBytes > BUFFER_BYTES) {
       // recordBytes <= size and <= MAX_VALUES here: bounded by what the file holds
-      ByteBuffer big = ByteBuffer.allocate((int) recordBytes)
-          .order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer big = ByteBuffer.allocate((int) recordBytes).order(ByteOrder.LITTLE_ENDIAN);
       big.put(buf);
       big.flip();
       buf = big;
@@ -233,12 +284,20 @@ public final class TexmexFiles {
     for (int i = 0; i < n; i++) {
       if (!fill(ch, buf, (int) recordBytes)) {
         // the file shrank while we read it
-        throw DatasetException.in(file, "truncated: vector " + i + " needs " + recordBytes + " bytes, "
-            + buf.remaining() + " left");
+        throw DatasetException.in(
+            file,
+            "truncated: vector "
+                + i
+                + " needs "
+                + recordBytes
+                + " bytes, "
+                + buf.remaining()
+                + " left");
       }
       int d = buf.getInt();
       if (d != dim) {
-        throw DatasetException.in(file, "vector " + i + " has dimension " + d + ", but vector 0 has " + dim);
+        throw DatasetException.in(
+            file, "vector " + i + " has dimension " + d + ", but vector 0 has " + dim);
       }
       int off = i * dim;
       switch (format) {
@@ -248,7 +307,8 @@ public final class TexmexFiles {
           for (int j = 0; j < dim; j++) {
             float v = floats[off + j];
             if (!Float.isFinite(v)) {
-              throw DatasetException.in(file, "vector " + i + " has a non-finite value (" + v + ") at index " + j);
+              throw DatasetException.in(
+                  file, "vector " + i + " has a non-finite value (" + v + ") at index " + j);
             }
           }
         }
@@ -265,7 +325,8 @@ public final class TexmexFiles {
       }
     }
     if (rest != 0) {
-      throw DatasetException.in(file, "truncated: vector " + n + " needs " + recordBytes + " bytes, " + rest + " left");
+      throw DatasetException.in(
+          file, "truncated: vector " + n + " needs " + recordBytes + " bytes, " + rest + " left");
     }
     return new Raw(n, dim, floats, ints);
   }

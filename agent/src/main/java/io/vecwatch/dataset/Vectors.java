@@ -3,8 +3,9 @@ package io.vecwatch.dataset;
 import java.util.Arrays;
 
 /**
- * A dense row-major matrix of float vectors, immutable once built. Rows are read through {@link #row(int)}
- * (a copy) or, on hot paths, through {@link #data()} and {@link #offset(int)} without copying.
+ * A dense row-major matrix of float vectors, immutable once built. Rows are read through {@link
+ * #row(int)} (a copy) or, on hot paths, through {@link #data()} and {@link #offset(int)} without
+ * copying.
  */
 public final class Vectors {
   private final float[] data;
@@ -17,7 +18,9 @@ public final class Vectors {
     this.dim = dim;
   }
 
-  /** Wraps {@code data} (not copied: the caller hands it over and must not change it afterwards). */
+  /**
+   * Wraps {@code data} (not copied: the caller hands it over and must not change it afterwards).
+   */
   public static Vectors wrap(float[] data, int count, int dim) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension must be positive, got " + dim);
@@ -37,7 +40,8 @@ public final class Vectors {
     float[] data = new float[rows.length * dim];
     for (int i = 0; i < rows.length; i++) {
       if (rows[i].length != dim) {
-        throw new IllegalArgumentException("vector " + i + " has dimension " + rows[i].length + ", expected " + dim);
+        throw new IllegalArgumentException(
+            "vector " + i + " has dimension " + rows[i].length + ", expected " + dim);
       }
       System.arraycopy(rows[i], 0, data, i * dim, dim);
     }

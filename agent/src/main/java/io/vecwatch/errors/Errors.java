@@ -1,9 +1,9 @@
 package io.vecwatch.errors;
 
 /**
- * Turns a failure into the one line a user reads (a status page, a log line, an HTTP reply): the exception's
- * message, its cause's message when that adds something, line breaks folded, at most {@link #MAX_LENGTH}
- * characters.
+ * Turns a failure into the one line a user reads (a status page, a log line, an HTTP reply): the
+ * exception's message, its cause's message when that adds something, line breaks folded, at most
+ * {@link #MAX_LENGTH} characters.
  *
  * <pre>{@code
  * status.error(Errors.describe(e), clock.wallMillis());
@@ -15,7 +15,9 @@ public final class Errors {
 
   private Errors() {}
 
-  /** The message of {@code t} (its class name when it has none), plus its cause's message when new. */
+  /**
+   * The message of {@code t} (its class name when it has none), plus its cause's message when new.
+   */
   public static String describe(Throwable t) {
     String m = t.getMessage();
     String text = m == null || m.isBlank() ? t.getClass().getSimpleName() : m;

@@ -9,20 +9,22 @@ import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
 
 /**
- * Structured event lines (logfmt) on the {@code vecwatch.events} logger: probe failures, probe recoveries,
- * target up/down transitions and alert state changes. Each line carries {@code target} and {@code event} as
- * Loki labels (loki4j label markers; both low-cardinality) and its details in the line itself.
+ * Structured event lines (logfmt) on the {@code vecwatch.events} logger: probe failures, probe
+ * recoveries, target up/down transitions and alert state changes. Each line carries {@code target}
+ * and {@code event} as Loki labels (loki4j label markers; both low-cardinality) and its details in
+ * the line itself.
  *
- * <p>Probe lines are throttled per target to one per {@code failureInterval}: the first failure is logged at
- * once, later ones at most once per interval with the count suppressed since; the first success at least an
- * interval after the last line logs {@code probe_recovered} with the failures of the run. A dead or flapping
- * target therefore costs a line per interval, not one per probe.
+ * <p>Probe lines are throttled per target to one per {@code failureInterval}: the first failure is
+ * logged at once, later ones at most once per interval with the count suppressed since; the first
+ * success at least an interval after the last line logs {@code probe_recovered} with the failures
+ * of the run. A dead or flapping target therefore costs a line per interval, not one per probe.
  */
 public final class EventLog implements ProbeListener {
   /** The logger every event goes to; route or silence it in logback config. */
@@ -38,10 +40,11 @@ public final class EventLog implements ProbeListener {
     this.log = log;
     this.clock = clock;
     this.intervalNanos = failureInterval.toNanos();
-    this.suppressed = Counter.builder("vecwatch.log.events.suppressed")
-        .tag("event", "probe_failure")
-        .description("Event lines not written because of per-target throttling")
-        .register(registry);
+    this.suppressed =
+        Counter.builder("vecwatch.log.events.suppressed")
+            .tag("event", "probe_failure")
+            .description("Event lines not written because of per-target throttling")
+            .register(registry);
   }
 
   public static EventLog create(Clock clock, Duration failureInterval, MeterRegistry registry) {
@@ -57,12 +60,20 @@ public final class EventLog implements ProbeListener {
     synchronized (st) {
       boolean due = st.lastLineNanos == Long.MIN_VALUE || now - st.lastLineNanos >= intervalNanos;
       if (o.outcome() == ProbeObservation.Outcome.OK) {
-        // A recovery is announced only after an announced failure, and no sooner than one interval after the
+        // A recovery is announced only after an announced failure, and no sooner than one interval
+        // after the
         // last line: a flapping target stays at one line per interval.
         if (!st.announced || !due) {
           return Scope.NONE;
         }
-        line = Logfmt.of("target", o.target(), "dataset", o.dataset(), "failures", Long.toString(st.failures));
+        line =
+            Logfmt.of(
+                "target",
+                o.target(),
+                "dataset",
+                o.dataset(),
+                "failures",
+                Long.toString(st.failures));
         level = Level.INFO;
         st.announced = false;
         st.failures = 0;
@@ -76,14 +87,15 @@ public final class EventLog implements ProbeListener {
           return Scope.NONE;
         }
         Throwable t = o.error().orElse(null);
-        line = Logfmt.of(
-            "target", o.target(),
-            "dataset", o.dataset(),
-            "outcome", o.outcome().label(),
-            "latency_seconds", Double.toString(o.latencyNanos() / 1e9),
-            "error_type", t == null ? "" : t.getClass().getName(),
-            "error", t == null ? "" : truncate(String.valueOf(t.getMessage())),
-            "suppressed", Long.toString(st.suppressed));
+        line =
+            Logfmt.of(
+                "target", o.target(),
+                "dataset", o.dataset(),
+                "outcome", o.outcome().label(),
+                "latency_seconds", Double.toString(o.latencyNanos() / 1e9),
+                "error_type", t == null ? "" : t.getClass().getName(),
+                "error", t == null ? "" : truncate(String.valueOf(t.getMessage())),
+                "suppressed", Long.toString(st.suppressed));
         level = Level.WARN;
         if (!st.announced) {
           st.failures = 1; // count the failures of this announced run
@@ -99,20 +111,36 @@ public final class EventLog implements ProbeListener {
 
   /** A target's health changed ({@code up} after a successful, healthy check; down otherwise). */
   public void targetTransition(String target, String kind, boolean up, List<String> reasons) {
-    emit(up ? Level.INFO : Level.WARN, target, up ? "target_up" : "target_down", Logfmt.of(
-        "target", target, "kind", kind, "state", up ? "up" : "down", "reasons", String.join("; ", reasons)));
+    emit(
+        up ? Level.INFO : Level.WARN,
+        target,
+        up ? "target_up" : "target_down",
+        Logfmt.of(
+            "target",
+            target,
+            "kind",
+            kind,
+            "state",
+            up ? "up" : "down",
+            "reasons",
+            String.join("; ", reasons)));
   }
 
   /**
-   * An alert changed state ({@code inactive}, {@code pending}, {@code firing}). The alert's labels go in the
-   * line, not in Loki labels: they are unbounded.
+   * An alert changed state ({@code inactive}, {@code pending}, {@code firing}). The alert's labels
+   * go in the line, not in Loki labels: they are unbounded.
    */
-  public void alertTransition(String alertname, Map<String, String> labels, String from, String to) {
+  public void alertTransition(
+      String alertname, Map<String, String> labels, String from, String to) {
     String target = labels.getOrDefault("target", "");
     StringBuilder l = new StringBuilder();
-    new java.util.TreeMap<>(labels).forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(k).append('=').append(v));
-    emit("firing".equals(to) ? Level.WARN : Level.INFO, target, "alert_" + to, Logfmt.of(
-        "alertname", alertname, "from", from, "to", to, "labels", l.toString()));
+    new TreeMap<>(labels)
+        .forEach((k, v) -> l.append(l.length() == 0 ? "" : ",").append(k).append('=').append(v));
+    emit(
+        "firing".equals(to) ? Level.WARN : Level.INFO,
+        target,
+        "alert_" + to,
+        Logfmt.of("alertname", alertname, "from", from, "to", to, "labels", l.toString()));
   }
 
   private void emit(Level level, String target, String event, String line) {

@@ -4,9 +4,10 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 
 /**
- * Tells the Prometheus client which trace is current, so histogram observations made inside a probe's span
- * carry its trace and span ids as an exemplar (served in the OpenMetrics format). Pass it to
- * {@code new PrometheusMeterRegistry(config, new PrometheusRegistry(), clock, ExemplarSpanContext.INSTANCE)}.
+ * Tells the Prometheus client which trace is current, so histogram observations made inside a
+ * probe's span carry its trace and span ids as an exemplar (served in the OpenMetrics format). Pass
+ * it to {@code new PrometheusMeterRegistry(config, new PrometheusRegistry(), clock,
+ * ExemplarSpanContext.INSTANCE)}.
  */
 public enum ExemplarSpanContext implements io.prometheus.metrics.tracer.common.SpanContext {
   INSTANCE;

@@ -14,10 +14,11 @@ import org.slf4j.Marker;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
- * Routes {@code java.util.logging} (the OpenTelemetry SDK's logger) into SLF4J/Logback, so its lines get the agent's
- * format, levels and Loki, instead of multi-line records with stack traces written straight to stderr. The
- * SDK's exporter complaints are then summarised like the Loki exporter's own ({@link LokiStatus}): the first
- * one at once, then at most one line per minute counting what happened since, never a stack trace.
+ * Routes {@code java.util.logging} (the OpenTelemetry SDK's logger) into SLF4J/Logback, so its
+ * lines get the agent's format, levels and Loki, instead of multi-line records with stack traces
+ * written straight to stderr. The SDK's exporter complaints are then summarised like the Loki
+ * exporter's own ({@link LokiStatus}): the first one at once, then at most one line per minute
+ * counting what happened since, never a stack trace.
  *
  * <pre>{@code
  * JulBridge.install(); // once, early; later calls do nothing
@@ -26,6 +27,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 public final class JulBridge {
   /** Logger the summaries are written under. */
   static final String SUMMARY_LOGGER = "io.vecwatch.export.Exporters";
+
   static final long SUMMARY_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private static boolean installed;
@@ -33,7 +35,10 @@ public final class JulBridge {
 
   private JulBridge() {}
 
-  /** Installs the bridge and the summarising filter; idempotent; does nothing when SLF4J is not Logback. */
+  /**
+   * Installs the bridge and the summarising filter; idempotent; does nothing when SLF4J is not
+   * Logback.
+   */
   public static synchronized void install() {
     if (installed) {
       return;
@@ -43,7 +48,8 @@ public final class JulBridge {
       return;
     }
     installed = true;
-    // JUL checks levels before building a record: keep its levels in step with Logback's so disabled levels
+    // JUL checks levels before building a record: keep its levels in step with Logback's so
+    // disabled levels
     // cost nothing (and reset JUL's defaults, which would otherwise print INFO and up to stderr)
     LevelChangePropagator propagator = new LevelChangePropagator();
     propagator.setContext(ctx);
@@ -52,11 +58,15 @@ public final class JulBridge {
     ctx.addListener(propagator);
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
-    summarising = new Summarising(Clock.system(), SUMMARY_INTERVAL_NANOS, LoggerFactory.getLogger(SUMMARY_LOGGER));
+    summarising =
+        new Summarising(
+            Clock.system(), SUMMARY_INTERVAL_NANOS, LoggerFactory.getLogger(SUMMARY_LOGGER));
     ctx.addTurboFilter(summarising);
   }
 
-  /** Forgets when the last summary was written, so the next complaint is reported at once (tests). */
+  /**
+   * Forgets when the last summary was written, so the next complaint is reported at once (tests).
+   */
   static synchronized void restartSummaries() {
     if (summarising != null) {
       summarising.restart();
@@ -64,8 +74,9 @@ public final class JulBridge {
   }
 
   /**
-   * Turns the OpenTelemetry SDK's warnings and errors into summary lines: every event is denied, the first one and
-   * then one per interval is reported as {@code otlp: N problems since the last report, latest: MSG (Cause)}.
+   * Turns the OpenTelemetry SDK's warnings and errors into summary lines: every event is denied,
+   * the first one and then one per interval is reported as {@code otlp: N problems since the last
+   * report, latest: MSG (Cause)}.
    */
   static final class Summarising extends TurboFilter {
     private final Clock clock;
@@ -87,9 +98,16 @@ public final class JulBridge {
     }
 
     @Override
-    public FilterReply decide(Marker marker, ch.qos.logback.classic.Logger logger, Level level, String format,
-        Object[] params, Throwable t) {
-      if (format == null || !logger.getName().startsWith("io.opentelemetry") || !level.isGreaterOrEqual(Level.WARN)) {
+    public FilterReply decide(
+        Marker marker,
+        ch.qos.logback.classic.Logger logger,
+        Level level,
+        String format,
+        Object[] params,
+        Throwable t) {
+      if (format == null
+          || !logger.getName().startsWith("io.opentelemetry")
+          || !level.isGreaterOrEqual(Level.WARN)) {
         return FilterReply.NEUTRAL;
       }
       long now = clock.monotonicNanos();
@@ -108,9 +126,16 @@ public final class JulBridge {
       while (cause != null && cause.getCause() != null && cause.getCause() != cause) {
         cause = cause.getCause();
       }
-      out.warn("otlp: {}{}{}", n > 1 ? n + " problems since the last report, latest: " : "", msg,
-          cause == null ? "" : " (" + cause.getClass().getSimpleName()
-              + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage())) + ")");
+      out.warn(
+          "otlp: {}{}{}",
+          n > 1 ? n + " problems since the last report, latest: " : "",
+          msg,
+          cause == null
+              ? ""
+              : " ("
+                  + cause.getClass().getSimpleName()
+                  + (cause.getMessage() == null ? "" : ": " + firstLine(cause.getMessage()))
+                  + ")");
       return FilterReply.DENY;
     }
 

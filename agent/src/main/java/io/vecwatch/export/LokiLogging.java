@@ -12,6 +12,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vecwatch.config.LokiConfig;
 import io.vecwatch.time.Clock;
 import java.lang.reflect.Field;
+import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -19,27 +21,30 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends the agent's log lines to a Loki push endpoint through loki4j's Logback appender, attached to the root
- * logger. loki4j appends without blocking (the line is encoded on the caller's thread, batched and sent by its
- * own threads); when its send queue ({@code queue_bytes}) is full, lines are dropped and counted as
- * {@code vecwatch_export_dropped_total{exporter="loki"}}.
+ * Sends the agent's log lines to a Loki push endpoint through loki4j's Logback appender, attached
+ * to the root logger. loki4j appends without blocking (the line is encoded on the caller's thread,
+ * batched and sent by its own threads); when its send queue ({@code queue_bytes}) is full, lines
+ * are dropped and counted as {@code vecwatch_export_dropped_total{exporter="loki"}}.
  *
- * <p>Stream labels: {@code app=vecwatch}, {@code level}, the configured static labels, and {@code target} and
- * {@code event} on event lines ({@link EventLog}). Nothing else becomes a label.
+ * <p>Stream labels: {@code app=vecwatch}, {@code level}, the configured static labels, and {@code
+ * target} and {@code event} on event lines ({@link EventLog}). Nothing else becomes a label.
  */
 public final class LokiLogging implements AutoCloseable {
   static final String EXPORTER = "loki";
   static final String APPENDER_NAME = "vecwatch-loki";
 
-
   private final LoggerContext context;
   private final Loki4jAppender appender;
   private final AtomicLong dropped;
   private final LokiStatus status;
-  private final java.time.Duration stopWait;
+  private final Duration stopWait;
 
-  private LokiLogging(LoggerContext context, Loki4jAppender appender, AtomicLong dropped, LokiStatus status,
-      java.time.Duration stopWait) {
+  private LokiLogging(
+      LoggerContext context,
+      Loki4jAppender appender,
+      AtomicLong dropped,
+      LokiStatus status,
+      Duration stopWait) {
     this.context = context;
     this.stopWait = stopWait;
     this.appender = appender;
@@ -47,7 +52,10 @@ public final class LokiLogging implements AutoCloseable {
     this.status = status;
   }
 
-  /** Attaches the appender to Logback's root logger; throws {@link IllegalStateException} if SLF4J is not Logback. */
+  /**
+   * Attaches the appender to Logback's root logger; throws {@link IllegalStateException} if SLF4J
+   * is not Logback.
+   */
   public static LokiLogging install(LokiConfig config, MeterRegistry registry, Clock clock) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       throw new IllegalStateException("Loki logging needs Logback as the SLF4J backend");
@@ -60,10 +68,15 @@ public final class LokiLogging implements AutoCloseable {
     a.setName(APPENDER_NAME);
 
     PipelineConfigAppenderBase.HttpCfg http = new PipelineConfigAppenderBase.HttpCfg();
-    http.setUrl(config.url().orElseThrow(() -> new IllegalArgumentException("loki is not enabled")).toString());
+    http.setUrl(
+        config
+            .url()
+            .orElseThrow(() -> new IllegalArgumentException("loki is not enabled"))
+            .toString());
     http.setRequestTimeoutMs(config.requestTimeout().toMillis());
     http.setConnectionTimeoutMs(Math.min(config.requestTimeout().toMillis(), 5_000));
-    // A failed batch is retried twice with backoff, then dropped (and counted by loki4j): never a hot loop.
+    // A failed batch is retried twice with backoff, then dropped (and counted by loki4j): never a
+    // hot loop.
     http.setMaxRetries(2);
     http.setSender(new JavaHttpSender());
     config.tenantId().ifPresent(http::setTenantId);
@@ -94,7 +107,7 @@ public final class LokiLogging implements AutoCloseable {
     a.setMessage(layout);
 
     ThresholdFilter threshold = new ThresholdFilter();
-    threshold.setLevel(config.level().toUpperCase(java.util.Locale.ROOT));
+    threshold.setLevel(config.level().toUpperCase(Locale.ROOT));
     threshold.setContext(ctx);
     threshold.start();
     a.addFilter(threshold);
@@ -102,8 +115,14 @@ public final class LokiLogging implements AutoCloseable {
 
     ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(a);
 
-    LokiLogging l = new LokiLogging(ctx, a, droppedCounter(a), status,
-        java.time.Duration.ofMillis(Math.max(1_000, Math.min(10_000, config.requestTimeout().toMillis() + 1_000))));
+    LokiLogging l =
+        new LokiLogging(
+            ctx,
+            a,
+            droppedCounter(a),
+            status,
+            Duration.ofMillis(
+                Math.max(1_000, Math.min(10_000, config.requestTimeout().toMillis() + 1_000))));
     FunctionCounter.builder("vecwatch.export.dropped", l, x -> x.dropped.get())
         .tags("exporter", EXPORTER, "reason", "queue_full")
         .description("Items an exporter dropped instead of sending")
@@ -115,16 +134,20 @@ public final class LokiLogging implements AutoCloseable {
     return l;
   }
 
-  /** {@code app=vecwatch}, {@code level}, then static labels, one per line (loki4j's label pattern). */
+  /**
+   * {@code app=vecwatch}, {@code level}, then static labels, one per line (loki4j's label pattern).
+   */
   static String labels(Map<String, String> extra) {
     StringBuilder sb = new StringBuilder("app=vecwatch\nlevel=%level");
-    new TreeMap<>(extra).forEach((k, v) -> sb.append('\n').append(k).append('=').append(v.replace("%", "\\%")));
+    new TreeMap<>(extra)
+        .forEach((k, v) -> sb.append('\n').append(k).append('=').append(v.replace("%", "\\%")));
     return sb.toString();
   }
 
   /**
-   * loki4j counts the lines it drops in a private field with no public accessor (2.1.0); read it reflectively.
-   * If a loki4j upgrade renames it, the counter reads 0 and LokiLoggingTest's drop test fails.
+   * loki4j counts the lines it drops in a private field with no public accessor (2.1.0); read it
+   * reflectively. If a loki4j upgrade renames it, the counter reads 0 and LokiLoggingTest's drop
+   * test fails.
    */
   private static AtomicLong droppedCounter(Loki4jAppender a) {
     try {
@@ -140,7 +163,7 @@ public final class LokiLogging implements AutoCloseable {
     return dropped.get();
   }
 
-  public java.time.Duration stopWait() {
+  public Duration stopWait() {
     return stopWait;
   }
 
@@ -149,9 +172,9 @@ public final class LokiLogging implements AutoCloseable {
   }
 
   /**
-   * Detaches the appender and lets loki4j send what it holds, waiting at most {@link #stopWait()} (one request
-   * timeout plus a second, at most 10 s): with a dead endpoint its drain would retry batch after batch, so it
-   * runs on a daemon thread that is abandoned after that.
+   * Detaches the appender and lets loki4j send what it holds, waiting at most {@link #stopWait()}
+   * (one request timeout plus a second, at most 10 s): with a dead endpoint its drain would retry
+   * batch after batch, so it runs on a daemon thread that is abandoned after that.
    */
   @Override
   public void close() {

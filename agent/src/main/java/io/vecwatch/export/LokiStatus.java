@@ -7,9 +7,10 @@ import java.io.PrintStream;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Receives loki4j's internal status messages (it reports send errors through Logback's status manager) so
- * that they are counted and summarised at most once per interval on stderr, instead of loki4j printing every
- * failed attempt. Never logs through SLF4J: that would feed the failing appender itself.
+ * Receives loki4j's internal status messages (it reports send errors through Logback's status
+ * manager) so that they are counted and summarised at most once per interval on stderr, instead of
+ * loki4j printing every failed attempt. Never logs through SLF4J: that would feed the failing
+ * appender itself.
  */
 final class LokiStatus implements StatusListener {
   private final Clock clock;
@@ -32,7 +33,8 @@ final class LokiStatus implements StatusListener {
   @Override
   public void addStatusEvent(Status status) {
     Object origin = status.getOrigin();
-    if (origin == null || !origin.getClass().getName().startsWith("com.github.loki4j")
+    if (origin == null
+        || !origin.getClass().getName().startsWith("com.github.loki4j")
         || status.getLevel() < Status.WARN) {
       return;
     }
@@ -51,8 +53,11 @@ final class LokiStatus implements StatusListener {
       long n = unprinted;
       unprinted = 0;
       Throwable t = status.getThrowable();
-      err.println("vecwatch: loki: " + (n > 1 ? n + " problems since the last report, latest: " : "")
-          + msg + (t == null ? "" : " (" + t.getClass().getSimpleName() + ")"));
+      err.println(
+          "vecwatch: loki: "
+              + (n > 1 ? n + " problems since the last report, latest: " : "")
+              + msg
+              + (t == null ? "" : " (" + t.getClass().getSimpleName() + ")"));
     }
   }
 }

@@ -33,13 +33,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * Reads the agent's Micrometer meters at each OTLP metrics push and hands them to the OTel SDK as cumulative
- * data: gauges as gauges, counters as monotonic sums, timers as explicit-bucket histograms in seconds (or, with
- * no buckets configured, as {@code .count} and {@code .sum} sums). Other meter types are left out. Only meters
- * the filter accepts (by default the {@code vecwatch.*} ones) are sent.
+ * Reads the agent's Micrometer meters at each OTLP metrics push and hands them to the OTel SDK as
+ * cumulative data: gauges as gauges, counters as monotonic sums, timers as explicit-bucket
+ * histograms in seconds (or, with no buckets configured, as {@code .count} and {@code .sum} sums).
+ * Other meter types are left out. Only meters the filter accepts (by default the {@code vecwatch.*}
+ * ones) are sent.
  */
 final class MicrometerMetricProducer implements MetricProducer {
-  private static final InstrumentationScopeInfo SCOPE = InstrumentationScopeInfo.create("io.vecwatch.micrometer");
+  private static final InstrumentationScopeInfo SCOPE =
+      InstrumentationScopeInfo.create("io.vecwatch.micrometer");
 
   private final MeterRegistry registry;
   private final Predicate<Meter.Id> filter;
@@ -60,13 +62,15 @@ final class MicrometerMetricProducer implements MetricProducer {
     for (Meter m : registry.getMeters()) {
       Meter.Id id = m.getId();
       if (!filter.test(id) || id.syntheticAssociation() != null) {
-        continue; // percentile and histogram gauges some registries derive from a timer: the timer says it all
+        continue; // percentile and histogram gauges some registries derive from a timer: the timer
+        // says it all
       }
       Attributes attrs = attributes(id);
       if (m instanceof Gauge g) {
         double v = g.value();
         if (!Double.isNaN(v)) {
-          family(families, id.getName(), id, MetricDataType.DOUBLE_GAUGE).doubles
+          family(families, id.getName(), id, MetricDataType.DOUBLE_GAUGE)
+              .doubles
               .add(point(now, attrs, v));
         }
       } else if (m instanceof Counter c) {
@@ -81,28 +85,34 @@ final class MicrometerMetricProducer implements MetricProducer {
         CountAtBucket[] buckets = s.histogramCounts();
         if (buckets.length == 0) {
           sum(families, id.getName() + ".count", id, point(now, attrs, s.count()));
-          sum(families, id.getName() + ".sum", id,
-              point(now, attrs, s.total(TimeUnit.SECONDS)));
+          sum(families, id.getName() + ".sum", id, point(now, attrs, s.total(TimeUnit.SECONDS)));
         } else {
-          family(families, id.getName(), id, MetricDataType.HISTOGRAM).histograms
+          family(families, id.getName(), id, MetricDataType.HISTOGRAM)
+              .histograms
               .add(histogram(s, buckets, attrs, now));
         }
       }
     }
     List<MetricData> out = new ArrayList<>();
     for (Family f : families.values()) {
-      Data<?> data = switch (f.type) {
-        case DOUBLE_GAUGE -> GaugeData.createDoubleGaugeData(f.doubles);
-        case DOUBLE_SUM -> SumData.createDoubleSumData(true, AggregationTemporality.CUMULATIVE, f.doubles);
-        default -> HistogramData.create(AggregationTemporality.CUMULATIVE, f.histograms);
-      };
+      Data<?> data =
+          switch (f.type) {
+            case DOUBLE_GAUGE -> GaugeData.createDoubleGaugeData(f.doubles);
+            case DOUBLE_SUM ->
+                SumData.createDoubleSumData(true, AggregationTemporality.CUMULATIVE, f.doubles);
+            default -> HistogramData.create(AggregationTemporality.CUMULATIVE, f.histograms);
+          };
       out.add(new Metric(resource, SCOPE, f.name, f.description, f.unit, f.type, data));
     }
     return out;
   }
 
-  /** Micrometer buckets are cumulative counts at upper bounds; OTLP wants per-bucket counts plus an overflow. */
-  private HistogramPointData histogram(HistogramSnapshot s, CountAtBucket[] buckets, Attributes attrs, long now) {
+  /**
+   * Micrometer buckets are cumulative counts at upper bounds; OTLP wants per-bucket counts plus an
+   * overflow.
+   */
+  private HistogramPointData histogram(
+      HistogramSnapshot s, CountAtBucket[] buckets, Attributes attrs, long now) {
     List<Double> bounds = new ArrayList<>(buckets.length);
     List<Long> counts = new ArrayList<>(buckets.length + 1);
     double previous = 0;
@@ -115,19 +125,30 @@ final class MicrometerMetricProducer implements MetricProducer {
       previous = b.count();
     }
     counts.add((long) Math.max(0, s.count() - previous));
-    return HistogramPointData.create(startEpochNanos, now, attrs, s.total(TimeUnit.SECONDS), false, 0,
-        s.count() > 0, s.max(TimeUnit.SECONDS), bounds, counts);
+    return HistogramPointData.create(
+        startEpochNanos,
+        now,
+        attrs,
+        s.total(TimeUnit.SECONDS),
+        false,
+        0,
+        s.count() > 0,
+        s.max(TimeUnit.SECONDS),
+        bounds,
+        counts);
   }
 
   private DoublePointData point(long now, Attributes attrs, double value) {
     return DoublePointData.create(startEpochNanos, now, attrs, value, List.of());
   }
 
-  private static void sum(Map<String, Family> families, String name, Meter.Id id, DoublePointData p) {
+  private static void sum(
+      Map<String, Family> families, String name, Meter.Id id, DoublePointData p) {
     family(families, name, id, MetricDataType.DOUBLE_SUM).doubles.add(p);
   }
 
-  private static Family family(Map<String, Family> families, String name, Meter.Id id, MetricDataType type) {
+  private static Family family(
+      Map<String, Family> families, String name, Meter.Id id, MetricDataType type) {
     return families.computeIfAbsent(name + "\u0000" + type, k -> new Family(name, id, type));
   }
 
@@ -151,11 +172,19 @@ final class MicrometerMetricProducer implements MetricProducer {
     Family(String name, Meter.Id id, MetricDataType type) {
       this.name = name;
       this.description = id.getDescription() == null ? "" : id.getDescription();
-      this.unit = type == MetricDataType.HISTOGRAM ? "s" : id.getBaseUnit() == null ? "" : id.getBaseUnit();
+      this.unit =
+          type == MetricDataType.HISTOGRAM ? "s" : id.getBaseUnit() == null ? "" : id.getBaseUnit();
       this.type = type;
     }
   }
 
-  private record Metric(Resource getResource, InstrumentationScopeInfo getInstrumentationScopeInfo, String getName,
-      String getDescription, String getUnit, MetricDataType getType, Data<?> getData) implements MetricData {}
+  private record Metric(
+      Resource getResource,
+      InstrumentationScopeInfo getInstrumentationScopeInfo,
+      String getName,
+      String getDescription,
+      String getUnit,
+      MetricDataType getType,
+      Data<?> getData)
+      implements MetricData {}
 }

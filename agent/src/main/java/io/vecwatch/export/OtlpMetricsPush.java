@@ -13,9 +13,10 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Optional OTLP/HTTP push of the agent's {@code vecwatch.*} meters every {@code tracing.metrics.interval}, for
- * setups with no Prometheus scraping the agent. Runs on the SDK's own reader thread; a slow or dead endpoint
- * costs one export timeout per interval and a counted failure, nothing else.
+ * Optional OTLP/HTTP push of the agent's {@code vecwatch.*} meters every {@code
+ * tracing.metrics.interval}, for setups with no Prometheus scraping the agent. Runs on the SDK's
+ * own reader thread; a slow or dead endpoint costs one export timeout per interval and a counted
+ * failure, nothing else.
  */
 public final class OtlpMetricsPush implements AutoCloseable {
   static final String EXPORTER = "otlp_metrics";
@@ -25,7 +26,10 @@ public final class OtlpMetricsPush implements AutoCloseable {
   private final SdkTelemetryReader self;
   private final Duration exportTimeout;
 
-  private OtlpMetricsPush(SdkMeterProvider provider, SdkMeterProvider selfProvider, SdkTelemetryReader self,
+  private OtlpMetricsPush(
+      SdkMeterProvider provider,
+      SdkMeterProvider selfProvider,
+      SdkTelemetryReader self,
       Duration exportTimeout) {
     this.exportTimeout = exportTimeout;
     this.provider = provider;
@@ -34,28 +38,47 @@ public final class OtlpMetricsPush implements AutoCloseable {
   }
 
   public static OtlpMetricsPush start(TracingConfig config, MeterRegistry registry, Clock clock) {
-    Duration interval = config.metricsInterval().orElseThrow(() -> new IllegalArgumentException("metrics push off"));
+    Duration interval =
+        config
+            .metricsInterval()
+            .orElseThrow(() -> new IllegalArgumentException("metrics push off"));
     SdkTelemetryReader self = new SdkTelemetryReader();
     SdkMeterProvider selfProvider = SdkMeterProvider.builder().registerMetricReader(self).build();
-    OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder()
-        .setEndpoint(OtlpTracing.signalUrl(config.endpoint().orElseThrow(), "metrics"))
-        .setTimeout(config.exportTimeout())
-        .setMeterProvider(() -> selfProvider)
-        .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
+    OtlpHttpMetricExporterBuilder b =
+        OtlpHttpMetricExporter.builder()
+            .setEndpoint(OtlpTracing.signalUrl(config.endpoint().orElseThrow(), "metrics"))
+            .setTimeout(config.exportTimeout())
+            .setMeterProvider(() -> selfProvider)
+            .setInternalTelemetryVersion(InternalTelemetryVersion.LATEST);
     config.headers().forEach(b::addHeader);
     config.authorization().ifPresent(s -> b.addHeader("Authorization", s.reveal()));
-    PeriodicMetricReader reader = PeriodicMetricReader.builder(b.build()).setInterval(interval).build();
-    SdkMeterProvider provider = SdkMeterProvider.builder()
-        .setResource(OtlpTracing.resource(config.serviceName()))
-        .registerMetricReader(reader)
-        .registerMetricProducer(new MicrometerMetricProducer(registry, id -> id.getName().startsWith("vecwatch."), clock))
-        .build();
-    OtlpMetricsPush push = new OtlpMetricsPush(provider, selfProvider, self, config.exportTimeout());
-    FunctionCounter.builder("vecwatch.export.sent", push,
-            p -> p.self.sum("otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.noError()))
-        .tags("exporter", EXPORTER).description("Items an exporter delivered").register(registry);
-    FunctionCounter.builder("vecwatch.export.failed", push,
-            p -> p.self.sum("otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.anyError()))
+    PeriodicMetricReader reader =
+        PeriodicMetricReader.builder(b.build()).setInterval(interval).build();
+    SdkMeterProvider provider =
+        SdkMeterProvider.builder()
+            .setResource(OtlpTracing.resource(config.serviceName()))
+            .registerMetricReader(reader)
+            .registerMetricProducer(
+                new MicrometerMetricProducer(
+                    registry, id -> id.getName().startsWith("vecwatch."), clock))
+            .build();
+    OtlpMetricsPush push =
+        new OtlpMetricsPush(provider, selfProvider, self, config.exportTimeout());
+    FunctionCounter.builder(
+            "vecwatch.export.sent",
+            push,
+            p ->
+                p.self.sum(
+                    "otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.noError()))
+        .tags("exporter", EXPORTER)
+        .description("Items an exporter delivered")
+        .register(registry);
+    FunctionCounter.builder(
+            "vecwatch.export.failed",
+            push,
+            p ->
+                p.self.sum(
+                    "otel.sdk.exporter.metric_data_point.exported", SdkTelemetryReader.anyError()))
         .tags("exporter", EXPORTER)
         .description("Items an exporter tried to send and lost (endpoint down, timeout, rejected)")
         .register(registry);

@@ -11,14 +11,15 @@ import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Turns every probe search into a span named {@code search <target>}: kind CLIENT, started at the search's
- * intended start, lasting its measured latency, with target, dataset, k, outcome and recall@K attributes;
- * failures set status ERROR and record the exception as an event. The span is current inside the returned
- * scope so that latency exemplars point at it. Ending a span only enqueues it (the batch processor exports on
- * its own thread), so this never blocks.
+ * Turns every probe search into a span named {@code search <target>}: kind CLIENT, started at the
+ * search's intended start, lasting its measured latency, with target, dataset, k, outcome and
+ * recall@K attributes; failures set status ERROR and record the exception as an event. The span is
+ * current inside the returned scope so that latency exemplars point at it. Ending a span only
+ * enqueues it (the batch processor exports on its own thread), so this never blocks.
  */
 public final class ProbeTracer implements ProbeListener {
   static final AttributeKey<String> TARGET = AttributeKey.stringKey("vecwatch.target");
@@ -33,7 +34,7 @@ public final class ProbeTracer implements ProbeListener {
   private final Tracer tracer;
   private final Clock clock;
   private final Map<String, Attributes> perTarget;
-  private final Map<Integer, AttributeKey<Double>> recallKeys = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<Integer, AttributeKey<Double>> recallKeys = new ConcurrentHashMap<>();
 
   private ProbeTracer(Tracer tracer, Clock clock, Map<String, Attributes> perTarget) {
     this.tracer = tracer;
@@ -42,8 +43,8 @@ public final class ProbeTracer implements ProbeListener {
   }
 
   /**
-   * @param perTarget constant attributes per target name, e.g. {@code db.system.name} and
-   *     {@code db.collection.name} for a Milvus target
+   * @param perTarget constant attributes per target name, e.g. {@code db.system.name} and {@code
+   *     db.collection.name} for a Milvus target
    */
   public static ProbeTracer create(Tracer tracer, Clock clock, Map<String, Attributes> perTarget) {
     return new ProbeTracer(tracer, clock, new HashMap<>(perTarget));
@@ -58,25 +59,35 @@ public final class ProbeTracer implements ProbeListener {
   public Scope onResult(ProbeObservation o) {
     long end = TimeUnit.MILLISECONDS.toNanos(clock.wallMillis());
     long start = end - Math.max(0, o.latencyNanos());
-    Span span = tracer.spanBuilder("search " + o.target())
-        .setNoParent()
-        .setSpanKind(SpanKind.CLIENT)
-        .setStartTimestamp(start, TimeUnit.NANOSECONDS)
-        .setAllAttributes(perTarget.getOrDefault(o.target(), Attributes.empty()))
-        .setAttribute(OPERATION, "search")
-        .setAttribute(TARGET, o.target())
-        .setAttribute(KIND, o.kind())
-        .setAttribute(DATASET, o.dataset())
-        .setAttribute(K, (long) o.k())
-        .setAttribute(OUTCOME, o.outcome().label())
-        .startSpan();
+    Span span =
+        tracer
+            .spanBuilder("search " + o.target())
+            .setNoParent()
+            .setSpanKind(SpanKind.CLIENT)
+            .setStartTimestamp(start, TimeUnit.NANOSECONDS)
+            .setAllAttributes(perTarget.getOrDefault(o.target(), Attributes.empty()))
+            .setAttribute(OPERATION, "search")
+            .setAttribute(TARGET, o.target())
+            .setAttribute(KIND, o.kind())
+            .setAttribute(DATASET, o.dataset())
+            .setAttribute(K, (long) o.k())
+            .setAttribute(OUTCOME, o.outcome().label())
+            .startSpan();
     if (span.isRecording()) {
-      o.recall().forEach((k, r) -> span.setAttribute(recallKeys.computeIfAbsent(k, ProbeTracer::recallKey), r));
+      o.recall()
+          .forEach(
+              (k, r) ->
+                  span.setAttribute(recallKeys.computeIfAbsent(k, ProbeTracer::recallKey), r));
       if (o.outcome() != ProbeObservation.Outcome.OK) {
         Throwable t = o.error().orElse(null);
-        span.setAttribute(ERROR_TYPE, o.outcome() == ProbeObservation.Outcome.TIMEOUT ? "timeout"
-            : t == null ? "error" : t.getClass().getName());
-        span.setStatus(StatusCode.ERROR, t == null ? o.outcome().label() : truncate(String.valueOf(t.getMessage())));
+        span.setAttribute(
+            ERROR_TYPE,
+            o.outcome() == ProbeObservation.Outcome.TIMEOUT
+                ? "timeout"
+                : t == null ? "error" : t.getClass().getName());
+        span.setStatus(
+            StatusCode.ERROR,
+            t == null ? o.outcome().label() : truncate(String.valueOf(t.getMessage())));
         if (t != null) {
           span.recordException(t);
         }

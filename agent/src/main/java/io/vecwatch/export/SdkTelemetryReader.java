@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Reads, on demand, the OTel SDK's own telemetry about its exporters (spans queued, dropped because the queue
- * was full, exported, failed) so vecwatch can re-expose the figures as Prometheus counters. Cumulative.
+ * Reads, on demand, the OTel SDK's own telemetry about its exporters (spans queued, dropped because
+ * the queue was full, exported, failed) so vecwatch can re-expose the figures as Prometheus
+ * counters. Cumulative.
  */
 final class SdkTelemetryReader implements MetricReader {
   static final AttributeKey<String> ERROR_TYPE = AttributeKey.stringKey("error.type");
@@ -50,7 +51,9 @@ final class SdkTelemetryReader implements MetricReader {
     return CompletableResultCode.ofSuccess();
   }
 
-  /** The SDK's current figures; after shutdown, the last ones (counters must not fall back to zero). */
+  /**
+   * The SDK's current figures; after shutdown, the last ones (counters must not fall back to zero).
+   */
   synchronized Collection<MetricData> collect() {
     if (!shutDown) {
       last = registration.collectAllMetrics();
@@ -65,9 +68,12 @@ final class SdkTelemetryReader implements MetricReader {
       if (!m.getName().equals(metric)) {
         continue;
       }
-      Collection<LongPointData> points = m.getType() == MetricDataType.LONG_SUM
-          ? m.getLongSumData().getPoints()
-          : m.getType() == MetricDataType.LONG_GAUGE ? m.getLongGaugeData().getPoints() : List.of();
+      Collection<LongPointData> points =
+          m.getType() == MetricDataType.LONG_SUM
+              ? m.getLongSumData().getPoints()
+              : m.getType() == MetricDataType.LONG_GAUGE
+                  ? m.getLongGaugeData().getPoints()
+                  : List.of();
       for (LongPointData p : points) {
         if (where.test(p.getAttributes())) {
           total += p.getValue();

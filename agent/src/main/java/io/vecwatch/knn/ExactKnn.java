@@ -3,11 +3,12 @@ package io.vecwatch.knn;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Exact (brute-force) k nearest neighbours over a fixed set of base vectors: the ground truth of generated
- * datasets, the {@code groundtruth} command and the flat target all come from here.
+ * Exact (brute-force) k nearest neighbours over a fixed set of base vectors: the ground truth of
+ * generated datasets, the {@code groundtruth} command and the flat target all come from here.
  *
  * <pre>{@code
  * ExactKnn knn = ExactKnn.builder(base, Metric.L2).threads(4).build();  // lays the base out once
@@ -15,17 +16,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * KnnResult one = knn.searchOne(query, 10);                            // one query, calling thread
  * }</pre>
  *
- * <p>How: queries are split into units handed to worker threads; each unit walks the base in chunks that stay
- * in cache and runs a {@link Kernel} over (query tile x base block) pairs, fusing the dot products with a
- * threshold test against a bounded heap per query. Distances follow {@link Metric}: the kernels rank by a cheap
- * float key, then the best {@code k + margin} candidates are re-ranked by their exact distance (double
- * precision), ties by lower position. A float error bound proves that no vector outside the candidates can
- * beat the k-th; where it cannot (degenerate data such as many equal distances), that query is answered by an
- * exact scan ({@link KnnResult#exactRescans()}), so results always equal a double-precision full sort. The Java Vector API kernel is used when {@code jdk.incubator.vector} is in the boot
- * layer ({@code java --add-modules jdk.incubator.vector}); a plain Java blocked kernel otherwise.
+ * <p>How: queries are split into units handed to worker threads; each unit walks the base in chunks
+ * that stay in cache and runs a {@link Kernel} over (query tile x base block) pairs, fusing the dot
+ * products with a threshold test against a bounded heap per query. Distances follow {@link Metric}:
+ * the kernels rank by a cheap float key, then the best {@code k + margin} candidates are re-ranked
+ * by their exact distance (double precision), ties by lower position. A float error bound proves
+ * that no vector outside the candidates can beat the k-th; where it cannot (degenerate data such as
+ * many equal distances), that query is answered by an exact scan ({@link
+ * KnnResult#exactRescans()}), so results always equal a double-precision full sort. The Java Vector
+ * API kernel is used when {@code jdk.incubator.vector} is in the boot layer ({@code java
+ * --add-modules jdk.incubator.vector}); a plain Java blocked kernel otherwise.
  *
- * <p>Vectors must hold finite values (the dataset readers check this). An instance is immutable once built and
- * safe for concurrent searches (each call allocates its own heaps).
+ * <p>Vectors must hold finite values (the dataset readers check this). An instance is immutable
+ * once built and safe for concurrent searches (each call allocates its own heaps).
  */
 public final class ExactKnn {
   /** Which kernel computes the distances. */
@@ -42,6 +45,7 @@ public final class ExactKnn {
 
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String VECTOR_KERNEL = "io.vecwatch.knn.VectorKernel";
+
   /** Base bytes scanned per chunk: small enough to stay in L2 beside a unit's queries and heaps. */
   private static final int CHUNK_BYTES = 256 * 1024;
 
@@ -62,10 +66,14 @@ public final class ExactKnn {
   /** For tests and tuning: an index over {@code base} that runs the given kernel. */
   static ExactKnn withKernel(Kernel kernel, Vectors base, Metric metric, int threads) {
     Workers workers = Workers.of(threads);
-    return new ExactKnn(kernel, PreparedBase.build(base, metric, kernel.blockWidth(), workers), workers);
+    return new ExactKnn(
+        kernel, PreparedBase.build(base, metric, kernel.blockWidth(), workers), workers);
   }
 
-  /** Whether the Vector API module is in the boot layer, so {@link Implementation#VECTOR} can be used. */
+  /**
+   * Whether the Vector API module is in the boot layer, so {@link Implementation#VECTOR} can be
+   * used.
+   */
   public static boolean vectorApiAvailable() {
     return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
   }
@@ -98,7 +106,8 @@ public final class ExactKnn {
   /**
    * The exact {@code k} nearest base positions of every query, on {@link #threads()} threads.
    *
-   * @throws IllegalArgumentException if {@code k} is not in {@code [1, count()]} or the dimensions differ
+   * @throws IllegalArgumentException if {@code k} is not in {@code [1, count()]} or the dimensions
+   *     differ
    */
   public KnnResult search(Vectors queries, int k, KnnProgress progress) {
     Objects.requireNonNull(progress, "progress");
@@ -107,7 +116,8 @@ public final class ExactKnn {
     int[][] ids = new int[nq][k];
     float[][] distances = new float[nq][k];
     int tile = kernel.queryTile();
-    // a few units per thread balance the load; larger units reuse each cached base chunk for more queries
+    // a few units per thread balance the load; larger units reuse each cached base chunk for more
+    // queries
     int unit = Math.max(tile, Math.min(256, ceilDiv(nq, workers.threads() * 4)));
     unit = ceilDiv(unit, tile) * tile;
     int units = ceilDiv(nq, unit);
@@ -116,27 +126,30 @@ public final class ExactKnn {
     float[] qs = base.prepareQueries(original);
     long total = (long) nq * base.count();
     AtomicLong done = new AtomicLong();
-    java.util.concurrent.atomic.AtomicInteger rescans = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger rescans = new AtomicInteger();
     int finalUnit = unit;
-    workers.forEachItem(units, u -> {
-      int qa = u * finalUnit;
-      int qb = Math.min(nq, qa + finalUnit);
-      TopK[] heaps = newHeaps(qb - qa, k);
-      for (int from = 0; from < base.blocks(); from += chunkBlocks) {
-        int to = Math.min(base.blocks(), from + chunkBlocks);
-        for (int t = qa; t < qb; t += tile) {
-          kernel.scan(base, qs, t, Math.min(tile, qb - t), heaps, t - qa, from, to);
-        }
-        long vectors = Math.min((long) to * base.width(), base.count()) - (long) from * base.width();
-        progress.advanced(done.addAndGet(vectors * (qb - qa)), total);
-      }
-      for (int q = qa; q < qb; q++) {
-        int o = queries.offset(q);
-        if (Rerank.finish(heaps[q - qa], base, original, o, qs, o, k, ids[q], distances[q])) {
-          rescans.incrementAndGet();
-        }
-      }
-    });
+    workers.forEachItem(
+        units,
+        u -> {
+          int qa = u * finalUnit;
+          int qb = Math.min(nq, qa + finalUnit);
+          TopK[] heaps = newHeaps(qb - qa, k);
+          for (int from = 0; from < base.blocks(); from += chunkBlocks) {
+            int to = Math.min(base.blocks(), from + chunkBlocks);
+            for (int t = qa; t < qb; t += tile) {
+              kernel.scan(base, qs, t, Math.min(tile, qb - t), heaps, t - qa, from, to);
+            }
+            long vectors =
+                Math.min((long) to * base.width(), base.count()) - (long) from * base.width();
+            progress.advanced(done.addAndGet(vectors * (qb - qa)), total);
+          }
+          for (int q = qa; q < qb; q++) {
+            int o = queries.offset(q);
+            if (Rerank.finish(heaps[q - qa], base, original, o, qs, o, k, ids[q], distances[q])) {
+              rescans.incrementAndGet();
+            }
+          }
+        });
     return new KnnResult(k, ids, distances, rescans.get());
   }
 
@@ -154,7 +167,8 @@ public final class ExactKnn {
 
   private void checkQuery(int dim, int k) {
     if (dim != base.dim()) {
-      throw new IllegalArgumentException("queries have dimension " + dim + " but the base has " + base.dim());
+      throw new IllegalArgumentException(
+          "queries have dimension " + dim + " but the base has " + base.dim());
     }
     if (k < 1 || k > base.count()) {
       throw new IllegalArgumentException(
@@ -203,7 +217,9 @@ public final class ExactKnn {
     }
   }
 
-  /** Configures and prepares an {@link ExactKnn}; {@link #build()} lays the base out for the kernel. */
+  /**
+   * Configures and prepares an {@link ExactKnn}; {@link #build()} lays the base out for the kernel.
+   */
   public static final class Builder {
     private final Vectors base;
     private final Metric metric;
@@ -220,7 +236,10 @@ public final class ExactKnn {
       return this;
     }
 
-    /** Worker threads for {@link ExactKnn#search} and for laying out the base (default: available cores). */
+    /**
+     * Worker threads for {@link ExactKnn#search} and for laying out the base (default: available
+     * cores).
+     */
     public Builder threads(int threads) {
       if (threads < 1) {
         throw new IllegalArgumentException("threads must be at least 1, got " + threads);
@@ -232,7 +251,8 @@ public final class ExactKnn {
     public ExactKnn build() {
       Kernel kernel = kernel(implementation);
       Workers workers = Workers.of(threads);
-      return new ExactKnn(kernel, PreparedBase.build(base, metric, kernel.blockWidth(), workers), workers);
+      return new ExactKnn(
+          kernel, PreparedBase.build(base, metric, kernel.blockWidth(), workers), workers);
     }
   }
 }

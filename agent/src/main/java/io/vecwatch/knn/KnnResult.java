@@ -3,8 +3,8 @@ package io.vecwatch.knn;
 import java.util.Arrays;
 
 /**
- * The exact k nearest base positions of each query, nearest first, with their distances as
- * {@link io.vecwatch.dataset.Metric} defines them. Equal distances are ordered by lower position first.
+ * The exact k nearest base positions of each query, nearest first, with their distances as {@link
+ * io.vecwatch.dataset.Metric} defines them. Equal distances are ordered by lower position first.
  * Immutable: accessors return copies.
  */
 public final class KnnResult {
@@ -21,8 +21,9 @@ public final class KnnResult {
   }
 
   /**
-   * Queries whose fast float keys could not be proven to separate the k-th neighbour from the rest, and which
-   * were therefore answered by an exact scan of every base vector (slow, always correct). Normally 0.
+   * Queries whose fast float keys could not be proven to separate the k-th neighbour from the rest,
+   * and which were therefore answered by an exact scan of every base vector (slow, always correct).
+   * Normally 0.
    */
   public int exactRescans() {
     return exactRescans;

@@ -1,8 +1,11 @@
 package io.vecwatch.knn;
 
+import io.vecwatch.dataset.Metric;
+
 /**
- * The textbook loop: one query, one base vector at a time, distance accumulated in float over a row-major
- * layout. Not used for real work; it is the baseline {@code vecwatch bench groundtruth} compares against.
+ * The textbook loop: one query, one base vector at a time, distance accumulated in float over a
+ * row-major layout. Not used for real work; it is the baseline {@code vecwatch bench groundtruth}
+ * compares against.
  */
 final class PlainKernel implements Kernel {
   @Override
@@ -21,12 +24,19 @@ final class PlainKernel implements Kernel {
   }
 
   @Override
-  public void scan(PreparedBase base, float[] queries, int q0, int nq, TopK[] heaps, int h0, int blockFrom,
+  public void scan(
+      PreparedBase base,
+      float[] queries,
+      int q0,
+      int nq,
+      TopK[] heaps,
+      int h0,
+      int blockFrom,
       int blockTo) {
     int dim = base.dim();
     float[] data = base.data();
     float[] beta = base.beta();
-    boolean l2 = base.metric() == io.vecwatch.dataset.Metric.L2;
+    boolean l2 = base.metric() == Metric.L2;
     for (int r = 0; r < nq; r++) {
       TopK heap = heaps[h0 + r];
       int qo = (q0 + r) * dim;

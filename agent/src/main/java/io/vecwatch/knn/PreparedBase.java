@@ -2,29 +2,32 @@ package io.vecwatch.knn;
 
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Base vectors laid out for a kernel, with the per-vector terms that turn a dot product into a ranking key
- * {@code key = alpha + beta * dot(q, b)}, which for a fixed query ranks like the distance:
+ * Base vectors laid out for a kernel, with the per-vector terms that turn a dot product into a
+ * ranking key {@code key = alpha + beta * dot(q, b)}, which for a fixed query ranks like the
+ * distance:
  *
  * <ul>
- *   <li>L2: {@code alpha = |b|^2, beta = -2}, i.e. {@code |q - b|^2 - |q|^2}. Base and queries are first
- *       centred on the base mean (distances do not change), so the cancellation in this expansion stays small
- *       for data far from the origin.
+ *   <li>L2: {@code alpha = |b|^2, beta = -2}, i.e. {@code |q - b|^2 - |q|^2}. Base and queries are
+ *       first centred on the base mean (distances do not change), so the cancellation in this
+ *       expansion stays small for data far from the origin.
  *   <li>IP: {@code alpha = 0, beta = -1}.
- *   <li>cosine: {@code alpha = 0, beta = -1 / |b|} (0 for a zero vector, whose cosine distance is 1), i.e.
- *       {@code -cos * |q|}.
+ *   <li>cosine: {@code alpha = 0, beta = -1 / |b|} (0 for a zero vector, whose cosine distance is
+ *       1), i.e. {@code -cos * |q|}.
  * </ul>
  *
- * <p>With {@code width == 1} ({@link PlainKernel}) the data is the caller's row-major array itself and the L2
- * key is {@code |q - b|^2} computed directly. With {@code width > 1} base vectors are grouped in blocks of
- * {@code width}, stored dimension-major inside a block (element {@code (d, lane)} of block {@code j} at
- * {@code (j * dim + d) * width + lane}), so a SIMD register holds one dimension of {@code width} base vectors
- * and no horizontal sums are needed. The last block is padded with zeros and {@code alpha = NaN}, a key that
- * never passes a threshold.
+ * <p>With {@code width == 1} ({@link PlainKernel}) the data is the caller's row-major array itself
+ * and the L2 key is {@code |q - b|^2} computed directly. With {@code width > 1} base vectors are
+ * grouped in blocks of {@code width}, stored dimension-major inside a block (element {@code (d,
+ * lane)} of block {@code j} at {@code (j * dim + d) * width + lane}), so a SIMD register holds one
+ * dimension of {@code width} base vectors and no horizontal sums are needed. The last block is
+ * padded with zeros and {@code alpha = NaN}, a key that never passes a threshold.
  *
- * <p>{@link #separated} bounds the float error of these keys, so the re-ranking step can prove that no vector
- * outside the candidate heap belongs in the top k (or fall back to an exact scan when it cannot).
+ * <p>{@link #separated} bounds the float error of these keys, so the re-ranking step can prove that
+ * no vector outside the candidate heap belongs in the top k (or fall back to an exact scan when it
+ * cannot).
  */
 final class PreparedBase {
   /** Unit roundoff of float32. */
@@ -37,13 +40,23 @@ final class PreparedBase {
   private final float[] data;
   private final float[] alpha;
   private final float[] beta;
+
   /** The base mean subtracted from base and queries (expanded L2 only), else null. */
   private final float[] center;
+
   /** Largest norm of a (centred) base vector. */
   private final double maxNorm;
 
-  private PreparedBase(Metric metric, Vectors rows, int width, int blocks, float[] data, float[] alpha,
-      float[] beta, float[] center, double maxNorm) {
+  private PreparedBase(
+      Metric metric,
+      Vectors rows,
+      int width,
+      int blocks,
+      float[] data,
+      float[] alpha,
+      float[] beta,
+      float[] center,
+      double maxNorm) {
     this.metric = metric;
     this.rows = rows;
     this.width = width;
@@ -62,47 +75,52 @@ final class PreparedBase {
     int blocks = (n + width - 1) / width;
     boolean blocked = width > 1;
     float[] center = blocked && metric == Metric.L2 ? mean(rows) : null;
-    float[] data = blocked ? new float[Math.multiplyExact(Math.multiplyExact(blocks, width), dim)] : rows.data();
+    float[] data =
+        blocked
+            ? new float[Math.multiplyExact(Math.multiplyExact(blocks, width), dim)]
+            : rows.data();
     float[] alpha = new float[blocks * width];
     float[] beta = new float[blocks * width];
     float[] src = rows.data();
     double[] maxSq = new double[workers.threads()];
-    java.util.concurrent.atomic.AtomicInteger slot = new java.util.concurrent.atomic.AtomicInteger();
-    workers.forEachRange(blocks, (from, to) -> {
-      float[] v = new float[dim];
-      double localMax = 0;
-      for (int j = from; j < to; j++) {
-        for (int lane = 0; lane < width; lane++) {
-          int i = j * width + lane;
-          if (i >= n) {
-            alpha[i] = Float.NaN;
-            continue;
-          }
-          int so = rows.offset(i);
-          double sq = 0;
-          for (int d = 0; d < dim; d++) {
-            v[d] = center == null ? src[so + d] : src[so + d] - center[d];
-            sq += (double) v[d] * v[d];
-          }
-          localMax = Math.max(localMax, sq);
-          if (blocked) {
-            int to0 = j * dim * width + lane;
-            for (int d = 0; d < dim; d++) {
-              data[to0 + d * width] = v[d];
+    AtomicInteger slot = new AtomicInteger();
+    workers.forEachRange(
+        blocks,
+        (from, to) -> {
+          float[] v = new float[dim];
+          double localMax = 0;
+          for (int j = from; j < to; j++) {
+            for (int lane = 0; lane < width; lane++) {
+              int i = j * width + lane;
+              if (i >= n) {
+                alpha[i] = Float.NaN;
+                continue;
+              }
+              int so = rows.offset(i);
+              double sq = 0;
+              for (int d = 0; d < dim; d++) {
+                v[d] = center == null ? src[so + d] : src[so + d] - center[d];
+                sq += (double) v[d] * v[d];
+              }
+              localMax = Math.max(localMax, sq);
+              if (blocked) {
+                int to0 = j * dim * width + lane;
+                for (int d = 0; d < dim; d++) {
+                  data[to0 + d * width] = v[d];
+                }
+              }
+              switch (metric) {
+                case L2 -> {
+                  alpha[i] = (float) sq;
+                  beta[i] = -2f;
+                }
+                case IP -> beta[i] = -1f;
+                case COSINE -> beta[i] = sq == 0 ? 0f : (float) (-1.0 / Math.sqrt(sq));
+              }
             }
           }
-          switch (metric) {
-            case L2 -> {
-              alpha[i] = (float) sq;
-              beta[i] = -2f;
-            }
-            case IP -> beta[i] = -1f;
-            case COSINE -> beta[i] = sq == 0 ? 0f : (float) (-1.0 / Math.sqrt(sq));
-          }
-        }
-      }
-      maxSq[slot.getAndIncrement()] = localMax;
-    });
+          maxSq[slot.getAndIncrement()] = localMax;
+        });
     double max = 0;
     for (double m : maxSq) {
       max = Math.max(max, m);
@@ -141,10 +159,11 @@ final class PreparedBase {
   }
 
   /**
-   * Whether every vector outside a full candidate heap is provably farther than the k-th candidate: each
-   * outside vector's fast key is at least {@code worstKey}, so its true key is at least {@code worstKey - E}
-   * where E bounds the float error of a key; if that is still above the k-th true key, nothing outside can
-   * beat the k-th candidate. False for a non-finite key (overflow) or when the bound is too loose.
+   * Whether every vector outside a full candidate heap is provably farther than the k-th candidate:
+   * each outside vector's fast key is at least {@code worstKey}, so its true key is at least {@code
+   * worstKey - E} where E bounds the float error of a key; if that is still above the k-th true
+   * key, nothing outside can beat the k-th candidate. False for a non-finite key (overflow) or when
+   * the bound is too loose.
    *
    * @param preparedQuery the query as the kernel saw it (centred for L2)
    * @param kthDistance the exact distance of the k-th candidate
@@ -162,7 +181,8 @@ final class PreparedBase {
     double q = Math.sqrt(qSq);
     double b = maxNorm;
     if (!((q + b) * (q + b) < 1e37)) {
-      // keys of this magnitude may overflow float (inf - inf = NaN never enters a heap): prove nothing
+      // keys of this magnitude may overflow float (inf - inf = NaN never enters a heap): prove
+      // nothing
       return false;
     }
     // gamma_n = n u / (1 - n u) bounds the relative error of an n-term float sum of products

@@ -4,30 +4,42 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 
 /**
- * Turns a heap of candidates ranked by fast float keys into the final answer: recomputes each candidate's
- * distance exactly ({@link Metric#distance(float[], int, float[], int, int)}, double precision), sorts by
- * (distance, position) and keeps the first k. The fast keys are float and the L2 key {@code |b|^2 - 2 q.b}
- * loses digits to cancellation, so near-ties could swap: the heap keeps a margin of extra candidates, and an
- * error bound proves the margin was enough (else an exact scan decides).
+ * Turns a heap of candidates ranked by fast float keys into the final answer: recomputes each
+ * candidate's distance exactly ({@link Metric#distance(float[], int, float[], int, int)}, double
+ * precision), sorts by (distance, position) and keeps the first k. The fast keys are float and the
+ * L2 key {@code |b|^2 - 2 q.b} loses digits to cancellation, so near-ties could swap: the heap
+ * keeps a margin of extra candidates, and an error bound proves the margin was enough (else an
+ * exact scan decides).
  */
 final class Rerank {
   private Rerank() {}
 
-  /** Extra candidates kept beyond k so rounding in the fast keys cannot push a true neighbour out. */
+  /**
+   * Extra candidates kept beyond k so rounding in the fast keys cannot push a true neighbour out.
+   */
   static int capacity(int k, int n) {
     return (int) Math.min(n, (long) k + Math.max(16, k / 8));
   }
 
   /**
-   * Writes the k nearest of {@code heap}'s candidates, by exact distance, to {@code outIds}/{@code outDistances}.
-   * When {@link PreparedBase#separated} cannot prove that nothing outside the heap beats the k-th candidate
-   * (degenerate data: masses of equal distances, values near float overflow), scans every base vector exactly.
+   * Writes the k nearest of {@code heap}'s candidates, by exact distance, to {@code outIds}/{@code
+   * outDistances}. When {@link PreparedBase#separated} cannot prove that nothing outside the heap
+   * beats the k-th candidate (degenerate data: masses of equal distances, values near float
+   * overflow), scans every base vector exactly.
    *
    * @param prepared the query as the kernel saw it (for the error bound)
    * @return whether the exact scan was needed
    */
-  static boolean finish(TopK heap, PreparedBase base, float[] queries, int queryOffset, float[] prepared,
-      int preparedOffset, int k, int[] outIds, float[] outDistances) {
+  static boolean finish(
+      TopK heap,
+      PreparedBase base,
+      float[] queries,
+      int queryOffset,
+      float[] prepared,
+      int preparedOffset,
+      int k,
+      int[] outIds,
+      float[] outDistances) {
     Metric metric = base.metric();
     Vectors rows = base.rows();
     double[] dist = new double[heap.capacity()];
@@ -41,8 +53,11 @@ final class Rerank {
       }
     }
     sort(dist, pos, m);
-    boolean complete = m == rows.count()
-        || (m >= k && heap.full() && base.separated(heap.worstKey(), dist[k - 1], prepared, preparedOffset));
+    boolean complete =
+        m == rows.count()
+            || (m >= k
+                && heap.full()
+                && base.separated(heap.worstKey(), dist[k - 1], prepared, preparedOffset));
     if (!complete) {
       dist = new double[rows.count()];
       pos = new int[rows.count()];

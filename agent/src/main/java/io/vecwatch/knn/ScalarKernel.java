@@ -1,9 +1,9 @@
 package io.vecwatch.knn;
 
 /**
- * Portable kernel in plain Java for when the Vector API module is absent: blocks of 8 base vectors laid out
- * dimension-major, two queries at a time, so 16 independent accumulators keep the FPU busy instead of one
- * serial sum per pair.
+ * Portable kernel in plain Java for when the Vector API module is absent: blocks of 8 base vectors
+ * laid out dimension-major, two queries at a time, so 16 independent accumulators keep the FPU busy
+ * instead of one serial sum per pair.
  */
 final class ScalarKernel implements Kernel {
   static final int WIDTH = 8;
@@ -24,7 +24,14 @@ final class ScalarKernel implements Kernel {
   }
 
   @Override
-  public void scan(PreparedBase base, float[] queries, int q0, int nq, TopK[] heaps, int h0, int blockFrom,
+  public void scan(
+      PreparedBase base,
+      float[] queries,
+      int q0,
+      int nq,
+      TopK[] heaps,
+      int h0,
+      int blockFrom,
       int blockTo) {
     int r = 0;
     for (; r + 1 < nq; r += 2) {
@@ -35,8 +42,16 @@ final class ScalarKernel implements Kernel {
     }
   }
 
-  /** Two queries (the second may be absent: then the first is computed twice and the copy dropped). */
-  private static void scanPair(PreparedBase base, float[] queries, int q, TopK heapA, TopK heapB, int blockFrom,
+  /**
+   * Two queries (the second may be absent: then the first is computed twice and the copy dropped).
+   */
+  private static void scanPair(
+      PreparedBase base,
+      float[] queries,
+      int q,
+      TopK heapA,
+      TopK heapB,
+      int blockFrom,
       int blockTo) {
     int dim = base.dim();
     float[] data = base.data();
@@ -54,10 +69,22 @@ final class ScalarKernel implements Kernel {
         float y = queries[qb + d];
         float v0 = data[o], v1 = data[o + 1], v2 = data[o + 2], v3 = data[o + 3];
         float v4 = data[o + 4], v5 = data[o + 5], v6 = data[o + 6], v7 = data[o + 7];
-        a0 += x * v0; a1 += x * v1; a2 += x * v2; a3 += x * v3;
-        a4 += x * v4; a5 += x * v5; a6 += x * v6; a7 += x * v7;
-        b0 += y * v0; b1 += y * v1; b2 += y * v2; b3 += y * v3;
-        b4 += y * v4; b5 += y * v5; b6 += y * v6; b7 += y * v7;
+        a0 += x * v0;
+        a1 += x * v1;
+        a2 += x * v2;
+        a3 += x * v3;
+        a4 += x * v4;
+        a5 += x * v5;
+        a6 += x * v6;
+        a7 += x * v7;
+        b0 += y * v0;
+        b1 += y * v1;
+        b2 += y * v2;
+        b3 += y * v3;
+        b4 += y * v4;
+        b5 += y * v5;
+        b6 += y * v6;
+        b7 += y * v7;
       }
       int p = j * WIDTH;
       offer(heapA, keys, p, alpha, beta, a0, a1, a2, a3, a4, a5, a6, a7);
@@ -67,8 +94,20 @@ final class ScalarKernel implements Kernel {
     }
   }
 
-  private static void offer(TopK heap, float[] keys, int p, float[] alpha, float[] beta,
-      float d0, float d1, float d2, float d3, float d4, float d5, float d6, float d7) {
+  private static void offer(
+      TopK heap,
+      float[] keys,
+      int p,
+      float[] alpha,
+      float[] beta,
+      float d0,
+      float d1,
+      float d2,
+      float d3,
+      float d4,
+      float d5,
+      float d6,
+      float d7) {
     keys[0] = alpha[p] + beta[p] * d0;
     keys[1] = alpha[p + 1] + beta[p + 1] * d1;
     keys[2] = alpha[p + 2] + beta[p + 2] * d2;

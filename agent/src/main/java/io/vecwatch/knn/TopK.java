@@ -3,13 +3,14 @@ package io.vecwatch.knn;
 import java.util.Arrays;
 
 /**
- * A bounded max-heap of (key, position) pairs that keeps the {@code capacity} smallest keys seen, without
- * boxing. Order is lexicographic: a smaller key wins, and among equal keys the lower position wins, so the
- * result does not depend on the order candidates arrive in (threads, blocks).
+ * A bounded max-heap of (key, position) pairs that keeps the {@code capacity} smallest keys seen,
+ * without boxing. Order is lexicographic: a smaller key wins, and among equal keys the lower
+ * position wins, so the result does not depend on the order candidates arrive in (threads, blocks).
  *
- * <p>The heap starts full of sentinels (+Infinity, {@link #NONE}) that every real candidate beats, so there is
- * one code path (replace the root) instead of a separate fill phase: a fill branch that the JIT saw only at
- * the start would trap and recompile the whole kernel each time a new query unit starts with empty heaps.
+ * <p>The heap starts full of sentinels (+Infinity, {@link #NONE}) that every real candidate beats,
+ * so there is one code path (replace the root) instead of a separate fill phase: a fill branch that
+ * the JIT saw only at the start would trap and recompile the whole kernel each time a new query
+ * unit starts with empty heaps.
  */
 final class TopK {
   /** Position of a sentinel entry. */

@@ -6,13 +6,14 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * SIMD kernel on the Java Vector API. Loaded by name only when {@code jdk.incubator.vector} is in the boot
- * layer (see {@link ExactKnn}), so nothing else ever links against the incubator module.
+ * SIMD kernel on the Java Vector API. Loaded by name only when {@code jdk.incubator.vector} is in
+ * the boot layer (see {@link ExactKnn}), so nothing else ever links against the incubator module.
  *
- * <p>Base blocks hold one dimension of {@code WIDTH} base vectors per register. The 4 x 2 tile (4 queries, 2
- * blocks) keeps 8 accumulators live: per dimension it loads 2 base registers, broadcasts 4 query scalars and
- * issues 8 FMAs, so loads stay well below the FMA rate. Each finished register of keys is compared against the
- * query's heap threshold at once; only the rare lanes that pass reach the scalar heap.
+ * <p>Base blocks hold one dimension of {@code WIDTH} base vectors per register. The 4 x 2 tile (4
+ * queries, 2 blocks) keeps 8 accumulators live: per dimension it loads 2 base registers, broadcasts
+ * 4 query scalars and issues 8 FMAs, so loads stay well below the FMA rate. Each finished register
+ * of keys is compared against the query's heap threshold at once; only the rare lanes that pass
+ * reach the scalar heap.
  */
 final class VectorKernel implements Kernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -30,25 +31,54 @@ final class VectorKernel implements Kernel {
 
   @Override
   public String describe() {
-    return "Vector API kernel (" + S.vectorBitSize() + "-bit, " + WIDTH + " lanes, 4 queries x 2 blocks)";
+    return "Vector API kernel ("
+        + S.vectorBitSize()
+        + "-bit, "
+        + WIDTH
+        + " lanes, 4 queries x 2 blocks)";
   }
 
   @Override
-  public void scan(PreparedBase base, float[] queries, int q0, int nq, TopK[] heaps, int h0, int blockFrom,
+  public void scan(
+      PreparedBase base,
+      float[] queries,
+      int q0,
+      int nq,
+      TopK[] heaps,
+      int h0,
+      int blockFrom,
       int blockTo) {
     float[] scratch = new float[WIDTH];
     int r = 0;
     for (; r + 3 < nq; r += 4) {
-      scan4(base, queries, q0 + r, heaps[h0 + r], heaps[h0 + r + 1], heaps[h0 + r + 2], heaps[h0 + r + 3],
-          blockFrom, blockTo, scratch);
+      scan4(
+          base,
+          queries,
+          q0 + r,
+          heaps[h0 + r],
+          heaps[h0 + r + 1],
+          heaps[h0 + r + 2],
+          heaps[h0 + r + 3],
+          blockFrom,
+          blockTo,
+          scratch);
     }
     for (; r < nq; r++) {
       scan1(base, queries, q0 + r, heaps[h0 + r], blockFrom, blockTo, scratch);
     }
   }
 
-  private static void scan4(PreparedBase base, float[] qs, int q, TopK ha, TopK hb, TopK hc, TopK hd,
-      int blockFrom, int blockTo, float[] scratch) {
+  private static void scan4(
+      PreparedBase base,
+      float[] qs,
+      int q,
+      TopK ha,
+      TopK hb,
+      TopK hc,
+      TopK hd,
+      int blockFrom,
+      int blockTo,
+      float[] scratch) {
     final int dim = base.dim();
     final float[] data = base.data();
     final int stride = dim * WIDTH;
@@ -114,7 +144,13 @@ final class VectorKernel implements Kernel {
   }
 
   /** One query: 4 blocks at a time for independent accumulators, then single blocks. */
-  private static void scan1(PreparedBase base, float[] qs, int q, TopK heap, int blockFrom, int blockTo,
+  private static void scan1(
+      PreparedBase base,
+      float[] qs,
+      int q,
+      TopK heap,
+      int blockFrom,
+      int blockTo,
       float[] scratch) {
     final int dim = base.dim();
     final float[] data = base.data();
@@ -149,10 +185,16 @@ final class VectorKernel implements Kernel {
     }
   }
 
-  /** Turns block {@code j}'s dot products into keys and offers those at or below the heap's threshold. */
-  private static void offer(PreparedBase base, int j, FloatVector dots, TopK heap, float[] scratch) {
+  /**
+   * Turns block {@code j}'s dot products into keys and offers those at or below the heap's
+   * threshold.
+   */
+  private static void offer(
+      PreparedBase base, int j, FloatVector dots, TopK heap, float[] scratch) {
     int p = j * WIDTH;
-    FloatVector keys = dots.fma(FloatVector.fromArray(S, base.beta(), p), FloatVector.fromArray(S, base.alpha(), p));
+    FloatVector keys =
+        dots.fma(
+            FloatVector.fromArray(S, base.beta(), p), FloatVector.fromArray(S, base.alpha(), p));
     VectorMask<Float> pass = keys.compare(VectorOperators.LE, heap.threshold());
     if (!pass.anyTrue()) {
       return;

@@ -7,8 +7,8 @@ import java.util.function.IntConsumer;
 
 /**
  * Runs work on a fixed number of threads for the duration of one call: the calling thread plus
- * {@code threads - 1} short-lived daemon threads. A failure in any worker stops the others from taking new
- * work and is rethrown in the caller.
+ * {@code threads - 1} short-lived daemon threads. A failure in any worker stops the others from
+ * taking new work and is rethrown in the caller.
  */
 final class Workers {
   /** A contiguous range of work items {@code [from, to)}. */
@@ -38,31 +38,39 @@ final class Workers {
   void forEachRange(int n, Range range) {
     int parts = Math.max(1, Math.min(threads, n));
     AtomicInteger next = new AtomicInteger();
-    run(parts, () -> {
-      int p;
-      while ((p = next.getAndIncrement()) < parts) {
-        int from = (int) ((long) n * p / parts);
-        int to = (int) ((long) n * (p + 1) / parts);
-        range.run(from, to);
-      }
-    });
+    run(
+        parts,
+        () -> {
+          int p;
+          while ((p = next.getAndIncrement()) < parts) {
+            int from = (int) ((long) n * p / parts);
+            int to = (int) ((long) n * (p + 1) / parts);
+            range.run(from, to);
+          }
+        });
   }
 
-  /** Hands out items {@code 0 .. n-1} one at a time to whichever thread is free (load balancing). */
+  /**
+   * Hands out items {@code 0 .. n-1} one at a time to whichever thread is free (load balancing).
+   */
   void forEachItem(int n, IntConsumer item) {
     AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failed = new AtomicReference<>();
-    run(Math.min(threads, n), () -> {
-      int i;
-      while (failed.get() == null && !Thread.currentThread().isInterrupted() && (i = next.getAndIncrement()) < n) {
-        try {
-          item.accept(i);
-        } catch (RuntimeException | Error e) {
-          failed.compareAndSet(null, e);
-          throw e;
-        }
-      }
-    });
+    run(
+        Math.min(threads, n),
+        () -> {
+          int i;
+          while (failed.get() == null
+              && !Thread.currentThread().isInterrupted()
+              && (i = next.getAndIncrement()) < n) {
+            try {
+              item.accept(i);
+            } catch (RuntimeException | Error e) {
+              failed.compareAndSet(null, e);
+              throw e;
+            }
+          }
+        });
   }
 
   private void run(int parallelism, Runnable body) {
@@ -76,13 +84,16 @@ final class Workers {
     AtomicReference<Throwable> failure = new AtomicReference<>();
     Thread[] helpers = new Thread[parallelism - 1];
     for (int t = 0; t < helpers.length; t++) {
-      helpers[t] = new Thread(() -> {
-        try {
-          body.run();
-        } catch (Throwable e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "vecwatch-knn-" + SEQUENCE.incrementAndGet());
+      helpers[t] =
+          new Thread(
+              () -> {
+                try {
+                  body.run();
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "vecwatch-knn-" + SEQUENCE.incrementAndGet());
       helpers[t].setDaemon(true);
       helpers[t].start();
     }

@@ -5,8 +5,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The guard rails of one run: a total request budget, a deadline, and a stop switch (Ctrl-C). Every search asks
- * {@link #permit()} first, so none of the three can be overrun by more than the searches already in flight.
+ * The guard rails of one run: a total request budget, a deadline, and a stop switch (Ctrl-C). Every
+ * search asks {@link #permit()} first, so none of the three can be overrun by more than the
+ * searches already in flight.
  */
 final class Guard {
   private final Clock clock;

@@ -15,26 +15,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Sends one step of load to a target and measures it with the agent's own pieces: the dataset's queries, the probe's
- * {@link Recall} against the dataset's ground truth, and HdrHistogram latencies of successful searches in
- * nanoseconds, as the agent's windows keep them.
+ * Sends one step of load to a target and measures it with the agent's own pieces: the dataset's
+ * queries, the probe's {@link Recall} against the dataset's ground truth, and HdrHistogram
+ * latencies of successful searches in nanoseconds, as the agent's windows keep them.
  *
  * <ul>
- *   <li>{@link #closed}: {@code concurrency} threads each send the next query as soon as the previous answers.
- *       Latency is from send to answer.
- *   <li>{@link #open}: request {@code i} is intended to start at {@code start + i / rate}; {@code workers} threads
- *       take the next request, wait for its intended start and send it. Latency is measured from the intended
- *       start, so a request that waited for a free worker (or a late-waking thread) carries that wait: coordinated
- *       omission is corrected the way the probe runner corrects it.
+ *   <li>{@link #closed}: {@code concurrency} threads each send the next query as soon as the
+ *       previous answers. Latency is from send to answer.
+ *   <li>{@link #open}: request {@code i} is intended to start at {@code start + i / rate}; {@code
+ *       workers} threads take the next request, wait for its intended start and send it. Latency is
+ *       measured from the intended start, so a request that waited for a free worker (or a
+ *       late-waking thread) carries that wait: coordinated omission is corrected the way the probe
+ *       runner corrects it.
  * </ul>
  *
- * <p>Searches that start during the warm-up are sent but not measured. A search slower than the timeout counts as a
- * timeout (not in the percentiles, as in the agent); a search that throws counts as an error. Queries are taken in
- * dataset order, round-robin over the whole run, so each step sees fresh queries when the dataset has enough.
+ * <p>Searches that start during the warm-up are sent but not measured. A search slower than the
+ * timeout counts as a timeout (not in the percentiles, as in the agent); a search that throws
+ * counts as an error. Queries are taken in dataset order, round-robin over the whole run, so each
+ * step sees fresh queries when the dataset has enough.
  */
 final class LoadDriver {
-  /** A thread that wakes or dispatches later than this after a request's intended start is flagged. */
+  /**
+   * A thread that wakes or dispatches later than this after a request's intended start is flagged.
+   */
   static final long LATE_NANOS = 1_000_000;
+
   /** A step is flagged when more than this share of its requests started late. */
   static final double LATE_SHARE = 0.01;
 
@@ -68,8 +73,14 @@ final class LoadDriver {
   }
 
   /** A closed-loop step: {@code concurrency} workers back to back for warm-up + measure. */
-  StepResult closed(Mode mode, Target target, int concurrency, long warmupNanos, long measureNanos,
-      Map<String, Integer> params) throws InterruptedException {
+  StepResult closed(
+      Mode mode,
+      Target target,
+      int concurrency,
+      long warmupNanos,
+      long measureNanos,
+      Map<String, Integer> params)
+      throws InterruptedException {
     long cpu0 = processCpuNanos();
     long start = clock.monotonicNanos();
     long from = start + warmupNanos;
@@ -83,8 +94,16 @@ final class LoadDriver {
     threads.forEach(Thread::start);
     join(threads);
     long stop = Math.min(clock.monotonicNanos(), end);
-    return result(mode, concurrency, Double.NaN, tallies, from, stop, processCpuNanos() - cpu0,
-        clock.monotonicNanos() - start, params);
+    return result(
+        mode,
+        concurrency,
+        Double.NaN,
+        tallies,
+        from,
+        stop,
+        processCpuNanos() - cpu0,
+        clock.monotonicNanos() - start,
+        params);
   }
 
   private void closedWorker(Target target, Tally t, long from, long end) {
@@ -121,11 +140,15 @@ final class LoadDriver {
     }
   }
 
-  /** An open-loop step: a constant arrival rate served by up to {@code workers} searches in flight. */
+  /**
+   * An open-loop step: a constant arrival rate served by up to {@code workers} searches in flight.
+   */
   StepResult open(Target target, double rate, int workers, long warmupNanos, long measureNanos)
       throws InterruptedException {
     long cpu0 = processCpuNanos();
-    long start = clock.monotonicNanos() + 1_000_000; // a little lead so the first arrivals are not already late
+    long start =
+        clock.monotonicNanos()
+            + 1_000_000; // a little lead so the first arrivals are not already late
     long from = start + warmupNanos;
     long end = from + measureNanos;
     AtomicLong slots = new AtomicLong();
@@ -139,12 +162,20 @@ final class LoadDriver {
     threads.forEach(Thread::start);
     join(threads);
     long stop = Math.min(clock.monotonicNanos(), end);
-    return result(Mode.OPEN, workers, rate, tallies, from, stop, processCpuNanos() - cpu0,
-        clock.monotonicNanos() - start, Map.of());
+    return result(
+        Mode.OPEN,
+        workers,
+        rate,
+        tallies,
+        from,
+        stop,
+        processCpuNanos() - cpu0,
+        clock.monotonicNanos() - start,
+        Map.of());
   }
 
-  private void openWorker(Target target, Tally t, AtomicLong slots, long start, double interval, long from,
-      long end) {
+  private void openWorker(
+      Target target, Tally t, AtomicLong slots, long start, double interval, long from, long end) {
     while (true) {
       long intended = start + Math.round(slots.getAndIncrement() * interval);
       if (intended >= end || guard.stopped()) {
@@ -217,8 +248,16 @@ final class LoadDriver {
     t.lastError = e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
-  private StepResult result(Mode mode, int concurrency, double offered, Tally[] tallies, long from, long stop,
-      long cpuNanos, long wallNanos, Map<String, Integer> params) {
+  private StepResult result(
+      Mode mode,
+      int concurrency,
+      double offered,
+      Tally[] tallies,
+      long from,
+      long stop,
+      long cpuNanos,
+      long wallNanos,
+      Map<String, Integer> params) {
     Tally all = new Tally(recall.ks().length);
     for (Tally t : tallies) {
       all.add(t);
@@ -230,7 +269,10 @@ final class LoadDriver {
       meanRecall.put(ks[i], all.ok == 0 ? Double.NaN : all.recallSums[i] / all.ok);
     }
     double cpuCores = wallNanos <= 0 ? 0 : (double) cpuNanos / wallNanos;
-    double overhead = all.gapNanos + all.busyNanos == 0 ? 0 : (double) all.gapNanos / (all.gapNanos + all.busyNanos);
+    double overhead =
+        all.gapNanos + all.busyNanos == 0
+            ? 0
+            : (double) all.gapNanos / (all.gapNanos + all.busyNanos);
     List<String> limits = new ArrayList<>();
     if (cpuCores >= 0.9 * cores) {
       limits.add(ClientLimit.CPU_SATURATED);
@@ -245,15 +287,32 @@ final class LoadDriver {
       limits.add(ClientLimit.SCHEDULE_LAG);
     }
     boolean complete = !guard.stopped();
-    return new StepResult(mode, concurrency, offered, all.measured / seconds,
-        quantile(all, 50), quantile(all, 95), quantile(all, 99), quantile(all, 99.9), all.measured,
+    return new StepResult(
+        mode,
+        concurrency,
+        offered,
+        all.measured / seconds,
+        quantile(all, 50),
+        quantile(all, 95),
+        quantile(all, 99),
+        quantile(all, 99.9),
+        all.measured,
         all.measured == 0 ? Double.NaN : (double) all.errors / all.measured,
         all.measured == 0 ? Double.NaN : (double) all.timeouts / all.measured,
-        meanRecall, params, seconds, limits, cpuCores, overhead, false, complete);
+        meanRecall,
+        params,
+        seconds,
+        limits,
+        cpuCores,
+        overhead,
+        false,
+        complete);
   }
 
   private static double quantile(Tally t, double percentile) {
-    return t.latency.getTotalCount() == 0 ? Double.NaN : t.latency.getValueAtPercentile(percentile) / 1e9;
+    return t.latency.getTotalCount() == 0
+        ? Double.NaN
+        : t.latency.getValueAtPercentile(percentile) / 1e9;
   }
 
   private static void join(List<Thread> threads) throws InterruptedException {

@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * How {@code vecwatch bench load} sweeps one target. Immutable; {@link #defaults()} then the {@code with...} copies.
+ * How {@code vecwatch bench load} sweeps one target. Immutable; {@link #defaults()} then the {@code
+ * with...} copies.
  *
  * @param levels closed-loop concurrency levels, in order
  * @param warmup per step, sent but not measured
@@ -12,13 +13,16 @@ import java.util.List;
  * @param openWorkers threads serving the open-loop arrivals (searches in flight at most)
  * @param startRate first open-loop rate; 0 to start at half the best closed-loop rate
  * @param growth factor between open-loop rates until the objective breaks
- * @param precision the capacity search stops when the rate that broke is within this share above the one that held
+ * @param precision the capacity search stops when the rate that broke is within this share above
+ *     the one that held
  * @param maxRate no open-loop step offers more than this (requests per second)
  * @param maxDuration the whole run stops after this
  * @param requestBudget the whole run sends at most this many searches
- * @param parameter the search parameter to sweep ({@code ef}, {@code nprobe}); empty to pick the target's own, if any
+ * @param parameter the search parameter to sweep ({@code ef}, {@code nprobe}); empty to pick the
+ *     target's own, if any
  * @param values its values; empty for the defaults of that parameter
- * @param paramConcurrency closed-loop concurrency of the parameter sweep; 0 for the level with the best QPS
+ * @param paramConcurrency closed-loop concurrency of the parameter sweep; 0 for the level with the
+ *     best QPS
  * @param phases which parts run: {@code closed}, {@code open}, {@code params}
  */
 public record LoadSettings(
@@ -49,37 +53,128 @@ public record LoadSettings(
   }
 
   public static LoadSettings defaults() {
-    return new LoadSettings(DEFAULT_LEVELS, Duration.ofSeconds(2), Duration.ofSeconds(10), 256, 0, 1.5, 0.05,
-        100_000, Duration.ofMinutes(30), 10_000_000, "", List.of(), 0, ALL_PHASES);
+    return new LoadSettings(
+        DEFAULT_LEVELS,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(10),
+        256,
+        0,
+        1.5,
+        0.05,
+        100_000,
+        Duration.ofMinutes(30),
+        10_000_000,
+        "",
+        List.of(),
+        0,
+        ALL_PHASES);
   }
 
   public LoadSettings withLevels(List<Integer> l) {
-    return new LoadSettings(l, warmup, step, openWorkers, startRate, growth, precision, maxRate, maxDuration,
-        requestBudget, parameter, values, paramConcurrency, phases);
+    return new LoadSettings(
+        l,
+        warmup,
+        step,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        parameter,
+        values,
+        paramConcurrency,
+        phases);
   }
 
   public LoadSettings withTiming(Duration w, Duration s) {
-    return new LoadSettings(levels, w, s, openWorkers, startRate, growth, precision, maxRate, maxDuration,
-        requestBudget, parameter, values, paramConcurrency, phases);
+    return new LoadSettings(
+        levels,
+        w,
+        s,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        parameter,
+        values,
+        paramConcurrency,
+        phases);
   }
 
   public LoadSettings withOpenLoop(int workers, double start, double grow, double prec) {
-    return new LoadSettings(levels, warmup, step, workers, start, grow, prec, maxRate, maxDuration, requestBudget,
-        parameter, values, paramConcurrency, phases);
+    return new LoadSettings(
+        levels,
+        warmup,
+        step,
+        workers,
+        start,
+        grow,
+        prec,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        parameter,
+        values,
+        paramConcurrency,
+        phases);
   }
 
   public LoadSettings withGuards(double rate, Duration duration, long budget) {
-    return new LoadSettings(levels, warmup, step, openWorkers, startRate, growth, precision, rate, duration, budget,
-        parameter, values, paramConcurrency, phases);
+    return new LoadSettings(
+        levels,
+        warmup,
+        step,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        rate,
+        duration,
+        budget,
+        parameter,
+        values,
+        paramConcurrency,
+        phases);
   }
 
   public LoadSettings withParameterSweep(String p, List<Integer> v, int concurrency) {
-    return new LoadSettings(levels, warmup, step, openWorkers, startRate, growth, precision, maxRate, maxDuration,
-        requestBudget, p, v, concurrency, phases);
+    return new LoadSettings(
+        levels,
+        warmup,
+        step,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        p,
+        v,
+        concurrency,
+        phases);
   }
 
   public LoadSettings withPhases(List<String> p) {
-    return new LoadSettings(levels, warmup, step, openWorkers, startRate, growth, precision, maxRate, maxDuration,
-        requestBudget, parameter, values, paramConcurrency, p);
+    return new LoadSettings(
+        levels,
+        warmup,
+        step,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        parameter,
+        values,
+        paramConcurrency,
+        p);
   }
 }

@@ -17,9 +17,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One {@code vecwatch bench load} run against one target: a closed-loop concurrency sweep, open-loop rate steps with
- * a capacity search, and a search-parameter sweep, within the guard rails of {@link LoadSettings}. {@link #stop()}
- * (Ctrl-C) ends the run at the next search; {@link #run()} then returns what was measured.
+ * One {@code vecwatch bench load} run against one target: a closed-loop concurrency sweep,
+ * open-loop rate steps with a capacity search, and a search-parameter sweep, within the guard rails
+ * of {@link LoadSettings}. {@link #stop()} (Ctrl-C) ends the run at the next search; {@link #run()}
+ * then returns what was measured.
  *
  * <pre>{@code
  * LoadTest t = new LoadTest(target, dataset, List.of(10, 100), Duration.ofSeconds(1), Objective.DEFAULT,
@@ -27,12 +28,12 @@ import java.util.Map;
  * LoadReport r = t.run();
  * }</pre>
  *
- * <p><b>Capacity.</b> Open-loop rates start at {@code start_rate} (default: half the best closed-loop QPS) and grow by
- * {@code growth} until a step breaks the latency or error objective or delivers less than 95 % of the offered rate.
- * Then the interval between the last rate that held and the first that broke is halved until the broken rate is
- * within {@code precision} of the held one. The capacity is the highest rate that held; the report gives the
- * remaining gap as its precision. If the first rate already breaks, rates are lowered by {@code growth} until one
- * holds.
+ * <p><b>Capacity.</b> Open-loop rates start at {@code start_rate} (default: half the best
+ * closed-loop QPS) and grow by {@code growth} until a step breaks the latency or error objective or
+ * delivers less than 95 % of the offered rate. Then the interval between the last rate that held
+ * and the first that broke is halved until the broken rate is within {@code precision} of the held
+ * one. The capacity is the highest rate that held; the report gives the remaining gap as its
+ * precision. If the first rate already breaks, rates are lowered by {@code growth} until one holds.
  */
 public final class LoadTest {
   private final Target target;
@@ -48,8 +49,15 @@ public final class LoadTest {
   private final List<String> notes = new ArrayList<>();
   private volatile GeneratorOverhead generator;
 
-  public LoadTest(Target target, Dataset dataset, List<Integer> recallKs, Duration timeout, Objective objective,
-      LoadSettings settings, Clock clock, Progress progress) {
+  public LoadTest(
+      Target target,
+      Dataset dataset,
+      List<Integer> recallKs,
+      Duration timeout,
+      Objective objective,
+      LoadSettings settings,
+      Clock clock,
+      Progress progress) {
     this.target = target;
     this.dataset = dataset;
     List<Integer> ks = new ArrayList<>(recallKs);
@@ -65,7 +73,10 @@ public final class LoadTest {
     this.driver = new LoadDriver(dataset, recall, timeout.toNanos(), clock, guard);
   }
 
-  /** Stops the run at the next search; {@link #run()} returns the partial report. Safe from any thread. */
+  /**
+   * Stops the run at the next search; {@link #run()} returns the partial report. Safe from any
+   * thread.
+   */
   public void stop(String reason) {
     guard.stop(reason);
   }
@@ -124,29 +135,65 @@ public final class LoadTest {
       }
     }
     // knee of the closed loop
-    List<StepResult> closed = all.stream().filter(s -> s.mode() == Mode.CLOSED && s.requests() > 0).toList();
-    Double maxClosed = closed.stream().mapToDouble(StepResult::achievedRps).max().stream().boxed().findFirst()
-        .orElse(null);
-    Integer knee = maxClosed == null ? null : closed.stream().filter(s -> s.achievedRps() >= 0.9 * maxClosed)
-        .mapToInt(StepResult::concurrency).min().orElseThrow();
+    List<StepResult> closed =
+        all.stream().filter(s -> s.mode() == Mode.CLOSED && s.requests() > 0).toList();
+    Double maxClosed =
+        closed.stream().mapToDouble(StepResult::achievedRps).max().stream()
+            .boxed()
+            .findFirst()
+            .orElse(null);
+    Integer knee =
+        maxClosed == null
+            ? null
+            : closed.stream()
+                .filter(s -> s.achievedRps() >= 0.9 * maxClosed)
+                .mapToInt(StepResult::concurrency)
+                .min()
+                .orElseThrow();
     // parameter sweep
-    List<StepResult> params = all.stream().filter(s -> s.mode() == Mode.PARAMS && s.requests() > 0).toList();
+    List<StepResult> params =
+        all.stream().filter(s -> s.mode() == Mode.PARAMS && s.requests() > 0).toList();
     String parameter = params.isEmpty() ? null : params.get(0).params().keySet().iterator().next();
     List<Map<String, Integer>> pareto = new ArrayList<>();
     double bestRecall = Double.NEGATIVE_INFINITY;
-    for (StepResult s : params.stream().sorted(Comparator.comparingDouble(StepResult::achievedRps).reversed()).toList()) {
+    for (StepResult s :
+        params.stream()
+            .sorted(Comparator.comparingDouble(StepResult::achievedRps).reversed())
+            .toList()) {
       double r = s.recall().getOrDefault(objective.recallK(), Double.NaN);
       if (r > bestRecall) {
         pareto.add(s.params());
         bestRecall = r;
       }
     }
-    Map<String, Integer> recommended = params.stream().filter(StepResult::holds)
-        .max(Comparator.comparingDouble(StepResult::achievedRps)).map(StepResult::params).orElse(null);
+    Map<String, Integer> recommended =
+        params.stream()
+            .filter(StepResult::holds)
+            .max(Comparator.comparingDouble(StepResult::achievedRps))
+            .map(StepResult::params)
+            .orElse(null);
     String reason = guard.stopReason();
-    return new LoadReport(target.name(), target.kind(), dataset.name(), started, seconds, objective, settings, all,
-        capacity, precision, capped, parameter, recommended, pareto, knee, maxClosed, generator, reason == null,
-        reason, List.copyOf(notes));
+    return new LoadReport(
+        target.name(),
+        target.kind(),
+        dataset.name(),
+        started,
+        seconds,
+        objective,
+        settings,
+        all,
+        capacity,
+        precision,
+        capped,
+        parameter,
+        recommended,
+        pareto,
+        knee,
+        maxClosed,
+        generator,
+        reason == null,
+        reason,
+        List.copyOf(notes));
   }
 
   private GeneratorOverhead calibrate() throws InterruptedException {
@@ -160,29 +207,31 @@ public final class LoadTest {
       }
       answers.put(rows[q], new SearchResult(ids, new float[0]));
     }
-    Target noop = new Target() {
-      @Override
-      public String name() {
-        return "noop";
-      }
+    Target noop =
+        new Target() {
+          @Override
+          public String name() {
+            return "noop";
+          }
 
-      @Override
-      public String kind() {
-        return "noop";
-      }
+          @Override
+          public String kind() {
+            return "noop";
+          }
 
-      @Override
-      public SearchResult search(float[] query, int k) {
-        return answers.get(query);
-      }
-    };
+          @Override
+          public SearchResult search(float[] query, int k) {
+            return answers.get(query);
+          }
+        };
     int threads = Runtime.getRuntime().availableProcessors();
     Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
     LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
     long cpu0 = LoadDriver.processCpuNanos();
     StepResult r = d.closed(Mode.CLOSED, noop, threads, 200_000_000L, 800_000_000L, Map.of());
     long cpu = LoadDriver.processCpuNanos() - cpu0;
-    double perRequest = r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
+    double perRequest =
+        r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
     return new GeneratorOverhead(threads, r.achievedRps(), perRequest, 1e6 / perRequest);
   }
 
@@ -191,14 +240,17 @@ public final class LoadTest {
       if (guard.stopped()) {
         return;
       }
-      step("closed c=" + c, () -> driver.closed(Mode.CLOSED, target, c, warmup(), measure(), Map.of()));
+      step(
+          "closed c=" + c,
+          () -> driver.closed(Mode.CLOSED, target, c, warmup(), measure(), Map.of()));
     }
   }
 
   private void capacitySearch() throws InterruptedException {
     double start = settings.startRate();
     if (start <= 0) {
-      double best = steps(Mode.CLOSED).stream().mapToDouble(StepResult::achievedRps).max().orElse(0);
+      double best =
+          steps(Mode.CLOSED).stream().mapToDouble(StepResult::achievedRps).max().orElse(0);
       start = best > 0 ? best / 2 : 10;
     }
     double rate = Math.min(start, settings.maxRate());
@@ -226,7 +278,9 @@ public final class LoadTest {
         }
       }
     }
-    while (!guard.stopped() && held > 0 && broke < Double.POSITIVE_INFINITY
+    while (!guard.stopped()
+        && held > 0
+        && broke < Double.POSITIVE_INFINITY
         && broke / held - 1 > settings.precision()) {
       double mid = (held + broke) / 2;
       StepResult s = openStep(mid);
@@ -242,30 +296,52 @@ public final class LoadTest {
   }
 
   private StepResult openStep(double rate) throws InterruptedException {
-    return step(String.format(Locale.ROOT, "open %.1f/s", rate),
+    return step(
+        String.format(Locale.ROOT, "open %.1f/s", rate),
         () -> driver.open(target, rate, settings.openWorkers(), warmup(), measure()));
   }
 
   private void parameterSweep() throws InterruptedException {
-    Tunable tunable = target instanceof Tunable t ? t
-        : FaultInjection.unwrap(target).filter(Tunable.class::isInstance).map(Tunable.class::cast).orElse(null);
+    Tunable tunable =
+        target instanceof Tunable t
+            ? t
+            : FaultInjection.unwrap(target)
+                .filter(Tunable.class::isInstance)
+                .map(Tunable.class::cast)
+                .orElse(null);
     List<String> names = tunable == null ? List.of() : tunable.tunableParameters();
-    String p = settings.parameter().isEmpty() ? (names.isEmpty() ? "" : names.get(0)) : settings.parameter();
+    String p =
+        settings.parameter().isEmpty()
+            ? (names.isEmpty() ? "" : names.get(0))
+            : settings.parameter();
     if (p.isEmpty()) {
-      note("parameter sweep skipped: target " + target.name() + " (" + target.kind()
-          + ") has no search parameter vecwatch can vary");
+      note(
+          "parameter sweep skipped: target "
+              + target.name()
+              + " ("
+              + target.kind()
+              + ") has no search parameter vecwatch can vary");
       return;
     }
     if (!names.contains(p)) {
-      note("parameter sweep skipped: target " + target.name() + " has no search parameter " + p + " (it has "
-          + (names.isEmpty() ? "none" : String.join(", ", names)) + ")");
+      note(
+          "parameter sweep skipped: target "
+              + target.name()
+              + " has no search parameter "
+              + p
+              + " (it has "
+              + (names.isEmpty() ? "none" : String.join(", ", names))
+              + ")");
       return;
     }
     List<Integer> values = settings.values().isEmpty() ? defaultValues(p) : settings.values();
     int c = settings.paramConcurrency();
     if (c <= 0) {
-      c = steps(Mode.CLOSED).stream().max(Comparator.comparingDouble(StepResult::achievedRps))
-          .map(StepResult::concurrency).orElse(10);
+      c =
+          steps(Mode.CLOSED).stream()
+              .max(Comparator.comparingDouble(StepResult::achievedRps))
+              .map(StepResult::concurrency)
+              .orElse(10);
     }
     int concurrency = c;
     for (int v : values) {
@@ -279,12 +355,16 @@ public final class LoadTest {
         note("parameter sweep: " + p + "=" + v + " skipped: " + e.getMessage());
         continue;
       }
-      step("params " + p + "=" + v + " c=" + concurrency,
+      step(
+          "params " + p + "=" + v + " c=" + concurrency,
           () -> driver.closed(Mode.PARAMS, tuned, concurrency, warmup(), measure(), Map.of(p, v)));
     }
   }
 
-  /** {@code ef} below the number of hits asked for is rejected by Milvus and means {@code k} to Lucene. */
+  /**
+   * {@code ef} below the number of hits asked for is rejected by Milvus and means {@code k} to
+   * Lucene.
+   */
   private List<Integer> defaultValues(String p) {
     if (!"ef".equals(p)) {
       return "nprobe".equals(p) ? LoadSettings.DEFAULT_NPROBE : List.of();

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** How a step sends load. */
 public enum Mode {
-  /** N workers, each sending its next search as soon as the previous one answers (VectorDBBench). */
+  /**
+   * N workers, each sending its next search as soon as the previous one answers (VectorDBBench).
+   */
   CLOSED,
   /** A constant arrival rate; latency from each request's intended start (wrk2). */
   OPEN,

@@ -11,23 +11,23 @@ import java.nio.file.StandardCopyOption;
 import java.util.Map;
 
 /**
- * {@code report.json}: the report in the shape {@code docs/load-report.schema.json} describes. Seconds and ratios are
- * plain numbers; a figure that was not measured (NaN) is {@code null}. The agent reads {@code target} and
- * {@code capacity_rps} through {@code capacity_from_report}.
+ * {@code report.json}: the report in the shape {@code docs/load-report.schema.json} describes.
+ * Seconds and ratios are plain numbers; a figure that was not measured (NaN) is {@code null}. The
+ * agent reads {@code target} and {@code capacity_rps} through {@code capacity_from_report}.
  */
 public final class ReportJson {
   /** Bumped when a field changes meaning or goes away. */
   public static final int SCHEMA_VERSION = 1;
 
-  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private ReportJson() {}
 
   public static void write(LoadReport r, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
     Files.writeString(tmp, MAPPER.writeValueAsString(toJson(r)) + "\n");
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING,
-        StandardCopyOption.ATOMIC_MOVE);
+    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
   public static ObjectNode toJson(LoadReport r) {

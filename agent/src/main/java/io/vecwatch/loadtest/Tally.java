@@ -2,7 +2,9 @@ package io.vecwatch.loadtest;
 
 import org.HdrHistogram.Histogram;
 
-/** One worker's counts for one step; merged after the worker has ended, so nothing here is shared. */
+/**
+ * One worker's counts for one step; merged after the worker has ended, so nothing here is shared.
+ */
 final class Tally {
   /** As the agent's latency windows: nanoseconds, three significant digits, auto-resizing. */
   static final int SIGNIFICANT_DIGITS = 3;

@@ -1,12 +1,13 @@
 package io.vecwatch.metrics;
 
+import com.sun.management.OperatingSystemMXBean;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,14 +15,15 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
-import io.vecwatch.export.ExemplarSpanContext;
 import io.prometheus.metrics.model.snapshots.Labels;
 import io.vecwatch.BuildInfo;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.config.TargetConfig;
+import io.vecwatch.export.ExemplarSpanContext;
 import io.vecwatch.stats.Outcome;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.ProbeStats;
@@ -38,9 +40,10 @@ import java.util.function.LongConsumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The agent's Prometheus registry and every vecwatch series in it (names and labels as in docs/metrics.md).
- * Counters read the probes' lifetime totals, gauges read the {@link SnapshotCache}; the only per-result work is
- * the latency histogram's {@link Timer}. A target's configured labels are added to all of its series.
+ * The agent's Prometheus registry and every vecwatch series in it (names and labels as in
+ * docs/metrics.md). Counters read the probes' lifetime totals, gauges read the {@link
+ * SnapshotCache}; the only per-result work is the latency histogram's {@link Timer}. A target's
+ * configured labels are added to all of its series.
  *
  * <pre>{@code
  * AgentMetrics m = AgentMetrics.create(cache);
@@ -57,7 +60,8 @@ public final class AgentMetrics implements AutoCloseable {
   public static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   /** OpenMetrics text format 1.0.0. */
-  public static final String OPENMETRICS_TEXT = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+  public static final String OPENMETRICS_TEXT =
+      "application/openmetrics-text; version=1.0.0; charset=utf-8";
 
   private final PrometheusMeterRegistry registry;
   private final SnapshotCache cache;
@@ -66,19 +70,29 @@ public final class AgentMetrics implements AutoCloseable {
   private final JvmGcMetrics gc;
 
   private AgentMetrics(SnapshotCache cache) {
-    // With tracing on, latencies recorded inside a probe's span carry its trace id as an exemplar (OpenMetrics).
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-        io.micrometer.core.instrument.Clock.SYSTEM, ExemplarSpanContext.INSTANCE);
-    // Two binder series that `promtool check metrics` rejects: process_cpu_time_ns_total (abbreviated unit) is
-    // replaced by the conventional process_cpu_seconds_total below; system_cpu_count (a gauge ending in _count)
+    // With tracing on, latencies recorded inside a probe's span carry its trace id as an exemplar
+    // (OpenMetrics).
+    this.registry =
+        new PrometheusMeterRegistry(
+            PrometheusConfig.DEFAULT,
+            new PrometheusRegistry(),
+            Clock.SYSTEM,
+            ExemplarSpanContext.INSTANCE);
+    // Two binder series that `promtool check metrics` rejects: process_cpu_time_ns_total
+    // (abbreviated unit) is
+    // replaced by the conventional process_cpu_seconds_total below; system_cpu_count (a gauge
+    // ending in _count)
     // becomes system_cpus.
     registry.config().meterFilter(MeterFilter.deny(id -> id.getName().equals("process.cpu.time")));
-    registry.config().meterFilter(new MeterFilter() {
-      @Override
-      public Meter.Id map(Meter.Id id) {
-        return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
-      }
-    });
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
+              }
+            });
     this.cache = cache;
     this.windowLatency = new WindowLatencyCollector(cache);
     this.reloads = new ReloadStatus(registry, io.vecwatch.time.Clock.system());
@@ -100,7 +114,7 @@ public final class AgentMetrics implements AutoCloseable {
   }
 
   private void processCpuSeconds() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os
         && os.getProcessCpuTime() >= 0) {
       FunctionCounter.builder("process.cpu", os, o -> o.getProcessCpuTime() / 1e9)
           .baseUnit("seconds")
@@ -123,7 +137,10 @@ public final class AgentMetrics implements AutoCloseable {
     return registry;
   }
 
-  /** The exposition format for an {@code Accept} header: OpenMetrics when asked for, else Prometheus 0.0.4. */
+  /**
+   * The exposition format for an {@code Accept} header: OpenMetrics when asked for, else Prometheus
+   * 0.0.4.
+   */
   public static String contentTypeFor(String accept) {
     return accept != null && accept.contains("application/openmetrics-text")
         ? OPENMETRICS_TEXT
@@ -137,11 +154,12 @@ public final class AgentMetrics implements AutoCloseable {
 
   /** The latency histogram of one probe, as a sink for successful latencies in nanoseconds. */
   public LongConsumer latencyRecorder(TargetConfig target, ProbeConfig probe) {
-    Timer timer = Timer.builder("vecwatch.probe.latency")
-        .description("Latency of successful canary searches, from the intended start time")
-        .tags(probeTags(target, probe.dataset()))
-        .serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new))
-        .register(registry);
+    Timer timer =
+        Timer.builder("vecwatch.probe.latency")
+            .description("Latency of successful canary searches, from the intended start time")
+            .tags(probeTags(target, probe.dataset()))
+            .serviceLevelObjectives(LATENCY_BUCKETS.toArray(Duration[]::new))
+            .register(registry);
     return nanos -> timer.record(nanos, TimeUnit.NANOSECONDS);
   }
 
@@ -164,12 +182,26 @@ public final class AgentMetrics implements AutoCloseable {
         .description("How late the last search started against its intended start time")
         .tags(tags)
         .register(registry);
-    probeGauge("vecwatch.probe.window.requests.per.second",
-        "Canary searches finished per second over the window (all outcomes)", tags, t, d,
+    probeGauge(
+        "vecwatch.probe.window.requests.per.second",
+        "Canary searches finished per second over the window (all outcomes)",
+        tags,
+        t,
+        d,
         p -> p.window().requestsPerSecond());
-    probeGauge("vecwatch.probe.window.error.ratio", "Errors / finished searches over the window", tags, t, d,
+    probeGauge(
+        "vecwatch.probe.window.error.ratio",
+        "Errors / finished searches over the window",
+        tags,
+        t,
+        d,
         p -> p.window().errorRatio());
-    probeGauge("vecwatch.probe.window.timeout.ratio", "Timeouts / finished searches over the window", tags, t, d,
+    probeGauge(
+        "vecwatch.probe.window.timeout.ratio",
+        "Timeouts / finished searches over the window",
+        tags,
+        t,
+        d,
         p -> p.window().timeoutRatio());
     double windowSeconds = probe.window().toNanos() / 1e9;
     Gauge.builder("vecwatch.probe.window.seconds", () -> windowSeconds)
@@ -178,21 +210,37 @@ public final class AgentMetrics implements AutoCloseable {
         .register(registry);
     for (int k : probe.recallK()) {
       Tags kt = tags.and("k", Integer.toString(k));
-      probeGauge("vecwatch.recall.ratio",
-          "Mean recall@k over successful searches in the window (VectorDBBench formula)", kt, t, d,
+      probeGauge(
+          "vecwatch.recall.ratio",
+          "Mean recall@k over successful searches in the window (VectorDBBench formula)",
+          kt,
+          t,
+          d,
           p -> recall(p, k).mean());
-      probeGauge("vecwatch.recall.distance.ratio",
-          "Mean recall@k over the window, ann-benchmarks distance-threshold variant (ties count)", kt, t, d,
+      probeGauge(
+          "vecwatch.recall.distance.ratio",
+          "Mean recall@k over the window, ann-benchmarks distance-threshold variant (ties count)",
+          kt,
+          t,
+          d,
           p -> recall(p, k).distanceMean());
-      probeGauge("vecwatch.recall.window.queries", "Number of searches behind vecwatch_recall_ratio", kt, t, d,
+      probeGauge(
+          "vecwatch.recall.window.queries",
+          "Number of searches behind vecwatch_recall_ratio",
+          kt,
+          t,
+          d,
           p -> recall(p, k).queries());
     }
     windowLatency.add(t, d, labels(tags));
   }
 
-  /** Drops every series of a target (a reload removed or rebuilds it): nothing stale is left on /metrics. */
+  /**
+   * Drops every series of a target (a reload removed or rebuilds it): nothing stale is left on
+   * /metrics.
+   */
   public void unbindTarget(String target) {
-    for (io.micrometer.core.instrument.Meter m : List.copyOf(registry.getMeters())) {
+    for (Meter m : List.copyOf(registry.getMeters())) {
       if (target.equals(m.getId().getTag("target"))) {
         registry.remove(m);
       }
@@ -204,13 +252,29 @@ public final class AgentMetrics implements AutoCloseable {
   public void bindTarget(TargetConfig target) {
     Tags tags = targetTags(target);
     String t = target.name();
-    targetGauge("vecwatch.target.up", "1 when the last health check succeeded and said healthy, else 0", tags, t,
+    targetGauge(
+        "vecwatch.target.up",
+        "1 when the last health check succeeded and said healthy, else 0",
+        tags,
+        t,
         s -> s.state() == TargetState.UP ? 1 : 0);
-    targetGauge("vecwatch.target.health.check.failures", "Consecutive failed health checks (0 when healthy)",
-        tags, t, s -> s.health().consecutiveFailures());
-    targetGauge("vecwatch.target.entities", "Entity count the target reports", tags, t,
+    targetGauge(
+        "vecwatch.target.health.check.failures",
+        "Consecutive failed health checks (0 when healthy)",
+        tags,
+        t,
+        s -> s.health().consecutiveFailures());
+    targetGauge(
+        "vecwatch.target.entities",
+        "Entity count the target reports",
+        tags,
+        t,
         s -> s.entities().isPresent() ? s.entities().getAsLong() : Double.NaN);
-    targetGauge("vecwatch.target.expected.entities", "Entity count the dataset/config expects", tags, t,
+    targetGauge(
+        "vecwatch.target.expected.entities",
+        "Entity count the dataset/config expects",
+        tags,
+        t,
         s -> s.expectedEntities().isPresent() ? s.expectedEntities().getAsLong() : Double.NaN);
   }
 
@@ -221,16 +285,22 @@ public final class AgentMetrics implements AutoCloseable {
     return r == null ? NO_RECALL : r;
   }
 
-  private void probeGauge(String name, String help, Tags tags, String target, String dataset,
+  private void probeGauge(
+      String name,
+      String help,
+      Tags tags,
+      String target,
+      String dataset,
       ToDoubleFunction<ProbeSnapshot> value) {
-    Gauge.builder(name, () -> cache.probe(target, dataset).map(value::applyAsDouble).orElse(Double.NaN))
+    Gauge.builder(
+            name, () -> cache.probe(target, dataset).map(value::applyAsDouble).orElse(Double.NaN))
         .description(help)
         .tags(tags)
         .register(registry);
   }
 
-  private void targetGauge(String name, String help, Tags tags, String target,
-      ToDoubleFunction<TargetSnapshot> value) {
+  private void targetGauge(
+      String name, String help, Tags tags, String target, ToDoubleFunction<TargetSnapshot> value) {
     Gauge.builder(name, () -> cache.target(target).map(value::applyAsDouble).orElse(Double.NaN))
         .description(help)
         .tags(tags)
@@ -256,10 +326,11 @@ public final class AgentMetrics implements AutoCloseable {
   private static Labels labels(Tags tags) {
     List<String> names = new ArrayList<>();
     List<String> values = new ArrayList<>();
-    tags.forEach(t -> {
-      names.add(t.getKey());
-      values.add(t.getValue());
-    });
+    tags.forEach(
+        t -> {
+          names.add(t.getKey());
+          values.add(t.getValue());
+        });
     return Labels.of(names, values);
   }
 

@@ -7,8 +7,8 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The latest {@link AgentSnapshot}, refreshed by the agent on a timer (every second), so a scrape only reads
- * finished immutable values and never merges histograms itself.
+ * The latest {@link AgentSnapshot}, refreshed by the agent on a timer (every second), so a scrape
+ * only reads finished immutable values and never merges histograms itself.
  */
 public final class SnapshotCache implements Supplier<AgentSnapshot> {
   private volatile AgentSnapshot latest = AgentSnapshot.EMPTY;

@@ -11,11 +11,12 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Exports {@code vecwatch_probe_window_latency_seconds} as a Prometheus <em>summary</em>: the sliding-window
- * quantiles under label {@code quantile}, with the lifetime count and sum of successful latencies as
- * {@code _count} and {@code _sum} (the same shape client libraries give a summary: windowed quantiles, cumulative
- * count/sum). It is a summary rather than a gauge because only summaries may carry a {@code quantile} label
- * ({@code promtool check metrics} rejects it elsewhere). Values come from the {@link SnapshotCache}.
+ * Exports {@code vecwatch_probe_window_latency_seconds} as a Prometheus <em>summary</em>: the
+ * sliding-window quantiles under label {@code quantile}, with the lifetime count and sum of
+ * successful latencies as {@code _count} and {@code _sum} (the same shape client libraries give a
+ * summary: windowed quantiles, cumulative count/sum). It is a summary rather than a gauge because
+ * only summaries may carry a {@code quantile} label ({@code promtool check metrics} rejects it
+ * elsewhere). Values come from the {@link SnapshotCache}.
  */
 final class WindowLatencyCollector implements MultiCollector {
   static final String NAME = "vecwatch_probe_window_latency_seconds";
@@ -39,10 +40,12 @@ final class WindowLatencyCollector implements MultiCollector {
 
   @Override
   public MetricSnapshots collect() {
-    SummarySnapshot.Builder b = SummarySnapshot.builder()
-        .name(NAME)
-        .help("Latency quantiles of successful canary searches over the sliding window, from the intended start "
-            + "time; _count and _sum cover all successful searches since start");
+    SummarySnapshot.Builder b =
+        SummarySnapshot.builder()
+            .name(NAME)
+            .help(
+                "Latency quantiles of successful canary searches over the sliding window, from the intended start "
+                    + "time; _count and _sum cover all successful searches since start");
     for (Series s : series) {
       ProbeSnapshot p = cache.probe(s.target(), s.dataset()).orElse(null);
       LatencyQuantiles q = p == null ? LatencyQuantiles.NONE : p.window().latency();
@@ -50,12 +53,13 @@ final class WindowLatencyCollector implements MultiCollector {
       for (double quantile : LatencyQuantiles.QUANTILES) {
         qb.quantile(quantile, q.at(quantile));
       }
-      b.dataPoint(SummarySnapshot.SummaryDataPointSnapshot.builder()
-          .labels(s.labels())
-          .quantiles(qb.build())
-          .count(p == null ? 0 : p.okTotal())
-          .sum(p == null ? 0.0 : p.okLatencySecondsTotal())
-          .build());
+      b.dataPoint(
+          SummarySnapshot.SummaryDataPointSnapshot.builder()
+              .labels(s.labels())
+              .quantiles(qb.build())
+              .count(p == null ? 0 : p.okTotal())
+              .sum(p == null ? 0.0 : p.okLatencySecondsTotal())
+              .build());
     }
     return MetricSnapshots.of(b.build());
   }

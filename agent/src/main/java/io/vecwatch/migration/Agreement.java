@@ -10,19 +10,21 @@ import java.util.Set;
  * How far two answers to the same query agree. Pure functions of the two results.
  *
  * <ul>
- *   <li><b>overlap@K</b> = |top-K(source) ∩ top-K(destination)| / K (set semantics: an id returned twice counts
- *       once; a side that returned fewer than K ids counts the missing ones as misses).
- *   <li><b>relative score difference</b> over the ids both sides returned in their top {@code maxK}: the mean of
- *       |s − d| / max(|s|, |d|) (0 when both are 0), in [0, 1]. Scores are compared in vecwatch's convention
- *       (distances as {@code Metric} defines them, which the Milvus and flat kinds report); NaN when no id is shared
- *       or a side reports no scores.
+ *   <li><b>overlap@K</b> = |top-K(source) ∩ top-K(destination)| / K (set semantics: an id returned
+ *       twice counts once; a side that returned fewer than K ids counts the missing ones as
+ *       misses).
+ *   <li><b>relative score difference</b> over the ids both sides returned in their top {@code
+ *       maxK}: the mean of |s − d| / max(|s|, |d|) (0 when both are 0), in [0, 1]. Scores are
+ *       compared in vecwatch's convention (distances as {@code Metric} defines them, which the
+ *       Milvus and flat kinds report); NaN when no id is shared or a side reports no scores.
  * </ul>
  */
 public final class Agreement {
   private Agreement() {}
 
   /** overlap@K for each of {@code ks}, into {@code out} (same order). */
-  public static void overlap(SearchResult source, SearchResult destination, int[] ks, double[] out) {
+  public static void overlap(
+      SearchResult source, SearchResult destination, int[] ks, double[] out) {
     for (int i = 0; i < ks.length; i++) {
       out[i] = overlap(source.ids(), destination.ids(), ks[i]);
     }
@@ -43,8 +45,12 @@ public final class Agreement {
     return (double) shared.size() / k;
   }
 
-  /** The mean relative score difference of ids both returned in their first {@code k}; NaN when none is shared. */
-  public static double relativeScoreDifference(SearchResult source, SearchResult destination, int k) {
+  /**
+   * The mean relative score difference of ids both returned in their first {@code k}; NaN when none
+   * is shared.
+   */
+  public static double relativeScoreDifference(
+      SearchResult source, SearchResult destination, int k) {
     if (source.scores().length == 0 || destination.scores().length == 0) {
       return Double.NaN;
     }

@@ -1,9 +1,9 @@
 package io.vecwatch.migration;
 
 /**
- * Entity counts of both sides read at the same moment, the last {@code capacity} readings kept. The difference is
- * destination − source of the latest reading; growth rates are the change per second of each side between the
- * oldest reading inside the window and the latest. Thread-safe.
+ * Entity counts of both sides read at the same moment, the last {@code capacity} readings kept. The
+ * difference is destination − source of the latest reading; growth rates are the change per second
+ * of each side between the oldest reading inside the window and the latest. Thread-safe.
  */
 final class CountParity {
   private final long windowNanos;
@@ -13,8 +13,16 @@ final class CountParity {
   private int next; // guarded by this
   private int size; // guarded by this
 
-  /** Counts and growth over the window; {@code samples} 0 means nothing is known yet (all values NaN). */
-  record Reading(long samples, double source, double destination, double difference, double sourceGrowthPerSecond,
+  /**
+   * Counts and growth over the window; {@code samples} 0 means nothing is known yet (all values
+   * NaN).
+   */
+  record Reading(
+      long samples,
+      double source,
+      double destination,
+      double difference,
+      double sourceGrowthPerSecond,
       double destinationGrowthPerSecond) {}
 
   CountParity(long windowNanos, int capacity) {
@@ -24,7 +32,10 @@ final class CountParity {
     this.destination = new long[capacity];
   }
 
-  /** The readings needed to cover {@code window} at one per {@code interval}, plus the one just before. */
+  /**
+   * The readings needed to cover {@code window} at one per {@code interval}, plus the one just
+   * before.
+   */
   static int capacityFor(long windowNanos, long intervalNanos) {
     return (int) Math.min(100_000, Math.max(2, windowNanos / Math.max(1, intervalNanos) + 2));
   }
@@ -54,8 +65,14 @@ final class CountParity {
     }
     double seconds = (at[last] - at[first]) / 1e9;
     double sourceGrowth = seconds > 0 ? (source[last] - source[first]) / seconds : Double.NaN;
-    double destinationGrowth = seconds > 0 ? (destination[last] - destination[first]) / seconds : Double.NaN;
-    return new Reading(samples, source[last], destination[last], destination[last] - source[last], sourceGrowth,
+    double destinationGrowth =
+        seconds > 0 ? (destination[last] - destination[first]) / seconds : Double.NaN;
+    return new Reading(
+        samples,
+        source[last],
+        destination[last],
+        destination[last] - source[last],
+        sourceGrowth,
         destinationGrowth);
   }
 }

@@ -1,20 +1,20 @@
 package io.vecwatch.migration;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.MigrationConfig;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
+import io.vecwatch.errors.Errors;
 import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
-import io.vecwatch.concurrent.Scheduler;
-import io.vecwatch.errors.Errors;
 import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.stats.LatencyQuantiles;
 import io.vecwatch.stats.ProbeSnapshot;
 import io.vecwatch.stats.ProbeStats;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.SlidingWindow;
-import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.target.RecordReader;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
@@ -33,16 +33,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Watches one migration: paired queries, count parity and record parity between its two targets.
  *
- * <p><b>Paired queries.</b> One {@link ProbeRunner} per side, both started at the same instant with the same rate,
- * so slot {@code i} sends query {@code i mod Q} to both sides at the same intended moment, each on its own target's
- * worker pool with the migration's concurrency and deadline (open loop, skips counted, latency from the intended
- * start). Successful results are joined by slot ({@link PairJoin}); each pair adds overlap@K, the relative score
- * difference and both latencies to sliding windows ({@link SlidingWindow}). Each side's recall@K against the ground
- * truth comes from its own {@link ProbeStats}.
+ * <p><b>Paired queries.</b> One {@link ProbeRunner} per side, both started at the same instant with
+ * the same rate, so slot {@code i} sends query {@code i mod Q} to both sides at the same intended
+ * moment, each on its own target's worker pool with the migration's concurrency and deadline (open
+ * loop, skips counted, latency from the intended start). Successful results are joined by slot
+ * ({@link PairJoin}); each pair adds overlap@K, the relative score difference and both latencies to
+ * sliding windows ({@link SlidingWindow}). Each side's recall@K against the ground truth comes from
+ * its own {@link ProbeStats}.
  *
- * <p><b>Counts</b> are read from both sides at the same moment every {@code count_interval}; <b>records</b> every
- * {@code records.interval}: {@code sample_size} keys drawn from the source, read from both. At most one count and
- * one record round are in flight; a round still running when the next is due makes that one skip.
+ * <p><b>Counts</b> are read from both sides at the same moment every {@code count_interval};
+ * <b>records</b> every {@code records.interval}: {@code sample_size} keys drawn from the source,
+ * read from both. At most one count and one record round are in flight; a round still running when
+ * the next is due makes that one skip.
  */
 public final class MigrationMonitor {
   /** A built side: its target and the worker pool its blocking calls run on. */
@@ -80,21 +82,39 @@ public final class MigrationMonitor {
     this.random = random;
     this.ks = config.overlapK().stream().mapToInt(Integer::intValue).toArray();
     long now = clock.monotonicNanos();
-    this.sourceStats = ProbeStats.create(config.source(), config.dataset(), config.overlapK(), config.window(), now,
-        nanos -> {});
-    this.destinationStats = ProbeStats.create(config.destination(), config.dataset(), config.overlapK(),
-        config.window(), now, nanos -> {});
+    this.sourceStats =
+        ProbeStats.create(
+            config.source(),
+            config.dataset(),
+            config.overlapK(),
+            config.window(),
+            now,
+            nanos -> {});
+    this.destinationStats =
+        ProbeStats.create(
+            config.destination(),
+            config.dataset(),
+            config.overlapK(),
+            config.window(),
+            now,
+            nanos -> {});
     this.pairedSource = SlidingWindow.create(config.window(), ks.length, now);
     this.pairedDestination = SlidingWindow.create(config.window(), 0, now);
     this.scores = SlidingWindow.create(config.window(), 1, now);
-    this.join = new PairJoin(PairJoin.capacityFor(config.rate(), config.timeout().toNanos(), config.concurrency()),
-        this::paired);
-    this.counts = new CountParity(config.window().toNanos(),
-        CountParity.capacityFor(config.window().toNanos(), config.countInterval().toNanos()));
+    this.join =
+        new PairJoin(
+            PairJoin.capacityFor(config.rate(), config.timeout().toNanos(), config.concurrency()),
+            this::paired);
+    this.counts =
+        new CountParity(
+            config.window().toNanos(),
+            CountParity.capacityFor(config.window().toNanos(), config.countInterval().toNanos()));
     this.records = new RecordParity(config.records().windowSamples(), config.records().tolerance());
   }
 
-  /** @param random draws the keys of record sampling */
+  /**
+   * @param random draws the keys of record sampling
+   */
   public static MigrationMonitor create(MigrationConfig config, Clock clock, Random random) {
     return new MigrationMonitor(config, clock, random);
   }
@@ -103,7 +123,10 @@ public final class MigrationMonitor {
     return config;
   }
 
-  /** Searches of one side per migration at most in flight: what the side's worker pool must have room for. */
+  /**
+   * Searches of one side per migration at most in flight: what the side's worker pool must have
+   * room for.
+   */
   public int concurrency() {
     return config.concurrency();
   }
@@ -115,10 +138,11 @@ public final class MigrationMonitor {
   }
 
   /**
-   * Starts paired queries, count and record checks. The dataset's ground truth must cover the largest overlap K
-   * (else the migration is marked misconfigured and nothing runs).
+   * Starts paired queries, count and record checks. The dataset's ground truth must cover the
+   * largest overlap K (else the migration is marked misconfigured and nothing runs).
    */
-  public synchronized void start(Endpoint source, Endpoint destination, Dataset dataset, Scheduler scheduler) {
+  public synchronized void start(
+      Endpoint source, Endpoint destination, Dataset dataset, Scheduler scheduler) {
     if (stopped || !runners.isEmpty()) {
       return;
     }
@@ -129,19 +153,48 @@ public final class MigrationMonitor {
       misconfigured("overlap_k: " + e.getMessage());
       return;
     }
-    ProbeConfig probe = new ProbeConfig(config.source(), dataset.name(), config.rate(), config.concurrency(),
-        config.timeout(), config.overlapK(), config.window(), ProbeConfig.DEFAULT_HEALTH_INTERVAL);
-    runners.add(ProbeRunner.create(probe, source.target(), dataset, recall, sourceStats, sourceStatus,
-        source.pool(), scheduler, clock, ProbeListener.NONE,
-        (slot, query, result, latency) -> join.offer(true, slot, query, result, latency)));
-    runners.add(ProbeRunner.create(probe, destination.target(), dataset, recall, destinationStats,
-        destinationStatus, destination.pool(), scheduler, clock, ProbeListener.NONE,
-        (slot, query, result, latency) -> join.offer(false, slot, query, result, latency)));
+    ProbeConfig probe =
+        new ProbeConfig(
+            config.source(),
+            dataset.name(),
+            config.rate(),
+            config.concurrency(),
+            config.timeout(),
+            config.overlapK(),
+            config.window(),
+            ProbeConfig.DEFAULT_HEALTH_INTERVAL);
+    runners.add(
+        ProbeRunner.create(
+            probe,
+            source.target(),
+            dataset,
+            recall,
+            sourceStats,
+            sourceStatus,
+            source.pool(),
+            scheduler,
+            clock,
+            ProbeListener.NONE,
+            (slot, query, result, latency) -> join.offer(true, slot, query, result, latency)));
+    runners.add(
+        ProbeRunner.create(
+            probe,
+            destination.target(),
+            dataset,
+            recall,
+            destinationStats,
+            destinationStatus,
+            destination.pool(),
+            scheduler,
+            clock,
+            ProbeListener.NONE,
+            (slot, query, result, latency) -> join.offer(false, slot, query, result, latency)));
     Optional<RecordReader> sourceRecords = RecordReader.of(source.target());
     Optional<RecordReader> destinationRecords = RecordReader.of(destination.target());
     if (sourceRecords.isEmpty() || destinationRecords.isEmpty()) {
       Target t = sourceRecords.isEmpty() ? source.target() : destination.target();
-      recordsUnavailable = Optional.of("target " + t.name() + " (kind " + t.kind() + ") cannot read records by key");
+      recordsUnavailable =
+          Optional.of("target " + t.name() + " (kind " + t.kind() + ") cannot read records by key");
     }
     long start = clock.monotonicNanos();
     for (SlidingWindow w : List.of(pairedSource, pairedDestination, scores)) {
@@ -153,7 +206,9 @@ public final class MigrationMonitor {
     runners.forEach(r -> r.start(start));
     every(scheduler, config.countInterval().toNanos(), () -> pollCounts(source, destination));
     if (recordsUnavailable.isEmpty()) {
-      every(scheduler, config.records().interval().toNanos(),
+      every(
+          scheduler,
+          config.records().interval().toNanos(),
           () -> sampleRecords(source, sourceRecords.get(), destination, destinationRecords.get()));
     }
   }
@@ -162,26 +217,28 @@ public final class MigrationMonitor {
   private void every(Scheduler scheduler, long periodNanos, Runnable task) {
     Scheduler.Cancellable[] next = new Scheduler.Cancellable[1];
     Runnable[] self = new Runnable[1];
-    self[0] = () -> {
-      if (stopped) {
-        return;
-      }
-      try {
-        task.run();
-      } finally {
-        synchronized (this) {
-          if (!stopped) {
-            next[0] = scheduler.schedule(self[0], periodNanos);
+    self[0] =
+        () -> {
+          if (stopped) {
+            return;
           }
-        }
-      }
-    };
+          try {
+            task.run();
+          } finally {
+            synchronized (this) {
+              if (!stopped) {
+                next[0] = scheduler.schedule(self[0], periodNanos);
+              }
+            }
+          }
+        };
     next[0] = scheduler.schedule(self[0], 0);
-    tasks.add(() -> {
-      synchronized (this) {
-        next[0].cancel();
-      }
-    });
+    tasks.add(
+        () -> {
+          synchronized (this) {
+            next[0].cancel();
+          }
+        });
   }
 
   /** Stops sending; searches and rounds in flight end on their own. */
@@ -192,7 +249,11 @@ public final class MigrationMonitor {
     tasks.clear();
   }
 
-  private void paired(int query, SearchResult source, long sourceLatency, SearchResult destination,
+  private void paired(
+      int query,
+      SearchResult source,
+      long sourceLatency,
+      SearchResult destination,
       long destinationLatency) {
     long now = clock.monotonicNanos();
     double[] overlap = new double[ks.length];
@@ -212,46 +273,69 @@ public final class MigrationMonitor {
     long at = clock.monotonicNanos();
     CompletableFuture<Long> a = on(source.pool(), source.target()::entityCount);
     CompletableFuture<Long> b = on(destination.pool(), destination.target()::entityCount);
-    a.thenCombine(b, (x, y) -> {
-      if (x >= 0 && y >= 0) {
-        counts.record(at, x, y);
-      }
-      return null;
-    }).whenComplete((v, e) -> {
-      lastCountError = e == null ? Optional.empty() : Optional.of("entity count: " + Errors.describe(cause(e)));
-      countInFlight.set(false);
-    });
+    a.thenCombine(
+            b,
+            (x, y) -> {
+              if (x >= 0 && y >= 0) {
+                counts.record(at, x, y);
+              }
+              return null;
+            })
+        .whenComplete(
+            (v, e) -> {
+              lastCountError =
+                  e == null
+                      ? Optional.empty()
+                      : Optional.of("entity count: " + Errors.describe(cause(e)));
+              countInFlight.set(false);
+            });
   }
 
-  private void sampleRecords(Endpoint source, RecordReader sourceRecords, Endpoint destination,
+  private void sampleRecords(
+      Endpoint source,
+      RecordReader sourceRecords,
+      Endpoint destination,
       RecordReader destinationRecords) {
     if (!recordInFlight.compareAndSet(false, true)) {
       return;
     }
     int n = config.records().sampleSize();
-    on(source.pool(), () -> {
-      long[] keys = sourceRecords.sampleKeys(n, random);
-      return new Object[] {keys, sourceRecords.vectors(keys)};
-    }).thenCompose(got -> on(destination.pool(), () -> {
-      float[][] theirs = destinationRecords.vectors((long[]) got[0]);
-      records.compare((float[][]) got[1], theirs);
-      return null;
-    })).whenComplete((v, e) -> {
-      lastRecordError = e == null ? Optional.empty() : Optional.of("records: " + Errors.describe(cause(e)));
-      recordInFlight.set(false);
-    });
+    on(
+            source.pool(),
+            () -> {
+              long[] keys = sourceRecords.sampleKeys(n, random);
+              return new Object[] {keys, sourceRecords.vectors(keys)};
+            })
+        .thenCompose(
+            got ->
+                on(
+                    destination.pool(),
+                    () -> {
+                      float[][] theirs = destinationRecords.vectors((long[]) got[0]);
+                      records.compare((float[][]) got[1], theirs);
+                      return null;
+                    }))
+        .whenComplete(
+            (v, e) -> {
+              lastRecordError =
+                  e == null
+                      ? Optional.empty()
+                      : Optional.of("records: " + Errors.describe(cause(e)));
+              recordInFlight.set(false);
+            });
   }
 
   private static <T> CompletableFuture<T> on(Executor pool, Callable<T> call) {
     CompletableFuture<T> f = new CompletableFuture<>();
     try {
-      pool.execute(() -> {
-        try {
-          f.complete(call.call());
-        } catch (Exception | LinkageError | AssertionError e) {
-          f.completeExceptionally(e);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              f.complete(call.call());
+            } catch (Exception | LinkageError | AssertionError e) {
+              f.completeExceptionally(e);
+            }
+          });
     } catch (RejectedExecutionException e) {
       f.completeExceptionally(e);
     }
@@ -281,21 +365,44 @@ public final class MigrationMonitor {
     CountParity.Reading c = counts.read(nowNanos);
     RecordParity.Reading r = records.read();
     Optional<String> unavailable = recordsUnavailable;
-    return new MigrationSnapshot(config.name(), config.source(), config.destination(), config.dataset(), state,
-        problem.or(() -> lastCountError).or(() -> lastRecordError), paired.window(), paired.covered(), paired.ok(),
-        join.pairs(), join.unpaired(), overlap, scoreStats.recall().get(0).mean(),
-        side(sourceStats.snapshot(nowNanos), s, sourceStatus), side(destinationStats.snapshot(nowNanos), d,
-            destinationStatus),
+    return new MigrationSnapshot(
+        config.name(),
+        config.source(),
+        config.destination(),
+        config.dataset(),
+        state,
+        problem.or(() -> lastCountError).or(() -> lastRecordError),
+        paired.window(),
+        paired.covered(),
+        paired.ok(),
+        join.pairs(),
+        join.unpaired(),
+        overlap,
+        scoreStats.recall().get(0).mean(),
+        side(sourceStats.snapshot(nowNanos), s, sourceStatus),
+        side(destinationStats.snapshot(nowNanos), d, destinationStatus),
         new MigrationSnapshot.LatencyRatio(d.p50() / s.p50(), d.p95() / s.p95(), d.p99() / s.p99()),
-        new MigrationSnapshot.Counts(c.samples(), c.source(), c.destination(), c.difference(),
-            c.sourceGrowthPerSecond(), c.destinationGrowthPerSecond()),
-        new MigrationSnapshot.Records(r.sampled(), r.missing(), r.mismatched(), r.missingRatio(),
-            r.mismatchedRatio(), r.sampledTotal(), unavailable));
+        new MigrationSnapshot.Counts(
+            c.samples(),
+            c.source(),
+            c.destination(),
+            c.difference(),
+            c.sourceGrowthPerSecond(),
+            c.destinationGrowthPerSecond()),
+        new MigrationSnapshot.Records(
+            r.sampled(),
+            r.missing(),
+            r.mismatched(),
+            r.missingRatio(),
+            r.mismatchedRatio(),
+            r.sampledTotal(),
+            unavailable));
   }
 
-  private static MigrationSnapshot.Side side(ProbeSnapshot p, LatencyQuantiles paired, TargetStatus status) {
+  private static MigrationSnapshot.Side side(
+      ProbeSnapshot p, LatencyQuantiles paired, TargetStatus status) {
     ProbeWindowStats w = p.window();
-    return new MigrationSnapshot.Side(p.target(), w.recall(), paired, w.ok(), w.errors(), w.timeouts(),
-        status.lastError());
+    return new MigrationSnapshot.Side(
+        p.target(), w.recall(), paired, w.ok(), w.errors(), w.timeouts(), status.lastError());
   }
 }

@@ -1,10 +1,9 @@
 package io.vecwatch.migration;
 
+import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.MigrationConfig;
 import io.vecwatch.dataset.Dataset;
-import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.errors.Errors;
-import io.vecwatch.probe.TargetStatus;
 import io.vecwatch.target.Target;
 import io.vecwatch.time.Clock;
 import java.util.ArrayList;
@@ -18,9 +17,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * Every configured migration of an agent. The agent reports each target as it starts ({@link #sideStarted}); a
- * migration starts once both its targets have and its dataset is loaded. {@link #refresh} (on the agent's stats
- * timer) takes a snapshot of each and evaluates its gate; HTTP and metrics read that immutable result.
+ * Every configured migration of an agent. The agent reports each target as it starts ({@link
+ * #sideStarted}); a migration starts once both its targets have and its dataset is loaded. {@link
+ * #refresh} (on the agent's stats timer) takes a snapshot of each and evaluates its gate; HTTP and
+ * metrics read that immutable result.
  *
  * <pre>{@code
  * Migrations m = Migrations.create(config.migrations(), clock, new Random());
@@ -36,8 +36,8 @@ public final class Migrations implements AutoCloseable {
   private volatile List<MigrationReport> latest;
 
   /** A migration's snapshot, its gate's thresholds and the gate's verdicts. */
-  public record MigrationReport(MigrationSnapshot snapshot, MigrationConfig.Gate thresholds,
-      ReleaseGate.Report gate) {}
+  public record MigrationReport(
+      MigrationSnapshot snapshot, MigrationConfig.Gate thresholds, ReleaseGate.Report gate) {}
 
   private Migrations(List<MigrationMonitor> monitors, Clock clock) {
     this.monitors = List.copyOf(monitors);
@@ -58,19 +58,27 @@ public final class Migrations implements AutoCloseable {
     return monitors;
   }
 
-  /** Searches the migrations may hold in flight on {@code target} at once (its worker pool needs the room). */
+  /**
+   * Searches the migrations may hold in flight on {@code target} at once (its worker pool needs the
+   * room).
+   */
   public int concurrencyOn(String target) {
-    return monitors.stream().filter(m -> m.config().source().equals(target)
-        || m.config().destination().equals(target)).mapToInt(MigrationMonitor::concurrency).sum();
+    return monitors.stream()
+        .filter(m -> m.config().source().equals(target) || m.config().destination().equals(target))
+        .mapToInt(MigrationMonitor::concurrency)
+        .sum();
   }
 
   /**
-   * {@code target} is built and probed; its blocking calls run on {@code pool}. Starts every migration whose other
-   * side is already started, once its dataset is loaded.
+   * {@code target} is built and probed; its blocking calls run on {@code pool}. Starts every
+   * migration whose other side is already started, once its dataset is loaded.
    *
    * @param datasets the agent's dataset loads by name (null for a name that is not configured)
    */
-  public void sideStarted(Target target, Executor pool, Function<String, CompletableFuture<Dataset>> datasets,
+  public void sideStarted(
+      Target target,
+      Executor pool,
+      Function<String, CompletableFuture<Dataset>> datasets,
       Scheduler scheduler) {
     List<MigrationMonitor> ready = new ArrayList<>();
     Map<String, MigrationMonitor.Endpoint> now;
@@ -81,7 +89,9 @@ public final class Migrations implements AutoCloseable {
     for (MigrationMonitor m : monitors) {
       String s = m.config().source();
       String d = m.config().destination();
-      if ((s.equals(target.name()) || d.equals(target.name())) && now.containsKey(s) && now.containsKey(d)) {
+      if ((s.equals(target.name()) || d.equals(target.name()))
+          && now.containsKey(s)
+          && now.containsKey(d)) {
         ready.add(m);
       }
     }
@@ -91,14 +101,19 @@ public final class Migrations implements AutoCloseable {
         m.misconfigured("dataset " + m.config().dataset() + " is not configured");
         continue;
       }
-      f.whenComplete((d, e) -> {
-        if (e != null) {
-          m.misconfigured("dataset " + m.config().dataset() + ": " + Errors.describe(
-              e.getCause() != null ? e.getCause() : e));
-        } else {
-          m.start(now.get(m.config().source()), now.get(m.config().destination()), d, scheduler);
-        }
-      });
+      f.whenComplete(
+          (d, e) -> {
+            if (e != null) {
+              m.misconfigured(
+                  "dataset "
+                      + m.config().dataset()
+                      + ": "
+                      + Errors.describe(e.getCause() != null ? e.getCause() : e));
+            } else {
+              m.start(
+                  now.get(m.config().source()), now.get(m.config().destination()), d, scheduler);
+            }
+          });
     }
   }
 
@@ -117,7 +132,8 @@ public final class Migrations implements AutoCloseable {
     List<MigrationReport> out = new ArrayList<>(monitors.size());
     for (MigrationMonitor m : monitors) {
       MigrationSnapshot s = m.snapshot(now);
-      out.add(new MigrationReport(s, m.config().gate(), ReleaseGate.evaluate(s, m.config().gate())));
+      out.add(
+          new MigrationReport(s, m.config().gate(), ReleaseGate.evaluate(s, m.config().gate())));
     }
     latest = List.copyOf(out);
   }

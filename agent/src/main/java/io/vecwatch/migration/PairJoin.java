@@ -3,17 +3,22 @@ package io.vecwatch.migration;
 import io.vecwatch.target.SearchResult;
 
 /**
- * Joins the results of the two sides by schedule slot. The first side's result waits in a bounded ring (slot mod
- * capacity); the second completes the pair and hands both to the sink. A waiting half is dropped, and counted as
- * unpaired, when a slot {@code capacity} later needs its place: by then its partner failed, timed out or was skipped
- * (capacity is sized above the number of slots that can be in flight within one timeout). Thread-safe; the sink
- * runs outside the lock, on the thread that completed the pair.
+ * Joins the results of the two sides by schedule slot. The first side's result waits in a bounded
+ * ring (slot mod capacity); the second completes the pair and hands both to the sink. A waiting
+ * half is dropped, and counted as unpaired, when a slot {@code capacity} later needs its place: by
+ * then its partner failed, timed out or was skipped (capacity is sized above the number of slots
+ * that can be in flight within one timeout). Thread-safe; the sink runs outside the lock, on the
+ * thread that completed the pair.
  */
 final class PairJoin {
   /** Receives each completed pair. */
   @FunctionalInterface
   interface Sink {
-    void paired(int query, SearchResult source, long sourceLatencyNanos, SearchResult destination,
+    void paired(
+        int query,
+        SearchResult source,
+        long sourceLatencyNanos,
+        SearchResult destination,
         long destinationLatencyNanos);
   }
 
@@ -25,7 +30,9 @@ final class PairJoin {
 
   private record Half(boolean source, int query, SearchResult result, long latencyNanos) {}
 
-  /** @param capacity the most slots that may wait for their partner */
+  /**
+   * @param capacity the most slots that may wait for their partner
+   */
   PairJoin(int capacity, Sink sink) {
     if (capacity < 1) {
       throw new IllegalArgumentException("capacity must be positive, got " + capacity);
@@ -35,7 +42,10 @@ final class PairJoin {
     this.halves = new Half[capacity];
   }
 
-  /** The ring size for a schedule of {@code rate} per second whose searches end within {@code timeoutNanos}. */
+  /**
+   * The ring size for a schedule of {@code rate} per second whose searches end within {@code
+   * timeoutNanos}.
+   */
   static int capacityFor(double rate, long timeoutNanos, int concurrency) {
     double inFlight = rate * timeoutNanos / 1e9;
     return (int) Math.min(1 << 16, Math.max(16, 2 * Math.ceil(inFlight) + 2L * concurrency + 8));

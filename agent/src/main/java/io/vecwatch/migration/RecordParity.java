@@ -1,9 +1,9 @@
 package io.vecwatch.migration;
 
 /**
- * Outcomes of the last {@code capacity} sampled records (a fixed ring: memory does not grow with time or rate):
- * each either equal on both sides, missing on the destination, or present with a vector that differs from the
- * source's by more than the tolerance in some component. Thread-safe.
+ * Outcomes of the last {@code capacity} sampled records (a fixed ring: memory does not grow with
+ * time or rate): each either equal on both sides, missing on the destination, or present with a
+ * vector that differs from the source's by more than the tolerance in some component. Thread-safe.
  */
 final class RecordParity {
   static final byte EQUAL = 0;
@@ -19,7 +19,12 @@ final class RecordParity {
   private long sampledTotal; // guarded by this
 
   /** Counts over the ring; ratios are NaN while nothing was sampled. */
-  record Reading(long sampled, long missing, long mismatched, double missingRatio, double mismatchedRatio,
+  record Reading(
+      long sampled,
+      long missing,
+      long mismatched,
+      double missingRatio,
+      double mismatchedRatio,
       long sampledTotal) {}
 
   RecordParity(int capacity, double tolerance) {
@@ -28,15 +33,19 @@ final class RecordParity {
   }
 
   /**
-   * Compares one round: {@code source[i]} and {@code destination[i]} are the vectors both sides hold under the same
-   * key (null when a side holds none). Keys the source no longer holds are not counted.
+   * Compares one round: {@code source[i]} and {@code destination[i]} are the vectors both sides
+   * hold under the same key (null when a side holds none). Keys the source no longer holds are not
+   * counted.
    */
   void compare(float[][] source, float[][] destination) {
     for (int i = 0; i < source.length; i++) {
       if (source[i] == null) {
         continue;
       }
-      add(destination[i] == null ? MISSING : differs(source[i], destination[i]) ? MISMATCHED : EQUAL);
+      add(
+          destination[i] == null
+              ? MISSING
+              : differs(source[i], destination[i]) ? MISMATCHED : EQUAL);
     }
   }
 
@@ -78,7 +87,12 @@ final class RecordParity {
   }
 
   synchronized Reading read() {
-    return new Reading(size, missing, mismatched, size == 0 ? Double.NaN : (double) missing / size,
-        size == 0 ? Double.NaN : (double) mismatched / size, sampledTotal);
+    return new Reading(
+        size,
+        missing,
+        mismatched,
+        size == 0 ? Double.NaN : (double) missing / size,
+        size == 0 ? Double.NaN : (double) mismatched / size,
+        sampledTotal);
   }
 }

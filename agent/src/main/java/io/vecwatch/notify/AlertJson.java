@@ -11,7 +11,10 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 
-/** Alertmanager API v2 JSON for a batch of alerts ({@code PostableAlerts}), times in RFC 3339 with milliseconds. */
+/**
+ * Alertmanager API v2 JSON for a batch of alerts ({@code PostableAlerts}), times in RFC 3339 with
+ * milliseconds.
+ */
 public final class AlertJson {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final DateTimeFormatter RFC3339_MILLIS =

@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.Base64;
 
 /**
- * Posts alert batches to one Alertmanager's {@code /api/v2/alerts} with the configured auth, TLS and timeout.
- * Blocking: called from a send loop's own thread, never from an event loop. Credentials never appear in messages.
+ * Posts alert batches to one Alertmanager's {@code /api/v2/alerts} with the configured auth, TLS
+ * and timeout. Blocking: called from a send loop's own thread, never from an event loop.
+ * Credentials never appear in messages.
  */
 final class AlertmanagerClient {
   private final URI endpoint;
@@ -21,21 +22,25 @@ final class AlertmanagerClient {
   private final Duration timeout;
   private final String authorization;
 
-  private AlertmanagerClient(URI endpoint, HttpClient http, Duration timeout, String authorization) {
+  private AlertmanagerClient(
+      URI endpoint, HttpClient http, Duration timeout, String authorization) {
     this.endpoint = endpoint;
     this.http = http;
     this.timeout = timeout;
     this.authorization = authorization;
   }
 
-  static AlertmanagerClient create(URI base, AlertmanagerConfig cfg) throws IOException, GeneralSecurityException {
-    HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(cfg.timeout()).version(HttpClient.Version.HTTP_1_1);
+  static AlertmanagerClient create(URI base, AlertmanagerConfig cfg)
+      throws IOException, GeneralSecurityException {
+    HttpClient.Builder b =
+        HttpClient.newBuilder().connectTimeout(cfg.timeout()).version(HttpClient.Version.HTTP_1_1);
     if (cfg.tls().isSet()) {
       b.sslContext(PemTls.context(cfg.tls()));
     }
     String auth = null;
     if (cfg.basicAuth().isPresent()) {
-      String up = cfg.basicAuth().get().username() + ":" + cfg.basicAuth().get().password().reveal();
+      String up =
+          cfg.basicAuth().get().username() + ":" + cfg.basicAuth().get().password().reveal();
       auth = "Basic " + Base64.getEncoder().encodeToString(up.getBytes(StandardCharsets.UTF_8));
     } else if (cfg.bearerToken().isPresent()) {
       auth = "Bearer " + cfg.bearerToken().get().reveal();
@@ -62,11 +67,12 @@ final class AlertmanagerClient {
   }
 
   Outcome post(byte[] body) throws InterruptedException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(endpoint)
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("User-Agent", "vecwatch")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    HttpRequest.Builder rb =
+        HttpRequest.newBuilder(endpoint)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "vecwatch")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
     if (authorization != null) {
       rb.header("Authorization", authorization);
     }
@@ -79,9 +85,11 @@ final class AlertmanagerClient {
       if (msg.length() > 200) {
         msg = msg.substring(0, 200) + "...";
       }
-      return new Outcome(r.statusCode(), "HTTP " + r.statusCode() + (msg.isEmpty() ? "" : ": " + msg));
+      return new Outcome(
+          r.statusCode(), "HTTP " + r.statusCode() + (msg.isEmpty() ? "" : ": " + msg));
     } catch (IOException e) {
-      return new Outcome(0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+      return new Outcome(
+          0, e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
     }
   }
 

@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Sends alerts to every configured Alertmanager (each URL has its own {@link SendLoop}), after adding the
- * external labels an alert does not set itself (Prometheus' notifier relabelling). {@link #send} only queues.
+ * Sends alerts to every configured Alertmanager (each URL has its own {@link SendLoop}), after
+ * adding the external labels an alert does not set itself (Prometheus' notifier relabelling).
+ * {@link #send} only queues.
  *
  * <pre>{@code
  * try (AlertmanagerNotifier n = AlertmanagerNotifier.start(config.alerting(), externalLabels, registry, clock)) {
@@ -32,8 +33,8 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
   }
 
   /**
-   * What {@link #start} would fail on, without starting anything: each Alertmanager whose TLS material cannot be
-   * read, one line each ({@code alerting.alertmanagers[0].tls_config: ...}).
+   * What {@link #start} would fail on, without starting anything: each Alertmanager whose TLS
+   * material cannot be read, one line each ({@code alerting.alertmanagers[0].tls_config: ...}).
    */
   public static List<String> check(AlertingConfig config) {
     List<String> problems = new ArrayList<>();
@@ -43,7 +44,8 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
         try {
           PemTls.context(am.tls());
         } catch (IOException | GeneralSecurityException e) {
-          problems.add("alerting.alertmanagers[" + i + "].tls_config: cannot set up TLS: " + e.getMessage());
+          problems.add(
+              "alerting.alertmanagers[" + i + "].tls_config: cannot set up TLS: " + e.getMessage());
         }
       }
       i++;
@@ -52,14 +54,26 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
   }
 
   /** Builds a client per URL (TLS material is read now) and starts their send threads. */
-  public static AlertmanagerNotifier start(AlertingConfig config, Map<String, String> externalLabels,
-      MeterRegistry registry, Clock clock) throws IOException, GeneralSecurityException {
+  public static AlertmanagerNotifier start(
+      AlertingConfig config,
+      Map<String, String> externalLabels,
+      MeterRegistry registry,
+      Clock clock)
+      throws IOException, GeneralSecurityException {
     List<SendLoop> loops = new ArrayList<>();
     for (AlertmanagerConfig am : config.alertmanagers()) {
       for (URI url : am.urls()) {
         AlertmanagerClient client = AlertmanagerClient.create(url, am);
-        loops.add(new SendLoop(url.toString(), client, am.queueCapacity(), am.maxRetries(), am.minBackoff(),
-            am.maxBackoff(), clock, registry));
+        loops.add(
+            new SendLoop(
+                url.toString(),
+                client,
+                am.queueCapacity(),
+                am.maxRetries(),
+                am.minBackoff(),
+                am.maxBackoff(),
+                clock,
+                registry));
       }
     }
     loops.forEach(SendLoop::start);
@@ -90,8 +104,16 @@ public final class AlertmanagerNotifier implements AlertSender, AutoCloseable {
    * @param lastError the last failure, empty when none happened
    * @param lastErrorMillis when it happened (epoch millis), 0 for never
    */
-  public record Delivery(String url, int queued, int capacity, long sent, long errors, long dropped,
-      long lastSentMillis, Optional<String> lastError, long lastErrorMillis) {}
+  public record Delivery(
+      String url,
+      int queued,
+      int capacity,
+      long sent,
+      long errors,
+      long dropped,
+      long lastSentMillis,
+      Optional<String> lastError,
+      long lastErrorMillis) {}
 
   /** Each Alertmanager's queue and last error, in config order. */
   public List<Delivery> deliveries() {

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -30,13 +31,13 @@ import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Builds an {@link SSLContext} from PEM files: a CA bundle, a client certificate chain and its key (PKCS#8
- * {@code PRIVATE KEY}, or PKCS#1 {@code RSA PRIVATE KEY}), or no verification at all for
+ * Builds an {@link SSLContext} from PEM files: a CA bundle, a client certificate chain and its key
+ * (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 {@code RSA PRIVATE KEY}), or no verification at all for
  * {@code insecure_skip_verify}.
  */
 final class PemTls {
-  private static final Pattern BLOCK = Pattern.compile(
-      "-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+  private static final Pattern BLOCK =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private PemTls() {}
 
@@ -51,18 +52,21 @@ final class PemTls {
       for (Certificate c : certificates(tls.caFile().get())) {
         ks.setCertificateEntry("ca" + i++, c);
       }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      TrustManagerFactory tmf =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(ks);
       trust = tmf.getTrustManagers();
     }
-    javax.net.ssl.KeyManager[] keys = null;
+    KeyManager[] keys = null;
     if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
       KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
       ks.load(null, null);
       List<Certificate> chain = new ArrayList<>(certificates(tls.certFile().get()));
       char[] pw = new char[0];
-      ks.setKeyEntry("client", privateKey(tls.keyFile().get()), pw, chain.toArray(new Certificate[0]));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      ks.setKeyEntry(
+          "client", privateKey(tls.keyFile().get()), pw, chain.toArray(new Certificate[0]));
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
       keys = kmf.getKeyManagers();
     }
@@ -74,8 +78,8 @@ final class PemTls {
   private static Collection<? extends Certificate> certificates(Path file)
       throws IOException, GeneralSecurityException {
     byte[] pem = Files.readAllBytes(file);
-    Collection<? extends Certificate> certs = CertificateFactory.getInstance("X.509")
-        .generateCertificates(new ByteArrayInputStream(pem));
+    Collection<? extends Certificate> certs =
+        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(pem));
     if (certs.isEmpty()) {
       throw new GeneralSecurityException(file + ": no certificate found");
     }
@@ -92,10 +96,13 @@ final class PemTls {
         case "PRIVATE KEY":
           return pkcs8(der, file);
         case "RSA PRIVATE KEY":
-          return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
+          return KeyFactory.getInstance("RSA")
+              .generatePrivate(new PKCS8EncodedKeySpec(wrapPkcs1(der)));
         case "EC PRIVATE KEY":
-          throw new GeneralSecurityException(file + ": SEC1 EC keys are not supported; convert with "
-              + "'openssl pkcs8 -topk8 -nocrypt'");
+          throw new GeneralSecurityException(
+              file
+                  + ": SEC1 EC keys are not supported; convert with "
+                  + "'openssl pkcs8 -topk8 -nocrypt'");
         case "ENCRYPTED PRIVATE KEY":
           throw new GeneralSecurityException(file + ": encrypted keys are not supported");
         default:
@@ -118,8 +125,23 @@ final class PemTls {
 
   /** Wraps a PKCS#1 RSAPrivateKey in a PKCS#8 PrivateKeyInfo. */
   private static byte[] wrapPkcs1(byte[] pkcs1) {
-    byte[] algId = {0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01,
-        0x01, 0x05, 0x00};
+    byte[] algId = {
+      0x30,
+      0x0d,
+      0x06,
+      0x09,
+      0x2a,
+      (byte) 0x86,
+      0x48,
+      (byte) 0x86,
+      (byte) 0xf7,
+      0x0d,
+      0x01,
+      0x01,
+      0x01,
+      0x05,
+      0x00
+    };
     byte[] octet = concat(new byte[] {0x04}, length(pkcs1.length), pkcs1);
     byte[] body = concat(new byte[] {0x02, 0x01, 0x00}, algId, octet);
     return concat(new byte[] {0x30}, length(body.length), body);

@@ -8,10 +8,15 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * One alert as Alertmanager's {@code POST /api/v2/alerts} takes it. {@code startsAt} is the alert's FiredAt and
- * {@code endsAt} its ResolvedAt, or ValidUntil while it fires (Prometheus' {@code SendAlerts}).
+ * One alert as Alertmanager's {@code POST /api/v2/alerts} takes it. {@code startsAt} is the alert's
+ * FiredAt and {@code endsAt} its ResolvedAt, or ValidUntil while it fires (Prometheus' {@code
+ * SendAlerts}).
  */
-public record PostableAlert(Labels labels, Map<String, String> annotations, Instant startsAt, Instant endsAt,
+public record PostableAlert(
+    Labels labels,
+    Map<String, String> annotations,
+    Instant startsAt,
+    Instant endsAt,
     String generatorURL) {
   public PostableAlert {
     Objects.requireNonNull(labels);
@@ -24,11 +29,12 @@ public record PostableAlert(Labels labels, Map<String, String> annotations, Inst
       return this;
     }
     Labels.Builder b = labels.toBuilder();
-    extra.forEach((k, v) -> {
-      if (labels.get(k).isEmpty()) {
-        b.set(k, v);
-      }
-    });
+    extra.forEach(
+        (k, v) -> {
+          if (labels.get(k).isEmpty()) {
+            b.set(k, v);
+          }
+        });
     return new PostableAlert(b.build(), annotations, startsAt, endsAt, generatorURL);
   }
 }

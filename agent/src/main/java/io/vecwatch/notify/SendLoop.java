@@ -19,10 +19,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Alertmanager's bounded queue and the thread that drains it (Prometheus' {@code sendLoop}): when the queue is
- * full the oldest alerts are dropped and counted; batches of at most {@value #MAX_BATCH} are posted; a failed batch
- * is retried with capped exponential backoff and jitter, then dropped and counted (firing alerts are re-sent on
- * the next {@code resend_delay} anyway).
+ * One Alertmanager's bounded queue and the thread that drains it (Prometheus' {@code sendLoop}):
+ * when the queue is full the oldest alerts are dropped and counted; batches of at most {@value
+ * #MAX_BATCH} are posted; a failed batch is retried with capped exponential backoff and jitter,
+ * then dropped and counted (firing alerts are re-sent on the next {@code resend_delay} anyway).
  */
 final class SendLoop implements AutoCloseable {
   static final int MAX_BATCH = 256;
@@ -48,28 +48,50 @@ final class SendLoop implements AutoCloseable {
   private volatile long lastErrorMillis;
   private volatile long lastSentMillis;
 
-  SendLoop(String name, AlertmanagerClient client, int capacity, int maxRetries, Duration minBackoff,
-      Duration maxBackoff, Clock clock, MeterRegistry registry) {
+  SendLoop(
+      String name,
+      AlertmanagerClient client,
+      int capacity,
+      int maxRetries,
+      Duration minBackoff,
+      Duration maxBackoff,
+      Clock clock,
+      MeterRegistry registry) {
     this.name = name;
     this.client = client;
     this.capacity = capacity;
     this.maxRetries = maxRetries;
-    this.backoff = Backoff.of(minBackoff, maxBackoff, () -> ThreadLocalRandom.current().nextDouble());
+    this.backoff =
+        Backoff.of(minBackoff, maxBackoff, () -> ThreadLocalRandom.current().nextDouble());
     this.clock = clock;
-    this.sent = Counter.builder("vecwatch.notifications.sent").description("Alerts delivered to Alertmanager")
-        .tag("alertmanager", name).register(registry);
-    this.errors = Counter.builder("vecwatch.notifications.errors")
-        .description("Alerts in batches that failed to be delivered (each attempt counts)")
-        .tag("alertmanager", name).register(registry);
-    this.dropped = Counter.builder("vecwatch.notifications.dropped")
-        .description("Alerts dropped: queue full (oldest first) or retries exhausted")
-        .tag("alertmanager", name).register(registry);
-    this.latency = Timer.builder("vecwatch.notifications.latency").description("Time to post one batch")
-        .tag("alertmanager", name).register(registry);
+    this.sent =
+        Counter.builder("vecwatch.notifications.sent")
+            .description("Alerts delivered to Alertmanager")
+            .tag("alertmanager", name)
+            .register(registry);
+    this.errors =
+        Counter.builder("vecwatch.notifications.errors")
+            .description("Alerts in batches that failed to be delivered (each attempt counts)")
+            .tag("alertmanager", name)
+            .register(registry);
+    this.dropped =
+        Counter.builder("vecwatch.notifications.dropped")
+            .description("Alerts dropped: queue full (oldest first) or retries exhausted")
+            .tag("alertmanager", name)
+            .register(registry);
+    this.latency =
+        Timer.builder("vecwatch.notifications.latency")
+            .description("Time to post one batch")
+            .tag("alertmanager", name)
+            .register(registry);
     Gauge.builder("vecwatch.notifications.queue.length", this, SendLoop::queueLength)
-        .description("Alerts waiting to be sent").tag("alertmanager", name).register(registry);
+        .description("Alerts waiting to be sent")
+        .tag("alertmanager", name)
+        .register(registry);
     Gauge.builder("vecwatch.notifications.queue.capacity", () -> capacity)
-        .description("Queue capacity").tag("alertmanager", name).register(registry);
+        .description("Queue capacity")
+        .tag("alertmanager", name)
+        .register(registry);
     this.thread = new Thread(this::loop, "vecwatch-notify-" + name);
     this.thread.setDaemon(true);
   }
@@ -114,8 +136,15 @@ final class SendLoop implements AutoCloseable {
 
   /** This queue's delivery health now. */
   AlertmanagerNotifier.Delivery delivery() {
-    return new AlertmanagerNotifier.Delivery(name, queueLength(), capacity, (long) sent.count(),
-        (long) errors.count(), (long) dropped.count(), lastSentMillis, Optional.ofNullable(lastError),
+    return new AlertmanagerNotifier.Delivery(
+        name,
+        queueLength(),
+        capacity,
+        (long) sent.count(),
+        (long) errors.count(),
+        (long) dropped.count(),
+        lastSentMillis,
+        Optional.ofNullable(lastError),
         lastErrorMillis);
   }
 
@@ -168,12 +197,20 @@ final class SendLoop implements AutoCloseable {
       lastErrorMillis = clock.wallMillis();
       if (!o.retryable() || attempt >= maxRetries) {
         dropped.increment(batch.size());
-        LOG.warn("sending {} alerts to {} failed ({}); dropped after {} attempts", batch.size(), name, o.error(),
+        LOG.warn(
+            "sending {} alerts to {} failed ({}); dropped after {} attempts",
+            batch.size(),
+            name,
+            o.error(),
             attempt + 1);
         return;
       }
       long wait = backoff.delay(attempt).toNanos();
-      LOG.debug("sending {} alerts to {} failed ({}); retrying in {} ms", batch.size(), name, o.error(),
+      LOG.debug(
+          "sending {} alerts to {} failed ({}); retrying in {} ms",
+          batch.size(),
+          name,
+          o.error(),
           wait / 1_000_000);
       if (!waitUnlessStopped(wait)) {
         dropped.increment(batch.size());

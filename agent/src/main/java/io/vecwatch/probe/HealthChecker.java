@@ -13,9 +13,10 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Checks one target's {@link Target#health()} and {@link Target#entityCount()} every {@code interval}, on the
- * target's worker pool, then takes its {@link TargetDiagnostics} if it has them. A {@link TargetException} from
- * the health check marks the target misconfigured until a check succeeds. A check still running when the next one is due counts as a failure (the hung one is not
+ * Checks one target's {@link Target#health()} and {@link Target#entityCount()} every {@code
+ * interval}, on the target's worker pool, then takes its {@link TargetDiagnostics} if it has them.
+ * A {@link TargetException} from the health check marks the target misconfigured until a check
+ * succeeds. A check still running when the next one is due counts as a failure (the hung one is not
  * duplicated), so a target that stops answering turns down after one interval.
  */
 public final class HealthChecker {
@@ -31,7 +32,12 @@ public final class HealthChecker {
   private long startNanos;
   private long round;
 
-  private HealthChecker(Target target, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
+  private HealthChecker(
+      Target target,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock,
       Duration interval) {
     this.target = target;
     this.status = status;
@@ -41,8 +47,13 @@ public final class HealthChecker {
     this.intervalNanos = interval.toNanos();
   }
 
-  public static HealthChecker create(Target target, TargetStatus status, Executor pool, Scheduler scheduler,
-      Clock clock, Duration interval) {
+  public static HealthChecker create(
+      Target target,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock,
+      Duration interval) {
     if (interval.isZero() || interval.isNegative()) {
       throw new IllegalArgumentException("health interval must be positive, got " + interval);
     }
@@ -76,7 +87,9 @@ public final class HealthChecker {
     }
   }
 
-  /** Extra signals of targets that have them, also while down (connection state matters most then). */
+  /**
+   * Extra signals of targets that have them, also while down (connection state matters most then).
+   */
   private void diagnose() {
     if (target instanceof TargetDiagnostics d) {
       try {
@@ -89,25 +102,27 @@ public final class HealthChecker {
 
   private void check() {
     if (!inFlight.compareAndSet(false, true)) {
-      status.healthFailed("still running after " + Durations.format(Duration.ofNanos(intervalNanos)),
+      status.healthFailed(
+          "still running after " + Durations.format(Duration.ofNanos(intervalNanos)),
           clock.wallMillis());
       return;
     }
     try {
-      pool.execute(() -> {
-        try {
-          Health h = target.health();
-          long entities = h.healthy() ? target.entityCount() : -1;
-          status.healthChecked(h, entities, clock.wallMillis());
-        } catch (TargetException e) {
-          status.healthMisconfigured(TargetStatus.describe(e), clock.wallMillis());
-        } catch (Exception e) {
-          status.healthFailed(TargetStatus.describe(e), clock.wallMillis());
-        } finally {
-          diagnose();
-          inFlight.set(false);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              Health h = target.health();
+              long entities = h.healthy() ? target.entityCount() : -1;
+              status.healthChecked(h, entities, clock.wallMillis());
+            } catch (TargetException e) {
+              status.healthMisconfigured(TargetStatus.describe(e), clock.wallMillis());
+            } catch (Exception e) {
+              status.healthFailed(TargetStatus.describe(e), clock.wallMillis());
+            } finally {
+              diagnose();
+              inFlight.set(false);
+            }
+          });
     } catch (RejectedExecutionException e) {
       inFlight.set(false);
       status.healthFailed("worker pool full", clock.wallMillis());

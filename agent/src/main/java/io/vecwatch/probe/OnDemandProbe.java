@@ -26,10 +26,11 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One search on demand ({@code GET /probe?target=NAME}), outside the continuous schedule: it runs on its own small
- * thread pool (never the target's probe workers), under its own deadline, and its result is not recorded in the
- * window statistics. At most {@value #MAX_IN_FLIGHT} run at once; a search that outlives its deadline keeps its
- * slot until the target returns, so a hung target cannot pile up threads.
+ * One search on demand ({@code GET /probe?target=NAME}), outside the continuous schedule: it runs
+ * on its own small thread pool (never the target's probe workers), under its own deadline, and its
+ * result is not recorded in the window statistics. At most {@value #MAX_IN_FLIGHT} run at once; a
+ * search that outlives its deadline keeps its slot until the target returns, so a hung target
+ * cannot pile up threads.
  *
  * <pre>{@code
  * OnDemandProbe probes = OnDemandProbe.create(clock);
@@ -43,10 +44,12 @@ public final class OnDemandProbe implements AutoCloseable {
   /**
    * What a probe on demand needs of a built target.
    *
-   * @param nextQuery the query the continuous schedule sends next (used when the request names none)
+   * @param nextQuery the query the continuous schedule sends next (used when the request names
+   *     none)
    * @param timeout the probe's configured timeout (the default deadline)
    */
-  public record Subject(Target target, Dataset dataset, Recall recall, int nextQuery, Duration timeout) {}
+  public record Subject(
+      Target target, Dataset dataset, Recall recall, int nextQuery, Duration timeout) {}
 
   /** Thrown when {@value #MAX_IN_FLIGHT} probes on demand are still running. */
   public static final class BusyException extends Exception {
@@ -62,13 +65,28 @@ public final class OnDemandProbe implements AutoCloseable {
    *
    * @param outcome {@code ok}, {@code error} or {@code timeout}
    * @param latencySeconds the search alone (NaN when it never returned)
-   * @param recall recall@K by K (the probe's K values) against the dataset's ground truth; empty on failure
-   * @param groundTruthIds the dataset's exact nearest neighbours of the query, as many as the search asked for
+   * @param recall recall@K by K (the probe's K values) against the dataset's ground truth; empty on
+   *     failure
+   * @param groundTruthIds the dataset's exact nearest neighbours of the query, as many as the
+   *     search asked for
    * @param trace what happened, one line per step, each prefixed with the seconds since the start
    */
-  public record Report(String target, String kind, String dataset, int query, int k, Duration timeout,
-      Instant started, String outcome, double latencySeconds, Optional<String> error, List<Long> ids,
-      List<Float> scores, Map<Integer, Double> recall, List<Long> groundTruthIds, List<String> trace) {
+  public record Report(
+      String target,
+      String kind,
+      String dataset,
+      int query,
+      int k,
+      Duration timeout,
+      Instant started,
+      String outcome,
+      double latencySeconds,
+      Optional<String> error,
+      List<Long> ids,
+      List<Float> scores,
+      Map<Integer, Double> recall,
+      List<Long> groundTruthIds,
+      List<String> trace) {
     public Report {
       ids = List.copyOf(ids);
       scores = List.copyOf(scores);
@@ -89,75 +107,108 @@ public final class OnDemandProbe implements AutoCloseable {
 
   public static OnDemandProbe create(Clock clock) {
     AtomicInteger n = new AtomicInteger();
-    return new OnDemandProbe(clock, Executors.newFixedThreadPool(MAX_IN_FLIGHT, r -> {
-      Thread t = new Thread(r, "vecwatch-probe-on-demand-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    }));
+    return new OnDemandProbe(
+        clock,
+        Executors.newFixedThreadPool(
+            MAX_IN_FLIGHT,
+            r -> {
+              Thread t = new Thread(r, "vecwatch-probe-on-demand-" + n.incrementAndGet());
+              t.setDaemon(true);
+              return t;
+            }));
   }
 
   /**
-   * Starts one probe: checks the target's health, then searches {@code query} (the schedule's next query when
-   * empty). The future completes with the report, or with a {@code timeout} report (the trace so far) when
-   * {@code timeout} passes first; it never completes exceptionally. Returns at once.
+   * Starts one probe: checks the target's health, then searches {@code query} (the schedule's next
+   * query when empty). The future completes with the report, or with a {@code timeout} report (the
+   * trace so far) when {@code timeout} passes first; it never completes exceptionally. Returns at
+   * once.
    *
    * @throws IllegalArgumentException when {@code query} is outside the dataset's queries
    * @throws BusyException when {@value #MAX_IN_FLIGHT} probes on demand are still running
    */
-  public CompletableFuture<Report> start(Subject s, OptionalInt query, Duration timeout) throws BusyException {
+  public CompletableFuture<Report> start(Subject s, OptionalInt query, Duration timeout)
+      throws BusyException {
     int queries = s.dataset().queries().count();
     int q = query.orElse(s.nextQuery());
     if (q < 0 || q >= queries) {
-      throw new IllegalArgumentException("query must be in 0.." + (queries - 1) + " (dataset " + s.dataset().name()
-          + " has " + queries + " queries), got " + q);
+      throw new IllegalArgumentException(
+          "query must be in 0.."
+              + (queries - 1)
+              + " (dataset "
+              + s.dataset().name()
+              + " has "
+              + queries
+              + " queries), got "
+              + q);
     }
     if (!inFlight.tryAcquire()) {
       throw new BusyException();
     }
     Trace trace = new Trace(clock);
-    Parts parts = new Parts(s.target(), s, q, s.recall().searchK(), timeout,
-        Instant.ofEpochMilli(clock.wallMillis()));
+    Parts parts =
+        new Parts(
+            s.target(),
+            s,
+            q,
+            s.recall().searchK(),
+            timeout,
+            Instant.ofEpochMilli(clock.wallMillis()));
     long deadline = clock.monotonicNanos() + timeout.toNanos();
     CompletableFuture<Report> done = new CompletableFuture<>();
     try {
-      pool.execute(() -> {
-        try {
-          done.complete(probe(parts, trace, deadline));
-        } finally {
-          inFlight.release(); // only now: a hung target keeps its slot
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              done.complete(probe(parts, trace, deadline));
+            } finally {
+              inFlight.release(); // only now: a hung target keeps its slot
+            }
+          });
     } catch (RuntimeException e) {
       inFlight.release();
       throw new BusyException();
     }
-    return done.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS).thenApply(r -> {
-      if (r != null) {
-        return r;
-      }
-      trace.add("Deadline of %s exceeded; the search keeps its slot until the target returns",
-          Durations.format(timeout));
-      trace.add("Probe failed");
-      return parts.failed("timeout", "no answer within " + Durations.format(timeout), trace.lines());
-    });
+    return done.completeOnTimeout(null, timeout.toNanos(), TimeUnit.NANOSECONDS)
+        .thenApply(
+            r -> {
+              if (r != null) {
+                return r;
+              }
+              trace.add(
+                  "Deadline of %s exceeded; the search keeps its slot until the target returns",
+                  Durations.format(timeout));
+              trace.add("Probe failed");
+              return parts.failed(
+                  "timeout", "no answer within " + Durations.format(timeout), trace.lines());
+            });
   }
 
   private Report probe(Parts p, Trace trace, long deadline) {
     Target target = p.target();
     Subject s = p.s();
-    trace.add("Beginning probe target=%s kind=%s dataset=%s query=%d k=%d timeout=%s", target.name(),
-        target.kind(), s.dataset().name(), p.q(), p.k(), Durations.format(p.timeout()));
+    trace.add(
+        "Beginning probe target=%s kind=%s dataset=%s query=%d k=%d timeout=%s",
+        target.name(),
+        target.kind(),
+        s.dataset().name(),
+        p.q(),
+        p.k(),
+        Durations.format(p.timeout()));
     try {
       trace.add("Checking the connection (health check)");
       Health h = target.health();
-      trace.add(h.healthy() ? "Target reports healthy"
-          : "Target reports unhealthy: " + String.join("; ", h.reasons()));
+      trace.add(
+          h.healthy()
+              ? "Target reports healthy"
+              : "Target reports unhealthy: " + String.join("; ", h.reasons()));
       long left = deadline - clock.monotonicNanos();
       if (left <= 0) {
         throw new TimeoutException("the health check used up the deadline");
       }
       float[] vector = s.dataset().queries().row(p.q());
-      trace.add("Sending search request: %d-dimensional vector, top %d, %s left before the deadline",
+      trace.add(
+          "Sending search request: %d-dimensional vector, top %d, %s left before the deadline",
           vector.length, p.k(), Durations.format(Duration.ofNanos(left)));
       long t0 = clock.monotonicNanos();
       SearchResult result = target.search(vector, p.k());
@@ -169,13 +220,15 @@ public final class OnDemandProbe implements AutoCloseable {
       Map<Integer, Double> recall = new LinkedHashMap<>();
       for (int i = 0; i < ks.length; i++) {
         recall.put(ks[i], perK[i]);
-        trace.add("Recall@%d = %s (%d of the %d exact nearest neighbours returned)", ks[i], ratio(perK[i]),
-            Math.round(perK[i] * ks[i]), ks[i]);
+        trace.add(
+            "Recall@%d = %s (%d of the %d exact nearest neighbours returned)",
+            ks[i], ratio(perK[i]), Math.round(perK[i] * ks[i]), ks[i]);
       }
       if (clock.monotonicNanos() > deadline) {
         trace.add("Search returned after the deadline of %s", Durations.format(p.timeout()));
         trace.add("Probe failed");
-        return p.failed("timeout", "no answer within " + Durations.format(p.timeout()), trace.lines());
+        return p.failed(
+            "timeout", "no answer within " + Durations.format(p.timeout()), trace.lines());
       }
       trace.add("Probe succeeded");
       return p.ok(latency, result, recall, trace.lines());
@@ -202,7 +255,8 @@ public final class OnDemandProbe implements AutoCloseable {
 
   /** The fixed parts of a report, and the two ways it ends. */
   private record Parts(Target target, Subject s, int q, int k, Duration timeout, Instant started) {
-    Report ok(double latency, SearchResult result, Map<Integer, Double> recall, List<String> trace) {
+    Report ok(
+        double latency, SearchResult result, Map<Integer, Double> recall, List<String> trace) {
       List<Long> ids = new ArrayList<>(result.size());
       for (long id : result.ids()) {
         ids.add(id);
@@ -211,13 +265,41 @@ public final class OnDemandProbe implements AutoCloseable {
       for (float f : result.scores()) {
         scores.add(f);
       }
-      return new Report(target.name(), target.kind(), s.dataset().name(), q, k, timeout, started, "ok", latency,
-          Optional.empty(), ids, scores, recall, groundTruth(), trace);
+      return new Report(
+          target.name(),
+          target.kind(),
+          s.dataset().name(),
+          q,
+          k,
+          timeout,
+          started,
+          "ok",
+          latency,
+          Optional.empty(),
+          ids,
+          scores,
+          recall,
+          groundTruth(),
+          trace);
     }
 
     Report failed(String outcome, String error, List<String> trace) {
-      return new Report(target.name(), target.kind(), s.dataset().name(), q, k, timeout, started, outcome,
-          Double.NaN, Optional.of(error), List.of(), List.of(), Map.of(), groundTruth(), trace);
+      return new Report(
+          target.name(),
+          target.kind(),
+          s.dataset().name(),
+          q,
+          k,
+          timeout,
+          started,
+          outcome,
+          Double.NaN,
+          Optional.of(error),
+          List.of(),
+          List.of(),
+          Map.of(),
+          groundTruth(),
+          trace);
     }
 
     private List<Long> groundTruth() {
@@ -243,8 +325,12 @@ public final class OnDemandProbe implements AutoCloseable {
 
     synchronized void add(String format, Object... args) {
       double at = (clock.monotonicNanos() - t0) / 1e9;
-      lines.add(String.format(Locale.ROOT, "+%.3fs %s", at, args.length == 0 ? format : String.format(
-          Locale.ROOT, format, args)));
+      lines.add(
+          String.format(
+              Locale.ROOT,
+              "+%.3fs %s",
+              at,
+              args.length == 0 ? format : String.format(Locale.ROOT, format, args)));
     }
 
     synchronized List<String> lines() {

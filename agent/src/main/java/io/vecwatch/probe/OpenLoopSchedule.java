@@ -1,9 +1,9 @@
 package io.vecwatch.probe;
 
 /**
- * Intended start times of an open-loop schedule: slot {@code i} starts at {@code start + i / rate}, whatever
- * happened to earlier slots. Latency is measured from these times, so a stalled target or agent shows up in the
- * percentiles instead of silently thinning the sample (coordinated omission).
+ * Intended start times of an open-loop schedule: slot {@code i} starts at {@code start + i / rate},
+ * whatever happened to earlier slots. Latency is measured from these times, so a stalled target or
+ * agent shows up in the percentiles instead of silently thinning the sample (coordinated omission).
  */
 public final class OpenLoopSchedule {
   private final long startNanos;
@@ -14,7 +14,9 @@ public final class OpenLoopSchedule {
     this.periodNanos = periodNanos;
   }
 
-  /** @param rate slots per second, positive and finite */
+  /**
+   * @param rate slots per second, positive and finite
+   */
   public static OpenLoopSchedule of(long startNanos, double rate) {
     if (!(rate > 0) || Double.isInfinite(rate)) {
       throw new IllegalArgumentException("rate must be positive, got " + rate);

@@ -4,11 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Optional hooks the probe runner calls for every finished search: tracing and the event log plug in here, so
- * the runner knows nothing about OTLP or Loki. Implementations never block and never throw.
+ * Optional hooks the probe runner calls for every finished search: tracing and the event log plug
+ * in here, so the runner knows nothing about OTLP or Loki. Implementations never block and never
+ * throw.
  *
- * <p>The runner calls {@link #onResult} on the thread that records the search's statistics, just before it
- * records them, and closes the returned {@link Scope} right after:
+ * <p>The runner calls {@link #onResult} on the thread that records the search's statistics, just
+ * before it records them, and closes the returned {@link Scope} right after:
  *
  * <pre>{@code
  * try (ProbeListener.Scope s = listener.onResult(observation)) {
@@ -16,7 +17,8 @@ import java.util.List;
  * }
  * }</pre>
  *
- * A tracer makes the search's span current in between, which is how histogram exemplars carry its trace id.
+ * A tracer makes the search's span current in between, which is how histogram exemplars carry its
+ * trace id.
  */
 public interface ProbeListener {
 
@@ -32,7 +34,10 @@ public interface ProbeListener {
 
   Scope onResult(ProbeObservation observation);
 
-  /** Calls every listener in order; scopes are closed in reverse order. A failing listener is skipped. */
+  /**
+   * Calls every listener in order; scopes are closed in reverse order. A failing listener is
+   * skipped.
+   */
   static ProbeListener all(List<ProbeListener> listeners) {
     List<ProbeListener> copy = List.copyOf(listeners);
     if (copy.isEmpty()) {

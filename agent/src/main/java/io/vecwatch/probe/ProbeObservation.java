@@ -1,11 +1,14 @@
 package io.vecwatch.probe;
 
+import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * One finished canary search as the probe runner saw it, handed to {@link ProbeListener}s. Immutable.
+ * One finished canary search as the probe runner saw it, handed to {@link ProbeListener}s.
+ * Immutable.
  *
  * @param target the target's configured name
  * @param kind the target's kind ({@code milvus}, {@code flat}, ...)
@@ -32,24 +35,37 @@ public record ProbeObservation(
     TIMEOUT;
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
   public ProbeObservation {
-    recall = java.util.Collections.unmodifiableMap(new TreeMap<>(recall));
+    recall = Collections.unmodifiableMap(new TreeMap<>(recall));
   }
 
-  public static ProbeObservation ok(String target, String kind, String dataset, int k, long latencyNanos,
+  public static ProbeObservation ok(
+      String target,
+      String kind,
+      String dataset,
+      int k,
+      long latencyNanos,
       Map<Integer, Double> recall) {
-    return new ProbeObservation(target, kind, dataset, k, Outcome.OK, latencyNanos, recall, Optional.empty());
+    return new ProbeObservation(
+        target, kind, dataset, k, Outcome.OK, latencyNanos, recall, Optional.empty());
   }
 
-  public static ProbeObservation failed(String target, String kind, String dataset, int k, Outcome outcome,
-      long latencyNanos, Throwable error) {
+  public static ProbeObservation failed(
+      String target,
+      String kind,
+      String dataset,
+      int k,
+      Outcome outcome,
+      long latencyNanos,
+      Throwable error) {
     if (outcome == Outcome.OK) {
       throw new IllegalArgumentException("a failed observation needs outcome error or timeout");
     }
-    return new ProbeObservation(target, kind, dataset, k, outcome, latencyNanos, Map.of(), Optional.of(error));
+    return new ProbeObservation(
+        target, kind, dataset, k, outcome, latencyNanos, Map.of(), Optional.of(error));
   }
 }

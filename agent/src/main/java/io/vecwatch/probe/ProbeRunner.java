@@ -18,22 +18,25 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Sends canary searches for one probe (one target, one dataset) on an open-loop schedule and records each
- * outcome.
+ * Sends canary searches for one probe (one target, one dataset) on an open-loop schedule and
+ * records each outcome.
  *
  * <ul>
- *   <li>Slot {@code i} is intended to start at {@code start + i / rate} and searches query {@code i mod Q}.
- *   <li>At most {@code concurrency} searches are in flight (running on the target). A slot that finds none free
- *       is counted as skipped; nothing queues up.
- *   <li>Each search's deadline is its intended start + {@code timeout}. If it has not returned by then it is
- *       recorded as a timeout at the deadline and its late result is discarded; it keeps its in-flight slot until
- *       the target actually returns. A slot dispatched after its deadline (the agent itself stalled) is recorded
- *       as a timeout without being sent.
- *   <li>Latency is measured from the intended start, so the agent's or the target's stalls are not hidden.
+ *   <li>Slot {@code i} is intended to start at {@code start + i / rate} and searches query {@code i
+ *       mod Q}.
+ *   <li>At most {@code concurrency} searches are in flight (running on the target). A slot that
+ *       finds none free is counted as skipped; nothing queues up.
+ *   <li>Each search's deadline is its intended start + {@code timeout}. If it has not returned by
+ *       then it is recorded as a timeout at the deadline and its late result is discarded; it keeps
+ *       its in-flight slot until the target actually returns. A slot dispatched after its deadline
+ *       (the agent itself stalled) is recorded as a timeout without being sent.
+ *   <li>Latency is measured from the intended start, so the agent's or the target's stalls are not
+ *       hidden.
  * </ul>
  *
- * <p>The scheduler thread only dispatches; searches run on the target's {@link WorkerPool}. Recording is
- * non-blocking. Thread-safety: {@link #tick()} runs on the scheduler only; attempts finish on any thread.
+ * <p>The scheduler thread only dispatches; searches run on the target's {@link WorkerPool}.
+ * Recording is non-blocking. Thread-safety: {@link #tick()} runs on the scheduler only; attempts
+ * finish on any thread.
  */
 public final class ProbeRunner {
   private final Target target;
@@ -62,8 +65,17 @@ public final class ProbeRunner {
   private OpenLoopSchedule schedule;
   private long nextSlot;
 
-  private ProbeRunner(ProbeConfig config, Target target, Dataset dataset, Recall recall, ProbeStats stats,
-      TargetStatus status, Executor pool, Scheduler scheduler, Clock clock, ProbeListener listener,
+  private ProbeRunner(
+      ProbeConfig config,
+      Target target,
+      Dataset dataset,
+      Recall recall,
+      ProbeStats stats,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock,
+      ProbeListener listener,
       ResultHandler results) {
     this.listener = listener;
     this.results = results;
@@ -87,51 +99,90 @@ public final class ProbeRunner {
   }
 
   /**
-   * @param recall built from {@code dataset} with the probe's K values (so K was checked against the ground-truth
-   *     depth before anything runs)
+   * @param recall built from {@code dataset} with the probe's K values (so K was checked against
+   *     the ground-truth depth before anything runs)
    * @param pool the target's worker pool
    */
-  public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
-      ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock) {
-    return create(config, target, dataset, recall, stats, status, pool, scheduler, clock, ProbeListener.NONE);
+  public static ProbeRunner create(
+      ProbeConfig config,
+      Target target,
+      Dataset dataset,
+      Recall recall,
+      ProbeStats stats,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock) {
+    return create(
+        config, target, dataset, recall, stats, status, pool, scheduler, clock, ProbeListener.NONE);
   }
 
   /**
-   * @param listener told about every finished search (tracing, event log); called on the recording thread, its
-   *     scope around the latency record (see {@link ProbeListener})
+   * @param listener told about every finished search (tracing, event log); called on the recording
+   *     thread, its scope around the latency record (see {@link ProbeListener})
    */
-  public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
-      ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
+  public static ProbeRunner create(
+      ProbeConfig config,
+      Target target,
+      Dataset dataset,
+      Recall recall,
+      ProbeStats stats,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock,
       ProbeListener listener) {
-    return create(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener,
+    return create(
+        config,
+        target,
+        dataset,
+        recall,
+        stats,
+        status,
+        pool,
+        scheduler,
+        clock,
+        listener,
         ResultHandler.NONE);
   }
 
   /**
-   * @param results also told about every search recorded as successful, with its slot (migration checks pair the
-   *     results of two runners that share a schedule by slot)
+   * @param results also told about every search recorded as successful, with its slot (migration
+   *     checks pair the results of two runners that share a schedule by slot)
    */
-  public static ProbeRunner create(ProbeConfig config, Target target, Dataset dataset, Recall recall,
-      ProbeStats stats, TargetStatus status, Executor pool, Scheduler scheduler, Clock clock,
-      ProbeListener listener, ResultHandler results) {
+  public static ProbeRunner create(
+      ProbeConfig config,
+      Target target,
+      Dataset dataset,
+      Recall recall,
+      ProbeStats stats,
+      TargetStatus status,
+      Executor pool,
+      Scheduler scheduler,
+      Clock clock,
+      ProbeListener listener,
+      ResultHandler results) {
     if (dataset.queries().count() == 0) {
       throw new IllegalArgumentException("dataset " + dataset.name() + " has no queries");
     }
     if (config.timeout().isZero() || config.timeout().isNegative()) {
       throw new IllegalArgumentException("timeout must be positive");
     }
-    return new ProbeRunner(config, target, dataset, recall, stats, status, pool, scheduler, clock, listener,
-        results);
+    return new ProbeRunner(
+        config, target, dataset, recall, stats, status, pool, scheduler, clock, listener, results);
   }
 
-  /** Told about each search recorded as successful, on the thread that recorded it; must not block or throw. */
+  /**
+   * Told about each search recorded as successful, on the thread that recorded it; must not block
+   * or throw.
+   */
   @FunctionalInterface
   public interface ResultHandler {
     ResultHandler NONE = (slot, query, result, latencyNanos) -> {};
 
     /**
-     * @param slot the schedule slot (0-based): runners started at the same time with the same rate send slot
-     *     {@code i} at the same moment with the same query
+     * @param slot the schedule slot (0-based): runners started at the same time with the same rate
+     *     send slot {@code i} at the same moment with the same query
      */
     void onResult(long slot, int query, SearchResult result, long latencyNanos);
   }
@@ -141,14 +192,19 @@ public final class ProbeRunner {
     start(clock.monotonicNanos());
   }
 
-  /** Starts the schedule with slot 0 intended at {@code startNanos} (monotonic); runners given the same start and
-   *  rate send each slot at the same moment. */
+  /**
+   * Starts the schedule with slot 0 intended at {@code startNanos} (monotonic); runners given the
+   * same start and rate send each slot at the same moment.
+   */
   public void start(long startNanos) {
     long now = startNanos;
-    nextTick = scheduler.schedule(() -> {
-      schedule = OpenLoopSchedule.of(now, rate);
-      tick();
-    }, 0);
+    nextTick =
+        scheduler.schedule(
+            () -> {
+              schedule = OpenLoopSchedule.of(now, rate);
+              tick();
+            },
+            0);
   }
 
   /** Sends nothing more; searches in flight finish on their own (or time out). */
@@ -224,12 +280,21 @@ public final class ProbeRunner {
     return m;
   }
 
-  /** Tells the listener about a failed search; the listener never throws (see {@link ProbeListener}). */
+  /**
+   * Tells the listener about a failed search; the listener never throws (see {@link
+   * ProbeListener}).
+   */
   private void failed(ProbeObservation.Outcome outcome, long latencyNanos, Throwable error) {
-    Throwable e = error != null ? error
-        : new TimeoutException("no answer within " + Durations.format(Duration.ofNanos(timeoutNanos)));
-    listener.onResult(ProbeObservation.failed(targetName, targetKind, dataset.name(), searchK, outcome,
-        latencyNanos, e)).close();
+    Throwable e =
+        error != null
+            ? error
+            : new TimeoutException(
+                "no answer within " + Durations.format(Duration.ofNanos(timeoutNanos)));
+    listener
+        .onResult(
+            ProbeObservation.failed(
+                targetName, targetKind, dataset.name(), searchK, outcome, latencyNanos, e))
+        .close();
   }
 
   /** One search: recorded exactly once, by whichever of completion or deadline comes first. */
@@ -252,7 +317,8 @@ public final class ProbeRunner {
     public void run() {
       try {
         if (done.get()) {
-          return; // waited in the pool's queue past its deadline: already recorded, not worth sending
+          return; // waited in the pool's queue past its deadline: already recorded, not worth
+          // sending
         }
         long started = clock.monotonicNanos();
         stats.recordLag(started - intended);
@@ -263,8 +329,9 @@ public final class ProbeRunner {
           long end = clock.monotonicNanos();
           if (end < deadline && done.compareAndSet(false, true)) {
             cancelDeadline();
-            // a target whose own call deadline passed first (Milvus call_timeout) timed out, it did not fail
-            if (e instanceof java.util.concurrent.TimeoutException) {
+            // a target whose own call deadline passed first (Milvus call_timeout) timed out, it did
+            // not fail
+            if (e instanceof TimeoutException) {
               stats.recordTimeout(end);
             } else {
               stats.recordError(end);
@@ -287,9 +354,17 @@ public final class ProbeRunner {
           double[] ids = new double[kCount];
           double[] distances = recall.hasDistanceVariant() ? new double[kCount] : null;
           recall.compute(query, result.ids(), ids, distances);
-          // The listener's scope spans the latency record, so its exemplar carries the search's trace id.
-          try (ProbeListener.Scope s = listener.onResult(ProbeObservation.ok(targetName, targetKind,
-              dataset.name(), searchK, end - intended, recallByK(ids)))) {
+          // The listener's scope spans the latency record, so its exemplar carries the search's
+          // trace id.
+          try (ProbeListener.Scope s =
+              listener.onResult(
+                  ProbeObservation.ok(
+                      targetName,
+                      targetKind,
+                      dataset.name(),
+                      searchK,
+                      end - intended,
+                      recallByK(ids)))) {
             stats.recordOk(end, end - intended, ids, distances);
           }
           results.onResult(slot, query, result, end - intended);

@@ -7,20 +7,23 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Recall@K of search results against a dataset's exact ground truth, for a fixed set of K values. Built once per
- * probe (it indexes the ground truth); {@link #compute} is then a pure function of its arguments.
+ * Recall@K of search results against a dataset's exact ground truth, for a fixed set of K values.
+ * Built once per probe (it indexes the ground truth); {@link #compute} is then a pure function of
+ * its arguments.
  *
- * <p><b>Id recall (VectorDBBench):</b> {@code |returned top-K ids ∩ first K ground-truth ids| / K}. Ground-truth
- * positions are mapped to keys with {@link Dataset#keyOf}. Set semantics: an id returned twice counts once; a
- * result shorter than K counts its missing entries as misses. Ties are not forgiven: when several base vectors
- * are exactly as far as the K-th ground-truth neighbour, only the one the ground truth happened to list counts, so
- * a correct index can score below 1.0 on datasets with many ties.
+ * <p><b>Id recall (VectorDBBench):</b> {@code |returned top-K ids ∩ first K ground-truth ids| / K}.
+ * Ground-truth positions are mapped to keys with {@link Dataset#keyOf}. Set semantics: an id
+ * returned twice counts once; a result shorter than K counts its missing entries as misses. Ties
+ * are not forgiven: when several base vectors are exactly as far as the K-th ground-truth
+ * neighbour, only the one the ground truth happened to list counts, so a correct index can score
+ * below 1.0 on datasets with many ties.
  *
- * <p><b>Distance recall (ann-benchmarks):</b> a returned neighbour among the top K counts if its distance to the
- * query is at most the K-th ground-truth distance + {@value #EPSILON}. Both distances are computed here with
- * {@link Metric#distance} from the dataset's base vectors (the target's scores are never trusted), so ties count
- * as hits. Available only when the dataset has base vectors; ids that name no base vector never count. An id that
- * is among the first K ground-truth ids counts without recomputing its distance (it is no farther than the K-th).
+ * <p><b>Distance recall (ann-benchmarks):</b> a returned neighbour among the top K counts if its
+ * distance to the query is at most the K-th ground-truth distance + {@value #EPSILON}. Both
+ * distances are computed here with {@link Metric#distance} from the dataset's base vectors (the
+ * target's scores are never trusted), so ties count as hits. Available only when the dataset has
+ * base vectors; ids that name no base vector never count. An id that is among the first K
+ * ground-truth ids counts without recomputing its distance (it is no farther than the K-th).
  *
  * <pre>{@code
  * Recall r = Recall.of(dataset, List.of(10, 100));
@@ -35,8 +38,10 @@ public final class Recall {
   private final int[] ks;
   private final int depth;
   private static final long GOLDEN = 0x9E3779B97F4A7C15L;
-  // per query: an open-addressing hash table (linear probing, load ≤ 1/2) from the keys of the first `depth`
-  // ground-truth neighbours to rank + 1 (0 marks an empty slot). A hash probe is one or two cache lines; binary
+  // per query: an open-addressing hash table (linear probing, load ≤ 1/2) from the keys of the
+  // first `depth`
+  // ground-truth neighbours to rank + 1 (0 marks an empty slot). A hash probe is one or two cache
+  // lines; binary
   // search over the sorted keys measured 3-4 times slower (unpredictable branches).
   private final long[][] tableKeys;
   private final char[][] tableRanks;
@@ -131,12 +136,18 @@ public final class Recall {
     }
     int max = sorted[sorted.length - 1];
     if (max > Character.MAX_VALUE - 1) {
-      throw new IllegalArgumentException("recall K must be at most " + (Character.MAX_VALUE - 1) + ", got " + max);
+      throw new IllegalArgumentException(
+          "recall K must be at most " + (Character.MAX_VALUE - 1) + ", got " + max);
     }
     int depth = dataset.groundTruthDepth();
     if (max > depth) {
-      throw new IllegalArgumentException("recall_k " + max + " exceeds the ground-truth depth " + depth
-          + " of dataset " + dataset.name());
+      throw new IllegalArgumentException(
+          "recall_k "
+              + max
+              + " exceeds the ground-truth depth "
+              + depth
+              + " of dataset "
+              + dataset.name());
     }
     return new Recall(dataset, sorted);
   }
@@ -159,9 +170,11 @@ public final class Recall {
    * Computes recall of one search result.
    *
    * @param query the query's index in the dataset
-   * @param ids the returned keys, nearest first (may be shorter or longer than K, may hold duplicates)
+   * @param ids the returned keys, nearest first (may be shorter or longer than K, may hold
+   *     duplicates)
    * @param idRecall receives recall@K per K (length {@code ks().length})
-   * @param distanceRecall receives the distance variant per K, or null to skip it; ignored without base vectors
+   * @param distanceRecall receives the distance variant per K, or null to skip it; ignored without
+   *     base vectors
    */
   public void compute(int query, long[] ids, double[] idRecall, double[] distanceRecall) {
     int n = Math.min(ids.length, depth);
@@ -170,7 +183,8 @@ public final class Recall {
     boolean distance = distanceRecall != null && thresholds != null;
     int[] hits = new int[ks.length];
     int[] distanceHits = distance ? new int[ks.length] : null;
-    // first occurrence of a ground-truth rank: a later duplicate is in the top K only if the first one is too
+    // first occurrence of a ground-truth rank: a later duplicate is in the top K only if the first
+    // one is too
     boolean[] seenRank = new boolean[depth];
     for (int i = 0; i < n; i++) {
       int rank = rankOf(keys, ranks, ids[i]);
@@ -182,7 +196,9 @@ public final class Recall {
       } else if (distance && seenEarlier(ids, i)) {
         continue;
       }
-      double d = Double.NaN; // computed lazily, at most once per returned id, only for ids outside the top K
+      double d =
+          Double
+              .NaN; // computed lazily, at most once per returned id, only for ids outside the top K
       for (int s = ks.length - 1; s >= 0 && i < ks[s]; s--) {
         int k = ks[s];
         if (rank >= 0 && rank < k) {
@@ -233,8 +249,8 @@ public final class Recall {
   }
 
   /**
-   * Distance from query {@code query} to the base vector stored under {@code key}, read in place (no copies on the
-   * probe path); +infinity for an unknown key.
+   * Distance from query {@code query} to the base vector stored under {@code key}, read in place
+   * (no copies on the probe path); +infinity for an unknown key.
    */
   private double distanceTo(int query, long key) {
     int position;
@@ -250,6 +266,7 @@ public final class Recall {
       }
       position = positionOfKey[j];
     }
-    return metric.distance(queries.data(), queries.offset(query), base.data(), base.offset(position), base.dim());
+    return metric.distance(
+        queries.data(), queries.offset(query), base.data(), base.offset(position), base.dim());
   }
 }

@@ -1,19 +1,20 @@
 package io.vecwatch.probe;
 
 import io.vecwatch.errors.Errors;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.Health;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * What is known about one target besides its probes' statistics: whether it was built, its last health check,
- * entity count and last error. Written by the probe runners, the health checker and the agent's builder;
- * thread-safe, each field replaced as a whole.
+ * What is known about one target besides its probes' statistics: whether it was built, its last
+ * health check, entity count and last error. Written by the probe runners, the health checker and
+ * the agent's builder; thread-safe, each field replaced as a whole.
  */
 public final class TargetStatus {
   /** Longest error message kept; longer ones are cut. */
@@ -22,7 +23,8 @@ public final class TargetStatus {
   private record LastError(String message, long wallMillis) {}
 
   private volatile String misconfigured;
-  // found at a health check (a remote target whose settings do not fit the server); cleared by a healthy check
+  // found at a health check (a remote target whose settings do not fit the server); cleared by a
+  // healthy check
   private volatile String misconfiguredAtContact;
   private volatile boolean observed;
   private final AtomicReference<Diagnostics> diagnostics = new AtomicReference<>(Diagnostics.EMPTY);
@@ -42,7 +44,7 @@ public final class TargetStatus {
 
   /** Sets who hears about up/down transitions (the event log). */
   public void onTransition(Transitions t) {
-    transitions = java.util.Objects.requireNonNull(t);
+    transitions = Objects.requireNonNull(t);
   }
 
   /** The target could not be built; {@code message} is one line for the user. Final. */
@@ -72,9 +74,9 @@ public final class TargetStatus {
   }
 
   /**
-   * A health check found that the target's settings do not fit what it talks to (it threw
-   * {@link io.vecwatch.target.TargetException}: wrong collection, field, dimension, credentials). The target is
-   * misconfigured until a later check succeeds.
+   * A health check found that the target's settings do not fit what it talks to (it threw {@link
+   * io.vecwatch.target.TargetException}: wrong collection, field, dimension, credentials). The
+   * target is misconfigured until a later check succeeds.
    */
   public void healthMisconfigured(String message, long wallMillis) {
     observed();
@@ -102,19 +104,24 @@ public final class TargetStatus {
     }
     if (h.healthy()) {
       lastError.set(null); // healthy again: an old error no longer describes the target
-      HealthSnapshot prev = health.getAndSet(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
+      HealthSnapshot prev =
+          health.getAndSet(new HealthSnapshot(true, 0, OptionalLong.of(wallMillis), List.of()));
       if (prev.lastCheckWallMillis().isEmpty() || !prev.up()) {
         transitions.changed(true, List.of());
       }
     } else {
-      List<String> reasons = h.reasons().isEmpty() ? List.of("target reports unhealthy")
-          : h.reasons().stream().map(TargetStatus::oneLine).toList();
+      List<String> reasons =
+          h.reasons().isEmpty()
+              ? List.of("target reports unhealthy")
+              : h.reasons().stream().map(TargetStatus::oneLine).toList();
       failHealth(reasons, wallMillis);
       error("unhealthy: " + String.join("; ", reasons), wallMillis);
     }
   }
 
-  /** A health check could not be completed (threw, or was still running when the next one was due). */
+  /**
+   * A health check could not be completed (threw, or was still running when the next one was due).
+   */
   public void healthFailed(String message, long wallMillis) {
     observed();
     misconfiguredAtContact = null;
@@ -124,8 +131,11 @@ public final class TargetStatus {
   }
 
   private void failHealth(List<String> reasons, long wallMillis) {
-    HealthSnapshot prev = health.getAndUpdate(
-        p -> new HealthSnapshot(false, p.consecutiveFailures() + 1, OptionalLong.of(wallMillis), reasons));
+    HealthSnapshot prev =
+        health.getAndUpdate(
+            p ->
+                new HealthSnapshot(
+                    false, p.consecutiveFailures() + 1, OptionalLong.of(wallMillis), reasons));
     if (prev.lastCheckWallMillis().isEmpty() || prev.up()) {
       transitions.changed(false, reasons);
     }

@@ -8,9 +8,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The bounded, named thread pool one target's blocking calls (searches, health checks) run on, so a slow or hung
- * target only ever occupies its own threads. Callers bound the work they submit (each probe holds at most
- * {@code concurrency} searches in flight); the queue is bounded too, and a task beyond it is rejected.
+ * The bounded, named thread pool one target's blocking calls (searches, health checks) run on, so a
+ * slow or hung target only ever occupies its own threads. Callers bound the work they submit (each
+ * probe holds at most {@code concurrency} searches in flight); the queue is bounded too, and a task
+ * beyond it is rejected.
  */
 public final class WorkerPool implements Executor, AutoCloseable {
   private final ThreadPoolExecutor executor;
@@ -21,27 +22,41 @@ public final class WorkerPool implements Executor, AutoCloseable {
 
   /**
    * @param name the target's name; threads are called {@code vecwatch-<name>-<n>}
-   * @param threads most threads (the sum of the target's probe concurrencies, plus one for health checks)
+   * @param threads most threads (the sum of the target's probe concurrencies, plus one for health
+   *     checks)
    */
   public static WorkerPool create(String name, int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads must be positive, got " + threads);
     }
-    // daemon threads: a search stuck inside a client library must not keep the JVM alive at shutdown
-    ThreadPoolExecutor e = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(threads), DaemonThreads.numbered("vecwatch-" + name),
-        new ThreadPoolExecutor.AbortPolicy());
+    // daemon threads: a search stuck inside a client library must not keep the JVM alive at
+    // shutdown
+    ThreadPoolExecutor e =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(threads),
+            DaemonThreads.numbered("vecwatch-" + name),
+            new ThreadPoolExecutor.AbortPolicy());
     e.allowCoreThreadTimeOut(true);
     return new WorkerPool(e);
   }
 
-  /** @throws java.util.concurrent.RejectedExecutionException when the pool and its queue are full or closed */
+  /**
+   * @throws java.util.concurrent.RejectedExecutionException when the pool and its queue are full or
+   *     closed
+   */
   @Override
   public void execute(Runnable task) {
     executor.execute(task);
   }
 
-  /** Stops taking work and waits up to {@code grace} for running tasks; returns whether all finished. */
+  /**
+   * Stops taking work and waits up to {@code grace} for running tasks; returns whether all
+   * finished.
+   */
   public boolean shutdown(Duration grace) throws InterruptedException {
     executor.shutdown();
     boolean done = executor.awaitTermination(grace.toNanos(), TimeUnit.NANOSECONDS);

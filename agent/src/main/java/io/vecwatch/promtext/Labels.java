@@ -1,14 +1,19 @@
 package io.vecwatch.promtext;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 
 /**
- * An immutable label set sorted by name, the metric name included as {@code __name__}: Prometheus' data model.
- * A label with an empty value does not exist ({@link #get} returns {@code ""} for it), as in Prometheus.
+ * An immutable label set sorted by name, the metric name included as {@code __name__}: Prometheus'
+ * data model. A label with an empty value does not exist ({@link #get} returns {@code ""} for it),
+ * as in Prometheus.
  *
  * <pre>{@code
  * Labels l = Labels.of("__name__", "up", "target", "flat");
@@ -25,10 +30,19 @@ public final class Labels implements Comparable<Labels> {
   private final String[] names;
   private final String[] values;
   private int hash;
-  /** {@link #withoutName()}, computed once (rule evaluation asks for it for every series of every rule). */
+
+  /**
+   * {@link #withoutName()}, computed once (rule evaluation asks for it for every series of every
+   * rule).
+   */
   private Labels withoutName;
+
   private String metricName;
-  /** The last {@link #signature} asked for, by the identity of its label set (rules ask with the same set). */
+
+  /**
+   * The last {@link #signature} asked for, by the identity of its label set (rules ask with the
+   * same set).
+   */
   private Signature lastSignature;
 
   private record Signature(boolean on, Set<String> labelNames, String value) {}
@@ -38,7 +52,9 @@ public final class Labels implements Comparable<Labels> {
     this.values = values;
   }
 
-  /** Labels from alternating name/value arguments; empty values are dropped, later duplicates win. */
+  /**
+   * Labels from alternating name/value arguments; empty values are dropped, later duplicates win.
+   */
   public static Labels of(String... nameValues) {
     if (nameValues.length % 2 != 0) {
       throw new IllegalArgumentException("odd number of arguments");
@@ -138,8 +154,8 @@ public final class Labels implements Comparable<Labels> {
   }
 
   /**
-   * A key identifying the values of {@code on} labels (when {@code on}) or of all labels but {@code names} and the
-   * metric name (when not); used for vector matching and grouping.
+   * A key identifying the values of {@code on} labels (when {@code on}) or of all labels but {@code
+   * names} and the metric name (when not); used for vector matching and grouping.
    */
   public String signature(boolean on, Set<String> labelNames) {
     Signature last = lastSignature;
@@ -168,7 +184,9 @@ public final class Labels implements Comparable<Labels> {
     if (this == o) {
       return true;
     }
-    return o instanceof Labels l && hashCode() == l.hashCode() && Arrays.equals(names, l.names)
+    return o instanceof Labels l
+        && hashCode() == l.hashCode()
+        && Arrays.equals(names, l.names)
         && Arrays.equals(values, l.values);
   }
 
@@ -199,7 +217,10 @@ public final class Labels implements Comparable<Labels> {
     return Integer.compare(names.length, o.names.length);
   }
 
-  /** Prometheus' {@code Labels.String()}: {@code {__name__="up", job="x"}}, values quoted like Go's %q. */
+  /**
+   * Prometheus' {@code Labels.String()}: {@code {__name__="up", job="x"}}, values quoted like Go's
+   * %q.
+   */
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("{");
@@ -253,7 +274,11 @@ public final class Labels implements Comparable<Labels> {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (i > 0 && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;
       }
@@ -268,8 +293,12 @@ public final class Labels implements Comparable<Labels> {
     }
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      boolean ok = c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (i > 0 && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || c == ':'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (i > 0 && c >= '0' && c <= '9');
       if (!ok) {
         return false;
       }
@@ -278,10 +307,11 @@ public final class Labels implements Comparable<Labels> {
   }
 
   /**
-   * A read-only {@link Map} view of these labels (no copy); lookups are binary searches. Iterates in name order.
+   * A read-only {@link Map} view of these labels (no copy); lookups are binary searches. Iterates
+   * in name order.
    */
   public Map<String, String> asMap() {
-    return new java.util.AbstractMap<>() {
+    return new AbstractMap<>() {
       @Override
       public String get(Object key) {
         if (!(key instanceof String k)) {
@@ -303,10 +333,10 @@ public final class Labels implements Comparable<Labels> {
 
       @Override
       public Set<Map.Entry<String, String>> entrySet() {
-        return new java.util.AbstractSet<>() {
+        return new AbstractSet<>() {
           @Override
-          public java.util.Iterator<Map.Entry<String, String>> iterator() {
-            return new java.util.Iterator<>() {
+          public Iterator<Map.Entry<String, String>> iterator() {
+            return new Iterator<>() {
               private int i;
 
               @Override
@@ -317,7 +347,7 @@ public final class Labels implements Comparable<Labels> {
               @Override
               public Map.Entry<String, String> next() {
                 if (i >= names.length) {
-                  throw new java.util.NoSuchElementException();
+                  throw new NoSuchElementException();
                 }
                 Map.Entry<String, String> e = Map.entry(names[i], values[i]);
                 i++;
@@ -335,7 +365,10 @@ public final class Labels implements Comparable<Labels> {
     };
   }
 
-  /** Collects label changes; {@code set(name, "")} deletes, as in Prometheus' {@code labels.Builder}. */
+  /**
+   * Collects label changes; {@code set(name, "")} deletes, as in Prometheus' {@code
+   * labels.Builder}.
+   */
   public static final class Builder {
     private String[] names;
     private String[] values;

@@ -4,10 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Parses the Prometheus text exposition format (0.0.4, and the sample lines of OpenMetrics 1.0) into samples, so
- * the rule engine sees exactly the series a Prometheus server would scrape. Histograms and summaries arrive as
- * their {@code _bucket}/{@code _sum}/{@code _count} (or quantile) series because that is how they are written.
- * Comments, {@code HELP}/{@code TYPE} lines, {@code # EOF}, timestamps and exemplars are skipped.
+ * Parses the Prometheus text exposition format (0.0.4, and the sample lines of OpenMetrics 1.0)
+ * into samples, so the rule engine sees exactly the series a Prometheus server would scrape.
+ * Histograms and summaries arrive as their {@code _bucket}/{@code _sum}/{@code _count} (or
+ * quantile) series because that is how they are written. Comments, {@code HELP}/{@code TYPE} lines,
+ * {@code # EOF}, timestamps and exemplars are skipped.
  *
  * <pre>{@code
  * List<Sample> samples = TextFormatParser.parse(registry.scrape());
@@ -22,7 +23,10 @@ public final class TextFormatParser {
     this.text = text;
   }
 
-  /** Every sample of {@code text}, in order; throws {@link PromTextException} naming the line on bad input. */
+  /**
+   * Every sample of {@code text}, in order; throws {@link PromTextException} naming the line on bad
+   * input.
+   */
   public static List<Sample> parse(String text) {
     return new TextFormatParser(text).run();
   }
@@ -101,8 +105,12 @@ public final class TextFormatParser {
     int start = pos;
     while (pos < end) {
       char c = text.charAt(pos);
-      boolean ok = c == '_' || c == ':' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
-          || (pos > start && c >= '0' && c <= '9');
+      boolean ok =
+          c == '_'
+              || c == ':'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (pos > start && c >= '0' && c <= '9');
       if (!ok) {
         break;
       }
@@ -114,7 +122,10 @@ public final class TextFormatParser {
     return text.substring(start, pos);
   }
 
-  /** Reads {@code a="b",...}} after the opening brace; returns the metric name (a quoted name may stand first). */
+  /**
+   * Reads {@code a="b",...}} after the opening brace; returns the metric name (a quoted name may
+   * stand first).
+   */
   private String readLabels(int end, Labels.Builder b, String name) {
     boolean first = true;
     while (true) {
@@ -130,7 +141,10 @@ public final class TextFormatParser {
       if (text.charAt(pos) == '"') {
         label = readQuoted(end);
         skipBlanks(end);
-        if (first && name == null && pos < end && (text.charAt(pos) == ',' || text.charAt(pos) == '}')) {
+        if (first
+            && name == null
+            && pos < end
+            && (text.charAt(pos) == ',' || text.charAt(pos) == '}')) {
           name = label; // OpenMetrics 2 / UTF-8 style: {"metric.name", a="b"}
           if (text.charAt(pos) == ',') {
             pos++;
@@ -142,7 +156,10 @@ public final class TextFormatParser {
         int start = pos;
         while (pos < end) {
           char c = text.charAt(pos);
-          if (!(c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (pos > start && c >= '0' && c <= '9'))) {
+          if (!(c == '_'
+              || (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (pos > start && c >= '0' && c <= '9'))) {
             break;
           }
           pos++;
@@ -194,7 +211,8 @@ public final class TextFormatParser {
           case 'n' -> sb.append('\n');
           case '\\' -> sb.append('\\');
           case '"' -> sb.append('"');
-          default -> sb.append('\\').append(e); // unknown escapes are kept verbatim, as Prometheus does
+          default ->
+              sb.append('\\').append(e); // unknown escapes are kept verbatim, as Prometheus does
         }
       } else {
         sb.append(c);
@@ -214,7 +232,11 @@ public final class TextFormatParser {
         return Double.NEGATIVE_INFINITY;
       default:
         try {
-          if (s.isEmpty() || s.endsWith("d") || s.endsWith("f") || s.endsWith("D") || s.endsWith("F")) {
+          if (s.isEmpty()
+              || s.endsWith("d")
+              || s.endsWith("f")
+              || s.endsWith("D")
+              || s.endsWith("F")) {
             throw new NumberFormatException();
           }
           return Double.parseDouble(s);

@@ -10,7 +10,8 @@ import java.util.Optional;
 
 /**
  * The cgroup this process runs in, v2 (unified) or v1, found from {@code /proc/self/cgroup} and
- * {@code /proc/self/mountinfo} under a root folder. Its {@link #sample()} reads fresh counters each time.
+ * {@code /proc/self/mountinfo} under a root folder. Its {@link #sample()} reads fresh counters each
+ * time.
  *
  * <pre>{@code
  * Optional<Cgroup> cg = Cgroup.detect(Path.of("/"));
@@ -22,17 +23,20 @@ public sealed interface Cgroup permits CgroupV1, CgroupV2 {
   /** {@code v1} or {@code v2}. */
   String version();
 
-  /** Current counters; empty when the cgroup files cannot be read (e.g. the root cgroup of a host). */
+  /**
+   * Current counters; empty when the cgroup files cannot be read (e.g. the root cgroup of a host).
+   */
   Optional<ContainerSample> sample();
 
   /**
-   * Finds this process's cgroup. Prefers v1 when the memory controller is mounted as v1 (hybrid hosts mount an
-   * empty cgroup2 beside the v1 controllers); empty when neither is mounted.
+   * Finds this process's cgroup. Prefers v1 when the memory controller is mounted as v1 (hybrid
+   * hosts mount an empty cgroup2 beside the v1 controllers); empty when neither is mounted.
    */
   static Optional<Cgroup> detect(Path root) {
     Map<String, String> v1Paths = new HashMap<>();
     String v2Path = null;
-    for (String line : ProcFiles.read(ProcFiles.under(root, "/proc/self/cgroup")).orElse("").split("\n")) {
+    for (String line :
+        ProcFiles.read(ProcFiles.under(root, "/proc/self/cgroup")).orElse("").split("\n")) {
       // hierarchy-id:controller,list:path
       String[] f = line.split(":", 3);
       if (f.length < 3) {
@@ -50,8 +54,10 @@ public sealed interface Cgroup permits CgroupV1, CgroupV2 {
     if (v1Paths.containsKey("memory")) {
       Optional<Path> memory = resolve(root, mounts, "cgroup", "memory", v1Paths.get("memory"));
       if (memory.isPresent()) {
-        Optional<Path> cpu = resolve(root, mounts, "cgroup", "cpu", v1Paths.getOrDefault("cpu", "/"));
-        Optional<Path> cpuacct = resolve(root, mounts, "cgroup", "cpuacct", v1Paths.getOrDefault("cpuacct", "/"));
+        Optional<Path> cpu =
+            resolve(root, mounts, "cgroup", "cpu", v1Paths.getOrDefault("cpu", "/"));
+        Optional<Path> cpuacct =
+            resolve(root, mounts, "cgroup", "cpuacct", v1Paths.getOrDefault("cpuacct", "/"));
         return Optional.of(new CgroupV1(memory.get(), cpu, cpuacct));
       }
     }
@@ -70,7 +76,8 @@ public sealed interface Cgroup permits CgroupV1, CgroupV2 {
 
   private static List<Mount> mounts(Path root) {
     List<Mount> out = new ArrayList<>();
-    for (String line : ProcFiles.read(ProcFiles.under(root, "/proc/self/mountinfo")).orElse("").split("\n")) {
+    for (String line :
+        ProcFiles.read(ProcFiles.under(root, "/proc/self/mountinfo")).orElse("").split("\n")) {
       // id parent major:minor root mount-point options [optional...] - fstype source super-options
       int dash = line.indexOf(" - ");
       if (dash < 0) {
@@ -86,7 +93,8 @@ public sealed interface Cgroup permits CgroupV1, CgroupV2 {
     return out;
   }
 
-  private static Optional<Path> resolve(Path root, List<Mount> mounts, String fsType, String controller, String path) {
+  private static Optional<Path> resolve(
+      Path root, List<Mount> mounts, String fsType, String controller, String path) {
     return mounts.stream()
         .filter(m -> m.fsType.equals(fsType) && m.superOptions.contains(controller))
         .findFirst()
@@ -94,8 +102,9 @@ public sealed interface Cgroup permits CgroupV1, CgroupV2 {
   }
 
   /**
-   * The folder of cgroup {@code path} inside a hierarchy mounted at {@code mountPoint} from {@code mountRoot}
-   * (the JDK's rule). Inside a container with a cgroup namespace the path is "/" and this is the mount point.
+   * The folder of cgroup {@code path} inside a hierarchy mounted at {@code mountPoint} from {@code
+   * mountRoot} (the JDK's rule). Inside a container with a cgroup namespace the path is "/" and
+   * this is the mount point.
    */
   private static Path dirOf(Path mountPoint, String mountRoot, String path) {
     String rel;

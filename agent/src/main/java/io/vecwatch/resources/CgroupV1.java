@@ -7,11 +7,13 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * A cgroup v1 process: one folder per controller. The memory limit is the smaller of
- * {@code memory.limit_in_bytes} and {@code hierarchical_memory_limit} (which covers ancestors); v1 writes
- * "no limit" as a huge number (LONG_MAX rounded down to a page), which the caller caps at the host's memory.
+ * A cgroup v1 process: one folder per controller. The memory limit is the smaller of {@code
+ * memory.limit_in_bytes} and {@code hierarchical_memory_limit} (which covers ancestors); v1 writes
+ * "no limit" as a huge number (LONG_MAX rounded down to a page), which the caller caps at the
+ * host's memory.
  */
-record CgroupV1(Path memoryDir, Optional<Path> cpuDir, Optional<Path> cpuacctDir) implements Cgroup {
+record CgroupV1(Path memoryDir, Optional<Path> cpuDir, Optional<Path> cpuacctDir)
+    implements Cgroup {
 
   @Override
   public String version() {
@@ -25,7 +27,8 @@ record CgroupV1(Path memoryDir, Optional<Path> cpuDir, Optional<Path> cpuacctDir
       return Optional.empty();
     }
     Map<String, Long> memStat = ProcFiles.keyValues(memoryDir.resolve("memory.stat"));
-    long inactiveFile = memStat.getOrDefault("total_inactive_file", memStat.getOrDefault("inactive_file", 0L));
+    long inactiveFile =
+        memStat.getOrDefault("total_inactive_file", memStat.getOrDefault("inactive_file", 0L));
     long limit = Long.MAX_VALUE;
     OptionalLong own = ProcFiles.readLong(memoryDir.resolve("memory.limit_in_bytes"));
     if (own.isPresent() && own.getAsLong() > 0) {
@@ -35,18 +38,21 @@ record CgroupV1(Path memoryDir, Optional<Path> cpuDir, Optional<Path> cpuacctDir
     if (hierarchical != null && hierarchical > 0) {
       limit = Math.min(limit, hierarchical);
     }
-    long cpuUsage = cpuacctDir.map(d -> ProcFiles.readLong(d.resolve("cpuacct.usage")).orElse(0L)).orElse(0L);
-    Map<String, Long> cpuStat = cpuDir.map(d -> ProcFiles.keyValues(d.resolve("cpu.stat"))).orElse(Map.of());
-    return Optional.of(new ContainerSample(
-        "v1",
-        usage.getAsLong(),
-        Math.max(0, usage.getAsLong() - inactiveFile),
-        limit == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(limit),
-        cpuUsage,
-        cpuDir.map(CgroupV1::cpuLimit).orElse(OptionalDouble.empty()),
-        cpuStat.getOrDefault("nr_periods", 0L),
-        cpuStat.getOrDefault("nr_throttled", 0L),
-        cpuStat.getOrDefault("throttled_time", 0L)));
+    long cpuUsage =
+        cpuacctDir.map(d -> ProcFiles.readLong(d.resolve("cpuacct.usage")).orElse(0L)).orElse(0L);
+    Map<String, Long> cpuStat =
+        cpuDir.map(d -> ProcFiles.keyValues(d.resolve("cpu.stat"))).orElse(Map.of());
+    return Optional.of(
+        new ContainerSample(
+            "v1",
+            usage.getAsLong(),
+            Math.max(0, usage.getAsLong() - inactiveFile),
+            limit == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(limit),
+            cpuUsage,
+            cpuDir.map(CgroupV1::cpuLimit).orElse(OptionalDouble.empty()),
+            cpuStat.getOrDefault("nr_periods", 0L),
+            cpuStat.getOrDefault("nr_throttled", 0L),
+            cpuStat.getOrDefault("throttled_time", 0L)));
   }
 
   /** {@code cpu.cfs_quota_us} is -1 when unlimited. */

@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
-/** A cgroup v2 (unified hierarchy) folder. Limits are the tightest of this cgroup and its ancestors. */
+/**
+ * A cgroup v2 (unified hierarchy) folder. Limits are the tightest of this cgroup and its ancestors.
+ */
 record CgroupV2(Path mountPoint, Path dir) implements Cgroup {
 
   @Override
@@ -23,19 +25,23 @@ record CgroupV2(Path mountPoint, Path dir) implements Cgroup {
     Map<String, Long> memStat = ProcFiles.keyValues(dir.resolve("memory.stat"));
     long workingSet = Math.max(0, current.getAsLong() - memStat.getOrDefault("inactive_file", 0L));
     Map<String, Long> cpuStat = ProcFiles.keyValues(dir.resolve("cpu.stat"));
-    return Optional.of(new ContainerSample(
-        "v2",
-        current.getAsLong(),
-        workingSet,
-        memoryLimit(),
-        cpuStat.getOrDefault("usage_usec", 0L) * 1_000L,
-        cpuLimit(),
-        cpuStat.getOrDefault("nr_periods", 0L),
-        cpuStat.getOrDefault("nr_throttled", 0L),
-        cpuStat.getOrDefault("throttled_usec", 0L) * 1_000L));
+    return Optional.of(
+        new ContainerSample(
+            "v2",
+            current.getAsLong(),
+            workingSet,
+            memoryLimit(),
+            cpuStat.getOrDefault("usage_usec", 0L) * 1_000L,
+            cpuLimit(),
+            cpuStat.getOrDefault("nr_periods", 0L),
+            cpuStat.getOrDefault("nr_throttled", 0L),
+            cpuStat.getOrDefault("throttled_usec", 0L) * 1_000L));
   }
 
-  /** {@code memory.max} is "max" or bytes; a pod-level limit sits on the parent, so ancestors count too. */
+  /**
+   * {@code memory.max} is "max" or bytes; a pod-level limit sits on the parent, so ancestors count
+   * too.
+   */
   private OptionalLong memoryLimit() {
     long min = Long.MAX_VALUE;
     for (Path d = dir; d != null && d.startsWith(mountPoint); d = d.getParent()) {

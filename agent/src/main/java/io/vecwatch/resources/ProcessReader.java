@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.OptionalLong;
 
 /**
- * What the JVM's own MXBeans do not tell about this process: its resident set size. (CPU time, heap, threads
- * and open file descriptors come from Micrometer's JVM and process binders.)
+ * What the JVM's own MXBeans do not tell about this process: its resident set size. (CPU time,
+ * heap, threads and open file descriptors come from Micrometer's JVM and process binders.)
  */
 public final class ProcessReader {
   private final Path status;

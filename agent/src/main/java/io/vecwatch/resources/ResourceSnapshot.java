@@ -20,8 +20,14 @@ public record ResourceSnapshot(
     List<DiskIo> disks,
     List<NetIo> network) {
 
-  public static final ResourceSnapshot EMPTY = new ResourceSnapshot(
-      Double.NaN, Optional.empty(), Optional.empty(), new Throttling(0, 0, 0), List.of(), List.of());
+  public static final ResourceSnapshot EMPTY =
+      new ResourceSnapshot(
+          Double.NaN,
+          Optional.empty(),
+          Optional.empty(),
+          new Throttling(0, 0, 0),
+          List.of(),
+          List.of());
 
   public ResourceSnapshot {
     disks = List.copyOf(disks);

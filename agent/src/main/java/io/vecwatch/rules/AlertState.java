@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** The state of one alert instance, as in Prometheus. */
 public enum AlertState {
-  INACTIVE, PENDING, FIRING;
+  INACTIVE,
+  PENDING,
+  FIRING;
 
   @Override
   public String toString() {

@@ -13,12 +13,14 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The alert state file: every alerting rule's alerts with their timestamps, keyed by rule identity, written
- * atomically (temporary file in the same folder, then a rename) so a crash never leaves half a file.
+ * The alert state file: every alerting rule's alerts with their timestamps, keyed by rule identity,
+ * written atomically (temporary file in the same folder, then a rename) so a crash never leaves
+ * half a file.
  *
  * <pre>{@code
  * {"version":1,"savedAt":1700000000000,"rules":[{"identity":"...","group":"g","rule":"R","alerts":[
@@ -115,16 +117,29 @@ public final class AlertStateFile {
       for (JsonNode a : r.path("alerts")) {
         AlertState state;
         try {
-          state = AlertState.valueOf(a.path("state").asText().toUpperCase(java.util.Locale.ROOT));
+          state = AlertState.valueOf(a.path("state").asText().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
           throw new IOException(file + ": unknown alert state " + a.path("state").asText());
         }
-        alerts.add(new AlertSnapshot(Labels.fromMap(map(a.path("labels"))), map(a.path("annotations")), state,
-            a.path("value").asDouble(), time(a, "activeAt"), time(a, "firedAt"), time(a, "resolvedAt"),
-            time(a, "lastSentAt"), time(a, "validUntil"), time(a, "keepFiringSince")));
+        alerts.add(
+            new AlertSnapshot(
+                Labels.fromMap(map(a.path("labels"))),
+                map(a.path("annotations")),
+                state,
+                a.path("value").asDouble(),
+                time(a, "activeAt"),
+                time(a, "firedAt"),
+                time(a, "resolvedAt"),
+                time(a, "lastSentAt"),
+                time(a, "validUntil"),
+                time(a, "keepFiringSince")));
       }
-      rules.add(new RuleState(r.path("identity").asText(), r.path("group").asText(), r.path("rule").asText(),
-          alerts));
+      rules.add(
+          new RuleState(
+              r.path("identity").asText(),
+              r.path("group").asText(),
+              r.path("rule").asText(),
+              alerts));
     }
     return new Saved(root.path("savedAt").asLong(), rules);
   }

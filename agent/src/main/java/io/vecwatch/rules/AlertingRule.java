@@ -19,10 +19,11 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 
 /**
- * An alerting rule with Prometheus' state machine ({@code rules/alerting.go}): a new result element becomes
- * pending; it fires once it has been present at every evaluation for {@code for}; a pending alert whose element
- * disappears is dropped; a firing one resolves (or keeps firing for {@code keep_firing_for}); resolved alerts are
- * kept, and re-sent, for 15 minutes. Evaluation decides state; {@link #sendAlerts} decides what to send.
+ * An alerting rule with Prometheus' state machine ({@code rules/alerting.go}): a new result element
+ * becomes pending; it fires once it has been present at every evaluation for {@code for}; a pending
+ * alert whose element disappears is dropped; a firing one resolves (or keeps firing for {@code
+ * keep_firing_for}); resolved alerts are kept, and re-sent, for 15 minutes. Evaluation decides
+ * state; {@link #sendAlerts} decides what to send.
  */
 public final class AlertingRule extends Rule {
   /** How long resolved alerts are kept and re-sent (Prometheus' resolvedRetention). */
@@ -43,8 +44,9 @@ public final class AlertingRule extends Rule {
     List<Sample> res = query(ctx, spec(), t);
     Map<Labels, Alert> fresh = new LinkedHashMap<>();
     for (Sample smpl : res) {
-      TemplateData data = new TemplateData(smpl.labels().asMap(), smpl.value(), ctx.externalLabels(),
-          ctx.externalURL());
+      TemplateData data =
+          new TemplateData(
+              smpl.labels().asMap(), smpl.value(), ctx.externalLabels(), ctx.externalURL());
       Labels.Builder lb = smpl.labels().toBuilder().delete(Labels.NAME);
       for (Map.Entry<String, Template> l : spec().labels().entrySet()) {
         lb.set(l.getKey(), expand(l.getValue(), data));
@@ -53,9 +55,12 @@ public final class AlertingRule extends Rule {
       Labels labels = lb.build();
       SortedMap<String, String> annotations;
       Alert known = active.get(labels); // only this thread mutates `active`
-      if (known != null && known.state != AlertState.INACTIVE && smpl.labels().equals(known.source)
+      if (known != null
+          && known.state != AlertState.INACTIVE
+          && smpl.labels().equals(known.source)
           && Double.doubleToRawLongBits(known.value) == Double.doubleToRawLongBits(smpl.value())) {
-        annotations = known.annotations; // same sample and value: the templates would expand to the same text
+        annotations =
+            known.annotations; // same sample and value: the templates would expand to the same text
       } else {
         annotations = new TreeMap<>();
         for (Map.Entry<String, Template> a : spec().annotations().entrySet()) {
@@ -63,7 +68,8 @@ public final class AlertingRule extends Rule {
         }
       }
       if (fresh.containsKey(labels)) {
-        throw new EvalException("vector contains metrics with the same labelset after applying alert labels");
+        throw new EvalException(
+            "vector contains metrics with the same labelset after applying alert labels");
       }
       Alert a = new Alert(labels, annotations, t, smpl.value());
       a.source = smpl.labels();
@@ -87,7 +93,8 @@ public final class AlertingRule extends Rule {
         Alert a = e.getValue();
         if (!fresh.containsKey(e.getKey())) {
           if (a.holdUntil != Alert.NONE && t < a.holdUntil && a.state != AlertState.INACTIVE) {
-            // Restored at start and its series are not back yet: keep it as it was (no resolve, no `for` reset).
+            // Restored at start and its series are not back yet: keep it as it was (no resolve, no
+            // `for` reset).
             activePending++;
             out.add(new Sample(alertsSeries(a), 1));
             out.add(new Sample(forStateSeries(a), Math.floorDiv(a.activeAt, 1000L)));
@@ -135,7 +142,8 @@ public final class AlertingRule extends Rule {
       }
       if (limit > 0 && activePending > limit) {
         active.clear();
-        throw new EvalException("exceeded limit of " + limit + " with " + activePending + " alerts");
+        throw new EvalException(
+            "exceeded limit of " + limit + " with " + activePending + " alerts");
       }
     }
     return out;
@@ -165,9 +173,13 @@ public final class AlertingRule extends Rule {
 
   /** {@code ALERTS{alertname, alertstate, <labels>} 1}. */
   private Labels alertsSeries(Alert a) {
-    if (a.alertsSeries == null || a.seriesState != a.state) { // the same instance while the state holds
-      a.alertsSeries = ruleLabelsPlus(a).toBuilder().set(Labels.NAME, "ALERTS")
-          .set("alertstate", a.state.toString()).build();
+    if (a.alertsSeries == null
+        || a.seriesState != a.state) { // the same instance while the state holds
+      a.alertsSeries =
+          ruleLabelsPlus(a).toBuilder()
+              .set(Labels.NAME, "ALERTS")
+              .set("alertstate", a.state.toString())
+              .build();
       a.seriesState = a.state;
     }
     return a.alertsSeries;
@@ -182,17 +194,21 @@ public final class AlertingRule extends Rule {
   }
 
   /**
-   * Prometheus' {@code sendAlerts}: marks every alert that needs sending as sent at {@code t}, sets ValidUntil to
-   * {@code t + 4 × max(interval, resendDelay)} and hands them to {@code sender} with {@code startsAt = FiredAt}
-   * and {@code endsAt = ResolvedAt} or ValidUntil.
+   * Prometheus' {@code sendAlerts}: marks every alert that needs sending as sent at {@code t}, sets
+   * ValidUntil to {@code t + 4 × max(interval, resendDelay)} and hands them to {@code sender} with
+   * {@code startsAt = FiredAt} and {@code endsAt = ResolvedAt} or ValidUntil.
    */
   /**
-   * A relative {@code runbook_url} ({@code docs/runbooks.md#...}) made absolute against the agent's external URL,
-   * which serves the runbooks, so the link is clickable in Alertmanager's UI and in notifications.
+   * A relative {@code runbook_url} ({@code docs/runbooks.md#...}) made absolute against the agent's
+   * external URL, which serves the runbooks, so the link is clickable in Alertmanager's UI and in
+   * notifications.
    */
   static Map<String, String> absoluteRunbook(Map<String, String> annotations, String externalURL) {
     String r = annotations.get("runbook_url");
-    if (r == null || r.isEmpty() || r.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*") || externalURL.isEmpty()) {
+    if (r == null
+        || r.isEmpty()
+        || r.matches("^[a-zA-Z][a-zA-Z0-9+.-]*:.*")
+        || externalURL.isEmpty()) {
       return annotations;
     }
     Map<String, String> out = new LinkedHashMap<>(annotations);
@@ -213,8 +229,13 @@ public final class AlertingRule extends Rule {
         a.validUntil = t + 4 * Math.max(intervalMillis, resend);
         long end = a.resolvedAt != Alert.NONE ? a.resolvedAt : a.validUntil;
         Instant starts = a.firedAt == Alert.NONE ? null : Instant.ofEpochMilli(a.firedAt);
-        out.add(new PostableAlert(a.labels, absoluteRunbook(a.annotations, ctx.externalURL()), starts,
-            Instant.ofEpochMilli(end), generatorURL));
+        out.add(
+            new PostableAlert(
+                a.labels,
+                absoluteRunbook(a.annotations, ctx.externalURL()),
+                starts,
+                Instant.ofEpochMilli(end),
+                generatorURL));
       }
     }
     if (!out.isEmpty()) {
@@ -224,7 +245,10 @@ public final class AlertingRule extends Rule {
 
   /** Prometheus' {@code externalURL + TableLinkForExpression(expr)}. */
   static String generatorURL(String externalURL, String expr) {
-    return externalURL + "/graph?g0.expr=" + URLEncoder.encode(expr.strip(), StandardCharsets.UTF_8) + "&g0.tab=1";
+    return externalURL
+        + "/graph?g0.expr="
+        + URLEncoder.encode(expr.strip(), StandardCharsets.UTF_8)
+        + "&g0.tab=1";
   }
 
   /** Copies of every alert this rule holds, resolved ones included. */
@@ -253,8 +277,9 @@ public final class AlertingRule extends Rule {
   }
 
   /**
-   * Takes over alert state read back at start: until {@code holdUntil}, an alert whose series are missing from
-   * the result keeps its state (it is neither dropped nor resolved) so that a restart does not re-page.
+   * Takes over alert state read back at start: until {@code holdUntil}, an alert whose series are
+   * missing from the result keeps its state (it is neither dropped nor resolved) so that a restart
+   * does not re-page.
    */
   synchronized void restore(List<AlertSnapshot> alerts, long holdUntil) {
     for (AlertSnapshot s : alerts) {

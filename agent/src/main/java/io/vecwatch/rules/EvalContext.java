@@ -6,12 +6,16 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * What rules need while evaluating: the query evaluator, template data shared by all alerts, the re-send delay
- * and where alerts go.
+ * What rules need while evaluating: the query evaluator, template data shared by all alerts, the
+ * re-send delay and where alerts go.
  *
  * @param externalURL the agent's external URL; alerts' generatorURL points below it
  */
-public record EvalContext(Evaluator evaluator, Map<String, String> externalLabels, String externalURL, Duration resendDelay,
+public record EvalContext(
+    Evaluator evaluator,
+    Map<String, String> externalLabels,
+    String externalURL,
+    Duration resendDelay,
     AlertSender sender) {
   public EvalContext {
     externalLabels = Map.copyOf(externalLabels);

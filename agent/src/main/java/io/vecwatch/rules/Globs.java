@@ -7,13 +7,16 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Expands file globs like Go's {@code filepath.Glob} ({@code *}, {@code ?}, {@code [...]} in any path element). */
+/**
+ * Expands file globs like Go's {@code filepath.Glob} ({@code *}, {@code ?}, {@code [...]} in any
+ * path element).
+ */
 public final class Globs {
   private Globs() {}
 
   /**
-   * Files matching {@code pattern}, sorted, resolved against {@code baseDir} when relative. A pattern without
-   * meta characters matches the file if it exists.
+   * Files matching {@code pattern}, sorted, resolved against {@code baseDir} when relative. A
+   * pattern without meta characters matches the file if it exists.
    */
   public static List<Path> expand(Path baseDir, String pattern) throws IOException {
     Path p = Path.of(pattern);

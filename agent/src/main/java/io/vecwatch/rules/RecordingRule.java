@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A recording rule: stores its expression's result under a new metric name (Prometheus' RecordingRule). */
+/**
+ * A recording rule: stores its expression's result under a new metric name (Prometheus'
+ * RecordingRule).
+ */
 public final class RecordingRule extends Rule {
   RecordingRule(RuleSpec spec) {
     super(spec);
@@ -28,7 +31,8 @@ public final class RecordingRule extends Rule {
       }
       Labels labels = b.build();
       if (!seen.add(labels)) {
-        throw new EvalException("vector contains metrics with the same labelset after applying rule labels");
+        throw new EvalException(
+            "vector contains metrics with the same labelset after applying rule labels");
       }
       out.add(new Sample(labels, s.value()));
     }

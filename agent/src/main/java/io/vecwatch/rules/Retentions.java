@@ -12,7 +12,8 @@ final class Retentions {
 
   /**
    * Names read by range selectors keep {@code range + lookback + slack}; everything else keeps
-   * {@code lookback + slack}. A range selector without a fixed name makes its range apply to every name.
+   * {@code lookback + slack}. A range selector without a fixed name makes its range apply to every
+   * name.
    */
   static Retention of(List<RuleGroupSpec> groups, long lookbackMillis, long slackMillis) {
     Map<String, Long> byName = new HashMap<>();

@@ -1,13 +1,14 @@
 package io.vecwatch.rules;
 
+import io.vecwatch.promtext.Labels;
 import io.vecwatch.promtext.Sample;
 import io.vecwatch.rules.history.SeriesStore;
 import io.vecwatch.rules.promql.Value;
 import java.util.List;
 
 /**
- * A rule of a group: its spec, its health and the writer its output series go through (so series it stops
- * producing get staleness markers). Subclasses hold the rule-kind specific state.
+ * A rule of a group: its spec, its health and the writer its output series go through (so series it
+ * stops producing get staleness markers). Subclasses hold the rule-kind specific state.
  */
 public abstract sealed class Rule permits AlertingRule, RecordingRule {
   private final RuleSpec spec;
@@ -64,11 +65,14 @@ public abstract sealed class Rule permits AlertingRule, RecordingRule {
   /** Evaluates at {@code t} and returns the series to store; throws on a failing query. */
   abstract List<Sample> eval(long t, EvalContext ctx, int limit);
 
-  /** The query result as samples; a scalar becomes one sample without labels, as in Prometheus' rule engine. */
+  /**
+   * The query result as samples; a scalar becomes one sample without labels, as in Prometheus' rule
+   * engine.
+   */
   static List<Sample> query(EvalContext ctx, RuleSpec spec, long t) {
     Value v = ctx.evaluator().eval(spec.expr(), t);
     if (v instanceof Value.Scalar s) {
-      return List.of(new Sample(io.vecwatch.promtext.Labels.EMPTY, s.value()));
+      return List.of(new Sample(Labels.EMPTY, s.value()));
     }
     return ((Value.Vector) v).samples();
   }

@@ -22,15 +22,17 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The agent's rule engine: at each {@link #eval(Instant)} it takes the agent's own samples into its history,
- * evaluates the groups that are due, hands alerts to the sender and saves alert state. {@link #reload} swaps the
- * rule set atomically, keeping the last good set when the new files are bad and carrying alert state over by rule
- * identity. Thread-safe: evaluation and reload are serialised; readers see immutable snapshots.
+ * The agent's rule engine: at each {@link #eval(Instant)} it takes the agent's own samples into its
+ * history, evaluates the groups that are due, hands alerts to the sender and saves alert state.
+ * {@link #reload} swaps the rule set atomically, keeping the last good set when the new files are
+ * bad and carrying alert state over by rule identity. Thread-safe: evaluation and reload are
+ * serialised; readers see immutable snapshots.
  *
  * <pre>{@code
  * RuleEngine engine = RuleEngine.builder().config(cfg.rules()).baseDir(configDir)
@@ -59,7 +61,10 @@ public final class RuleEngine {
   private volatile long collectFailures;
   private volatile long stateWriteFailures;
   private byte[] lastSavedState;
-  /** Time of the last sample of the agent's own metrics written to the history (guarded by lock). */
+
+  /**
+   * Time of the last sample of the agent's own metrics written to the history (guarded by lock).
+   */
   private long lastSampleAt = Long.MIN_VALUE;
 
   private RuleEngine(Builder b) {
@@ -145,19 +150,33 @@ public final class RuleEngine {
 
   private void registerMeters(MeterRegistry registry) {
     Gauge.builder("vecwatch.rules.last.reload.successful", this, e -> e.lastReloadOk ? 1 : 0)
-        .description("Whether the last rule reload succeeded").register(registry);
-    Gauge.builder("vecwatch.rules.last.reload.success.timestamp.seconds", this, e -> e.lastReloadSuccessMillis / 1e3)
-        .description("When rules were last loaded successfully").register(registry);
-    Gauge.builder("vecwatch.rules.loaded", this, e -> e.groups.stream().mapToInt(g -> g.rules().size()).sum())
-        .description("Rules loaded").register(registry);
+        .description("Whether the last rule reload succeeded")
+        .register(registry);
+    Gauge.builder(
+            "vecwatch.rules.last.reload.success.timestamp.seconds",
+            this,
+            e -> e.lastReloadSuccessMillis / 1e3)
+        .description("When rules were last loaded successfully")
+        .register(registry);
+    Gauge.builder(
+            "vecwatch.rules.loaded",
+            this,
+            e -> e.groups.stream().mapToInt(g -> g.rules().size()).sum())
+        .description("Rules loaded")
+        .register(registry);
     Gauge.builder("vecwatch.rule.history.series", store, SeriesStore::seriesCount)
-        .description("Series in the rule engine's history").register(registry);
-    FunctionCounter.builder("vecwatch.rule.history.dropped.samples", store, SeriesStore::droppedSamples)
-        .description("Samples not kept because the history's series cap was reached").register(registry);
+        .description("Series in the rule engine's history")
+        .register(registry);
+    FunctionCounter.builder(
+            "vecwatch.rule.history.dropped.samples", store, SeriesStore::droppedSamples)
+        .description("Samples not kept because the history's series cap was reached")
+        .register(registry);
     FunctionCounter.builder("vecwatch.rule.collect.failures", this, e -> e.collectFailures)
-        .description("Evaluation ticks whose own-metrics scrape could not be parsed").register(registry);
+        .description("Evaluation ticks whose own-metrics scrape could not be parsed")
+        .register(registry);
     FunctionCounter.builder("vecwatch.rule.state.write.failures", this, e -> e.stateWriteFailures)
-        .description("Failed writes of the alert state file").register(registry);
+        .description("Failed writes of the alert state file")
+        .register(registry);
   }
 
   /** The interval {@link #eval} should be called at: the configured evaluation interval. */
@@ -196,11 +215,11 @@ public final class RuleEngine {
   }
 
   /**
-   * The scheduled tick, called at (or a little after) the time {@link #nextTick} returned: evaluates every group
-   * whose evaluation slot ({@link RuleGroup#evalTimestamp}) has come, <em>at that slot</em> rather than at
-   * {@code now}, after sampling the agent's metrics (stamped with the earliest slot due, so every group sees the
-   * sample); then saves the state file. A group's first slot is the first one after it was loaded. Returns when
-   * to tick next.
+   * The scheduled tick, called at (or a little after) the time {@link #nextTick} returned:
+   * evaluates every group whose evaluation slot ({@link RuleGroup#evalTimestamp}) has come, <em>at
+   * that slot</em> rather than at {@code now}, after sampling the agent's metrics (stamped with the
+   * earliest slot due, so every group sees the sample); then saves the state file. A group's first
+   * slot is the first one after it was loaded. Returns when to tick next.
    */
   public long tick(long now) {
     synchronized (lock) {
@@ -229,7 +248,10 @@ public final class RuleEngine {
     }
   }
 
-  /** When {@link #tick} should run next after {@code now}: the next evaluation slot of any group, or sampling. */
+  /**
+   * When {@link #tick} should run next after {@code now}: the next evaluation slot of any group, or
+   * sampling.
+   */
   public long nextTick(long now) {
     long base = config.evaluationInterval().toMillis();
     long next = now - Math.floorMod(now, base) + base;
@@ -240,9 +262,9 @@ public final class RuleEngine {
   }
 
   /**
-   * One evaluation at exactly {@code now} (tools and tests that step time themselves): samples from the source
-   * (series gone since the last tick get a staleness marker), then every group due by then, then the state file.
-   * The agent's own schedule uses {@link #tick}.
+   * One evaluation at exactly {@code now} (tools and tests that step time themselves): samples from
+   * the source (series gone since the last tick get a staleness marker), then every group due by
+   * then, then the state file. The agent's own schedule uses {@link #tick}.
    */
   public void eval(Instant now) {
     long t = now.toEpochMilli();
@@ -277,7 +299,8 @@ public final class RuleEngine {
 
   private EvalContext context() {
     RulesConfig cfg = config;
-    return new EvalContext(evaluator, cfg.externalLabels(), externalUrl(), cfg.resendDelay(), sender);
+    return new EvalContext(
+        evaluator, cfg.externalLabels(), externalUrl(), cfg.resendDelay(), sender);
   }
 
   private void afterEvaluation(long t) {
@@ -293,7 +316,7 @@ public final class RuleEngine {
   /** Who hears about alert state changes (the event log); see {@link AlertTransitions}. */
   public void onAlertTransitions(AlertTransitions t) {
     synchronized (lock) {
-      transitions = java.util.Objects.requireNonNull(t);
+      transitions = Objects.requireNonNull(t);
     }
   }
 
@@ -303,8 +326,8 @@ public final class RuleEngine {
   }
 
   /**
-   * Loads rules from {@code newConfig}'s files; on success swaps them in atomically with alert state carried over
-   * by rule identity, otherwise keeps the current rules. Exports the outcome as
+   * Loads rules from {@code newConfig}'s files; on success swaps them in atomically with alert
+   * state carried over by rule identity, otherwise keeps the current rules. Exports the outcome as
    * {@code vecwatch_rules_last_reload_successful}.
    */
   public ReloadResult reload(RulesConfig newConfig, Path newBaseDir) {
@@ -313,7 +336,8 @@ public final class RuleEngine {
       if (!r.ok()) {
         lastReloadOk = false;
         lastReloadProblems = r.problems();
-        LOG.warn("rule reload failed, keeping the {} loaded groups: {}", groups.size(), r.problems());
+        LOG.warn(
+            "rule reload failed, keeping the {} loaded groups: {}", groups.size(), r.problems());
         return new ReloadResult(false, r.problems());
       }
       this.config = newConfig;
@@ -386,9 +410,11 @@ public final class RuleEngine {
     }
     List<AlertStateFile.RuleState> state = stateOf();
     byte[] content = AlertStateFile.encode(state, 0);
-    boolean anyActive = state.stream().anyMatch(r -> r.alerts().stream().anyMatch(AlertSnapshot::isActive));
+    boolean anyActive =
+        state.stream().anyMatch(r -> r.alerts().stream().anyMatch(AlertSnapshot::isActive));
     if (lastSavedState != null && Arrays.equals(content, lastSavedState) && !anyActive) {
-      return; // nothing to record; with active alerts savedAt itself matters (pending progress on restore)
+      return; // nothing to record; with active alerts savedAt itself matters (pending progress on
+      // restore)
     }
     try {
       AlertStateFile.write(file.get(), AlertStateFile.encode(state, t));
@@ -400,12 +426,13 @@ public final class RuleEngine {
   }
 
   /**
-   * Restores alerts saved by a previous run (see docs/rules.md, "State"): nothing when the state is older than
-   * the outage tolerance; firing and resolved alerts as they were (a firing alert keeps its FiredAt, hence its
-   * {@code startsAt}, so it is not announced again); pending alerts as Prometheus' {@code RestoreForState} does
-   * with its for-grace-period. Restored pending and firing alerts then keep their state while their series are
-   * missing from the rule's result, for the series grace period, so a restart does not resolve them at the
-   * first evaluations before the targets' series are back.
+   * Restores alerts saved by a previous run (see docs/rules.md, "State"): nothing when the state is
+   * older than the outage tolerance; firing and resolved alerts as they were (a firing alert keeps
+   * its FiredAt, hence its {@code startsAt}, so it is not announced again); pending alerts as
+   * Prometheus' {@code RestoreForState} does with its for-grace-period. Restored pending and firing
+   * alerts then keep their state while their series are missing from the rule's result, for the
+   * series grace period, so a restart does not resolve them at the first evaluations before the
+   * targets' series are back.
    */
   private void restoreState(long now) {
     Optional<Path> file = config.ruleStateFile();
@@ -422,8 +449,11 @@ public final class RuleEngine {
     RulesConfig.Restore opts = config.restore();
     long downtime = Math.max(0, now - saved.savedAt());
     if (downtime > opts.outageTolerance().toMillis()) {
-      LOG.info("alert state in {} is {} s old (more than the {} s outage tolerance); not restored", file.get(),
-          downtime / 1000, opts.outageTolerance().toSeconds());
+      LOG.info(
+          "alert state in {} is {} s old (more than the {} s outage tolerance); not restored",
+          file.get(),
+          downtime / 1000,
+          opts.outageTolerance().toSeconds());
       return;
     }
     Map<String, AlertStateFile.RuleState> byId = new HashMap<>();
@@ -441,7 +471,9 @@ public final class RuleEngine {
         List<AlertSnapshot> alerts = new ArrayList<>();
         for (AlertSnapshot a : s.alerts()) {
           if (a.state() == AlertState.PENDING) {
-            a = restorePending(a, ar.holdMillis(), saved.savedAt(), now, opts.forGracePeriod().toMillis());
+            a =
+                restorePending(
+                    a, ar.holdMillis(), saved.savedAt(), now, opts.forGracePeriod().toMillis());
             if (a == null) {
               continue;
             }
@@ -453,16 +485,21 @@ public final class RuleEngine {
       }
     }
     lastSavedState = AlertStateFile.encode(stateOf(), 0);
-    LOG.info("restored {} alerts from {}; restored alerts whose series are missing keep their state until {}",
-        restored, file.get(), Instant.ofEpochMilli(holdUntil));
+    LOG.info(
+        "restored {} alerts from {}; restored alerts whose series are missing keep their state until {}",
+        restored,
+        file.get(),
+        Instant.ofEpochMilli(holdUntil));
   }
 
   /**
-   * Prometheus' for-grace-period rule for a pending alert saved at {@code savedAt}, restored at {@code now}:
-   * {@code null} (start afresh) when {@code for} is shorter than the grace period; otherwise ActiveAt moved so
-   * that it fires no sooner than the grace period after the restart and the downtime does not count.
+   * Prometheus' for-grace-period rule for a pending alert saved at {@code savedAt}, restored at
+   * {@code now}: {@code null} (start afresh) when {@code for} is shorter than the grace period;
+   * otherwise ActiveAt moved so that it fires no sooner than the grace period after the restart and
+   * the downtime does not count.
    */
-  static AlertSnapshot restorePending(AlertSnapshot a, long holdMillis, long savedAt, long now, long graceMillis) {
+  static AlertSnapshot restorePending(
+      AlertSnapshot a, long holdMillis, long savedAt, long now, long graceMillis) {
     if (holdMillis < graceMillis) {
       return null;
     }
@@ -475,7 +512,16 @@ public final class RuleEngine {
     } else {
       activeAt = a.activeAt() + Math.max(0, now - savedAt);
     }
-    return new AlertSnapshot(a.labels(), a.annotations(), a.state(), a.value(), activeAt, a.firedAt(),
-        a.resolvedAt(), a.lastSentAt(), a.validUntil(), a.keepFiringSince());
+    return new AlertSnapshot(
+        a.labels(),
+        a.annotations(),
+        a.state(),
+        a.value(),
+        activeAt,
+        a.firedAt(),
+        a.resolvedAt(),
+        a.lastSentAt(),
+        a.validUntil(),
+        a.keepFiringSince());
   }
 }

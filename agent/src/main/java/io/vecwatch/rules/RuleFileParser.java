@@ -28,14 +28,15 @@ import java.util.Set;
 
 /**
  * Reads Prometheus rule files ({@code groups[]} with {@code name}, {@code interval}, {@code limit},
- * {@code rules[]}) and validates them the way {@code promtool check rules} does, plus the limits of vecwatch's
- * PromQL and template subsets. Every problem is one line: {@code FILE: group "G", rule "R": message}.
+ * {@code rules[]}) and validates them the way {@code promtool check rules} does, plus the limits of
+ * vecwatch's PromQL and template subsets. Every problem is one line: {@code FILE: group "G", rule
+ * "R": message}.
  */
 public final class RuleFileParser {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final Set<String> GROUP_KEYS = Set.of("name", "interval", "limit", "rules");
-  private static final Set<String> RULE_KEYS = Set.of(
-      "alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
+  private static final Set<String> RULE_KEYS =
+      Set.of("alert", "record", "expr", "for", "keep_firing_for", "labels", "annotations");
 
   /** The groups of some files and every problem found in them. */
   public record Result(List<RuleGroupSpec> groups, List<String> problems) {
@@ -137,7 +138,9 @@ public final class RuleFileParser {
       int limit = 0;
       if (has(g, "limit")) {
         JsonNode l = g.get("limit");
-        if (!l.canConvertToInt() || l.asInt() < 0 || !(l.isInt() || l.isTextual() && l.asText().matches("\\d+"))) {
+        if (!l.canConvertToInt()
+            || l.asInt() < 0
+            || !(l.isInt() || l.isTextual() && l.asText().matches("\\d+"))) {
           problems.add(gp + ": limit must be a non-negative integer");
         } else {
           limit = l.asInt();
@@ -170,7 +173,10 @@ public final class RuleFileParser {
     String alert = text(r, "alert");
     String record = text(r, "record");
     String name = alert != null ? alert : record;
-    String where = gp + ", rule " + (name == null || name.isEmpty() ? String.valueOf(index + 1) : "\"" + name + "\"");
+    String where =
+        gp
+            + ", rule "
+            + (name == null || name.isEmpty() ? String.valueOf(index + 1) : "\"" + name + "\"");
     int before = problems.size();
     unknownKeys(r, RULE_KEYS, where, problems);
     boolean alerting = alert != null;
@@ -195,8 +201,12 @@ public final class RuleFileParser {
       try {
         expr = Parser.parseRuleExpression(exprText);
       } catch (PromQLException e) {
-        problems.add(where + ": " + (e.isUnsupported() ? e.getMessage() : "could not parse expression: "
-            + e.getMessage()));
+        problems.add(
+            where
+                + ": "
+                + (e.isUnsupported()
+                    ? e.getMessage()
+                    : "could not parse expression: " + e.getMessage()));
       }
     }
     Duration hold = Duration.ZERO;
@@ -224,8 +234,13 @@ public final class RuleFileParser {
     return new RuleSpec(alerting, name, exprText, expr, hold, keep, labels, annotations);
   }
 
-  private static Map<String, Template> templates(JsonNode r, String key, String where, List<String> problems,
-      boolean labels, boolean literal) {
+  private static Map<String, Template> templates(
+      JsonNode r,
+      String key,
+      String where,
+      List<String> problems,
+      boolean labels,
+      boolean literal) {
     Map<String, Template> out = new LinkedHashMap<>();
     JsonNode m = r.get(key);
     if (m == null || m.isNull()) {
@@ -258,17 +273,28 @@ public final class RuleFileParser {
       try {
         out.put(k, Template.parse(v));
       } catch (TemplateException ex) {
-        problems.add(where + ": " + (labels ? "label" : "annotation") + " \"" + k + "\": " + ex.getMessage());
+        problems.add(
+            where
+                + ": "
+                + (labels ? "label" : "annotation")
+                + " \""
+                + k
+                + "\": "
+                + ex.getMessage());
       }
     }
     return out;
   }
 
-  private static void unknownKeys(JsonNode n, Set<String> known, String where, List<String> problems) {
+  private static void unknownKeys(
+      JsonNode n, Set<String> known, String where, List<String> problems) {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
-        String hint = k.equals("query_offset") || k.equals("labels") && known == GROUP_KEYS ? " (unsupported)" : "";
+        String hint =
+            k.equals("query_offset") || k.equals("labels") && known == GROUP_KEYS
+                ? " (unsupported)"
+                : "";
         problems.add(where + ": unknown key \"" + k + "\"" + hint);
       }
     }
@@ -287,12 +313,18 @@ public final class RuleFileParser {
     return v.isValueNode() ? v.asText() : v.toString();
   }
 
-  private static Optional<Duration> duration(JsonNode n, String key, String where, List<String> problems) {
+  private static Optional<Duration> duration(
+      JsonNode n, String key, String where, List<String> problems) {
     String v = text(n, key);
     try {
       return Optional.of(Durations.parse(v));
     } catch (IllegalArgumentException | ArithmeticException e) {
-      problems.add(where + ": " + key + ": " + (e.getMessage() == null ? "not a valid duration" : e.getMessage()));
+      problems.add(
+          where
+              + ": "
+              + key
+              + ": "
+              + (e.getMessage() == null ? "not a valid duration" : e.getMessage()));
       return Optional.empty();
     }
   }

@@ -6,11 +6,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 
-/** Resolves {@code rule_files} globs against the config file's folder and parses what they match. */
+/**
+ * Resolves {@code rule_files} globs against the config file's folder and parses what they match.
+ */
 public final class RuleFiles {
   private RuleFiles() {}
 
-  /** Every file the patterns match (in pattern order, each pattern's matches sorted, no duplicates). */
+  /**
+   * Every file the patterns match (in pattern order, each pattern's matches sorted, no duplicates).
+   */
   public static List<Path> resolve(Path baseDir, List<String> patterns) throws IOException {
     LinkedHashSet<Path> out = new LinkedHashSet<>();
     for (String p : patterns) {
@@ -20,9 +24,9 @@ public final class RuleFiles {
   }
 
   /**
-   * Resolves and parses. Unlike Prometheus, a pattern matching nothing is a problem
-   * ({@code rule_files[0]: "rules/*.yml" matches no file in /etc/vecwatch}): it is almost always a wrong path,
-   * and an agent that silently evaluates no rules pages nobody.
+   * Resolves and parses. Unlike Prometheus, a pattern matching nothing is a problem ({@code
+   * rule_files[0]: "rules/*.yml" matches no file in /etc/vecwatch}): it is almost always a wrong
+   * path, and an agent that silently evaluates no rules pages nobody.
    */
   public static RuleFileParser.Result load(Path baseDir, List<String> patterns) {
     List<String> problems = new ArrayList<>();
@@ -31,7 +35,8 @@ public final class RuleFiles {
       try {
         List<Path> matched = Globs.expand(baseDir, patterns.get(i));
         if (matched.isEmpty()) {
-          problems.add("rule_files[" + i + "]: \"" + patterns.get(i) + "\" matches no file in " + baseDir);
+          problems.add(
+              "rule_files[" + i + "]: \"" + patterns.get(i) + "\" matches no file in " + baseDir);
         }
         files.addAll(matched);
       } catch (IOException e) {

@@ -10,25 +10,35 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A group of rules evaluated in order at one interval (Prometheus' {@code rules.Group}). A failing rule is marked
- * unhealthy and the group carries on with the next rule.
+ * A group of rules evaluated in order at one interval (Prometheus' {@code rules.Group}). A failing
+ * rule is marked unhealthy and the group carries on with the next rule.
  */
 public final class RuleGroup {
-  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RuleGroup.class);
+  private static final Logger LOG = LoggerFactory.getLogger(RuleGroup.class);
   private final RuleGroupSpec spec;
   private final Duration interval;
   private final List<Rule> rules;
   private final long offsetMillis;
   private volatile long lastEvaluation = AlertSnapshot.NONE;
-  /** The scheduled evaluation does not run at slots before this (set when the group is installed). */
-  private volatile long notBefore = Long.MIN_VALUE;
-  private volatile long evaluationNanos;
-  private final java.util.concurrent.atomic.AtomicLong evaluations = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong failures = new java.util.concurrent.atomic.AtomicLong();
 
-  /** A group whose rules write their series into {@code store}; {@code defaultInterval} applies without one. */
+  /**
+   * The scheduled evaluation does not run at slots before this (set when the group is installed).
+   */
+  private volatile long notBefore = Long.MIN_VALUE;
+
+  private volatile long evaluationNanos;
+  private final AtomicLong evaluations = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  /**
+   * A group whose rules write their series into {@code store}; {@code defaultInterval} applies
+   * without one.
+   */
   public static RuleGroup create(RuleGroupSpec spec, Duration defaultInterval, SeriesStore store) {
     return new RuleGroup(spec, defaultInterval, store);
   }
@@ -47,9 +57,9 @@ public final class RuleGroup {
   }
 
   /**
-   * The group's phase within its interval, from a hash of its file and name, as Prometheus spreads groups; kept
-   * on the engine's own grid (a multiple of {@code baseMillis}) so groups at the default interval all run at the
-   * same slots and share one sampling of the agent's metrics.
+   * The group's phase within its interval, from a hash of its file and name, as Prometheus spreads
+   * groups; kept on the engine's own grid (a multiple of {@code baseMillis}) so groups at the
+   * default interval all run at the same slots and share one sampling of the agent's metrics.
    */
   static long offset(RuleGroupSpec spec, long intervalMillis, long baseMillis) {
     if (intervalMillis <= baseMillis || baseMillis <= 0) {
@@ -66,8 +76,9 @@ public final class RuleGroup {
 
   /**
    * The latest evaluation slot at or before {@code now}: {@code offset + n × interval} (Prometheus'
-   * {@code Group.EvalTimestamp}). Evaluating at slots, not at the moment a timer fired, keeps {@code for}
-   * exact: an alert pending at one slot has been pending exactly {@code k × interval} at a later one.
+   * {@code Group.EvalTimestamp}). Evaluating at slots, not at the moment a timer fired, keeps
+   * {@code for} exact: an alert pending at one slot has been pending exactly {@code k × interval}
+   * at a later one.
    */
   public long evalTimestamp(long now) {
     long interval = this.interval.toMillis();
@@ -75,7 +86,10 @@ public final class RuleGroup {
     return adj - Math.floorMod(adj, interval) + offsetMillis;
   }
 
-  /** The slot the scheduled evaluation should run at for a tick at {@code now}, or {@code NONE} if not due. */
+  /**
+   * The slot the scheduled evaluation should run at for a tick at {@code now}, or {@code NONE} if
+   * not due.
+   */
   long dueSlot(long now) {
     long slot = evalTimestamp(now);
     long last = lastEvaluation;
@@ -90,7 +104,10 @@ public final class RuleGroup {
     return evalTimestamp(now) + interval.toMillis();
   }
 
-  /** Scheduled evaluations start at the first slot after {@code t} (Prometheus waits for the next slot too). */
+  /**
+   * Scheduled evaluations start at the first slot after {@code t} (Prometheus waits for the next
+   * slot too).
+   */
   void startAfter(long t) {
     notBefore = t + 1;
   }
@@ -143,7 +160,8 @@ public final class RuleGroup {
         rule.recordFailure(t, clock.monotonicNanos() - start, e.getMessage());
         continue;
       } catch (RuntimeException e) {
-        // A bug, not a bad rule: keep the cause visible, mark the rule unhealthy, carry on with the group.
+        // A bug, not a bad rule: keep the cause visible, mark the rule unhealthy, carry on with the
+        // group.
         failures.incrementAndGet();
         LOG.warn("evaluating rule {} of group {} failed", rule.name(), spec.name(), e);
         rule.recordFailure(t, clock.monotonicNanos() - start, e.toString());
@@ -160,9 +178,10 @@ public final class RuleGroup {
   }
 
   /**
-   * Takes over alert state and series bookkeeping from the same rules (by {@link RuleSpec#identity()}) of a
-   * previous version of this group, as Prometheus' {@code Group.CopyState}; rules of {@code from} with no
-   * counterpart here have their series marked stale.
+   * Takes over alert state and series bookkeeping from the same rules (by {@link
+   * RuleSpec#identity()}) of a previous version of this group, as Prometheus' {@code
+   * Group.CopyState}; rules of {@code from} with no counterpart here have their series marked
+   * stale.
    */
   void copyState(RuleGroup from, long t) {
     lastEvaluation = from.lastEvaluation;

@@ -11,7 +11,8 @@ import java.util.Optional;
  * @param interval the group's own {@code interval}, empty to use the global evaluation interval
  * @param limit the most alerts (or recorded series) a rule may produce, 0 for no limit
  */
-public record RuleGroupSpec(Path file, String name, Optional<Duration> interval, int limit, List<RuleSpec> rules) {
+public record RuleGroupSpec(
+    Path file, String name, Optional<Duration> interval, int limit, List<RuleSpec> rules) {
   public RuleGroupSpec {
     rules = List.copyOf(rules);
   }

@@ -1,8 +1,13 @@
 package io.vecwatch.rules;
 
-/** Whether a rule's last evaluation worked; named as in Prometheus' API ({@code ok}, {@code err}, {@code unknown}). */
+/**
+ * Whether a rule's last evaluation worked; named as in Prometheus' API ({@code ok}, {@code err},
+ * {@code unknown}).
+ */
 public enum RuleHealth {
-  UNKNOWN("unknown"), OK("ok"), ERR("err");
+  UNKNOWN("unknown"),
+  OK("ok"),
+  ERR("err");
 
   private final String api;
 

@@ -9,14 +9,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs {@link RuleEngine#tick} on its own {@link ExecutorScheduler} ({@code vecwatch-rules}) at the times the
- * engine asks for: each group's evaluation slots ({@code offset + n × interval}, see
- * {@link RuleGroup#evalTimestamp}). The first tick is the first slot after the start, so targets have begun
- * producing series by then. A late wake-up does not shift the evaluation time: the engine evaluates at the slot.
- * Evaluation blocks only on the engine's own lock; alerts are only queued.
+ * Runs {@link RuleEngine#tick} on its own {@link ExecutorScheduler} ({@code vecwatch-rules}) at the
+ * times the engine asks for: each group's evaluation slots ({@code offset + n × interval}, see
+ * {@link RuleGroup#evalTimestamp}). The first tick is the first slot after the start, so targets
+ * have begun producing series by then. A late wake-up does not shift the evaluation time: the
+ * engine evaluates at the slot. Evaluation blocks only on the engine's own lock; alerts are only
+ * queued.
  */
 public final class RuleScheduler implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RuleScheduler.class);
+
   /** How long {@link #close()} lets an evaluation in progress finish. */
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
@@ -45,7 +47,8 @@ public final class RuleScheduler implements AutoCloseable {
 
   private void scheduleAt(long wallMillis) {
     if (!closed) {
-      scheduler.schedule(this::run, TimeUnit.MILLISECONDS.toNanos(Math.max(0, wallMillis - clock.wallMillis())));
+      scheduler.schedule(
+          this::run, TimeUnit.MILLISECONDS.toNanos(Math.max(0, wallMillis - clock.wallMillis())));
     }
   }
 

@@ -7,10 +7,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
- * One validated rule as written in a rule file: an alerting rule ({@code alert}) or a recording rule
- * ({@code record}). Label and annotation values are parsed templates.
+ * One validated rule as written in a rule file: an alerting rule ({@code alert}) or a recording
+ * rule ({@code record}). Label and annotation values are parsed templates.
  */
 public record RuleSpec(
     boolean alerting,
@@ -44,7 +45,11 @@ public record RuleSpec(
 
   /** Identity used to carry state across reloads and restarts: name, labels and expression. */
   public String identity() {
-    return (alerting ? "alert:" : "record:") + name + "\u0000" + new java.util.TreeMap<>(labelTexts()) + "\u0000"
+    return (alerting ? "alert:" : "record:")
+        + name
+        + "\u0000"
+        + new TreeMap<>(labelTexts())
+        + "\u0000"
         + exprText.strip();
   }
 }

@@ -6,10 +6,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vecwatch.rules.template.GoFormat;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * {@code /api/v1/rules} and {@code /api/v1/alerts} bodies in Prometheus' JSON shapes, so tools that read
- * Prometheus (Grafana's alert list, scripts, {@code promtool}-like checks) can read the agent.
+ * {@code /api/v1/rules} and {@code /api/v1/alerts} bodies in Prometheus' JSON shapes, so tools that
+ * read Prometheus (Grafana's alert list, scripts, {@code promtool}-like checks) can read the agent.
  */
 public final class RulesApi {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -94,7 +95,7 @@ public final class RulesApi {
   }
 
   private static void map(ObjectNode o, Map<String, String> m) {
-    new java.util.TreeMap<>(m).forEach(o::put);
+    new TreeMap<>(m).forEach(o::put);
   }
 
   private static String time(long millis) {

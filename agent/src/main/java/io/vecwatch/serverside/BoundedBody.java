@@ -1,5 +1,6 @@
 package io.vecwatch.serverside;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
@@ -10,11 +11,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** A response body read as UTF-8 text that fails (and stops reading) once it exceeds {@code maxBytes}. */
+/**
+ * A response body read as UTF-8 text that fails (and stops reading) once it exceeds {@code
+ * maxBytes}.
+ */
 final class BoundedBody implements HttpResponse.BodySubscriber<String> {
   private final int maxBytes;
   private final CompletableFuture<String> result = new CompletableFuture<>();
-  private final java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+  private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
   private Flow.Subscription subscription;
 
   private BoundedBody(int maxBytes) {
@@ -44,8 +48,9 @@ final class BoundedBody implements HttpResponse.BodySubscriber<String> {
     for (ByteBuffer b : items) {
       if (buf.size() + b.remaining() > maxBytes) {
         subscription.cancel();
-        result.completeExceptionally(new UncheckedIOException(
-            new IOException("response larger than " + maxBytes + " bytes")));
+        result.completeExceptionally(
+            new UncheckedIOException(
+                new IOException("response larger than " + maxBytes + " bytes")));
         return;
       }
       byte[] a = new byte[b.remaining()];

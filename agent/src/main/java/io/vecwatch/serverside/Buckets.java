@@ -3,8 +3,8 @@ package io.vecwatch.serverside;
 import java.util.Arrays;
 
 /**
- * A cumulative histogram: counts of observations at or below each upper bound, bounds ascending, the last one
- * {@code +Inf}. Immutable. Units are whatever the source used (Milvus: milliseconds).
+ * A cumulative histogram: counts of observations at or below each upper bound, bounds ascending,
+ * the last one {@code +Inf}. Immutable. Units are whatever the source used (Milvus: milliseconds).
  */
 public record Buckets(double[] upperBounds, double[] cumulativeCounts) {
   static final Buckets EMPTY = new Buckets(new double[0], new double[0]);
@@ -25,7 +25,10 @@ public record Buckets(double[] upperBounds, double[] cumulativeCounts) {
     return Arrays.equals(upperBounds, o.upperBounds);
   }
 
-  /** This minus an earlier reading; null when a count went down (the server restarted) or bounds changed. */
+  /**
+   * This minus an earlier reading; null when a count went down (the server restarted) or bounds
+   * changed.
+   */
   Buckets minus(Buckets earlier) {
     if (!sameBounds(earlier)) {
       return null;
@@ -41,13 +44,15 @@ public record Buckets(double[] upperBounds, double[] cumulativeCounts) {
   }
 
   /**
-   * The {@code q}-quantile with Prometheus's {@code histogram_quantile} rules: linear interpolation inside the
-   * bucket holding rank q·count, the first bucket starting at 0, the {@code +Inf} bucket answering with the
-   * highest finite bound. NaN when empty.
+   * The {@code q}-quantile with Prometheus's {@code histogram_quantile} rules: linear interpolation
+   * inside the bucket holding rank q·count, the first bucket starting at 0, the {@code +Inf} bucket
+   * answering with the highest finite bound. NaN when empty.
    */
   double quantile(double q) {
     double total = count();
-    if (total <= 0 || upperBounds.length < 2 || !Double.isInfinite(upperBounds[upperBounds.length - 1])) {
+    if (total <= 0
+        || upperBounds.length < 2
+        || !Double.isInfinite(upperBounds[upperBounds.length - 1])) {
       return Double.NaN;
     }
     double rank = q * total;

@@ -6,9 +6,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Records the latency of every successful probe search per target, so the client side of the latency gap
- * covers exactly the same intervals as the server's histogram deltas: the scraper drains a target's interval
- * histogram at each scrape. Recording is wait-free (HdrHistogram {@link Recorder}).
+ * Records the latency of every successful probe search per target, so the client side of the
+ * latency gap covers exactly the same intervals as the server's histogram deltas: the scraper
+ * drains a target's interval histogram at each scrape. Recording is wait-free (HdrHistogram {@link
+ * Recorder}).
  */
 public final class ClientLatencyRecorder {
   private final Map<String, Recorder> recorders = new ConcurrentHashMap<>();
@@ -24,7 +25,8 @@ public final class ClientLatencyRecorder {
   }
 
   private Recorder recorder(String target) {
-    // 3 significant digits, auto-resizing: bounded by the value range, not by the number of searches.
+    // 3 significant digits, auto-resizing: bounded by the value range, not by the number of
+    // searches.
     return recorders.computeIfAbsent(target, t -> new Recorder(3));
   }
 }

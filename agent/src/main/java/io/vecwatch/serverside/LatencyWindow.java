@@ -6,11 +6,12 @@ import java.util.List;
 import org.HdrHistogram.Histogram;
 
 /**
- * Server-side and client-side search latency over the same sliding window. Each scrape adds one entry: the
- * server's cumulative histogram at that instant and the client's latencies since the previous scrape. The
- * window's server figures come from the difference between the newest entry and the entry at the window's
- * start; its client figures from the client intervals in between — so both sides cover the same span.
- * Not thread-safe; the scraper owns it and publishes {@link LatencyComparison} snapshots.
+ * Server-side and client-side search latency over the same sliding window. Each scrape adds one
+ * entry: the server's cumulative histogram at that instant and the client's latencies since the
+ * previous scrape. The window's server figures come from the difference between the newest entry
+ * and the entry at the window's start; its client figures from the client intervals in between — so
+ * both sides cover the same span. Not thread-safe; the scraper owns it and publishes {@link
+ * LatencyComparison} snapshots.
  */
 final class LatencyWindow {
   private static final int MAX_ENTRIES = 10_000;
@@ -28,7 +29,8 @@ final class LatencyWindow {
     Entry newest = new Entry(atNanos, serverMs, serverSumMs, client);
     Entry oldest = entries.peekFirst();
     if (oldest != null && serverMs.minus(oldest.serverMs) == null) {
-      entries.clear(); // the server restarted (a count went down) or changed its buckets: start over
+      entries
+          .clear(); // the server restarted (a count went down) or changed its buckets: start over
     }
     entries.addLast(newest);
     // Keep one entry at or before the window's start as the base of the difference.
@@ -56,8 +58,10 @@ final class LatencyWindow {
     Buckets d = newest.serverMs.minus(base.serverMs);
     double n = d == null ? 0 : d.count();
     double rate = seconds > 0 && d != null ? n / seconds : Double.NaN;
-    double mean = n > 0 && !Double.isNaN(newest.serverSumMs) && !Double.isNaN(base.serverSumMs)
-        ? (newest.serverSumMs - base.serverSumMs) / n / 1000.0 : Double.NaN;
+    double mean =
+        n > 0 && !Double.isNaN(newest.serverSumMs) && !Double.isNaN(base.serverSumMs)
+            ? (newest.serverSumMs - base.serverSumMs) / n / 1000.0
+            : Double.NaN;
 
     Histogram client = null;
     List<Entry> list = new ArrayList<>(entries);
@@ -70,9 +74,17 @@ final class LatencyWindow {
       }
     }
     long cn = client == null ? 0 : client.getTotalCount();
-    return new LatencyComparison(seconds, rate,
-        q(d, 0.5), q(d, 0.95), q(d, 0.99), mean,
-        cn, cq(client, 50), cq(client, 95), cq(client, 99),
+    return new LatencyComparison(
+        seconds,
+        rate,
+        q(d, 0.5),
+        q(d, 0.95),
+        q(d, 0.99),
+        mean,
+        cn,
+        cq(client, 50),
+        cq(client, 95),
+        cq(client, 99),
         cn == 0 ? Double.NaN : client.getMean() / 1e9);
   }
 
@@ -81,6 +93,8 @@ final class LatencyWindow {
   }
 
   private static double cq(Histogram h, double percentile) {
-    return h == null || h.getTotalCount() == 0 ? Double.NaN : h.getValueAtPercentile(percentile) / 1e9;
+    return h == null || h.getTotalCount() == 0
+        ? Double.NaN
+        : h.getValueAtPercentile(percentile) / 1e9;
   }
 }

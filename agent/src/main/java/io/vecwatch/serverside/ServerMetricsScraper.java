@@ -7,10 +7,12 @@ import io.vecwatch.promtext.TextFormatParser;
 import io.vecwatch.resources.ScopeUsage;
 import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
+import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.concurrent.CompletableFuture;
@@ -18,17 +20,22 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import org.HdrHistogram.Histogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scrapes one database's metrics page and keeps the latest {@link ServerSnapshot}. {@link #scrape()} blocks for
- * at most the configured timeout (the whole response, body included, must arrive within it) and is called by
- * one worker thread; readers take {@link #latest()} from any thread.
+ * Scrapes one database's metrics page and keeps the latest {@link ServerSnapshot}. {@link
+ * #scrape()} blocks for at most the configured timeout (the whole response, body included, must
+ * arrive within it) and is called by one worker thread; readers take {@link #latest()} from any
+ * thread.
  */
 public final class ServerMetricsScraper {
   private static final Logger LOG = LoggerFactory.getLogger(ServerMetricsScraper.class);
-  /** Limits rarely change: ask GetMetrics(system_info) at the first scrape and then every this many. */
+
+  /**
+   * Limits rarely change: ask GetMetrics(system_info) at the first scrape and then every this many.
+   */
   static final int SYSTEM_INFO_EVERY = 20;
 
   private final ServerMetricsConfig config;
@@ -42,7 +49,8 @@ public final class ServerMetricsScraper {
   private final CounterAccumulator failures = new CounterAccumulator();
   private final CounterAccumulator searches = new CounterAccumulator();
   private final LatencyWindow window;
-  private final AtomicReference<ServerSnapshot> latest = new AtomicReference<>(ServerSnapshot.EMPTY);
+  private final AtomicReference<ServerSnapshot> latest =
+      new AtomicReference<>(ServerSnapshot.EMPTY);
 
   private volatile long scrapes;
   private boolean systemInfoUnsupported;
@@ -58,13 +66,24 @@ public final class ServerMetricsScraper {
   private long carried;
   private long ownBefore;
 
-  ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock, ClientLatencyRecorder client,
+  ServerMetricsScraper(
+      ServerMetricsConfig config,
+      ServerMetricsMapping mapping,
+      HttpClient http,
+      Clock clock,
+      ClientLatencyRecorder client,
       Optional<SystemInfo.Source> systemInfoSource) {
     this(config, mapping, http, clock, client, new OwnSearches(), systemInfoSource);
   }
 
-  ServerMetricsScraper(ServerMetricsConfig config, ServerMetricsMapping mapping, HttpClient http, Clock clock,
-      ClientLatencyRecorder client, OwnSearches own, Optional<SystemInfo.Source> systemInfoSource) {
+  ServerMetricsScraper(
+      ServerMetricsConfig config,
+      ServerMetricsMapping mapping,
+      HttpClient http,
+      Clock clock,
+      ClientLatencyRecorder client,
+      OwnSearches own,
+      Optional<SystemInfo.Source> systemInfoSource) {
     this.own = own;
     this.config = config;
     this.mapping = mapping;
@@ -108,58 +127,92 @@ public final class ServerMetricsScraper {
       return;
     }
     if (!wasUp) {
-      LOG.info("server metrics of target {} readable again at {}", config.target(), redacted(config.url()));
+      LOG.info(
+          "server metrics of target {} readable again at {}",
+          config.target(),
+          redacted(config.url()));
       wasUp = true;
     }
     ServerScrape s = mapping.select(samples);
     requests.update(s.requests());
     failures.update(s.failures());
     if (!Double.isNaN(s.searchLatencySumMs())) {
-      searches.update(java.util.Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
+      searches.update(
+          Map.of("count", s.searchLatencyMs().count(), "sum", s.searchLatencySumMs() / 1000.0));
     }
-    org.HdrHistogram.Histogram clientInterval = client.drain(config.target());
-    // every search the target sent since the last counted scrape (canaries and self-recall samples); targets that
+    Histogram clientInterval = client.drain(config.target());
+    // every search the target sent since the last counted scrape (canaries and self-recall
+    // samples); targets that
     // do not count their own searches fall back to the successful canaries
     long ownNow = own.total(config.target());
     long ownDelta = ownNow - ownAtLastCount;
     ownAtLastCount = ownNow;
-    countServed(s.searchSuccesses(), Math.max(ownDelta, pendingCanaries + clientInterval.getTotalCount()));
+    countServed(
+        s.searchSuccesses(), Math.max(ownDelta, pendingCanaries + clientInterval.getTotalCount()));
     pendingCanaries = 0;
     window.add(now, s.searchLatencyMs(), s.searchLatencySumMs(), clientInterval);
     if (scrapes++ % SYSTEM_INFO_EVERY == 0) {
       refreshSystemInfo();
     }
-    java.util.Map<String, Double> searched = searches.totals();
-    latest.set(new ServerSnapshot(true, took, served, requests.totals(), failures.totals(),
-        searched.getOrDefault("count", 0.0), searched.getOrDefault("sum", 0.0), window.stats(),
-        database(s, now), systemInfoState));
-  }
-
-  /** A scrape that gave nothing usable: the server is down for us; the counters keep their last values. */
-  private void failed(double took) {
-    // Keep client intervals aligned with the next successful scrape; its served delta includes these canaries.
-    pendingCanaries += client.drain(config.target()).getTotalCount();
-    ServerSnapshot prev = latest.get();
-    latest.set(new ServerSnapshot(false, took, prev.served(), prev.requests(), prev.failures(), prev.searches(),
-        prev.searchSeconds(), window.stats(), prev.database(), prev.systemInfo()));
+    Map<String, Double> searched = searches.totals();
+    latest.set(
+        new ServerSnapshot(
+            true,
+            took,
+            served,
+            requests.totals(),
+            failures.totals(),
+            searched.getOrDefault("count", 0.0),
+            searched.getOrDefault("sum", 0.0),
+            window.stats(),
+            database(s, now),
+            systemInfoState));
   }
 
   /**
-   * Adds the server's new successful searches minus the agent's own searches in the same interval, never below
-   * zero. The agent counts a search when it sends it, so one in flight at a scrape is in the agent's count before
-   * the server's; what the agent's count exceeds the server's by is carried forward, but never more than the agent
-   * sent in the last two intervals (a search that failed on the server is in neither count of successes and must
-   * not hide other clients' traffic for long).
+   * A scrape that gave nothing usable: the server is down for us; the counters keep their last
+   * values.
+   */
+  private void failed(double took) {
+    // Keep client intervals aligned with the next successful scrape; its served delta includes
+    // these canaries.
+    pendingCanaries += client.drain(config.target()).getTotalCount();
+    ServerSnapshot prev = latest.get();
+    latest.set(
+        new ServerSnapshot(
+            false,
+            took,
+            prev.served(),
+            prev.requests(),
+            prev.failures(),
+            prev.searches(),
+            prev.searchSeconds(),
+            window.stats(),
+            prev.database(),
+            prev.systemInfo()));
+  }
+
+  /**
+   * Adds the server's new successful searches minus the agent's own searches in the same interval,
+   * never below zero. The agent counts a search when it sends it, so one in flight at a scrape is
+   * in the agent's count before the server's; what the agent's count exceeds the server's by is
+   * carried forward, but never more than the agent sent in the last two intervals (a search that
+   * failed on the server is in neither count of successes and must not hide other clients' traffic
+   * for long).
    */
   private void countServed(double searchSuccesses, long own) {
     if (Double.isNaN(searchSuccesses)) {
       return;
     }
     if (!Double.isNaN(lastSearchSuccesses)) {
-      double delta = searchSuccesses >= lastSearchSuccesses ? searchSuccesses - lastSearchSuccesses : searchSuccesses;
+      double delta =
+          searchSuccesses >= lastSearchSuccesses
+              ? searchSuccesses - lastSearchSuccesses
+              : searchSuccesses;
       double mine = own + carried;
       served += Math.max(0, delta - mine);
-      // at most what was sent in this and the previous interval: a search slower than that is given up on
+      // at most what was sent in this and the previous interval: a search slower than that is given
+      // up on
       carried = (long) Math.min(own + ownBefore, Math.max(0, mine - delta));
       ownBefore = own;
     }
@@ -167,12 +220,14 @@ public final class ServerMetricsScraper {
   }
 
   private Optional<String> fetch() {
-    HttpRequest req = HttpRequest.newBuilder(config.url())
-        .timeout(config.timeout())
-        .header("Accept", "text/plain;version=0.0.4")
-        .GET()
-        .build();
-    CompletableFuture<HttpResponse<String>> f = http.sendAsync(req, BoundedBody.handler(config.maxBytes()));
+    HttpRequest req =
+        HttpRequest.newBuilder(config.url())
+            .timeout(config.timeout())
+            .header("Accept", "text/plain;version=0.0.4")
+            .GET()
+            .build();
+    CompletableFuture<HttpResponse<String>> f =
+        http.sendAsync(req, BoundedBody.handler(config.maxBytes()));
     try {
       HttpResponse<String> r = f.get(config.timeout().toMillis(), TimeUnit.MILLISECONDS);
       if (r.statusCode() != 200) {
@@ -192,10 +247,17 @@ public final class ServerMetricsScraper {
     return Optional.empty();
   }
 
-  /** Logs the first failure of a run of failures only: a dead endpoint costs one line, not one per scrape. */
+  /**
+   * Logs the first failure of a run of failures only: a dead endpoint costs one line, not one per
+   * scrape.
+   */
   private void down(String why) {
     if (wasUp) {
-      LOG.warn("cannot scrape server metrics of target {} at {}: {}", config.target(), redacted(config.url()), why);
+      LOG.warn(
+          "cannot scrape server metrics of target {} at {}: {}",
+          config.target(),
+          redacted(config.url()),
+          why);
       wasUp = false;
     }
   }
@@ -210,7 +272,8 @@ public final class ServerMetricsScraper {
     } catch (UnsupportedOperationException e) {
       systemInfoUnsupported = true;
       systemInfoState = 0;
-      LOG.info("target {} cannot report its system info; database limits come from config only",
+      LOG.info(
+          "target {} cannot report its system info; database limits come from config only",
           config.target());
     } catch (Exception e) {
       systemInfoState = 0; // try again at the next refresh
@@ -221,12 +284,24 @@ public final class ServerMetricsScraper {
     if (s.residentBytes().isEmpty() && s.cpuSeconds().isEmpty()) {
       return Optional.empty();
     }
-    double memLimit = config.memoryLimitBytes().isPresent() ? config.memoryLimitBytes().getAsLong()
-        : systemInfo.flatMap(i -> i.memoryBytes().isPresent()
-            ? Optional.of((double) i.memoryBytes().getAsLong()) : Optional.empty()).orElse(Double.NaN);
-    double cores = config.cpuLimitCores().isPresent() ? config.cpuLimitCores().getAsDouble()
-        : systemInfo.map(SystemInfo::cpuCores).filter(OptionalDouble::isPresent).map(OptionalDouble::getAsDouble)
-            .orElse(Double.NaN);
+    double memLimit =
+        config.memoryLimitBytes().isPresent()
+            ? config.memoryLimitBytes().getAsLong()
+            : systemInfo
+                .flatMap(
+                    i ->
+                        i.memoryBytes().isPresent()
+                            ? Optional.of((double) i.memoryBytes().getAsLong())
+                            : Optional.empty())
+                .orElse(Double.NaN);
+    double cores =
+        config.cpuLimitCores().isPresent()
+            ? config.cpuLimitCores().getAsDouble()
+            : systemInfo
+                .map(SystemInfo::cpuCores)
+                .filter(OptionalDouble::isPresent)
+                .map(OptionalDouble::getAsDouble)
+                .orElse(Double.NaN);
     double cpu = s.cpuSeconds().orElse(Double.NaN);
     double ratio = Double.NaN;
     if (!Double.isNaN(lastCpuSeconds) && cpu >= lastCpuSeconds && now > lastCpuAtNanos) {
@@ -234,17 +309,24 @@ public final class ServerMetricsScraper {
     }
     lastCpuSeconds = cpu;
     lastCpuAtNanos = now;
-    return Optional.of(new ScopeUsage(s.residentBytes().orElse(Double.NaN), memLimit, cpu, cores, ratio));
+    return Optional.of(
+        new ScopeUsage(s.residentBytes().orElse(Double.NaN), memLimit, cpu, cores, ratio));
   }
 
-  /** The snake_case label for a Milvus function name: {@code HybridSearch} becomes {@code hybrid_search}. */
+  /**
+   * The snake_case label for a Milvus function name: {@code HybridSearch} becomes {@code
+   * hybrid_search}.
+   */
   static String functionLabel(String fn) {
     StringBuilder sb = new StringBuilder(fn.length() + 4);
     for (int i = 0; i < fn.length(); i++) {
       char c = fn.charAt(i);
       if (Character.isUpperCase(c)) {
-        if (i > 0 && (Character.isLowerCase(fn.charAt(i - 1))
-            || (i + 1 < fn.length() && Character.isLowerCase(fn.charAt(i + 1)) && Character.isUpperCase(fn.charAt(i - 1))))) {
+        if (i > 0
+            && (Character.isLowerCase(fn.charAt(i - 1))
+                || (i + 1 < fn.length()
+                    && Character.isLowerCase(fn.charAt(i + 1))
+                    && Character.isUpperCase(fn.charAt(i - 1))))) {
           sb.append('_');
         }
         sb.append(Character.toLowerCase(c));
@@ -256,7 +338,9 @@ public final class ServerMetricsScraper {
   }
 
   /** The URL without user info: it may carry credentials and ends up in logs. */
-  static String redacted(java.net.URI u) {
-    return u.getUserInfo() == null ? u.toString() : u.toString().replace(u.getRawUserInfo() + "@", "");
+  static String redacted(URI u) {
+    return u.getUserInfo() == null
+        ? u.toString()
+        : u.toString().replace(u.getRawUserInfo() + "@", "");
   }
 }

@@ -9,16 +9,18 @@ import java.util.Optional;
  *
  * @param up whether the last scrape succeeded
  * @param scrapeSeconds how long the last scrape took
- * @param served searches the server served to clients other than this agent: its successful searches minus the
- *     agent's own successful canaries, accumulated since the agent started watching (monotonic)
+ * @param served searches the server served to clients other than this agent: its successful
+ *     searches minus the agent's own successful canaries, accumulated since the agent started
+ *     watching (monotonic)
  * @param requests requests by function, all clients (monotonic across server restarts)
  * @param failures failed requests by function
- * @param searches server-side searches since the agent started watching (monotonic across server restarts)
+ * @param searches server-side searches since the agent started watching (monotonic across server
+ *     restarts)
  * @param searchSeconds their summed server-side latency
  * @param window server and client latency over the same window
  * @param database the server process's memory/CPU against its limits
- * @param systemInfo 1 when GetMetrics(system_info) answered, 0 when the server does not implement it or it
- *     failed, NaN when not asked
+ * @param systemInfo 1 when GetMetrics(system_info) answered, 0 when the server does not implement
+ *     it or it failed, NaN when not asked
  */
 public record ServerSnapshot(
     boolean up,
@@ -37,6 +39,16 @@ public record ServerSnapshot(
     failures = Map.copyOf(failures);
   }
 
-  static final ServerSnapshot EMPTY = new ServerSnapshot(false, Double.NaN, 0, Map.of(), Map.of(), 0, 0,
-      LatencyComparison.EMPTY, Optional.empty(), Double.NaN);
+  static final ServerSnapshot EMPTY =
+      new ServerSnapshot(
+          false,
+          Double.NaN,
+          0,
+          Map.of(),
+          Map.of(),
+          0,
+          0,
+          LatencyComparison.EMPTY,
+          Optional.empty(),
+          Double.NaN);
 }

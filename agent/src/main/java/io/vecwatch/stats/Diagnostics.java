@@ -9,11 +9,13 @@ import java.util.OptionalDouble;
 import java.util.regex.Pattern;
 
 /**
- * An immutable snapshot of a target's extra signals: named numeric series and info labels. Series names are full
- * Prometheus names (documented in {@code docs/metrics.md}); a series that is unknown right now is simply absent.
+ * An immutable snapshot of a target's extra signals: named numeric series and info labels. Series
+ * names are full Prometheus names (documented in {@code docs/metrics.md}); a series that is unknown
+ * right now is simply absent.
  *
  * @param series numeric series, in a stable order
- * @param info labels for the target's {@code vecwatch_target_info} series (server version, index type, ...)
+ * @param info labels for the target's {@code vecwatch_target_info} series (server version, index
+ *     type, ...)
  */
 public record Diagnostics(List<Series> series, Map<String, String> info) {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
@@ -26,7 +28,8 @@ public record Diagnostics(List<Series> series, Map<String, String> info) {
     info = Map.copyOf(info);
     for (String key : info.keySet()) {
       if (!LABEL.matcher(key).matches()) {
-        throw new IllegalArgumentException("info label \"" + key + "\" is not a valid Prometheus label name");
+        throw new IllegalArgumentException(
+            "info label \"" + key + "\" is not a valid Prometheus label name");
       }
     }
   }
@@ -44,23 +47,28 @@ public record Diagnostics(List<Series> series, Map<String, String> info) {
    * @param help one-line description, as in {@code docs/metrics.md}
    * @param labels extra labels beyond target/kind (e.g. {@code state}), possibly empty
    */
-  public record Series(String name, String help, Type type, Map<String, String> labels, double value) {
+  public record Series(
+      String name, String help, Type type, Map<String, String> labels, double value) {
     public Series {
       Objects.requireNonNull(help, "help");
       Objects.requireNonNull(type, "type");
       if (!NAME.matcher(name).matches()) {
-        throw new IllegalArgumentException("\"" + name + "\" is not a valid Prometheus metric name");
+        throw new IllegalArgumentException(
+            "\"" + name + "\" is not a valid Prometheus metric name");
       }
       labels = Map.copyOf(labels);
       for (String key : labels.keySet()) {
         if (!LABEL.matcher(key).matches()) {
-          throw new IllegalArgumentException("label \"" + key + "\" of " + name + " is not a valid label name");
+          throw new IllegalArgumentException(
+              "label \"" + key + "\" of " + name + " is not a valid label name");
         }
       }
     }
   }
 
-  /** The value of series {@code name} with exactly {@code labels}, if present (tests, JSON status). */
+  /**
+   * The value of series {@code name} with exactly {@code labels}, if present (tests, JSON status).
+   */
   public OptionalDouble value(String name, Map<String, String> labels) {
     for (Series s : series) {
       if (s.name().equals(name) && s.labels().equals(labels)) {

@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Every search the agent itself sends to a database, per target: canaries and self-recall samples alike. The
- * server-side monitor subtracts these from the server's own search count so that "served" traffic is the other
- * clients' only, zero when nobody else searches. A search counts once per request, whatever its number of query
- * vectors (Milvus counts requests, not vectors). Cumulative, thread-safe, wait-free to add to.
+ * Every search the agent itself sends to a database, per target: canaries and self-recall samples
+ * alike. The server-side monitor subtracts these from the server's own search count so that
+ * "served" traffic is the other clients' only, zero when nobody else searches. A search counts once
+ * per request, whatever its number of query vectors (Milvus counts requests, not vectors).
+ * Cumulative, thread-safe, wait-free to add to.
  *
  * <pre>{@code
  * OwnSearches own = new OwnSearches();

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
 
 /**
- * Everything recorded about one probe (one target with one dataset): the sliding window, lifetime totals per
- * outcome (what the {@code _total} counters export) and the start lag of the last search. Thread-safe; the
- * recording methods are the probe's hot path and never block.
+ * Everything recorded about one probe (one target with one dataset): the sliding window, lifetime
+ * totals per outcome (what the {@code _total} counters export) and the start lag of the last
+ * search. Thread-safe; the recording methods are the probe's hot path and never block.
  */
 public final class ProbeStats {
   private final String target;
@@ -23,7 +23,8 @@ public final class ProbeStats {
   private final LongAdder okLatencyNanos = new LongAdder();
   private volatile long lastLagNanos = -1;
 
-  private ProbeStats(String target, String dataset, int[] ks, SlidingWindow window, LongConsumer listener) {
+  private ProbeStats(
+      String target, String dataset, int[] ks, SlidingWindow window, LongConsumer listener) {
     this.target = target;
     this.dataset = dataset;
     this.ks = ks;
@@ -34,18 +35,24 @@ public final class ProbeStats {
   /**
    * @param ks the K values recall@K is kept for, ascending
    * @param startNanos monotonic time the probe starts (the window's origin)
-   * @param okLatencyListener also receives every successful latency in nanoseconds (e.g. a Micrometer timer)
+   * @param okLatencyListener also receives every successful latency in nanoseconds (e.g. a
+   *     Micrometer timer)
    */
-  public static ProbeStats create(String target, String dataset, List<Integer> ks, Duration window,
-      long startNanos, LongConsumer okLatencyListener) {
+  public static ProbeStats create(
+      String target,
+      String dataset,
+      List<Integer> ks,
+      Duration window,
+      long startNanos,
+      LongConsumer okLatencyListener) {
     int[] k = ks.stream().mapToInt(Integer::intValue).toArray();
     for (int i = 1; i < k.length; i++) {
       if (k[i] <= k[i - 1]) {
         throw new IllegalArgumentException("K values must be ascending and distinct: " + ks);
       }
     }
-    return new ProbeStats(target, dataset, k, SlidingWindow.create(window, k.length, startNanos),
-        okLatencyListener);
+    return new ProbeStats(
+        target, dataset, k, SlidingWindow.create(window, k.length, startNanos), okLatencyListener);
   }
 
   /** The probe's runner starts now: its window's warm-up counts from {@code nanos}. */
@@ -70,7 +77,8 @@ public final class ProbeStats {
    * A successful search finished at {@code atNanos}, {@code latencyNanos} after its intended start.
    *
    * @param recall recall@K per configured K (same order), or null
-   * @param distanceRecall distance-variant recall per K, or null when the dataset has no base vectors
+   * @param distanceRecall distance-variant recall per K, or null when the dataset has no base
+   *     vectors
    */
   public void recordOk(long atNanos, long latencyNanos, double[] recall, double[] distanceRecall) {
     window.recordOk(atNanos, latencyNanos, recall, distanceRecall);
@@ -124,7 +132,15 @@ public final class ProbeStats {
   }
 
   public ProbeSnapshot snapshot(long nowNanos) {
-    return new ProbeSnapshot(target, dataset, window.stats(nowNanos, ks), total(Outcome.OK),
-        total(Outcome.ERROR), total(Outcome.TIMEOUT), skippedTotal(), okLatencySecondsTotal(), lastLagSeconds());
+    return new ProbeSnapshot(
+        target,
+        dataset,
+        window.stats(nowNanos, ks),
+        total(Outcome.OK),
+        total(Outcome.ERROR),
+        total(Outcome.TIMEOUT),
+        skippedTotal(),
+        okLatencySecondsTotal(),
+        lastLagSeconds());
   }
 }

@@ -9,10 +9,11 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The last probe results of one target, like blackbox_exporter's probe history: two bounded rings, one for
- * successful searches and a longer one for failed ones, so a failure stays visible after many successes. Recording
- * overwrites the oldest entry of its ring (and counts it); {@link #snapshot()} returns an immutable copy, newest
- * first. Thread-safe; recording is a short critical section (a few searches per second).
+ * The last probe results of one target, like blackbox_exporter's probe history: two bounded rings,
+ * one for successful searches and a longer one for failed ones, so a failure stays visible after
+ * many successes. Recording overwrites the oldest entry of its ring (and counts it); {@link
+ * #snapshot()} returns an immutable copy, newest first. Thread-safe; recording is a short critical
+ * section (a few searches per second).
  *
  * <pre>{@code
  * RecentProbes recent = RecentProbes.create(20, 50);
@@ -23,7 +24,11 @@ import java.util.TreeMap;
 public final class RecentProbes {
   /** Successful results kept per target by default. */
   public static final int DEFAULT_OK = 20;
-  /** Failed results kept per target by default (more than successes: they are what someone looks for). */
+
+  /**
+   * Failed results kept per target by default (more than successes: they are what someone looks
+   * for).
+   */
   public static final int DEFAULT_FAILED = 50;
 
   /**
@@ -35,7 +40,11 @@ public final class RecentProbes {
    * @param recall recall@K by K, ascending; empty for failures
    * @param error what went wrong, one line; empty for successes
    */
-  public record Entry(long wallMillis, String outcome, long latencyNanos, Map<Integer, Double> recall,
+  public record Entry(
+      long wallMillis,
+      String outcome,
+      long latencyNanos,
+      Map<Integer, Double> recall,
       Optional<String> error) {
     public Entry {
       recall = Collections.unmodifiableMap(new TreeMap<>(recall));
@@ -64,10 +73,14 @@ public final class RecentProbes {
     this.failedRing = new Entry[failed];
   }
 
-  /** Keeps the last {@code ok} successful and the last {@code failed} failed results (each at least 1). */
+  /**
+   * Keeps the last {@code ok} successful and the last {@code failed} failed results (each at least
+   * 1).
+   */
   public static RecentProbes create(int ok, int failed) {
     if (ok < 1 || failed < 1) {
-      throw new IllegalArgumentException("ring sizes must be positive, got " + ok + " and " + failed);
+      throw new IllegalArgumentException(
+          "ring sizes must be positive, got " + ok + " and " + failed);
     }
     return new RecentProbes(ok, failed);
   }

@@ -1,8 +1,8 @@
 package io.vecwatch.stats;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
@@ -13,23 +13,25 @@ import org.HdrHistogram.PackedHistogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * Sliding-window statistics of one probe: a ring of {@value #BUCKETS} sub-intervals ("buckets", 1 s for the
- * default 60 s window) with outcome counts, recall sums and latency histograms. Counts and sums go straight into
- * the bucket their timestamp falls in. Latencies go into one HdrHistogram {@link Recorder} per window; its
- * interval histogram is harvested into the bucket of the interval's epoch whenever time enters a new bucket (by the
- * first writer that notices) and on every read. A stats read merges the buckets inside the window ending at
- * {@code now} (the closed buckets' latencies as a running sum, slid from read to read). Buckets older than the
- * window are ignored and later replaced, so expiry depends on time only, never on how often anyone reads.
+ * Sliding-window statistics of one probe: a ring of {@value #BUCKETS} sub-intervals ("buckets", 1 s
+ * for the default 60 s window) with outcome counts, recall sums and latency histograms. Counts and
+ * sums go straight into the bucket their timestamp falls in. Latencies go into one HdrHistogram
+ * {@link Recorder} per window; its interval histogram is harvested into the bucket of the
+ * interval's epoch whenever time enters a new bucket (by the first writer that notices) and on
+ * every read. A stats read merges the buckets inside the window ending at {@code now} (the closed
+ * buckets' latencies as a running sum, slid from read to read). Buckets older than the window are
+ * ignored and later replaced, so expiry depends on time only, never on how often anyone reads.
  *
- * <p>Writers never wait for readers: recording is a wait-free {@link Recorder#recordValue} plus adder
- * increments; the writer that opens a new bucket harvests only if it gets the lock at once ({@code tryLock}),
- * else its latency lands in the previous bucket (off by one bucket, only when racing a reader at a bucket
- * boundary). Readers serialise on the lock. A read concurrent with a write may see that result's count without
- * its recall sum (never the reverse, so a mean stays within [0, 1]).
+ * <p>Writers never wait for readers: recording is a wait-free {@link Recorder#recordValue} plus
+ * adder increments; the writer that opens a new bucket harvests only if it gets the lock at once
+ * ({@code tryLock}), else its latency lands in the previous bucket (off by one bucket, only when
+ * racing a reader at a bucket boundary). Readers serialise on the lock. A read concurrent with a
+ * write may see that result's count without its recall sum (never the reverse, so a mean stays
+ * within [0, 1]).
  *
- * <p>Memory: the recorder's two histograms and the read side's two (the running sum of closed buckets and the
- * merge) grow with the largest latency seen (about 200 KiB each for 10 s at nanosecond resolution); bucket
- * histograms are sparse {@link PackedHistogram}s of a few KiB.
+ * <p>Memory: the recorder's two histograms and the read side's two (the running sum of closed
+ * buckets and the merge) grow with the largest latency seen (about 200 KiB each for 10 s at
+ * nanosecond resolution); bucket histograms are sparse {@link PackedHistogram}s of a few KiB.
  *
  * <pre>{@code
  * SlidingWindow w = SlidingWindow.create(Duration.ofSeconds(60), 2, clock.monotonicNanos());
@@ -47,19 +49,26 @@ public final class SlidingWindow {
   private final long windowNanos;
   private final long bucketNanos;
   private final int recallSlots;
-  // BUCKETS + 1 slots: a writer opening the bucket after "now" never overwrites the oldest bucket a reader
+  // BUCKETS + 1 slots: a writer opening the bucket after "now" never overwrites the oldest bucket a
+  // reader
   // at "now" still needs.
   private final AtomicReferenceArray<Bucket> ring = new AtomicReferenceArray<>(BUCKETS + 1);
   private final Recorder latency = new Recorder(SIGNIFICANT_DIGITS);
   private final ReentrantLock lock = new ReentrantLock();
-  // the epoch of the latencies in the recorder's current interval; written under the lock, read by writers
+  // the epoch of the latencies in the recorder's current interval; written under the lock, read by
+  // writers
   private volatile long intervalEpoch;
   private Histogram recycle; // guarded by lock
-  // The latency of closed buckets (epochs before intervalEpoch: harvest never adds to them again) inside the last
-  // read window, [sumFrom, sumTo), summed across reads: a read then slides this sum by the buckets that left and
-  // entered and merges only the open bucket, instead of merging every bucket of the window each time (reading a
-  // PackedHistogram by index was most of the agent's CPU at a steady probe rate). summed[slot] is the bucket
-  // histogram that was added, so it can be subtracted even after its ring slot was reused. Guarded by lock.
+  // The latency of closed buckets (epochs before intervalEpoch: harvest never adds to them again)
+  // inside the last
+  // read window, [sumFrom, sumTo), summed across reads: a read then slides this sum by the buckets
+  // that left and
+  // entered and merges only the open bucket, instead of merging every bucket of the window each
+  // time (reading a
+  // PackedHistogram by index was most of the agent's CPU at a steady probe rate). summed[slot] is
+  // the bucket
+  // histogram that was added, so it can be subtracted even after its ring slot was reused. Guarded
+  // by lock.
   private final Histogram closedSum = new Histogram(SIGNIFICANT_DIGITS);
   private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS);
   private final Histogram[] summed = new Histogram[BUCKETS + 1];
@@ -79,22 +88,24 @@ public final class SlidingWindow {
   /**
    * @param window window length, at least 60 ms (so each bucket is at least 1 ms)
    * @param recallSlots how many K values recall sums are kept for
-   * @param originNanos monotonic time the window starts at (the probe's start); rates during warm-up divide by
-   *     the time since then (see {@link #restartAt})
+   * @param originNanos monotonic time the window starts at (the probe's start); rates during
+   *     warm-up divide by the time since then (see {@link #restartAt})
    */
   public static SlidingWindow create(Duration window, int recallSlots, long originNanos) {
     if (window.toMillis() < BUCKETS) {
-      throw new IllegalArgumentException("window must be at least " + BUCKETS + "ms, got " + window);
+      throw new IllegalArgumentException(
+          "window must be at least " + BUCKETS + "ms, got " + window);
     }
     if (recallSlots < 0) {
       throw new IllegalArgumentException("recallSlots must not be negative");
     }
-    return new SlidingWindow(originNanos, window.toNanos() - window.toNanos() % BUCKETS, recallSlots);
+    return new SlidingWindow(
+        originNanos, window.toNanos() - window.toNanos() % BUCKETS, recallSlots);
   }
 
   /**
-   * Declares that recording really begins at {@code nanos} (e.g. the probe's runner started after its index was
-   * built), so the warm-up span and the rate count from there.
+   * Declares that recording really begins at {@code nanos} (e.g. the probe's runner started after
+   * its index was built), so the warm-up span and the rate count from there.
    */
   public void restartAt(long nanos) {
     startedNanos = nanos;
@@ -125,7 +136,8 @@ public final class SlidingWindow {
     }
     latency.recordValue(Math.max(1, latencyNanos));
     b.ok.increment();
-    // counts before sums: a concurrent reader may see a count without its sum, never a sum without its count
+    // counts before sums: a concurrent reader may see a count without its sum, never a sum without
+    // its count
     if (recall != null) {
       b.recallCount.increment();
       for (int i = 0; i < recallSlots; i++) {
@@ -162,7 +174,10 @@ public final class SlidingWindow {
     return Math.floorDiv(atNanos - originNanos, bucketNanos);
   }
 
-  /** The bucket of {@code epoch}, opening it if needed; null when that epoch is already out of the ring. */
+  /**
+   * The bucket of {@code epoch}, opening it if needed; null when that epoch is already out of the
+   * ring.
+   */
   private Bucket bucketAt(long epoch) {
     int slot = (int) Math.floorMod(epoch, (long) ring.length());
     while (true) {
@@ -180,8 +195,8 @@ public final class SlidingWindow {
   }
 
   /**
-   * Statistics over the window ending at {@code nowNanos}: the buckets from {@code now - window} (rounded up to a
-   * bucket start, and not before the origin) to {@code now}.
+   * Statistics over the window ending at {@code nowNanos}: the buckets from {@code now - window}
+   * (rounded up to a bucket start, and not before the origin) to {@code now}.
    *
    * @param ks the K of each recall slot, for labelling the result
    */
@@ -197,7 +212,9 @@ public final class SlidingWindow {
     }
   }
 
-  /** Harvests the recorder's interval into its bucket and starts a new interval for {@code epoch}. */
+  /**
+   * Harvests the recorder's interval into its bucket and starts a new interval for {@code epoch}.
+   */
   private void rotateTo(long epoch) {
     if (epoch > intervalEpoch) {
       harvest();
@@ -205,7 +222,10 @@ public final class SlidingWindow {
     }
   }
 
-  /** Moves the latencies recorded since the last harvest into the bucket of the current interval's epoch. */
+  /**
+   * Moves the latencies recorded since the last harvest into the bucket of the current interval's
+   * epoch.
+   */
   private void harvest() {
     Histogram interval = latency.getIntervalHistogram(recycle);
     recycle = interval;
@@ -267,18 +287,23 @@ public final class SlidingWindow {
 
     long finished = ok + errors + timeouts;
     double seconds = coveredNanos / 1e9;
-    LatencyQuantiles latency = merged.getTotalCount() == 0
-        ? LatencyQuantiles.NONE
-        : new LatencyQuantiles(
-            seconds(merged, 50.0), seconds(merged, 95.0), seconds(merged, 99.0), seconds(merged, 99.9));
+    LatencyQuantiles latency =
+        merged.getTotalCount() == 0
+            ? LatencyQuantiles.NONE
+            : new LatencyQuantiles(
+                seconds(merged, 50.0),
+                seconds(merged, 95.0),
+                seconds(merged, 99.0),
+                seconds(merged, 99.9));
     List<RecallWindow> recall = new ArrayList<>(recallSlots);
     for (int k = 0; k < recallSlots; k++) {
-      recall.add(new RecallWindow(
-          ks[k],
-          recallCount == 0 ? Double.NaN : Math.min(1.0, recallSum[k] / recallCount),
-          recallCount,
-          distanceCount == 0 ? Double.NaN : Math.min(1.0, distanceSum[k] / distanceCount),
-          distanceCount));
+      recall.add(
+          new RecallWindow(
+              ks[k],
+              recallCount == 0 ? Double.NaN : Math.min(1.0, recallSum[k] / recallCount),
+              recallCount,
+              distanceCount == 0 ? Double.NaN : Math.min(1.0, distanceSum[k] / distanceCount),
+              distanceCount));
     }
     return new ProbeWindowStats(
         window(),
@@ -294,9 +319,14 @@ public final class SlidingWindow {
         recall);
   }
 
-  /** Makes {@link #closedSum} the latency sum of the closed buckets with epochs in {@code [from, to)}. */
+  /**
+   * Makes {@link #closedSum} the latency sum of the closed buckets with epochs in {@code [from,
+   * to)}.
+   */
   private void slideClosedSum(long from, long to) {
-    if (from >= sumTo || from < sumFrom || to < sumTo) { // not a slide forward over an overlapping range
+    if (from >= sumTo
+        || from < sumFrom
+        || to < sumTo) { // not a slide forward over an overlapping range
       closedSum.reset();
       Arrays.fill(summed, null);
       sumFrom = from;
@@ -328,7 +358,10 @@ public final class SlidingWindow {
     return h.getValueAtPercentile(percentile) / 1e9;
   }
 
-  /** One sub-interval. Writers touch the adders; {@code latency} is only touched under the window's lock. */
+  /**
+   * One sub-interval. Writers touch the adders; {@code latency} is only touched under the window's
+   * lock.
+   */
   private static final class Bucket {
     final long epoch;
     final LongAdder ok = new LongAdder();

@@ -7,9 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Artificial search delays per target (config {@code faults.delays}, changeable at run time through the opt-in
- * admin endpoint), for alerting tests and demos: {@link #wrap} returns a target whose searches wait the current
- * delay first, on the caller's (worker) thread, so the probe runner measures it like a slow index.
+ * Artificial search delays per target (config {@code faults.delays}, changeable at run time through
+ * the opt-in admin endpoint), for alerting tests and demos: {@link #wrap} returns a target whose
+ * searches wait the current delay first, on the caller's (worker) thread, so the probe runner
+ * measures it like a slow index.
  */
 public final class FaultInjection {
   private final Map<String, Long> delayNanos = new ConcurrentHashMap<>();

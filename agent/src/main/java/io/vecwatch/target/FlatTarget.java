@@ -1,38 +1,40 @@
 package io.vecwatch.target;
 
-import io.vecwatch.config.TargetSettings;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.TargetConfig;
+import io.vecwatch.config.TargetSettings;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
-import java.util.Random;
 import io.vecwatch.knn.ExactKnn;
 import io.vecwatch.knn.KnnResult;
+import java.util.Random;
 
 /**
- * Exact brute-force search over a dataset's base vectors: recall 1.0 by construction, the reference every
- * approximate index is compared against. Scores are distances as {@link Metric} defines them.
+ * Exact brute-force search over a dataset's base vectors: recall 1.0 by construction, the reference
+ * every approximate index is compared against. Scores are distances as {@link Metric} defines them.
  */
 public final class FlatTarget implements Target, RecordReader {
   /** {@code kind: flat}; needs {@code dataset}, has no settings of its own. */
-  public static final TargetKind<Settings> KIND = new TargetKind<>() {
-    @Override
-    public String name() {
-      return "flat";
-    }
+  public static final TargetKind<Settings> KIND =
+      new TargetKind<>() {
+        @Override
+        public String name() {
+          return "flat";
+        }
 
-    @Override
-    public Settings parse(ConfigNode node) {
-      InProcess.requireDataset(node, name());
-      return new Settings();
-    }
+        @Override
+        public Settings parse(ConfigNode node) {
+          InProcess.requireDataset(node, name());
+          return new Settings();
+        }
 
-    @Override
-    public Target create(TargetConfig config, Settings settings, TargetContext context) throws TargetException {
-      return new FlatTarget(config.name(), InProcess.dataset(config, context));
-    }
-  };
+        @Override
+        public Target create(TargetConfig config, Settings settings, TargetContext context)
+            throws TargetException {
+          return new FlatTarget(config.name(), InProcess.dataset(config, context));
+        }
+      };
 
   /** The flat kind has no settings. */
   public record Settings() implements TargetSettings {}
@@ -46,8 +48,13 @@ public final class FlatTarget implements Target, RecordReader {
   public FlatTarget(String name, Dataset dataset) {
     this.name = name;
     this.dataset = dataset;
-    this.base = dataset.base().orElseThrow(() -> new IllegalArgumentException(
-        "target " + name + ": dataset " + dataset.name() + " has no base vectors"));
+    this.base =
+        dataset
+            .base()
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "target " + name + ": dataset " + dataset.name() + " has no base vectors"));
     // one search runs on the caller's thread; the probe runner provides the concurrency
     this.knn = ExactKnn.builder(base, dataset.metric()).threads(1).build();
     this.records = new InProcessRecords(dataset);

@@ -16,12 +16,27 @@ final class InProcess {
   }
 
   static Dataset dataset(TargetConfig config, TargetContext context) throws TargetException {
-    String name = config.dataset().orElseThrow(
-        () -> new TargetException("target " + config.name() + ": kind " + config.kind() + " needs a dataset"));
-    Dataset d = context.dataset(name).orElseThrow(
-        () -> new TargetException("target " + config.name() + ": dataset " + name + " is not loaded"));
+    String name =
+        config
+            .dataset()
+            .orElseThrow(
+                () ->
+                    new TargetException(
+                        "target "
+                            + config.name()
+                            + ": kind "
+                            + config.kind()
+                            + " needs a dataset"));
+    Dataset d =
+        context
+            .dataset(name)
+            .orElseThrow(
+                () ->
+                    new TargetException(
+                        "target " + config.name() + ": dataset " + name + " is not loaded"));
     if (d.base().isEmpty()) {
-      throw new TargetException("target " + config.name() + ": dataset " + name + " has no base vectors");
+      throw new TargetException(
+          "target " + config.name() + ": dataset " + name + " has no base vectors");
     }
     return d;
   }

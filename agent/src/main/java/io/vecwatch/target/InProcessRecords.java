@@ -8,8 +8,9 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Records of an in-process index: the base vectors it was built from, looked up by key. Keys are the dataset's
- * ({@link Dataset#keyOf}); a sorted copy maps keys to rows when the dataset names its own ids.
+ * Records of an in-process index: the base vectors it was built from, looked up by key. Keys are
+ * the dataset's ({@link Dataset#keyOf}); a sorted copy maps keys to rows when the dataset names its
+ * own ids.
  */
 final class InProcessRecords implements RecordReader {
   private final Dataset dataset;

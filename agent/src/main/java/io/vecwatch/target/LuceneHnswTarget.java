@@ -1,21 +1,20 @@
 package io.vecwatch.target;
 
-import io.vecwatch.config.TargetSettings;
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.TargetConfig;
+import io.vecwatch.config.TargetSettings;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
-import java.util.Random;
 import java.io.IOException;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Random;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
 import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
@@ -31,36 +30,40 @@ import org.apache.lucene.store.ByteBuffersDirectory;
 import org.apache.lucene.store.Directory;
 
 /**
- * A Lucene HNSW index held in memory, built over a dataset's base vectors and merged into one segment so it is a
- * single graph. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates and the
- * target returns the best {@code k}. Scores are Lucene's similarity scores (higher is closer).
+ * A Lucene HNSW index held in memory, built over a dataset's base vectors and merged into one
+ * segment so it is a single graph. {@code ef_search} is the search beam: Lucene explores {@code
+ * max(k, ef_search)} candidates and the target returns the best {@code k}. Scores are Lucene's
+ * similarity scores (higher is closer).
  */
 public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   private static final String FIELD = "v";
   private static final String KEY = "key";
 
   /** {@code kind: lucene_hnsw}. */
-  public static final TargetKind<Settings> KIND = new TargetKind<>() {
-    @Override
-    public String name() {
-      return "lucene_hnsw";
-    }
+  public static final TargetKind<Settings> KIND =
+      new TargetKind<>() {
+        @Override
+        public String name() {
+          return "lucene_hnsw";
+        }
 
-    @Override
-    public Settings parse(ConfigNode node) {
-      InProcess.requireDataset(node, name());
-      // Upper bounds are Lucene's own limits (Lucene99HnswVectorsFormat), checked here instead of at build time.
-      return new Settings(
-          node.integer("m", 16, 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
-          node.integer("ef_construction", 100, 1, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH),
-          node.integer("ef_search", 40, 1, 10_000));
-    }
+        @Override
+        public Settings parse(ConfigNode node) {
+          InProcess.requireDataset(node, name());
+          // Upper bounds are Lucene's own limits (Lucene99HnswVectorsFormat), checked here instead
+          // of at build time.
+          return new Settings(
+              node.integer("m", 16, 2, Lucene99HnswVectorsFormat.MAXIMUM_MAX_CONN),
+              node.integer("ef_construction", 100, 1, Lucene99HnswVectorsFormat.MAXIMUM_BEAM_WIDTH),
+              node.integer("ef_search", 40, 1, 10_000));
+        }
 
-    @Override
-    public Target create(TargetConfig config, Settings settings, TargetContext context) throws Exception {
-      return new LuceneHnswTarget(config.name(), InProcess.dataset(config, context), settings);
-    }
-  };
+        @Override
+        public Target create(TargetConfig config, Settings settings, TargetContext context)
+            throws Exception {
+          return new LuceneHnswTarget(config.name(), InProcess.dataset(config, context), settings);
+        }
+      };
 
   /**
    * @param m max connections per node (Lucene's {@code maxConn})
@@ -85,13 +88,15 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
     this.count = base.count();
     this.records = new InProcessRecords(dataset);
     this.directory = new ByteBuffersDirectory();
-    KnnVectorsFormat format = new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
-    Codec codec = new Lucene912Codec() {
-      @Override
-      public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-        return format;
-      }
-    };
+    KnnVectorsFormat format =
+        new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
+    Codec codec =
+        new Lucene912Codec() {
+          @Override
+          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
+            return format;
+          }
+        };
     IndexWriterConfig iwc = new IndexWriterConfig().setCodec(codec).setRAMBufferSizeMB(256);
     VectorSimilarityFunction sim = similarity(dataset.metric());
     try (IndexWriter w = new IndexWriter(directory, iwc)) {
@@ -185,7 +190,8 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   @Override
   public Target withParameter(String parameter, int value) {
     if (!"ef".equals(parameter)) {
-      throw new IllegalArgumentException("lucene_hnsw has no search parameter " + parameter + " (it has ef)");
+      throw new IllegalArgumentException(
+          "lucene_hnsw has no search parameter " + parameter + " (it has ef)");
     }
     if (value < 1) {
       throw new IllegalArgumentException("ef must be positive, got " + value);

@@ -1,8 +1,13 @@
 package io.vecwatch.target;
 
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
- * A vector index vecwatch watches. Implementations are one class per kind (see {@code target.registry.TargetKinds}); they
- * only talk to the index. Timing, deadlines, recall and statistics are the probe runner's job.
+ * A vector index vecwatch watches. Implementations are one class per kind (see {@code
+ * target.registry.TargetKinds}); they only talk to the index. Timing, deadlines, recall and
+ * statistics are the probe runner's job.
  *
  * <p>Methods may block (network calls); callers run them on a worker pool, never on an event loop.
  */
@@ -10,7 +15,10 @@ public interface Target extends AutoCloseable {
   /** The configured name, used as the {@code target} label. */
   String name();
 
-  /** The {@code kind} this target was built from, e.g. {@code flat}, {@code lucene_hnsw}, {@code milvus}. */
+  /**
+   * The {@code kind} this target was built from, e.g. {@code flat}, {@code lucene_hnsw}, {@code
+   * milvus}.
+   */
   String kind();
 
   /** Searches the top {@code k} neighbours of {@code query}. Throws on any failure. */
@@ -27,22 +35,23 @@ public interface Target extends AutoCloseable {
   }
 
   /**
-   * The entity count the target's own settings expect (Milvus {@code expected_entities}), when they say; the agent
-   * otherwise expects the dataset's base vector count.
+   * The entity count the target's own settings expect (Milvus {@code expected_entities}), when they
+   * say; the agent otherwise expects the dataset's base vector count.
    */
-  default java.util.OptionalLong expectedEntities() {
-    return java.util.OptionalLong.empty();
+  default OptionalLong expectedEntities() {
+    return OptionalLong.empty();
   }
 
   @Override
   default void close() {}
 
   /**
-   * Completes when the target has made its first contact attempt (a remote target: its first connection attempt
-   * ended, connected or not, within its own connect deadline). Probes and health checks start only then, so a
-   * start does not count "not connected yet" errors. In-process targets are ready once built.
+   * Completes when the target has made its first contact attempt (a remote target: its first
+   * connection attempt ended, connected or not, within its own connect deadline). Probes and health
+   * checks start only then, so a start does not count "not connected yet" errors. In-process
+   * targets are ready once built.
    */
-  default java.util.concurrent.CompletionStage<Void> firstContact() {
-    return java.util.concurrent.CompletableFuture.completedFuture(null);
+  default CompletionStage<Void> firstContact() {
+    return CompletableFuture.completedFuture(null);
   }
 }

@@ -1,10 +1,11 @@
 package io.vecwatch.target;
 
 import java.util.List;
+import java.util.OptionalInt;
 
 /**
- * A target whose search-time parameter can be varied without rebuilding its index: HNSW {@code ef}, IVF
- * {@code nprobe}. Used by {@code vecwatch bench load} to sweep recall against throughput.
+ * A target whose search-time parameter can be varied without rebuilding its index: HNSW {@code ef},
+ * IVF {@code nprobe}. Used by {@code vecwatch bench load} to sweep recall against throughput.
  *
  * <pre>{@code
  * if (target instanceof Tunable t && t.tunableParameters().contains("ef")) {
@@ -13,15 +14,17 @@ import java.util.List;
  * }</pre>
  */
 public interface Tunable {
-  /** The parameters this target can vary, e.g. {@code ef}; empty when it has none (a flat index). */
+  /**
+   * The parameters this target can vary, e.g. {@code ef}; empty when it has none (a flat index).
+   */
   List<String> tunableParameters();
 
   /** The value the target searches with now, when it has one. */
-  java.util.OptionalInt currentValue(String parameter);
+  OptionalInt currentValue(String parameter);
 
   /**
-   * A target that searches the same index with {@code parameter = value}. Closing it never closes this target's
-   * index.
+   * A target that searches the same index with {@code parameter = value}. Closing it never closes
+   * this target's index.
    *
    * @throws IllegalArgumentException when the parameter is not one of {@link #tunableParameters()}
    */

@@ -32,10 +32,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Everything {@code telemetry:} switches on, started together and closed together: resource sampling, database
- * server-side metrics, OTLP traces (and optional metrics push), Loki logs and the event log. The probe runner
- * calls {@link #probeListener()} for every result; the health checker and the rule engine report transitions
- * through {@link #events()}.
+ * Everything {@code telemetry:} switches on, started together and closed together: resource
+ * sampling, database server-side metrics, OTLP traces (and optional metrics push), Loki logs and
+ * the event log. The probe runner calls {@link #probeListener()} for every result; the health
+ * checker and the rule engine report transitions through {@link #events()}.
  *
  * <pre>{@code
  * try (Telemetry t = Telemetry.start(config.telemetry(), config.targets(), registry, clock, Map.of())) {
@@ -55,9 +55,15 @@ public final class Telemetry implements AutoCloseable {
   private final ProbeListener listener;
   private final Duration shutdownTimeout;
 
-  private Telemetry(Optional<ResourceMonitor> resources, Optional<ServerSideMonitor> serverSide,
-      Optional<OtlpTracing> tracing, Optional<OtlpMetricsPush> metricsPush, Optional<LokiLogging> loki,
-      EventLog events, ProbeListener listener, Duration shutdownTimeout) {
+  private Telemetry(
+      Optional<ResourceMonitor> resources,
+      Optional<ServerSideMonitor> serverSide,
+      Optional<OtlpTracing> tracing,
+      Optional<OtlpMetricsPush> metricsPush,
+      Optional<LokiLogging> loki,
+      EventLog events,
+      ProbeListener listener,
+      Duration shutdownTimeout) {
     this.shutdownTimeout = shutdownTimeout;
     this.resources = resources;
     this.serverSide = serverSide;
@@ -69,57 +75,107 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Starts what the config enables. Loki goes first so that the other parts' start-up lines reach it.
+   * Starts what the config enables. Loki goes first so that the other parts' start-up lines reach
+   * it.
    *
-   * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where possible
+   * @param systemInfo per target name, how to ask its server for GetMetrics(system_info), where
+   *     possible
    */
-  public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
-      Clock clock, Map<String, SystemInfo.Source> systemInfo) {
+  public static Telemetry start(
+      TelemetryConfig config,
+      List<TargetConfig> targets,
+      MeterRegistry registry,
+      Clock clock,
+      Map<String, SystemInfo.Source> systemInfo) {
     return start(config, targets, registry, clock, systemInfo, new OwnSearches());
   }
 
-  /** @param own where the targets count the searches they send (subtracted from the servers' counts) */
-  public static Telemetry start(TelemetryConfig config, List<TargetConfig> targets, MeterRegistry registry,
-      Clock clock, Map<String, SystemInfo.Source> systemInfo, OwnSearches own) {
+  /**
+   * @param own where the targets count the searches they send (subtracted from the servers' counts)
+   */
+  public static Telemetry start(
+      TelemetryConfig config,
+      List<TargetConfig> targets,
+      MeterRegistry registry,
+      Clock clock,
+      Map<String, SystemInfo.Source> systemInfo,
+      OwnSearches own) {
     JulBridge.install();
-    Optional<LokiLogging> loki = config.loki().enabled()
-        ? Optional.of(LokiLogging.install(config.loki(), registry, clock)) : Optional.empty();
-    Optional<ResourceMonitor> resources = config.resources().enabled()
-        ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock)) : Optional.empty();
-    Optional<ServerSideMonitor> serverSide = config.serverMetrics().isEmpty() ? Optional.empty()
-        : Optional.of(ServerSideMonitor.start(config.serverMetrics(), kinds(targets), mappings(targets),
-            systemInfoSources(config, targets, systemInfo), own, registry, clock));
-    Optional<OtlpTracing> tracing = config.tracing().enabled()
-        ? Optional.of(OtlpTracing.start(config.tracing(), registry)) : Optional.empty();
-    Optional<OtlpMetricsPush> push = config.tracing().metricsInterval().isPresent()
-        ? Optional.of(OtlpMetricsPush.start(config.tracing(), registry, clock)) : Optional.empty();
+    Optional<LokiLogging> loki =
+        config.loki().enabled()
+            ? Optional.of(LokiLogging.install(config.loki(), registry, clock))
+            : Optional.empty();
+    Optional<ResourceMonitor> resources =
+        config.resources().enabled()
+            ? Optional.of(ResourceMonitor.start(config.resources(), registry, clock))
+            : Optional.empty();
+    Optional<ServerSideMonitor> serverSide =
+        config.serverMetrics().isEmpty()
+            ? Optional.empty()
+            : Optional.of(
+                ServerSideMonitor.start(
+                    config.serverMetrics(),
+                    kinds(targets),
+                    mappings(targets),
+                    systemInfoSources(config, targets, systemInfo),
+                    own,
+                    registry,
+                    clock));
+    Optional<OtlpTracing> tracing =
+        config.tracing().enabled()
+            ? Optional.of(OtlpTracing.start(config.tracing(), registry))
+            : Optional.empty();
+    Optional<OtlpMetricsPush> push =
+        config.tracing().metricsInterval().isPresent()
+            ? Optional.of(OtlpMetricsPush.start(config.tracing(), registry, clock))
+            : Optional.empty();
     EventLog events = EventLog.create(clock, config.failureLogInterval(), registry);
 
     List<ProbeListener> listeners = new ArrayList<>();
-    serverSide.ifPresent(s -> listeners.add(o -> {
-      if (o.outcome() == ProbeObservation.Outcome.OK) {
-        s.clientLatency().recordSuccess(o.target(), o.latencyNanos());
-      }
-      return ProbeListener.Scope.NONE;
-    }));
-    tracing.ifPresent(t -> listeners.add(ProbeTracer.create(t.tracer(), clock, spanAttributes(targets))));
+    serverSide.ifPresent(
+        s ->
+            listeners.add(
+                o -> {
+                  if (o.outcome() == ProbeObservation.Outcome.OK) {
+                    s.clientLatency().recordSuccess(o.target(), o.latencyNanos());
+                  }
+                  return ProbeListener.Scope.NONE;
+                }));
+    tracing.ifPresent(
+        t -> listeners.add(ProbeTracer.create(t.tracer(), clock, spanAttributes(targets))));
     listeners.add(events);
-    LOG.info("telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",
+    LOG.info(
+        "telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",
         resources.map(r -> "on (cgroup " + r.cgroupVersion().orElse("none") + ")").orElse("off"),
-        config.serverMetrics().size(), tracing.isPresent() ? "on" : "off", push.isPresent() ? "on" : "off",
+        config.serverMetrics().size(),
+        tracing.isPresent() ? "on" : "off",
+        push.isPresent() ? "on" : "off",
         loki.isPresent() ? "on" : "off");
-    return new Telemetry(resources, serverSide, tracing, push, loki, events, ProbeListener.all(listeners),
+    return new Telemetry(
+        resources,
+        serverSide,
+        tracing,
+        push,
+        loki,
+        events,
+        ProbeListener.all(listeners),
         config.shutdownTimeout());
   }
 
-  /** The given sources, plus the kind's own source for every target whose server metrics ask for system info. */
-  private static Map<String, SystemInfo.Source> systemInfoSources(TelemetryConfig config, List<TargetConfig> targets,
-      Map<String, SystemInfo.Source> given) {
+  /**
+   * The given sources, plus the kind's own source for every target whose server metrics ask for
+   * system info.
+   */
+  private static Map<String, SystemInfo.Source> systemInfoSources(
+      TelemetryConfig config, List<TargetConfig> targets, Map<String, SystemInfo.Source> given) {
     Map<String, SystemInfo.Source> out = new HashMap<>(given);
     for (var sm : config.serverMetrics()) {
       if (sm.systemInfo() && !out.containsKey(sm.target())) {
-        targets.stream().filter(t -> t.name().equals(sm.target())).findFirst()
-            .flatMap(TargetKinds::systemInfo).ifPresent(src -> out.put(sm.target(), src));
+        targets.stream()
+            .filter(t -> t.name().equals(sm.target()))
+            .findFirst()
+            .flatMap(TargetKinds::systemInfo)
+            .ifPresent(src -> out.put(sm.target(), src));
       }
     }
     return out;
@@ -131,14 +187,20 @@ public final class Telemetry implements AutoCloseable {
     return out;
   }
 
-  /** Each target's server metrics mapping, from its kind (a target whose kind has none is not in the map). */
+  /**
+   * Each target's server metrics mapping, from its kind (a target whose kind has none is not in the
+   * map).
+   */
   private static Map<String, ServerMetricsMapping> mappings(List<TargetConfig> targets) {
     Map<String, ServerMetricsMapping> out = new HashMap<>();
     targets.forEach(t -> TargetKinds.serverMetrics(t.kind()).ifPresent(m -> out.put(t.name(), m)));
     return out;
   }
 
-  /** Constant span attributes per target: what its kind adds (the database system for database kinds), its labels. */
+  /**
+   * Constant span attributes per target: what its kind adds (the database system for database
+   * kinds), its labels.
+   */
   static Map<String, Attributes> spanAttributes(List<TargetConfig> targets) {
     Map<String, Attributes> out = new HashMap<>();
     for (TargetConfig t : targets) {
@@ -174,10 +236,10 @@ public final class Telemetry implements AutoCloseable {
   }
 
   /**
-   * Stops the scrapers and the sampler, then lets the exporters send what they hold, side by side so that
-   * dead endpoints cost one wait in total rather than one each; gives up after the shutdown timeout
-   * ({@code telemetry.shutdown_timeout}) and logs what each exporter still held (the exporters' threads are
-   * daemons and do not keep the process alive).
+   * Stops the scrapers and the sampler, then lets the exporters send what they hold, side by side
+   * so that dead endpoints cost one wait in total rather than one each; gives up after the shutdown
+   * timeout ({@code telemetry.shutdown_timeout}) and logs what each exporter still held (the
+   * exporters' threads are daemons and do not keep the process alive).
    */
   @Override
   public void close() {
@@ -185,9 +247,10 @@ public final class Telemetry implements AutoCloseable {
     resources.ifPresent(ResourceMonitor::close);
     List<Closing> closing = new ArrayList<>();
     // what each still holds is read before it closes: a closed pipeline may no longer say
-    tracing.ifPresent(t -> closing.add(new Closing("tracing", t,
-        () -> (long) t.queued() + " queued span(s)")));
-    metricsPush.ifPresent(p -> closing.add(new Closing("metrics push", p, () -> "the last metrics push")));
+    tracing.ifPresent(
+        t -> closing.add(new Closing("tracing", t, () -> (long) t.queued() + " queued span(s)")));
+    metricsPush.ifPresent(
+        p -> closing.add(new Closing("metrics push", p, () -> "the last metrics push")));
     loki.ifPresent(l -> closing.add(new Closing("loki", l, () -> "the log lines it still held")));
     List<String> pending = new ArrayList<>();
     closing.forEach(c -> pending.add(c.pending.get()));
@@ -212,21 +275,26 @@ public final class Telemetry implements AutoCloseable {
     }
     if (!dropped.isEmpty()) {
       // Loki may be among them: this line reaches the console at least
-      LOG.warn("shutdown: exporters did not finish within {} and were abandoned; dropped: {}",
-          Durations.format(shutdownTimeout), String.join(", ", dropped));
+      LOG.warn(
+          "shutdown: exporters did not finish within {} and were abandoned; dropped: {}",
+          Durations.format(shutdownTimeout),
+          String.join(", ", dropped));
     }
   }
 
   private record Closing(String name, AutoCloseable part, Supplier<String> pending) {}
 
   private static Thread closer(String name, AutoCloseable part) {
-    Thread t = new Thread(() -> {
-      try {
-        part.close();
-      } catch (Exception e) {
-        // closing is best effort; the process is on its way out
-      }
-    }, "vecwatch-close-" + name.replace(' ', '-'));
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                part.close();
+              } catch (Exception e) {
+                // closing is best effort; the process is on its way out
+              }
+            },
+            "vecwatch-close-" + name.replace(' ', '-'));
     t.setDaemon(true);
     t.start();
     return t;

@@ -8,7 +8,10 @@ public interface Clock {
   /** Wall-clock time in milliseconds since the epoch (for timestamps shown to users). */
   long wallMillis();
 
-  /** A monotonic reading in nanoseconds, only meaningful as a difference (for latencies and schedules). */
+  /**
+   * A monotonic reading in nanoseconds, only meaningful as a difference (for latencies and
+   * schedules).
+   */
   long monotonicNanos();
 
   static Clock system() {

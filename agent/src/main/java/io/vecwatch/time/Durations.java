@@ -5,13 +5,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Prometheus duration syntax: {@code 1h30m}, {@code 5m}, {@code 500ms}, {@code 1d}, {@code 2w}, {@code 1y}, or
- * {@code 0}. As in Prometheus, units go from largest to smallest and each appears at most once ({@code 90s} is
- * fine, {@code 1m1h} is not); a year is 365 days, a week 7 days. Millisecond resolution.
+ * Prometheus duration syntax: {@code 1h30m}, {@code 5m}, {@code 500ms}, {@code 1d}, {@code 2w},
+ * {@code 1y}, or {@code 0}. As in Prometheus, units go from largest to smallest and each appears at
+ * most once ({@code 90s} is fine, {@code 1m1h} is not); a year is 365 days, a week 7 days.
+ * Millisecond resolution.
  */
 public final class Durations {
-  private static final Pattern SYNTAX = Pattern.compile(
-      "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+  private static final Pattern SYNTAX =
+      Pattern.compile(
+          "(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
   private static final long[] UNIT_MILLIS = {
     365 * 86_400_000L, 7 * 86_400_000L, 86_400_000L, 3_600_000L, 60_000L, 1_000L, 1L
   };
@@ -34,8 +36,10 @@ public final class Durations {
     }
     Matcher m = SYNTAX.matcher(text);
     if (!m.matches()) {
-      throw new IllegalArgumentException("not a valid duration: \"" + text.replace("\"", "\\\"")
-          + "\" (use e.g. 500ms, 30s, 5m, 1h30m; units from largest to smallest: y w d h m s ms)");
+      throw new IllegalArgumentException(
+          "not a valid duration: \""
+              + text.replace("\"", "\\\"")
+              + "\" (use e.g. 500ms, 30s, 5m, 1h30m; units from largest to smallest: y w d h m s ms)");
     }
     long millis = 0;
     try {
@@ -52,8 +56,9 @@ public final class Durations {
   }
 
   /**
-   * Formats like Prometheus does: {@code 1h30m}, {@code 5m}, {@code 250ms}, {@code 0s}. Sub-millisecond parts
-   * are dropped; {@code parse(format(d))} gives {@code d} back for any non-negative whole number of milliseconds.
+   * Formats like Prometheus does: {@code 1h30m}, {@code 5m}, {@code 250ms}, {@code 0s}.
+   * Sub-millisecond parts are dropped; {@code parse(format(d))} gives {@code d} back for any
+   * non-negative whole number of milliseconds.
    *
    * @throws IllegalArgumentException for a negative duration (no syntax for it)
    */

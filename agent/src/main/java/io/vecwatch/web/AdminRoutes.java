@@ -1,11 +1,11 @@
 package io.vecwatch.web;
 
-import io.vertx.core.Vertx;
-import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
 import io.vecwatch.rules.AlertingService;
 import io.vecwatch.target.FaultInjection;
 import io.vecwatch.time.Durations;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -15,10 +15,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The alerting and admin routes: {@code GET /api/v1/rules}, {@code GET /api/v1/alerts}, and with
- * {@code --web.enable-lifecycle} {@code POST /-/reload}, {@code POST /-/quit} and, when {@code faults.admin_api} is
- * on, {@code POST /-/faults?target=T&delay=D}. Replies are computed off
- * the event loop (reload reads files; the others take locks shared with rule evaluation); until alerting has
- * started they answer 503.
+ * {@code --web.enable-lifecycle} {@code POST /-/reload}, {@code POST /-/quit} and, when {@code
+ * faults.admin_api} is on, {@code POST /-/faults?target=T&delay=D}. Replies are computed off the
+ * event loop (reload reads files; the others take locks shared with rule evaluation); until
+ * alerting has started they answer 503.
  *
  * <pre>{@code
  * AdminRoutes admin = new AdminRoutes(vertx, agent::alerting, faults, config.faults().adminApi(), names::contains);
@@ -42,13 +42,20 @@ public final class AdminRoutes {
    * @param alerting the running alerting service, or null while it is starting
    * @param faultsApi whether {@code POST /-/faults} is served
    * @param knownTarget whether a target of that name exists
-   * @param lifecycle {@code --web.enable-lifecycle}: without it {@code /-/reload}, {@code /-/quit} and
-   *     {@code /-/faults} answer 403, as in Prometheus
+   * @param lifecycle {@code --web.enable-lifecycle}: without it {@code /-/reload}, {@code /-/quit}
+   *     and {@code /-/faults} answer 403, as in Prometheus
    * @param reload what {@code POST /-/reload} does (may block: it runs off the event loop)
    * @param onQuit what {@code POST /-/quit} does once it answered
    */
-  public AdminRoutes(Vertx vertx, Supplier<AlertingService> alerting, FaultInjection faults, boolean faultsApi,
-      Predicate<String> knownTarget, boolean lifecycle, Supplier<AlertingService.Reply> reload, Runnable onQuit) {
+  public AdminRoutes(
+      Vertx vertx,
+      Supplier<AlertingService> alerting,
+      FaultInjection faults,
+      boolean faultsApi,
+      Predicate<String> knownTarget,
+      boolean lifecycle,
+      Supplier<AlertingService.Reply> reload,
+      Runnable onQuit) {
     this.vertx = vertx;
     this.alerting = alerting;
     this.faults = faults;
@@ -63,28 +70,44 @@ public final class AdminRoutes {
   public void addTo(Router router) {
     router.get("/api/v1/rules").handler(ctx -> reply(ctx, s -> s.rules()));
     router.get("/api/v1/alerts").handler(ctx -> reply(ctx, s -> s.alerts()));
-    router.post("/-/reload").handler(ctx -> {
-      if (!lifecycleOff(ctx)) {
-        reply(ctx, s -> reload.get());
-      }
-    });
-    router.route("/-/reload").handler(AdminRoutes::onlyPost);
-    router.post("/-/quit").handler(ctx -> {
-      if (!lifecycleOff(ctx)) {
-        ctx.response().putHeader("Content-Type", TEXT).end("Requesting termination... Goodbye!\n")
-            .onComplete(ar -> {
-              LOG.info("received POST /-/quit: stopping");
-              onQuit.run();
+    router
+        .post("/-/reload")
+        .handler(
+            ctx -> {
+              if (!lifecycleOff(ctx)) {
+                reply(ctx, s -> reload.get());
+              }
             });
-      }
-    });
+    router.route("/-/reload").handler(AdminRoutes::onlyPost);
+    router
+        .post("/-/quit")
+        .handler(
+            ctx -> {
+              if (!lifecycleOff(ctx)) {
+                ctx.response()
+                    .putHeader("Content-Type", TEXT)
+                    .end("Requesting termination... Goodbye!\n")
+                    .onComplete(
+                        ar -> {
+                          LOG.info("received POST /-/quit: stopping");
+                          onQuit.run();
+                        });
+              }
+            });
     router.route("/-/quit").handler(AdminRoutes::onlyPost);
     if (faultsApi) {
-      router.post("/-/faults").handler(ctx -> {
-        if (!lifecycleOff(ctx)) {
-          reply(ctx, s -> setFault(ctx.request().getParam("target"), ctx.request().getParam("delay")));
-        }
-      });
+      router
+          .post("/-/faults")
+          .handler(
+              ctx -> {
+                if (!lifecycleOff(ctx)) {
+                  reply(
+                      ctx,
+                      s ->
+                          setFault(
+                              ctx.request().getParam("target"), ctx.request().getParam("delay")));
+                }
+              });
     }
   }
 
@@ -93,29 +116,43 @@ public final class AdminRoutes {
     if (lifecycle) {
       return false;
     }
-    ctx.response().setStatusCode(403).putHeader("Content-Type", TEXT).end("Lifecycle API is not enabled.\n");
+    ctx.response()
+        .setStatusCode(403)
+        .putHeader("Content-Type", TEXT)
+        .end("Lifecycle API is not enabled.\n");
     return true;
   }
 
   private static void onlyPost(RoutingContext ctx) {
-    ctx.response().setStatusCode(405).putHeader("Allow", "POST").putHeader("Content-Type", TEXT)
+    ctx.response()
+        .setStatusCode(405)
+        .putHeader("Allow", "POST")
+        .putHeader("Content-Type", TEXT)
         .end("Only POST requests allowed\n");
   }
 
   private void reply(RoutingContext ctx, Function<AlertingService, AlertingService.Reply> work) {
     AlertingService s = alerting.get();
     if (s == null) {
-      ctx.response().setStatusCode(503).putHeader("Content-Type", TEXT).end("alerting is starting\n");
+      ctx.response()
+          .setStatusCode(503)
+          .putHeader("Content-Type", TEXT)
+          .end("alerting is starting\n");
       return;
     }
-    vertx.executeBlocking(() -> work.apply(s), false).onComplete(ar -> {
-      if (ar.succeeded()) {
-        ctx.response().setStatusCode(ar.result().status()).putHeader("Content-Type", ar.result().contentType())
-            .end(ar.result().body());
-      } else {
-        ctx.fail(ar.cause());
-      }
-    });
+    vertx
+        .executeBlocking(() -> work.apply(s), false)
+        .onComplete(
+            ar -> {
+              if (ar.succeeded()) {
+                ctx.response()
+                    .setStatusCode(ar.result().status())
+                    .putHeader("Content-Type", ar.result().contentType())
+                    .end(ar.result().body());
+              } else {
+                ctx.fail(ar.cause());
+              }
+            });
   }
 
   AlertingService.Reply setFault(String target, String delay) {

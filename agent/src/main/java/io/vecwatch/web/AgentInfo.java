@@ -10,4 +10,5 @@ import java.util.Optional;
  * @param configFile the config file, or a description of the embedded config
  * @param demoFault the page's demo fault button, when the config enables it
  */
-public record AgentInfo(String version, long startedMillis, String configFile, Optional<DemoFault> demoFault) {}
+public record AgentInfo(
+    String version, long startedMillis, String configFile, Optional<DemoFault> demoFault) {}

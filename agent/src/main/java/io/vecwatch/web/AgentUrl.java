@@ -3,11 +3,17 @@ package io.vecwatch.web;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** The URL others reach the agent at (alert {@code generatorURL}s): its listen host, or its host name for a wildcard. */
+/**
+ * The URL others reach the agent at (alert {@code generatorURL}s): its listen host, or its host
+ * name for a wildcard.
+ */
 public final class AgentUrl {
   private AgentUrl() {}
 
-  /** {@code http://host:port}; a wildcard host ({@code 0.0.0.0}, {@code ::}) becomes this machine's host name. */
+  /**
+   * {@code http://host:port}; a wildcard host ({@code 0.0.0.0}, {@code ::}) becomes this machine's
+   * host name.
+   */
   public static String of(String host, int port) {
     return of("http", host, port);
   }

@@ -7,11 +7,11 @@ import java.time.Duration;
 import java.util.OptionalLong;
 
 /**
- * The status page's one-click demo fault: every search of one target waits {@link #DELAY} (longer than the demo
- * probes' 1 s timeout, so they time out) for {@link #DURATION}, then the delay is cleared. With the default rule
- * pack {@code VecwatchTimeoutRateHigh} turns pending at once, firing after its 2 minutes, and resolves about a
- * window (1 minute) after the fault ends. Only present when the config names a target in
- * {@code faults.demo_target}; the embedded demo does.
+ * The status page's one-click demo fault: every search of one target waits {@link #DELAY} (longer
+ * than the demo probes' 1 s timeout, so they time out) for {@link #DURATION}, then the delay is
+ * cleared. With the default rule pack {@code VecwatchTimeoutRateHigh} turns pending at once, firing
+ * after its 2 minutes, and resolves about a window (1 minute) after the fault ends. Only present
+ * when the config names a target in {@code faults.demo_target}; the embedded demo does.
  */
 public final class DemoFault {
   static final Duration DELAY = Duration.ofMillis(1500);
@@ -54,6 +54,11 @@ public final class DemoFault {
   }
 
   String describe() {
-    return "every search of " + target + " waits " + Durations.format(DELAY) + " for " + Durations.format(DURATION);
+    return "every search of "
+        + target
+        + " waits "
+        + Durations.format(DELAY)
+        + " for "
+        + Durations.format(DURATION);
   }
 }

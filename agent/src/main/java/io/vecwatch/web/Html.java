@@ -1,6 +1,9 @@
 package io.vecwatch.web;
 
-/** HTML escaping for text and attribute values: every value from config, a database or the user goes through it. */
+/**
+ * HTML escaping for text and attribute values: every value from config, a database or the user goes
+ * through it.
+ */
 final class Html {
   private Html() {}
 
@@ -12,14 +15,15 @@ final class Html {
     StringBuilder b = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      String r = switch (c) {
-        case '&' -> "&amp;";
-        case '<' -> "&lt;";
-        case '>' -> "&gt;";
-        case '"' -> "&quot;";
-        case '\'' -> "&#39;";
-        default -> null;
-      };
+      String r =
+          switch (c) {
+            case '&' -> "&amp;";
+            case '<' -> "&lt;";
+            case '>' -> "&gt;";
+            case '"' -> "&quot;";
+            case '\'' -> "&#39;";
+            default -> null;
+          };
       if (r != null && b == null) {
         b = new StringBuilder(s.length() + 16).append(s, 0, i);
       }
@@ -34,13 +38,18 @@ final class Html {
     return b == null ? s : b.toString();
   }
 
-  /** A link target: http(s) URLs and relative paths pass (escaped); anything else ({@code javascript:}) is dropped. */
+  /**
+   * A link target: http(s) URLs and relative paths pass (escaped); anything else ({@code
+   * javascript:}) is dropped.
+   */
   static String href(String url) {
     String u = url == null ? "" : url.strip();
     int colon = u.indexOf(':');
     int slash = u.indexOf('/');
     boolean hasScheme = colon >= 0 && (slash < 0 || colon < slash);
-    if (hasScheme && !u.regionMatches(true, 0, "http://", 0, 7) && !u.regionMatches(true, 0, "https://", 0, 8)) {
+    if (hasScheme
+        && !u.regionMatches(true, 0, "http://", 0, 7)
+        && !u.regionMatches(true, 0, "https://", 0, 8)) {
       return "";
     }
     return esc(u);

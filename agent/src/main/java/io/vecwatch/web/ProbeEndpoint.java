@@ -1,12 +1,12 @@
 package io.vecwatch.web;
 
+import io.vecwatch.probe.OnDemandProbe;
+import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import io.vecwatch.probe.OnDemandProbe;
-import io.vecwatch.time.Clock;
-import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -14,11 +14,12 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * {@code GET /probe?target=NAME[&query=I][&timeout=D][&debug=true]}: one search now, outside the continuous
- * schedule (see {@link OnDemandProbe}). JSON by default: latency, outcome, error text, returned ids and scores,
- * recall@K against the ground truth, the trace; with {@code debug=true} the trace as plain text, as
- * blackbox_exporter's debug output. Rate-limited for the whole agent ({@value #LIMIT_TEXT}): more gets 429 with
- * {@code Retry-After}. The deadline is {@code timeout} (at most {@value #MAX_TIMEOUT_TEXT}), else the probe's own.
+ * {@code GET /probe?target=NAME[&query=I][&timeout=D][&debug=true]}: one search now, outside the
+ * continuous schedule (see {@link OnDemandProbe}). JSON by default: latency, outcome, error text,
+ * returned ids and scores, recall@K against the ground truth, the trace; with {@code debug=true}
+ * the trace as plain text, as blackbox_exporter's debug output. Rate-limited for the whole agent
+ * ({@value #LIMIT_TEXT}): more gets 429 with {@code Retry-After}. The deadline is {@code timeout}
+ * (at most {@value #MAX_TIMEOUT_TEXT}), else the probe's own.
  */
 final class ProbeEndpoint {
   static final double RATE_PER_SECOND = 1.0;
@@ -74,27 +75,38 @@ final class ProbeEndpoint {
     }
     Optional<OnDemandProbe.Subject> subject = sources.onDemand(target);
     if (subject.isEmpty()) {
-      text(ctx, 503, "target " + target + " is not probed yet (being built, misconfigured or without a probe)\n");
+      text(
+          ctx,
+          503,
+          "target "
+              + target
+              + " is not probed yet (being built, misconfigured or without a probe)\n");
       return;
     }
     long wait = limiter.tryAcquire();
     if (wait > 0) {
-      ctx.response().putHeader("Retry-After", Long.toString(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L)));
+      ctx.response()
+          .putHeader(
+              "Retry-After", Long.toString(Math.max(1, (wait + 999_999_999L) / 1_000_000_000L)));
       text(ctx, 429, "too many probes on demand: " + LIMIT_TEXT + "\n");
       return;
     }
     OnDemandProbe.Subject s = subject.get();
     try {
-      Future.fromCompletionStage(probes.start(s, query, timeout.orElse(s.timeout())), ctx.vertx()
-          .getOrCreateContext()).onComplete(ar -> {
-            if (ar.failed()) {
-              ctx.fail(ar.cause());
-            } else if (debug) {
-              text(ctx, 200, debugText(ar.result()));
-            } else {
-              ctx.response().putHeader("Content-Type", "application/json").end(json(ar.result()).encode());
-            }
-          });
+      Future.fromCompletionStage(
+              probes.start(s, query, timeout.orElse(s.timeout())), ctx.vertx().getOrCreateContext())
+          .onComplete(
+              ar -> {
+                if (ar.failed()) {
+                  ctx.fail(ar.cause());
+                } else if (debug) {
+                  text(ctx, 200, debugText(ar.result()));
+                } else {
+                  ctx.response()
+                      .putHeader("Content-Type", "application/json")
+                      .end(json(ar.result()).encode());
+                }
+              });
     } catch (IllegalArgumentException e) {
       text(ctx, 400, e.getMessage() + "\n");
     } catch (OnDemandProbe.BusyException e) {
@@ -106,8 +118,11 @@ final class ProbeEndpoint {
   static JsonObject json(OnDemandProbe.Report r) {
     JsonArray recall = new JsonArray();
     for (Map.Entry<Integer, Double> e : r.recall().entrySet()) {
-      recall.add(new JsonObject().put("k", e.getKey()).put("ratio", e.getValue())
-          .put("hits", Math.round(e.getValue() * e.getKey())));
+      recall.add(
+          new JsonObject()
+              .put("k", e.getKey())
+              .put("ratio", e.getValue())
+              .put("hits", Math.round(e.getValue() * e.getKey())));
     }
     return new JsonObject()
         .put("target", r.target())
@@ -150,6 +165,9 @@ final class ProbeEndpoint {
   }
 
   private static void text(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(body);
   }
 }

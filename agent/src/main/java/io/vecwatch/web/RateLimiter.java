@@ -3,8 +3,8 @@ package io.vecwatch.web;
 import io.vecwatch.time.Clock;
 
 /**
- * A token bucket: up to {@code burst} requests at once, then one per {@code 1/rate} seconds. Time comes from the
- * injected clock. Thread-safe.
+ * A token bucket: up to {@code burst} requests at once, then one per {@code 1/rate} seconds. Time
+ * comes from the injected clock. Thread-safe.
  *
  * <pre>{@code
  * RateLimiter l = RateLimiter.create(clock, 1.0, 5);
@@ -41,7 +41,10 @@ final class RateLimiter {
     return burst;
   }
 
-  /** Takes a token: 0 when one was free, otherwise the nanoseconds until the next one (nothing taken). */
+  /**
+   * Takes a token: 0 when one was free, otherwise the nanoseconds until the next one (nothing
+   * taken).
+   */
   synchronized long tryAcquire() {
     long now = clock.monotonicNanos();
     tokens = Math.min(burst, tokens + (now - last) * perNano);

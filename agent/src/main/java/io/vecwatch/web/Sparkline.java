@@ -3,8 +3,9 @@ package io.vecwatch.web;
 import java.util.Locale;
 
 /**
- * A small inline SVG line chart drawn on the server (no script, no chart library): one polyline per run of defined
- * values (NaN leaves a gap), an optional dashed objective line, a title for screen readers and hover.
+ * A small inline SVG line chart drawn on the server (no script, no chart library): one polyline per
+ * run of defined values (NaN leaves a gap), an optional dashed objective line, a title for screen
+ * readers and hover.
  */
 final class Sparkline {
   static final int WIDTH = 120;
@@ -36,13 +37,26 @@ final class Sparkline {
       span = 1;
     }
     StringBuilder b = new StringBuilder(256 + values.length * 12);
-    b.append("<svg class=\"spark\" role=\"img\" width=\"").append(WIDTH).append("\" height=\"").append(HEIGHT)
-        .append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT).append("\"><title>")
-        .append(Html.esc(title)).append("</title>");
+    b.append("<svg class=\"spark\" role=\"img\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\"><title>")
+        .append(Html.esc(title))
+        .append("</title>");
     if (Double.isFinite(objective)) {
       String y = fmt(y(objective, min, span));
-      b.append("<line class=\"obj\" x1=\"0\" x2=\"").append(WIDTH).append("\" y1=\"").append(y).append("\" y2=\"")
-          .append(y).append("\"/>");
+      b.append("<line class=\"obj\" x1=\"0\" x2=\"")
+          .append(WIDTH)
+          .append("\" y1=\"")
+          .append(y)
+          .append("\" y2=\"")
+          .append(y)
+          .append("\"/>");
     }
     int n = Math.max(slots, values.length);
     double step = n > 1 ? (double) WIDTH / (n - 1) : 0;
@@ -68,9 +82,13 @@ final class Sparkline {
     if (open) {
       b.append("\"/>");
     }
-    if (values.length > 0 && Double.isFinite(values[values.length - 1])) { // the latest value, even when alone
-      b.append("<circle r=\"1.8\" cx=\"").append(fmt((n - 1) * step)).append("\" cy=\"")
-          .append(fmt(y(values[values.length - 1], min, span))).append("\"/>");
+    if (values.length > 0
+        && Double.isFinite(values[values.length - 1])) { // the latest value, even when alone
+      b.append("<circle r=\"1.8\" cx=\"")
+          .append(fmt((n - 1) * step))
+          .append("\" cy=\"")
+          .append(fmt(y(values[values.length - 1], min, span)))
+          .append("\"/>");
     }
     return b.append("</svg>").toString();
   }

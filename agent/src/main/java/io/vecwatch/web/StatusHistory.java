@@ -5,10 +5,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * What the status page remembers between requests, bounded: per target the last {@link #SLOTS} samples taken
- * {@link #STEP} apart (30 minutes: P99 latency and the smallest K's recall, for the sparklines), and since when the
- * target is in its current state. Fed by a periodic sampler; time comes from the samples themselves.
- * Thread-safe (the sampler writes, HTTP handlers read copies).
+ * What the status page remembers between requests, bounded: per target the last {@link #SLOTS}
+ * samples taken {@link #STEP} apart (30 minutes: P99 latency and the smallest K's recall, for the
+ * sparklines), and since when the target is in its current state. Fed by a periodic sampler; time
+ * comes from the samples themselves. Thread-safe (the sampler writes, HTTP handlers read copies).
  */
 final class StatusHistory {
   static final Duration STEP = Duration.ofSeconds(10);
@@ -31,16 +31,19 @@ final class StatusHistory {
   private final Map<String, Ring> rings = new HashMap<>();
   private final int maxTargets;
 
-  /** @param maxTargets targets remembered at most (the configured ones; others are ignored) */
+  /**
+   * @param maxTargets targets remembered at most (the configured ones; others are ignored)
+   */
   StatusHistory(int maxTargets) {
     this.maxTargets = maxTargets;
   }
 
   /**
-   * Records what a target looks like at {@code wallMillis}: its state always (for "since"), its values when
-   * {@link #STEP} passed since its last sample.
+   * Records what a target looks like at {@code wallMillis}: its state always (for "since"), its
+   * values when {@link #STEP} passed since its last sample.
    */
-  synchronized void observe(String target, long wallMillis, String state, double p99, double recall) {
+  synchronized void observe(
+      String target, long wallMillis, String state, double p99, double recall) {
     Ring r = rings.get(target);
     if (r == null) {
       if (rings.size() >= maxTargets) {
@@ -57,8 +60,10 @@ final class StatusHistory {
       return;
     }
     // a gap (agent paused) leaves NaN slots, so the chart's time axis stays true
-    long missed = r.lastSampleMillis == Long.MIN_VALUE ? 0
-        : Math.min(SLOTS, (wallMillis - r.lastSampleMillis) / STEP.toMillis() - 1);
+    long missed =
+        r.lastSampleMillis == Long.MIN_VALUE
+            ? 0
+            : Math.min(SLOTS, (wallMillis - r.lastSampleMillis) / STEP.toMillis() - 1);
     for (long i = 0; i < missed; i++) {
       push(r, Double.NaN, Double.NaN);
     }

@@ -7,7 +7,10 @@ import io.vecwatch.stats.RecentProbes;
 import java.util.List;
 import java.util.Optional;
 
-/** What the status page and {@code /probe} read from the running agent. Implementations never block long. */
+/**
+ * What the status page and {@code /probe} read from the running agent. Implementations never block
+ * long.
+ */
 public interface StatusSources {
   /** Every target now. */
   AgentSnapshot snapshot();

@@ -2,6 +2,11 @@ package io.vecwatch.web;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
+import io.vecwatch.config.BcryptHash;
+import io.vecwatch.config.ConfigException;
+import io.vecwatch.config.Secret;
+import io.vecwatch.config.WebConfigFile;
+import io.vecwatch.time.Clock;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.ClientAuth;
@@ -9,11 +14,6 @@ import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.core.net.TrustOptions;
 import io.vertx.ext.web.RoutingContext;
-import io.vecwatch.config.BcryptHash;
-import io.vecwatch.config.ConfigException;
-import io.vecwatch.config.Secret;
-import io.vecwatch.config.WebConfigFile;
-import io.vecwatch.time.Clock;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -25,6 +25,7 @@ import java.security.KeyStore;
 import java.security.MessageDigest;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
@@ -50,13 +51,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * TLS, basic auth, extra headers and rate limiting of the agent's own HTTP endpoints, from a
- * {@link WebConfigFile} as Prometheus exporters apply it (exporter-toolkit): every endpoint is protected; a
- * request without valid credentials gets 401 with {@code WWW-Authenticate: Basic}; an unknown user is checked
- * against a dummy hash so the answer takes as long as for a known one; verified credentials are cached (by a
- * digest, never in clear). The file is re-read when it or a file it names changes (checked at each TLS
- * handshake and each request) and on {@link #reload()}; a file that became invalid is logged and the last good
- * one stays in force.
+ * TLS, basic auth, extra headers and rate limiting of the agent's own HTTP endpoints, from a {@link
+ * WebConfigFile} as Prometheus exporters apply it (exporter-toolkit): every endpoint is protected;
+ * a request without valid credentials gets 401 with {@code WWW-Authenticate: Basic}; an unknown
+ * user is checked against a dummy hash so the answer takes as long as for a known one; verified
+ * credentials are cached (by a digest, never in clear). The file is re-read when it or a file it
+ * names changes (checked at each TLS handshake and each request) and on {@link #reload()}; a file
+ * that became invalid is logged and the last good one stays in force.
  */
 public final class WebSecurity {
   private static final Logger LOG = LoggerFactory.getLogger(WebSecurity.class);
@@ -67,12 +68,13 @@ public final class WebSecurity {
   private final Clock clock;
   private final DynamicKeyManager keyManager = new DynamicKeyManager();
   private final DynamicTrustManager trustManager = new DynamicTrustManager();
-  private final Map<String, Boolean> cache = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
-      return size() > CACHE_SIZE;
-    }
-  };
+  private final Map<String, Boolean> cache =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> e) {
+          return size() > CACHE_SIZE;
+        }
+      };
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger bcryptCompares = new AtomicInteger();
   private volatile State state;
@@ -82,17 +84,25 @@ public final class WebSecurity {
   private double tokens;
 
   /** One loaded config and what was built from it. */
-  private record State(WebConfigFile config, Map<Path, String> stamps, String dummyHash,
-      X509ExtendedKeyManager keys, X509TrustManager verifier) {}
+  private record State(
+      WebConfigFile config,
+      Map<Path, String> stamps,
+      String dummyHash,
+      X509ExtendedKeyManager keys,
+      X509TrustManager verifier) {}
 
-  private WebSecurity(Optional<Path> file, WebConfigFile config, Clock clock) throws GeneralSecurityException {
+  private WebSecurity(Optional<Path> file, WebConfigFile config, Clock clock)
+      throws GeneralSecurityException {
     this.file = file;
     this.clock = clock;
     this.state = build(config, null);
   }
 
-  /** Security from {@code file} (already loaded as {@code config}), or none when the file is empty. */
-  public static WebSecurity of(Optional<Path> file, WebConfigFile config, Clock clock) throws GeneralSecurityException {
+  /**
+   * Security from {@code file} (already loaded as {@code config}), or none when the file is empty.
+   */
+  public static WebSecurity of(Optional<Path> file, WebConfigFile config, Clock clock)
+      throws GeneralSecurityException {
     return new WebSecurity(Objects.requireNonNull(file), config, clock);
   }
 
@@ -128,14 +138,17 @@ public final class WebSecurity {
     return bcryptCompares.get();
   }
 
-  /** Called (on some thread) when the TLS policy changed and the server must take new SSL options. */
+  /**
+   * Called (on some thread) when the TLS policy changed and the server must take new SSL options.
+   */
   void onTlsChange(Runnable r) {
     this.onTlsChange = r;
   }
 
   /**
-   * Re-reads the file now. Throws {@link ConfigException} (one line per problem) and keeps the current config
-   * when the file became invalid; turning TLS on or off needs a restart and is refused.
+   * Re-reads the file now. Throws {@link ConfigException} (one line per problem) and keeps the
+   * current config when the file became invalid; turning TLS on or off needs a restart and is
+   * refused.
    */
   public synchronized void reload() throws ConfigException {
     if (file.isEmpty()) {
@@ -143,13 +156,19 @@ public final class WebSecurity {
     }
     WebConfigFile fresh = WebConfigFile.load(file.get());
     if (fresh.tls().isPresent() != tlsEnabled()) {
-      throw new ConfigException(file.get().toString(), List.of("tls_server_config: turning TLS "
-          + (fresh.tls().isPresent() ? "on" : "off") + " needs a restart; keeping the current web config"));
+      throw new ConfigException(
+          file.get().toString(),
+          List.of(
+              "tls_server_config: turning TLS "
+                  + (fresh.tls().isPresent() ? "on" : "off")
+                  + " needs a restart; keeping the current web config"));
     }
     apply(fresh);
   }
 
-  /** Re-reads the file when it or a file it names changed since it was read; problems are logged. */
+  /**
+   * Re-reads the file when it or a file it names changed since it was read; problems are logged.
+   */
   void refreshIfChanged() {
     if (file.isEmpty() || stamps(state.config().inputs()).equals(state.stamps())) {
       return;
@@ -164,8 +183,12 @@ public final class WebSecurity {
       } catch (ConfigException e) {
         // remember the stamps so a broken file is reported once, not at every request
         State s = state;
-        state = new State(s.config(), stamps(s.config().inputs()), s.dummyHash(), s.keys(), s.verifier());
-        LOG.error("web config {} changed but is invalid, keeping the previous one: {}", file.get(),
+        state =
+            new State(
+                s.config(), stamps(s.config().inputs()), s.dummyHash(), s.keys(), s.verifier());
+        LOG.error(
+            "web config {} changed but is invalid, keeping the previous one: {}",
+            file.get(),
             String.join("; ", e.problems()));
       } catch (RuntimeException e) {
         LOG.error("web config {} could not be applied: {}", file.get(), e.toString());
@@ -178,7 +201,8 @@ public final class WebSecurity {
     try {
       state = build(fresh, old);
     } catch (GeneralSecurityException e) {
-      throw new ConfigException(file.map(Path::toString).orElse("web config"),
+      throw new ConfigException(
+          file.map(Path::toString).orElse("web config"),
           List.of("tls_server_config: " + e.getMessage()));
     }
     synchronized (cache) {
@@ -204,8 +228,10 @@ public final class WebSecurity {
         throw new GeneralSecurityException(e);
       }
       char[] pw = "vecwatch".toCharArray();
-      ks.setKeyEntry("server", t.keyPair().key(), pw, t.keyPair().chain().toArray(X509Certificate[]::new));
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      ks.setKeyEntry(
+          "server", t.keyPair().key(), pw, t.keyPair().chain().toArray(X509Certificate[]::new));
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, pw);
       keys = (X509ExtendedKeyManager) kmf.getKeyManagers()[0];
       verifier = verifier(t);
@@ -214,7 +240,8 @@ public final class WebSecurity {
   }
 
   private static X509TrustManager verifier(WebConfigFile.Tls t) throws GeneralSecurityException {
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory tmf =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     if (t.clientCasGiven()) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       try {
@@ -248,7 +275,10 @@ public final class WebSecurity {
     for (Secret s : c.users().values()) {
       counts.merge(BcryptHash.cost(s.reveal()), 1, Integer::sum);
     }
-    return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(10);
+    return counts.entrySet().stream()
+        .max(Map.Entry.comparingByValue())
+        .map(Map.Entry::getKey)
+        .orElse(10);
   }
 
   private static String dummyHash(WebConfigFile c) {
@@ -256,9 +286,9 @@ public final class WebSecurity {
       return "";
     }
     byte[] random = new byte[16];
-    new java.security.SecureRandom().nextBytes(random);
-    return BCrypt.with(BCrypt.Version.VERSION_2Y).hashToString(typicalCost(c),
-        HexFormat.of().formatHex(random).toCharArray());
+    new SecureRandom().nextBytes(random);
+    return BCrypt.with(BCrypt.Version.VERSION_2Y)
+        .hashToString(typicalCost(c), HexFormat.of().formatHex(random).toCharArray());
   }
 
   /** Modification time and size of each input; a missing file stamps as "missing". */
@@ -275,7 +305,10 @@ public final class WebSecurity {
     return m;
   }
 
-  /** What the server's SSL options are made of (certificates and CAs are served live, without new options). */
+  /**
+   * What the server's SSL options are made of (certificates and CAs are served live, without new
+   * options).
+   */
   private static List<Object> policy(WebConfigFile.Tls t) {
     return List.of(t.protocols(), t.cipherSuites(), t.clientAuth());
   }
@@ -286,18 +319,24 @@ public final class WebSecurity {
   }
 
   private ServerSSLOptions sslOptions(WebConfigFile.Tls t) {
-    ServerSSLOptions o = new ServerSSLOptions()
-        .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
-        .setTrustOptions(TrustOptions.wrap(trustManager))
-        .setEnabledSecureTransportProtocols(new LinkedHashSet<>(t.protocols()))
-        .setClientAuth(switch (t.clientAuth()) {
-          case NO_CLIENT_CERT -> ClientAuth.NONE;
-          case REQUEST_CLIENT_CERT, VERIFY_CLIENT_CERT_IF_GIVEN -> ClientAuth.REQUEST;
-          case REQUIRE_ANY_CLIENT_CERT, REQUIRE_AND_VERIFY_CLIENT_CERT -> ClientAuth.REQUIRED;
-        });
+    ServerSSLOptions o =
+        new ServerSSLOptions()
+            .setKeyCertOptions(KeyCertOptions.wrap(keyManager))
+            .setTrustOptions(TrustOptions.wrap(trustManager))
+            .setEnabledSecureTransportProtocols(new LinkedHashSet<>(t.protocols()))
+            .setClientAuth(
+                switch (t.clientAuth()) {
+                  case NO_CLIENT_CERT -> ClientAuth.NONE;
+                  case REQUEST_CLIENT_CERT, VERIFY_CLIENT_CERT_IF_GIVEN -> ClientAuth.REQUEST;
+                  case REQUIRE_ANY_CLIENT_CERT, REQUIRE_AND_VERIFY_CLIENT_CERT ->
+                      ClientAuth.REQUIRED;
+                });
     if (!t.cipherSuites().isEmpty()) {
-      // TLS 1.3 suites stay on (Go does not let a config choose them; Java would turn TLS 1.3 off without them)
-      for (String s : List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
+      // TLS 1.3 suites stay on (Go does not let a config choose them; Java would turn TLS 1.3 off
+      // without them)
+      for (String s :
+          List.of(
+              "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256")) {
         o.addEnabledCipherSuite(s);
       }
       t.cipherSuites().forEach(o::addEnabledCipherSuite);
@@ -306,15 +345,17 @@ public final class WebSecurity {
   }
 
   /**
-   * The handler to put first on every route: headers, rate limit, then basic auth. Passes the request on with
-   * {@code ctx.next()} when it may proceed.
+   * The handler to put first on every route: headers, rate limit, then basic auth. Passes the
+   * request on with {@code ctx.next()} when it may proceed.
    */
   public void handle(RoutingContext ctx) {
     refreshIfChanged();
     WebConfigFile c = state.config();
     c.headers().forEach((k, v) -> ctx.response().putHeader(k, v));
     if (c.rateLimit().isPresent() && !allow(c.rateLimit().get())) {
-      ctx.response().setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8")
+      ctx.response()
+          .setStatusCode(429)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
           .end("Too Many Requests\n");
       return;
     }
@@ -344,21 +385,29 @@ public final class WebSecurity {
     }
     if (pending.incrementAndGet() > MAX_PENDING_CHECKS) {
       pending.decrementAndGet();
-      ctx.response().setStatusCode(429).putHeader("Content-Type", "text/plain; charset=utf-8")
+      ctx.response()
+          .setStatusCode(429)
+          .putHeader("Content-Type", "text/plain; charset=utf-8")
           .end("Too Many Requests\n");
       return;
     }
-    // bcrypt is slow on purpose: one check at a time, off the event loop (as exporter-toolkit serialises them)
-    worker(ctx.vertx()).executeBlocking(() -> {
-      boolean ok = compare(h, password) && known;
-      synchronized (cache) {
-        cache.put(key, ok);
-      }
-      return ok;
-    }, true).onComplete(ar -> {
-      pending.decrementAndGet();
-      finish(ctx, ar.succeeded() && ar.result());
-    });
+    // bcrypt is slow on purpose: one check at a time, off the event loop (as exporter-toolkit
+    // serialises them)
+    worker(ctx.vertx())
+        .executeBlocking(
+            () -> {
+              boolean ok = compare(h, password) && known;
+              synchronized (cache) {
+                cache.put(key, ok);
+              }
+              return ok;
+            },
+            true)
+        .onComplete(
+            ar -> {
+              pending.decrementAndGet();
+              finish(ctx, ar.succeeded() && ar.result());
+            });
   }
 
   private WorkerExecutor worker(Vertx vertx) {
@@ -383,7 +432,8 @@ public final class WebSecurity {
   static boolean matches(String hash, String password) {
     try {
       return BCrypt.verifyer(null, LongPasswordStrategies.truncate(BCrypt.Version.VERSION_2A))
-          .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8)).verified;
+          .verify(password.getBytes(StandardCharsets.UTF_8), hash.getBytes(StandardCharsets.UTF_8))
+          .verified;
     } catch (RuntimeException e) {
       return false; // a hash of a variant the library does not know: no match
     }
@@ -398,8 +448,11 @@ public final class WebSecurity {
   }
 
   private static void unauthorized(RoutingContext ctx) {
-    ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Basic")
-        .putHeader("Content-Type", "text/plain; charset=utf-8").end("Unauthorized\n");
+    ctx.response()
+        .setStatusCode(401)
+        .putHeader("WWW-Authenticate", "Basic")
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end("Unauthorized\n");
   }
 
   private synchronized boolean allow(WebConfigFile.RateLimit rl) {
@@ -423,7 +476,9 @@ public final class WebSecurity {
     }
     String decoded;
     try {
-      decoded = new String(Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
+      decoded =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
       return Optional.empty();
     }
@@ -455,7 +510,10 @@ public final class WebSecurity {
     }
   }
 
-  /** Serves the current key pair; a handshake first looks for a changed file, as exporter-toolkit does. */
+  /**
+   * Serves the current key pair; a handshake first looks for a changed file, as exporter-toolkit
+   * does.
+   */
   private final class DynamicKeyManager extends X509ExtendedKeyManager {
     private X509ExtendedKeyManager keys() {
       return state.keys();
@@ -507,15 +565,17 @@ public final class WebSecurity {
       if (t == null) {
         throw new CertificateException("TLS is not configured");
       }
-      boolean verify = t.clientAuth() == WebConfigFile.ClientAuth.VERIFY_CLIENT_CERT_IF_GIVEN
-          || t.clientAuth() == WebConfigFile.ClientAuth.REQUIRE_AND_VERIFY_CLIENT_CERT;
+      boolean verify =
+          t.clientAuth() == WebConfigFile.ClientAuth.VERIFY_CLIENT_CERT_IF_GIVEN
+              || t.clientAuth() == WebConfigFile.ClientAuth.REQUIRE_AND_VERIFY_CLIENT_CERT;
       if (verify) {
         s.verifier().checkClientTrusted(chain, authType);
       }
       if (!t.allowedSans().isEmpty()) {
         List<String> sans = sans(chain[0]);
         if (sans.stream().noneMatch(t.allowedSans()::contains)) {
-          throw new CertificateException("could not find allowed SANs in client cert, found: " + t.allowedSans());
+          throw new CertificateException(
+              "could not find allowed SANs in client cert, found: " + t.allowedSans());
         }
       }
     }
@@ -543,7 +603,8 @@ public final class WebSecurity {
     }
 
     @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkClientTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       check(chain, authType);
     }
 
@@ -560,7 +621,8 @@ public final class WebSecurity {
     }
 
     @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
+    public void checkServerTrusted(X509Certificate[] chain, String authType)
+        throws CertificateException {
       throw new CertificateException("server certificates are not checked here");
     }
 
@@ -574,5 +636,4 @@ public final class WebSecurity {
       return t.clientCas().toArray(X509Certificate[]::new);
     }
   }
-
 }

@@ -1,5 +1,7 @@
 package io.vecwatch.web;
 
+import io.vecwatch.BuildInfo;
+import io.vecwatch.stats.SnapshotSource;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -7,24 +9,24 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vecwatch.BuildInfo;
-import io.vecwatch.stats.SnapshotSource;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * The agent's HTTP endpoints on Vert.x:
  *
  * <ul>
- *   <li>{@code /metrics}: Prometheus text 0.0.4, or OpenMetrics text when {@code Accept} asks for it;
+ *   <li>{@code /metrics}: Prometheus text 0.0.4, or OpenMetrics text when {@code Accept} asks for
+ *       it;
  *   <li>{@code /-/healthy}: 200 while the process runs;
  *   <li>{@code /-/ready}: 200 once every target was probed or failed at least once, 503 before;
  *   <li>{@code /api/v1/targets}: JSON state and window statistics per target;
  *   <li>{@code /}: a small landing page linking these.
  * </ul>
  *
- * <p>Scrapes and snapshots run on Vert.x worker threads ({@code executeBlocking}), never on the event loop:
- * they are CPU-only and fast, but a JVM thread-state gauge walks every thread.
+ * <p>Scrapes and snapshots run on Vert.x worker threads ({@code executeBlocking}), never on the
+ * event loop: they are CPU-only and fast, but a JVM thread-state gauge walks every thread.
  */
 public final class WebServer {
   private final HttpServer server;
@@ -40,65 +42,129 @@ public final class WebServer {
    * @param contentTypeFor picks the content type for an {@code Accept} header
    * @param ready whether every target was observed at least once
    */
-  public static Future<WebServer> start(Vertx vertx, String host, int port, Function<String, String> scrape,
-      Function<String, String> contentTypeFor, SnapshotSource snapshots, BooleanSupplier ready) {
+  public static Future<WebServer> start(
+      Vertx vertx,
+      String host,
+      int port,
+      Function<String, String> scrape,
+      Function<String, String> contentTypeFor,
+      SnapshotSource snapshots,
+      BooleanSupplier ready) {
     return start(vertx, host, port, scrape, contentTypeFor, snapshots, ready, router -> {});
   }
 
-  /** As above, with more routes (the rule engine's API, reload, fault injection) added by {@code extraRoutes}. */
-  public static Future<WebServer> start(Vertx vertx, String host, int port, Function<String, String> scrape,
-      Function<String, String> contentTypeFor, SnapshotSource snapshots, BooleanSupplier ready,
-      java.util.function.Consumer<Router> extraRoutes) {
-    return start(vertx, host, port, WebSecurity.none(), scrape, contentTypeFor, snapshots, ready, extraRoutes);
+  /**
+   * As above, with more routes (the rule engine's API, reload, fault injection) added by {@code
+   * extraRoutes}.
+   */
+  public static Future<WebServer> start(
+      Vertx vertx,
+      String host,
+      int port,
+      Function<String, String> scrape,
+      Function<String, String> contentTypeFor,
+      SnapshotSource snapshots,
+      BooleanSupplier ready,
+      Consumer<Router> extraRoutes) {
+    return start(
+        vertx,
+        host,
+        port,
+        WebSecurity.none(),
+        scrape,
+        contentTypeFor,
+        snapshots,
+        ready,
+        extraRoutes);
   }
 
   /**
-   * As above, every route behind {@code security} (TLS, basic auth, headers, rate limit from the web config
-   * file): like Prometheus exporters, nothing is left open, probes included.
+   * As above, every route behind {@code security} (TLS, basic auth, headers, rate limit from the
+   * web config file): like Prometheus exporters, nothing is left open, probes included.
    */
-  public static Future<WebServer> start(Vertx vertx, String host, int port, WebSecurity security,
-      Function<String, String> scrape, Function<String, String> contentTypeFor, SnapshotSource snapshots,
-      BooleanSupplier ready, java.util.function.Consumer<Router> extraRoutes) {
+  public static Future<WebServer> start(
+      Vertx vertx,
+      String host,
+      int port,
+      WebSecurity security,
+      Function<String, String> scrape,
+      Function<String, String> contentTypeFor,
+      SnapshotSource snapshots,
+      BooleanSupplier ready,
+      Consumer<Router> extraRoutes) {
     Router router = Router.router(vertx);
     router.route().handler(security::handle);
     extraRoutes.accept(router);
-    router.get("/metrics").handler(ctx -> {
-      String type = contentTypeFor.apply(ctx.request().getHeader("Accept"));
-      vertx.executeBlocking(() -> scrape.apply(type), false).onComplete(ar -> {
-        if (ar.succeeded()) {
-          ctx.response().putHeader("Content-Type", type).end(ar.result());
-        } else {
-          ctx.fail(ar.cause());
-        }
-      });
-    });
+    router
+        .get("/metrics")
+        .handler(
+            ctx -> {
+              String type = contentTypeFor.apply(ctx.request().getHeader("Accept"));
+              vertx
+                  .executeBlocking(() -> scrape.apply(type), false)
+                  .onComplete(
+                      ar -> {
+                        if (ar.succeeded()) {
+                          ctx.response().putHeader("Content-Type", type).end(ar.result());
+                        } else {
+                          ctx.fail(ar.cause());
+                        }
+                      });
+            });
     router.get("/-/healthy").handler(ctx -> text(ctx, 200, "vecwatch is Healthy.\n"));
-    router.get("/-/ready").handler(ctx -> {
-      if (ready.getAsBoolean()) {
-        text(ctx, 200, "vecwatch is Ready.\n");
-      } else {
-        text(ctx, 503, "vecwatch is not ready: some targets were not probed yet.\n");
-      }
-    });
-    router.get("/api/v1/targets").handler(ctx ->
-        vertx.executeBlocking(() -> TargetsJson.render(snapshots.snapshot()).encode(), false).onComplete(ar -> {
-          if (ar.succeeded()) {
-            ctx.response().putHeader("Content-Type", "application/json").end(ar.result());
-          } else {
-            ctx.fail(ar.cause());
-          }
-        }));
-    router.get("/docs/runbooks.md").handler(ctx -> RunbookPage.html().ifPresentOrElse(
-        page -> ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(page),
-        () -> text(ctx, 404, "the runbooks are not packed in this build\n")));
-    router.get("/").handler(ctx ->
-        ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(LANDING));
+    router
+        .get("/-/ready")
+        .handler(
+            ctx -> {
+              if (ready.getAsBoolean()) {
+                text(ctx, 200, "vecwatch is Ready.\n");
+              } else {
+                text(ctx, 503, "vecwatch is not ready: some targets were not probed yet.\n");
+              }
+            });
+    router
+        .get("/api/v1/targets")
+        .handler(
+            ctx ->
+                vertx
+                    .executeBlocking(() -> TargetsJson.render(snapshots.snapshot()).encode(), false)
+                    .onComplete(
+                        ar -> {
+                          if (ar.succeeded()) {
+                            ctx.response()
+                                .putHeader("Content-Type", "application/json")
+                                .end(ar.result());
+                          } else {
+                            ctx.fail(ar.cause());
+                          }
+                        }));
+    router
+        .get("/docs/runbooks.md")
+        .handler(
+            ctx ->
+                RunbookPage.html()
+                    .ifPresentOrElse(
+                        page ->
+                            ctx.response()
+                                .putHeader("Content-Type", "text/html; charset=utf-8")
+                                .end(page),
+                        () -> text(ctx, 404, "the runbooks are not packed in this build\n")));
+    router
+        .get("/")
+        .handler(
+            ctx ->
+                ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(LANDING));
     // gzip when the client asks for it (Prometheus always does)
-    HttpServerOptions options = new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
+    HttpServerOptions options =
+        new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
     if (security.tlsEnabled()) {
       ServerSSLOptions ssl = security.sslOptions();
-      options.setSsl(true).setUseAlpn(security.config().http2()).setKeyCertOptions(ssl.getKeyCertOptions())
-          .setTrustOptions(ssl.getTrustOptions()).setClientAuth(ssl.getClientAuth())
+      options
+          .setSsl(true)
+          .setUseAlpn(security.config().http2())
+          .setKeyCertOptions(ssl.getKeyCertOptions())
+          .setTrustOptions(ssl.getTrustOptions())
+          .setClientAuth(ssl.getClientAuth())
           .setEnabledSecureTransportProtocols(ssl.getEnabledSecureTransportProtocols());
       ssl.getEnabledCipherSuites().forEach(options::addEnabledCipherSuite);
     }
@@ -108,7 +174,10 @@ public final class WebServer {
   }
 
   private static void text(RoutingContext ctx, int status, String body) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "text/plain; charset=utf-8").end(body);
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "text/plain; charset=utf-8")
+        .end(body);
   }
 
   /** The port actually bound (useful with port 0). */
@@ -120,7 +189,8 @@ public final class WebServer {
     return server.close();
   }
 
-  private static final String LANDING = """
+  private static final String LANDING =
+      """
       <!DOCTYPE html>
       <html lang="en">
       <head><meta charset="utf-8"><title>vecwatch</title>
@@ -139,5 +209,6 @@ public final class WebServer {
       </ul>
       </body>
       </html>
-      """.formatted(BuildInfo.version());
+      """
+          .formatted(BuildInfo.version());
 }

@@ -1,6 +1,5 @@
 package io.vecwatch.agent;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -9,6 +8,8 @@ import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
+import io.vecwatch.target.registry.TargetKinds;
+import io.vecwatch.testing.TestDatasets;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AgentTest {
   private static VecwatchConfig config(String listen) throws Exception {
-    return new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("agent.yml", """
+    return new ConfigLoader(Map.of(), TargetKinds.lookup())
+        .parse(
+            "agent.yml",
+            """
         web:
           listen_address: "%s"
         datasets:
@@ -37,19 +41,23 @@ class AgentTest {
           - name: b
             kind: lucene_hnsw
             dataset: d
-        """.formatted(listen), Path.of("."));
+        """
+                .formatted(listen),
+            Path.of("."));
   }
 
   @Test
   void aDatasetThatCannotBeLoadedMakesItsTargetsMisconfiguredAndTheAgentReady() throws Exception {
-    DatasetProvider broken = c -> {
-      throw new IOException("base.fvecs: truncated after vector 17");
-    };
+    DatasetProvider broken =
+        c -> {
+          throw new IOException("base.fvecs: truncated after vector 17");
+        };
     try (Agent agent = Agent.builder(config("127.0.0.1:0")).datasets(broken).start()) {
       await().atMost(Duration.ofSeconds(30)).until(agent::ready);
       for (TargetSnapshot t : agent.snapshot().targets()) {
         assertThat(t.state()).isEqualTo(TargetState.MISCONFIGURED);
-        assertThat(t.lastError()).contains("dataset d could not be loaded: base.fvecs: truncated after vector 17");
+        assertThat(t.lastError())
+            .contains("dataset d could not be loaded: base.fvecs: truncated after vector 17");
         assertThat(t.probes()).hasSize(1);
         assertThat(t.probes().get(0).window().finished()).isZero();
       }
@@ -57,11 +65,18 @@ class AgentTest {
   }
 
   @Test
-  void aVectorFileWithACorruptHeaderIsOneLineOnItsTargetNotAnOutOfMemoryError(@TempDir Path dir) throws Exception {
-    // 68 bytes whose header declares dimension 2^30: loading once asked for 4 GiB of direct memory and died
+  void aVectorFileWithACorruptHeaderIsOneLineOnItsTargetNotAnOutOfMemoryError(@TempDir Path dir)
+      throws Exception {
+    // 68 bytes whose header declares dimension 2^30: loading once asked for 4 GiB of direct memory
+    // and died
     Path base = dir.resolve("corrupt.fvecs");
-    Files.write(base, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
-    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("corrupt.yml", """
+    Files.write(
+        base, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
+    VecwatchConfig c =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse(
+                "corrupt.yml",
+                """
         web:
           listen_address: "127.0.0.1:0"
         datasets:
@@ -72,13 +87,18 @@ class AgentTest {
           - name: a
             kind: flat
             dataset: d
-        """, dir);
+        """,
+                dir);
     try (Agent agent = Agent.builder(c).start()) {
       await().atMost(Duration.ofSeconds(60)).until(agent::ready);
       TargetSnapshot t = agent.snapshot().targets().get(0);
       assertThat(t.state()).isEqualTo(TargetState.MISCONFIGURED);
-      assertThat(t.lastError().orElseThrow()).contains(base + ": vector 0 declares dimension 1073741824 (4294967300"
-          + " bytes), but the file has only 68 bytes: truncated, or a corrupt header").doesNotContain("\n");
+      assertThat(t.lastError().orElseThrow())
+          .contains(
+              base
+                  + ": vector 0 declares dimension 1073741824 (4294967300"
+                  + " bytes), but the file has only 68 bytes: truncated, or a corrupt header")
+          .doesNotContain("\n");
     }
   }
 
@@ -95,7 +115,11 @@ class AgentTest {
 
   @Test
   void aRecallKDeeperThanTheLoadedGroundTruthMakesTheTargetMisconfigured() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("deep.yml", """
+    VecwatchConfig c =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse(
+                "deep.yml",
+                """
         web:
           listen_address: "127.0.0.1:0"
         datasets:
@@ -108,15 +132,17 @@ class AgentTest {
             dataset: d
         probes:
           - {target: a, recall_k: [10, 50]}
-        """, Path.of("."));
+        """,
+                Path.of("."));
     // a file's ground truth can be shallower than the config says; only loading tells
-    DatasetProvider shallow = dc -> io.vecwatch.testing.TestDatasets.random("d", 500, 8, 10, 20, 1, null);
+    DatasetProvider shallow = dc -> TestDatasets.random("d", 500, 8, 10, 20, 1, null);
     try (Agent agent = Agent.builder(c).datasets(shallow).start()) {
       await().atMost(Duration.ofSeconds(30)).until(agent::ready);
       TargetSnapshot t = agent.snapshot().targets().get(0);
       assertThat(t.state()).isEqualTo(TargetState.MISCONFIGURED);
       assertThat(t.lastError())
-          .contains("probe of dataset d: recall_k 50 exceeds the ground-truth depth 20 of dataset d");
+          .contains(
+              "probe of dataset d: recall_k 50 exceeds the ground-truth depth 20 of dataset d");
     }
   }
 }

@@ -1,10 +1,10 @@
 package io.vecwatch.agent;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.target.registry.TargetKinds;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +15,13 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** {@code /-/reload}, {@code /-/quit} and {@code /-/faults} answer only with {@code --web.enable-lifecycle}. */
+/**
+ * {@code /-/reload}, {@code /-/quit} and {@code /-/faults} answer only with {@code
+ * --web.enable-lifecycle}.
+ */
 class LifecycleEndpointsTest {
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       web:
         listen_address: "127.0.0.1:0"
       datasets:
@@ -33,8 +37,12 @@ class LifecycleEndpointsTest {
       """;
 
   private static HttpResponse<String> send(Agent a, String method, String path) throws Exception {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort() + path))
-        .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + a.httpPort() + path))
+                .method(method, HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   private static VecwatchConfig config() throws Exception {

@@ -1,11 +1,11 @@
 package io.vecwatch.agent;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.Scrape;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -22,8 +22,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs Prometheus's own linter, {@code promtool check metrics} (Debian package {@code prometheus}, installed by
- * {@code .ci/peers.sh install}), on a real scrape of a running agent: it must report nothing.
+ * Runs Prometheus's own linter, {@code promtool check metrics} (Debian package {@code prometheus},
+ * installed by {@code .ci/peers.sh install}), on a real scrape of a running agent: it must report
+ * nothing.
  */
 class MetricsLintIT {
   private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
@@ -31,7 +32,11 @@ class MetricsLintIT {
   @Test
   void promtoolFindsNothingToReportInARealScrape() throws Exception {
     assertThat(PROMTOOL).as("promtool (run .ci/peers.sh install)").isExecutable();
-    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("lint.yml", """
+    VecwatchConfig config =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse(
+                "lint.yml",
+                """
         web:
           listen_address: "127.0.0.1:0"
         datasets:
@@ -55,19 +60,35 @@ class MetricsLintIT {
         probes:
           - {target: flat, rate: 20, recall_k: [1, 10]}
           - {target: hnsw, rate: 20, recall_k: [10]}
-        """, Path.of("."));
+        """,
+                Path.of("."));
     HttpClient http = HttpClient.newHttpClient();
     try (Agent agent = Agent.builder(config).datasets(AgentEndToEndTest::load).start()) {
       URI metrics = URI.create("http://127.0.0.1:" + agent.httpPort() + "/metrics");
-      // lint a scrape that has every kind of value: counts, quantiles, recall, a misconfigured target
-      String text = await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(
-          () -> http.send(HttpRequest.newBuilder(metrics).build(), HttpResponse.BodyHandlers.ofString()).body(),
-          body -> agent.ready() && Scrape.parse(body).find("vecwatch_recall_ratio").stream()
-              .filter(s -> !Double.isNaN(s.value())).count() >= 3);
+      // lint a scrape that has every kind of value: counts, quantiles, recall, a misconfigured
+      // target
+      String text =
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(500))
+              .until(
+                  () ->
+                      http.send(
+                              HttpRequest.newBuilder(metrics).build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .body(),
+                  body ->
+                      agent.ready()
+                          && Scrape.parse(body).find("vecwatch_recall_ratio").stream()
+                                  .filter(s -> !Double.isNaN(s.value()))
+                                  .count()
+                              >= 3);
       Path file = Files.createTempFile("vecwatch-metrics", ".txt");
       Files.writeString(file, text);
-      ProcessBuilder pb = new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
-          .redirectInput(file.toFile()).redirectErrorStream(true);
+      ProcessBuilder pb =
+          new ProcessBuilder(PROMTOOL.toString(), "check", "metrics")
+              .redirectInput(file.toFile())
+              .redirectErrorStream(true);
       Process p = pb.start();
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       try (InputStream in = p.getInputStream()) {

@@ -3,16 +3,16 @@ package io.vecwatch.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vecwatch.config.ConfigLoader;
-import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.load.DatasetLoader;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.DatasetCopies;
 import io.vecwatch.testing.Scrape;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,13 +26,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole agent with two migrations between real in-process flat targets: one to an identical copy, one to a
- * copy missing a tenth of its records (the dataset loader hands out the modified copy, as a faulty move would leave
- * it). Observed over HTTP: the release gate on /api/v1/migrations and the same verdicts on /metrics.
+ * The whole agent with two migrations between real in-process flat targets: one to an identical
+ * copy, one to a copy missing a tenth of its records (the dataset loader hands out the modified
+ * copy, as a faulty move would leave it). Observed over HTTP: the release gate on
+ * /api/v1/migrations and the same verdicts on /metrics.
  */
 class MigrationAgentTest {
   static final int COUNT = 2000;
-  static final String MIGRATION = """
+  static final String MIGRATION =
+      """
         - name: %s
           source: old
           destination: %s
@@ -45,7 +47,8 @@ class MigrationAgentTest {
           # two identical in-process indexes on a shared machine: their latency ratio is scheduling noise
           gate: {min_pairs: 50, min_records: 200, max_p99_latency_ratio: 10}
       """;
-  static final String CONFIG = """
+  static final String CONFIG =
+      """
       web:
         listen_address: "127.0.0.1:0"
       datasets:
@@ -58,15 +61,20 @@ class MigrationAgentTest {
         - {name: lossy, kind: flat, dataset: lossy}
         - {name: broken, kind: flat, dataset: unreadable}
       migrations:
-      """.formatted(COUNT) + MIGRATION.formatted("same", "copy") + MIGRATION.formatted("dropped", "lossy")
-      + MIGRATION.formatted("nowhere", "broken");
+      """
+              .formatted(COUNT)
+          + MIGRATION.formatted("same", "copy")
+          + MIGRATION.formatted("dropped", "lossy")
+          + MIGRATION.formatted("nowhere", "broken");
 
   private static Agent agent;
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() throws Exception {
-    VecwatchConfig config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("migration.yml", CONFIG, Path.of("."));
+    VecwatchConfig config =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse("migration.yml", CONFIG, Path.of("."));
     agent = Agent.builder(config).datasets(MigrationAgentTest::load).start();
   }
 
@@ -76,7 +84,9 @@ class MigrationAgentTest {
       throw new IOException("unreadable.fvecs: truncated after vector 17");
     }
     Dataset d = DatasetLoader.load(c);
-    return c.name().equals("lossy") ? DatasetCopies.modified(d, "lossy", 0, 0.10, 0f, 9).dataset() : d;
+    return c.name().equals("lossy")
+        ? DatasetCopies.modified(d, "lossy", 0, 0.10, 0f, 9).dataset()
+        : d;
   }
 
   @AfterAll
@@ -87,14 +97,18 @@ class MigrationAgentTest {
   }
 
   private static String get(String path) throws Exception {
-    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
-        + path)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(200);
     return r.body();
   }
 
   private static JsonObject migration(String name) throws Exception {
-    JsonArray all = new JsonObject(get("/api/v1/migrations")).getJsonObject("data").getJsonArray("migrations");
+    JsonArray all =
+        new JsonObject(get("/api/v1/migrations")).getJsonObject("data").getJsonArray("migrations");
     for (int i = 0; i < all.size(); i++) {
       if (all.getJsonObject(i).getString("name").equals(name)) {
         return all.getJsonObject(i);
@@ -115,52 +129,95 @@ class MigrationAgentTest {
 
   @Test
   void aMigrationWhoseDestinationCannotBeBuiltSaysWhyAndNeverPasses() throws Exception {
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      JsonObject m = migration("nowhere");
-      assertThat(m.getString("state")).isEqualTo("misconfigured");
-      assertThat(m.getString("problem")).isEqualTo("target broken: dataset unreadable could not be loaded: "
-          + "unreadable.fvecs: truncated after vector 17");
-      assertThat(m.getJsonObject("gate").getString("verdict")).isEqualTo("insufficient data");
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              JsonObject m = migration("nowhere");
+              assertThat(m.getString("state")).isEqualTo("misconfigured");
+              assertThat(m.getString("problem"))
+                  .isEqualTo(
+                      "target broken: dataset unreadable could not be loaded: "
+                          + "unreadable.fvecs: truncated after vector 17");
+              assertThat(m.getJsonObject("gate").getString("verdict"))
+                  .isEqualTo("insufficient data");
+            });
   }
 
   @Test
   void anIdenticalCopyPassesTheGateWithFullOverlapAndNoGaps() throws Exception {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      JsonObject m = migration("same");
-      assertThat(m.getString("state")).isEqualTo("running");
-      assertThat(m.getJsonObject("gate").getString("verdict")).as(m.encodePrettily()).isEqualTo("pass");
-      assertThat(m.getJsonArray("overlap").getJsonObject(1).getDouble("ratio")).isEqualTo(1.0);
-      assertThat(m.getJsonObject("records").getLong("missing")).isZero();
-      assertThat(m.getJsonObject("entity_counts").getDouble("difference")).isEqualTo(0.0);
-      assertThat(m.getJsonObject("sides").getJsonObject("destination").getJsonArray("recall").getJsonObject(1)
-          .getDouble("ratio")).isEqualTo(1.0);
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              JsonObject m = migration("same");
+              assertThat(m.getString("state")).isEqualTo("running");
+              assertThat(m.getJsonObject("gate").getString("verdict"))
+                  .as(m.encodePrettily())
+                  .isEqualTo("pass");
+              assertThat(m.getJsonArray("overlap").getJsonObject(1).getDouble("ratio"))
+                  .isEqualTo(1.0);
+              assertThat(m.getJsonObject("records").getLong("missing")).isZero();
+              assertThat(m.getJsonObject("entity_counts").getDouble("difference")).isEqualTo(0.0);
+              assertThat(
+                      m.getJsonObject("sides")
+                          .getJsonObject("destination")
+                          .getJsonArray("recall")
+                          .getJsonObject(1)
+                          .getDouble("ratio"))
+                  .isEqualTo(1.0);
+            });
     Scrape s = Scrape.parse(get("/metrics"));
-    assertThat(s.value("vecwatch_migration_result_overlap_ratio", "migration", "same", "k", "10")).isEqualTo(1.0);
-    assertThat(s.value("vecwatch_migration_gate_passing", "migration", "same", "check", "overall")).isEqualTo(1.0);
-    assertThat(s.value("vecwatch_migration_pairs_total", "migration", "same")).isGreaterThanOrEqualTo(50);
-    assertThat(s.value("vecwatch_migration_entity_count_difference", "migration", "same")).isEqualTo(0.0);
-    assertThat(s.value("vecwatch_migration_missing_records_ratio", "migration", "same")).isEqualTo(0.0);
-    assertThat(s.value("vecwatch_migration_mismatched_records_ratio", "migration", "same")).isEqualTo(0.0);
-    assertThat(s.value("vecwatch_migration_latency_ratio", "migration", "same", "quantile", "0.99")).isPositive();
+    assertThat(s.value("vecwatch_migration_result_overlap_ratio", "migration", "same", "k", "10"))
+        .isEqualTo(1.0);
+    assertThat(s.value("vecwatch_migration_gate_passing", "migration", "same", "check", "overall"))
+        .isEqualTo(1.0);
+    assertThat(s.value("vecwatch_migration_pairs_total", "migration", "same"))
+        .isGreaterThanOrEqualTo(50);
+    assertThat(s.value("vecwatch_migration_entity_count_difference", "migration", "same"))
+        .isEqualTo(0.0);
+    assertThat(s.value("vecwatch_migration_missing_records_ratio", "migration", "same"))
+        .isEqualTo(0.0);
+    assertThat(s.value("vecwatch_migration_mismatched_records_ratio", "migration", "same"))
+        .isEqualTo(0.0);
+    assertThat(s.value("vecwatch_migration_latency_ratio", "migration", "same", "quantile", "0.99"))
+        .isPositive();
   }
 
   @Test
   void aCopyMissingRecordsFailsTheGateNamingTheMissingRecordsAndCountChecks() throws Exception {
-    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-      JsonObject m = migration("dropped");
-      assertThat(m.getJsonObject("gate").getString("verdict")).as(m.encodePrettily()).isEqualTo("fail");
-      assertThat(verdict(m, "missing_records")).isEqualTo("fail");
-      assertThat(verdict(m, "count_difference")).isEqualTo("fail");
-      assertThat(verdict(m, "mismatched_records")).isEqualTo("pass");
-      assertThat(m.getJsonObject("entity_counts").getDouble("difference")).isEqualTo(-COUNT / 10.0);
-    });
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () -> {
+              JsonObject m = migration("dropped");
+              assertThat(m.getJsonObject("gate").getString("verdict"))
+                  .as(m.encodePrettily())
+                  .isEqualTo("fail");
+              assertThat(verdict(m, "missing_records")).isEqualTo("fail");
+              assertThat(verdict(m, "count_difference")).isEqualTo("fail");
+              assertThat(verdict(m, "mismatched_records")).isEqualTo("pass");
+              assertThat(m.getJsonObject("entity_counts").getDouble("difference"))
+                  .isEqualTo(-COUNT / 10.0);
+            });
     Scrape s = Scrape.parse(get("/metrics"));
-    assertThat(s.value("vecwatch_migration_gate_passing", "migration", "dropped", "check", "overall")).isZero();
-    assertThat(s.value("vecwatch_migration_gate_passing", "migration", "dropped", "check", "missing_records"))
+    assertThat(
+            s.value("vecwatch_migration_gate_passing", "migration", "dropped", "check", "overall"))
         .isZero();
-    assertThat(s.value("vecwatch_migration_entity_count_difference", "migration", "dropped")).isEqualTo(-200.0);
-    assertThat(s.value("vecwatch_migration_missing_records_ratio", "migration", "dropped")).isPositive();
+    assertThat(
+            s.value(
+                "vecwatch_migration_gate_passing",
+                "migration",
+                "dropped",
+                "check",
+                "missing_records"))
+        .isZero();
+    assertThat(s.value("vecwatch_migration_entity_count_difference", "migration", "dropped"))
+        .isEqualTo(-200.0);
+    assertThat(s.value("vecwatch_migration_missing_records_ratio", "migration", "dropped"))
+        .isPositive();
   }
 }

@@ -15,12 +15,12 @@ import io.milvus.v2.service.vector.request.InsertReq;
 import io.milvus.v2.service.vector.request.SearchReq;
 import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.milvus.v2.service.vector.response.SearchResp;
-import io.vecwatch.target.milvus.MilvusTarget;
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.milvus.CollectionInfo;
 import io.vecwatch.target.milvus.MilvusSettings;
+import io.vecwatch.target.milvus.MilvusTarget;
 import io.vecwatch.target.milvus.Searches;
-import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -42,12 +43,14 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * What the agent adds to a canary search against a real Milvus, measured against the SDK doing the same search
- * directly (the baseline) and against the cheapest round trip the server has ({@code GetVersion}: the RPC floor).
- * Needs a running Milvus at {@code $VECWATCH_MILVUS_URI} (default {@code http://127.0.0.1:19540}, the Milvus
- * Lite of {@code .ci/peers.sh up}); it creates and drops its own collection (5000 x 32, HNSW).
+ * What the agent adds to a canary search against a real Milvus, measured against the SDK doing the
+ * same search directly (the baseline) and against the cheapest round trip the server has ({@code
+ * GetVersion}: the RPC floor). Needs a running Milvus at {@code $VECWATCH_MILVUS_URI} (default
+ * {@code http://127.0.0.1:19540}, the Milvus Lite of {@code .ci/peers.sh up}); it creates and drops
+ * its own collection (5000 x 32, HNSW).
  *
  * <pre>
  * ./mvnw -B -o -pl agent -Pbench test-compile exec:exec -Dbench.args="MilvusSearchBenchmark -f 1 -wi 2 -i 3"
@@ -78,9 +81,16 @@ public class MilvusSearchBenchmark {
     collection = "vw_bench_" + Long.toString(System.nanoTime(), 36);
     client = new MilvusClientV2(ConnectConfig.builder().uri(uri).rpcDeadlineMs(60_000).build());
     CreateCollectionReq.CollectionSchema schema = MilvusClientV2.CreateSchema();
-    schema.addField(AddFieldReq.builder().fieldName("pk").dataType(DataType.Int64).isPrimaryKey(true).build());
-    schema.addField(AddFieldReq.builder().fieldName("vec").dataType(DataType.FloatVector).dimension(DIM).build());
-    client.createCollection(CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema).build());
+    schema.addField(
+        AddFieldReq.builder().fieldName("pk").dataType(DataType.Int64).isPrimaryKey(true).build());
+    schema.addField(
+        AddFieldReq.builder()
+            .fieldName("vec")
+            .dataType(DataType.FloatVector)
+            .dimension(DIM)
+            .build());
+    client.createCollection(
+        CreateCollectionReq.builder().collectionName(collection).collectionSchema(schema).build());
     Random r = new Random(1);
     List<JsonObject> rows = new ArrayList<>();
     for (int i = 0; i < 5_000; i++) {
@@ -94,10 +104,19 @@ public class MilvusSearchBenchmark {
       rows.add(o);
     }
     client.insert(InsertReq.builder().collectionName(collection).data(rows).build());
-    client.createIndex(CreateIndexReq.builder().collectionName(collection).sync(false).indexParams(List.of(
-        IndexParam.builder().fieldName("vec").indexType(IndexParam.IndexType.HNSW)
-            .metricType(IndexParam.MetricType.L2).extraParams(Map.of("M", 16, "efConstruction", 64)).build()))
-        .build());
+    client.createIndex(
+        CreateIndexReq.builder()
+            .collectionName(collection)
+            .sync(false)
+            .indexParams(
+                List.of(
+                    IndexParam.builder()
+                        .fieldName("vec")
+                        .indexType(IndexParam.IndexType.HNSW)
+                        .metricType(IndexParam.MetricType.L2)
+                        .extraParams(Map.of("M", 16, "efConstruction", 64))
+                        .build()))
+            .build());
     client.loadCollection(LoadCollectionReq.builder().collectionName(collection).build());
     queries = new float[64][DIM];
     for (float[] q : queries) {
@@ -105,19 +124,47 @@ public class MilvusSearchBenchmark {
         q[d] = (float) r.nextGaussian();
       }
     }
-    MilvusSettings s = new MilvusSettings(uri, Optional.empty(), new MilvusSettings.NoAuth(), Optional.empty(),
-        Duration.ofSeconds(10), Duration.ofSeconds(10),
-        new MilvusSettings.Reconnect(Duration.ofMillis(100), Duration.ofSeconds(1)), collection, Optional.of("vec"),
-        Optional.empty(), Map.of("ef", 32), Optional.empty(), Optional.empty(), List.of(), Optional.empty(),
-        OptionalLong.empty(), new MilvusSettings.SelfRecall(0, 1));
-    target = new MilvusTarget("bench", s, Optional.empty(), Clock.system(), ExecutorScheduler.create("bench"),
-        new Random(2));
+    MilvusSettings s =
+        new MilvusSettings(
+            uri,
+            Optional.empty(),
+            new MilvusSettings.NoAuth(),
+            Optional.empty(),
+            Duration.ofSeconds(10),
+            Duration.ofSeconds(10),
+            new MilvusSettings.Reconnect(Duration.ofMillis(100), Duration.ofSeconds(1)),
+            collection,
+            Optional.of("vec"),
+            Optional.empty(),
+            Map.of("ef", 32),
+            Optional.empty(),
+            Optional.empty(),
+            List.of(),
+            Optional.empty(),
+            OptionalLong.empty(),
+            new MilvusSettings.SelfRecall(0, 1));
+    target =
+        new MilvusTarget(
+            "bench",
+            s,
+            Optional.empty(),
+            Clock.system(),
+            ExecutorScheduler.create("bench"),
+            new Random(2));
     target.start();
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60))
+    Awaitility.await()
+        .atMost(Duration.ofSeconds(60))
         .until(() -> target.collectionInfo().isPresent());
     info = target.collectionInfo().orElseThrow();
-    canned = client.search(SearchReq.builder().collectionName(collection).annsField("vec")
-        .data(List.of(new FloatVec(queries[0]))).limit(K).searchParams(Map.of("ef", 32)).build());
+    canned =
+        client.search(
+            SearchReq.builder()
+                .collectionName(collection)
+                .annsField("vec")
+                .data(List.of(new FloatVec(queries[0])))
+                .limit(K)
+                .searchParams(Map.of("ef", 32))
+                .build());
   }
 
   @TearDown(Level.Trial)
@@ -135,22 +182,31 @@ public class MilvusSearchBenchmark {
   /** Baseline: the same search through the SDK, no agent code around it. */
   @Benchmark
   public SearchResp sdkSearch() {
-    return client.search(SearchReq.builder().collectionName(collection).annsField("vec")
-        .data(List.of(new FloatVec(nextQuery()))).limit(K).searchParams(Map.of("ef", 32)).build());
+    return client.search(
+        SearchReq.builder()
+            .collectionName(collection)
+            .annsField("vec")
+            .data(List.of(new FloatVec(nextQuery())))
+            .limit(K)
+            .searchParams(Map.of("ef", 32))
+            .build());
   }
 
-  /** The agent's canary search: request built from settings, keys extracted, scores turned into distances. */
+  /**
+   * The agent's canary search: request built from settings, keys extracted, scores turned into
+   * distances.
+   */
   @Benchmark
   public SearchResult targetSearch() throws Exception {
     return target.search(nextQuery(), K);
   }
 
   /**
-   * What the agent itself adds, without the server: the request built from its settings, a 10-hit answer turned
-   * into keys and distances.
+   * What the agent itself adds, without the server: the request built from its settings, a 10-hit
+   * answer turned into keys and distances.
    */
   @Benchmark
-  public void agentWorkOnly(org.openjdk.jmh.infra.Blackhole bh) {
+  public void agentWorkOnly(Blackhole bh) {
     bh.consume(Searches.request(target.settings(), info, nextQuery(), K));
     bh.consume(Searches.toResult(Searches.hits(canned, info), info.metric()));
   }

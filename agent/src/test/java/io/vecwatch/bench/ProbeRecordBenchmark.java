@@ -29,11 +29,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Cost of recording one probe result on the hot path: reading the clock twice (the timing), computing recall
- * against the ground truth, and recording into the sliding window, the lifetime counters and the Micrometer
- * latency histogram. Results look like an approximate index's: 90% of the ids are right.
+ * Cost of recording one probe result on the hot path: reading the clock twice (the timing),
+ * computing recall against the ground truth, and recording into the sliding window, the lifetime
+ * counters and the Micrometer latency histogram. Results look like an approximate index's: 90% of
+ * the ids are right.
  *
- * <p>Run: {@code ./mvnw -B -o -pl agent -Pbench test-compile exec:exec -Dbench.args="ProbeRecord -f 1 -wi 2 -i 3"}
+ * <p>Run: {@code ./mvnw -B -o -pl agent -Pbench test-compile exec:exec -Dbench.args="ProbeRecord -f
+ * 1 -wi 2 -i 3"}
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -62,7 +64,8 @@ public class ProbeRecordBenchmark {
     for (int q = 0; q < QUERIES; q++) {
       long[] r = new long[100];
       for (int i = 0; i < 100; i++) {
-        // every tenth neighbour is a wrong (but real) entity: recall 0.9, and the distance variant has work
+        // every tenth neighbour is a wrong (but real) entity: recall 0.9, and the distance variant
+        // has work
         r[i] = i % 10 == 9 ? 4000 + rnd.nextInt(1000) : dataset.keyOf(dataset.groundTruth(q)[i]);
       }
       results[q] = r;
@@ -71,15 +74,44 @@ public class ProbeRecordBenchmark {
     recall100 = Recall.of(dataset, List.of(100));
     recall10And100 = Recall.of(dataset, List.of(10, 100));
     metrics = AgentMetrics.create(new SnapshotCache());
-    TargetConfig t = new TargetConfig("t", "flat", Optional.of("bench"), Map.of(), new FlatTarget.Settings());
-    ProbeConfig p1 = new ProbeConfig("t", "bench", 5, 4, Duration.ofSeconds(1), List.of(10), Duration.ofSeconds(60),
-        Duration.ofSeconds(5));
-    ProbeConfig p2 = new ProbeConfig("t", "bench2", 5, 4, Duration.ofSeconds(1), List.of(10, 100),
-        Duration.ofSeconds(60), Duration.ofSeconds(5));
-    stats1 = ProbeStats.create("t", "bench", List.of(10), Duration.ofSeconds(60), System.nanoTime(),
-        metrics.latencyRecorder(t, p1));
-    stats2 = ProbeStats.create("t", "bench2", List.of(10, 100), Duration.ofSeconds(60), System.nanoTime(),
-        metrics.latencyRecorder(t, p2));
+    TargetConfig t =
+        new TargetConfig("t", "flat", Optional.of("bench"), Map.of(), new FlatTarget.Settings());
+    ProbeConfig p1 =
+        new ProbeConfig(
+            "t",
+            "bench",
+            5,
+            4,
+            Duration.ofSeconds(1),
+            List.of(10),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5));
+    ProbeConfig p2 =
+        new ProbeConfig(
+            "t",
+            "bench2",
+            5,
+            4,
+            Duration.ofSeconds(1),
+            List.of(10, 100),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(5));
+    stats1 =
+        ProbeStats.create(
+            "t",
+            "bench",
+            List.of(10),
+            Duration.ofSeconds(60),
+            System.nanoTime(),
+            metrics.latencyRecorder(t, p1));
+    stats2 =
+        ProbeStats.create(
+            "t",
+            "bench2",
+            List.of(10, 100),
+            Duration.ofSeconds(60),
+            System.nanoTime(),
+            metrics.latencyRecorder(t, p2));
   }
 
   @TearDown(Level.Trial)
@@ -136,7 +168,10 @@ public class ProbeRecordBenchmark {
     return record(recall10, stats1, 1, true);
   }
 
-  /** The full path with recall@100, id and distance formulas (10 misses: 10 distance computations, dim 128). */
+  /**
+   * The full path with recall@100, id and distance formulas (10 misses: 10 distance computations,
+   * dim 128).
+   */
   @Benchmark
   public long recordK100WithDistance() {
     return record(recall100, stats1, 1, true);

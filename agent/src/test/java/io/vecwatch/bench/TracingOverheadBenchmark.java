@@ -12,9 +12,9 @@ import io.vecwatch.config.TracingConfig;
 import io.vecwatch.export.EventLog;
 import io.vecwatch.export.ExemplarSpanContext;
 import io.vecwatch.export.OtlpTracing;
+import io.vecwatch.export.ProbeTracer;
 import io.vecwatch.probe.ProbeListener;
 import io.vecwatch.probe.ProbeObservation;
-import io.vecwatch.export.ProbeTracer;
 import io.vecwatch.time.Clock;
 import java.net.URI;
 import java.time.Duration;
@@ -36,11 +36,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
 /**
- * What tracing adds to recording one probe result: the baseline is what the runner does anyway (record the
- * latency in the Prometheus histogram); {@code traced} adds the span (created, made current for the exemplar,
- * ended into the batch processor, exported by a no-op exporter on the processor's thread) and the exemplar;
- * {@code allListeners} adds the event log too (a successful probe: no line). Run:
- * {@code ./mvnw -B -o -pl agent -Pbench test-compile exec:exec -Dbench.args="TracingOverhead -f 1 -wi 2 -i 3"}
+ * What tracing adds to recording one probe result: the baseline is what the runner does anyway
+ * (record the latency in the Prometheus histogram); {@code traced} adds the span (created, made
+ * current for the exemplar, ended into the batch processor, exported by a no-op exporter on the
+ * processor's thread) and the exemplar; {@code allListeners} adds the event log too (a successful
+ * probe: no line). Run: {@code ./mvnw -B -o -pl agent -Pbench test-compile exec:exec
+ * -Dbench.args="TracingOverhead -f 1 -wi 2 -i 3"}
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -59,34 +60,61 @@ public class TracingOverheadBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     boolean traced = !mode.equals("baseline");
-    PrometheusMeterRegistry registry = traced
-        ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(),
-            io.micrometer.core.instrument.Clock.SYSTEM, ExemplarSpanContext.INSTANCE)
-        : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    latency = Timer.builder("vecwatch.probe.latency").tag("target", "milvus").tag("dataset", "sift")
-        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
-            Duration.ofMillis(50), Duration.ofMillis(100))
-        .register(registry);
+    PrometheusMeterRegistry registry =
+        traced
+            ? new PrometheusMeterRegistry(
+                PrometheusConfig.DEFAULT,
+                new PrometheusRegistry(),
+                io.micrometer.core.instrument.Clock.SYSTEM,
+                ExemplarSpanContext.INSTANCE)
+            : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    latency =
+        Timer.builder("vecwatch.probe.latency")
+            .tag("target", "milvus")
+            .tag("dataset", "sift")
+            .serviceLevelObjectives(
+                Duration.ofMillis(1),
+                Duration.ofMillis(5),
+                Duration.ofMillis(10),
+                Duration.ofMillis(50),
+                Duration.ofMillis(100))
+            .register(registry);
     if (!traced) {
       listener = ProbeListener.NONE;
       return;
     }
     // The agent's defaults: queue 2048, batches of 512, export every second.
-    TracingConfig config = new TracingConfig(Optional.of(URI.create("http://127.0.0.1:1")), Map.of(),
-        Optional.empty(), "bench", 1.0, 2048, 512, Duration.ofSeconds(1), Duration.ofSeconds(10), Optional.empty());
+    TracingConfig config =
+        new TracingConfig(
+            Optional.of(URI.create("http://127.0.0.1:1")),
+            Map.of(),
+            Optional.empty(),
+            "bench",
+            1.0,
+            2048,
+            512,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(10),
+            Optional.empty());
     tracing = OtlpTracing.withExporter(config, exporter, registry);
     ProbeListener tracer = ProbeTracer.create(tracing.tracer(), Clock.system(), Map.of());
-    listener = mode.equals("traced") ? tracer
-        : ProbeListener.all(List.of(tracer, EventLog.create(Clock.system(), Duration.ofSeconds(10),
-            new SimpleMeterRegistry())));
+    listener =
+        mode.equals("traced")
+            ? tracer
+            : ProbeListener.all(
+                List.of(
+                    tracer,
+                    EventLog.create(
+                        Clock.system(), Duration.ofSeconds(10), new SimpleMeterRegistry())));
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
     if (tracing != null) {
       tracing.close();
-      System.out.printf("%n[%s] spans exported %d (the rest were dropped by the full queue)%n", mode,
-          exporter.count.get());
+      System.out.printf(
+          "%n[%s] spans exported %d (the rest were dropped by the full queue)%n",
+          mode, exporter.count.get());
     }
   }
 

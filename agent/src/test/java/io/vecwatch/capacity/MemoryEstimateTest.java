@@ -8,7 +8,10 @@ import org.junit.jupiter.api.Test;
 
 class MemoryEstimateTest {
 
-  /** The seed document's {@code estimate_memory}, transcribed line by line (floating point, GiB out). */
+  /**
+   * The seed document's {@code estimate_memory}, transcribed line by line (floating point, GiB
+   * out).
+   */
   private static double seedEstimateGib(long numVectors, int dim, String indexType) {
     double vectorSize = (double) numVectors * dim * 4;
     double indexOverhead;
@@ -40,7 +43,8 @@ class MemoryEstimateTest {
     for (long n : new long[] {1_000, 1_000_000, 10_000_000}) {
       for (int dim : new int[] {96, 768}) {
         MemoryEstimate e = MemoryEstimate.of(n, dim, IndexType.IVF, 16, 0, 0.2, 1);
-        assertThat(MemoryEstimate.gib(e.perReplicaBytes())).isCloseTo(seedEstimateGib(n, dim, "IVF"), within(1e-6));
+        assertThat(MemoryEstimate.gib(e.perReplicaBytes()))
+            .isCloseTo(seedEstimateGib(n, dim, "IVF"), within(1e-6));
       }
     }
   }
@@ -48,7 +52,8 @@ class MemoryEstimateTest {
   @Test
   void seedWorkedExampleIs35Point76GibNot35Point16() {
     // 10M x 768 x 4 B = 30.72e9 B; + 10M x 128 B = 32e9 B = 29.80 GiB; x 1.2 = 35.76 GiB.
-    // The seed prints 35.16, which its own formula does not give: an arithmetic slip in the document.
+    // The seed prints 35.16, which its own formula does not give: an arithmetic slip in the
+    // document.
     MemoryEstimate e = MemoryEstimate.of(10_000_000, 768, IndexType.HNSW, 16, 0, 0.2, 1);
     double expected = 32e9 / (1024.0 * 1024 * 1024) * 1.2;
     assertThat(MemoryEstimate.gib(e.totalBytes())).isCloseTo(expected, within(1e-9));
@@ -59,7 +64,9 @@ class MemoryEstimateTest {
   void hnswOverheadGrowsWithM() {
     MemoryEstimate m16 = MemoryEstimate.of(1_000_000, 128, IndexType.HNSW, 16, 0, 0, 1);
     MemoryEstimate m32 = MemoryEstimate.of(1_000_000, 128, IndexType.HNSW, 32, 0, 0, 1);
-    assertThat(m32.overheadBytes()).isEqualTo(1_000_000L * 2 * 32 * 4).isEqualTo(2 * m16.overheadBytes());
+    assertThat(m32.overheadBytes())
+        .isEqualTo(1_000_000L * 2 * 32 * 4)
+        .isEqualTo(2 * m16.overheadBytes());
   }
 
   @Test
@@ -82,7 +89,8 @@ class MemoryEstimateTest {
     MemoryEstimate pq = MemoryEstimate.of(n, dim, IndexType.PQ, 16, m, 0.2, 1);
     double codes = (double) n * m; // 8-bit codes
     double codebooks = 256.0 * dim * 4; // m codebooks of 256 centroids of dim/m floats
-    assertThat((double) pq.perReplicaBytes()).isCloseTo((codes * 1.1 + codebooks) * 1.2, within(1.0));
+    assertThat((double) pq.perReplicaBytes())
+        .isCloseTo((codes * 1.1 + codebooks) * 1.2, within(1.0));
   }
 
   @Test

@@ -1,11 +1,11 @@
 package io.vecwatch.cli;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.target.registry.TargetKinds;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -28,9 +28,14 @@ class CheckConfigCommandTest {
     return s.isEmpty() ? List.of() : List.of(s.split("\\R"));
   }
 
-  /** What the loader itself reports for {@code file}: the command must print exactly these lines. */
+  /**
+   * What the loader itself reports for {@code file}: the command must print exactly these lines.
+   */
   private static List<String> loaderProblems(Path file) {
-    return catchThrowableOfType(ConfigException.class, () -> ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(file)).problems();
+    return catchThrowableOfType(
+            ConfigException.class,
+            () -> ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(file))
+        .problems();
   }
 
   @Test
@@ -47,7 +52,8 @@ class CheckConfigCommandTest {
     Path f = DIR.resolve("valid-migration.yml");
 
     assertThat(run("check-config", f.toString())).isZero();
-    assertThat(lines(out)).containsExactly(f + ": ok (1 dataset, 2 targets, 2 probes, 1 migration)");
+    assertThat(lines(out))
+        .containsExactly(f + ": ok (1 dataset, 2 targets, 2 probes, 1 migration)");
   }
 
   @Test
@@ -80,15 +86,20 @@ class CheckConfigCommandTest {
 
     assertThat(run("check-config", bad.toString(), "missing.yml", good.toString())).isEqualTo(2);
     assertThat(lines(out)).containsExactly(good + ": ok (1 dataset, 1 target, 1 probe)");
-    assertThat(lines(err)).containsExactly(
-        bad + ": targets[0].kind: unknown kind \"faiss\" (known: flat, lucene_hnsw, milvus)",
-        "missing.yml: file does not exist");
+    assertThat(lines(err))
+        .containsExactly(
+            bad + ": targets[0].kind: unknown kind \"faiss\" (known: flat, lucene_hnsw, milvus)",
+            "missing.yml: file does not exist");
   }
 
   @Test
   void allValidFilesExitZero() {
-    assertThat(run("check-config", DIR.resolve("valid-minimal.yml").toString(),
-        DIR.resolve("valid-anchors.yml").toString())).isZero();
+    assertThat(
+            run(
+                "check-config",
+                DIR.resolve("valid-minimal.yml").toString(),
+                DIR.resolve("valid-anchors.yml").toString()))
+        .isZero();
     assertThat(lines(out)).hasSize(2).allMatch(l -> l.contains(": ok ("));
   }
 

@@ -21,7 +21,8 @@ class RulesCommandTest {
   @Test
   void checkCountsRulesOfGoodFiles() throws Exception {
     Path f = dir.resolve("ok.yml");
-    Files.writeString(f, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n");
+    Files.writeString(
+        f, "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n");
     assertThat(run("rules", "check", f.toString())).isZero();
     assertThat(out.toString()).isEqualTo(f + ": 1 rules found\n");
     assertThat(err.toString()).isEmpty();
@@ -30,7 +31,9 @@ class RulesCommandTest {
   @Test
   void checkPrintsOneLinePerProblemAndExitsTwo() throws Exception {
     Path f = dir.resolve("bad.yml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         groups:
           - name: g
             rules:
@@ -41,17 +44,22 @@ class RulesCommandTest {
         """);
     Path missing = dir.resolve("missing.yml");
     assertThat(run("rules", "check", f.toString(), missing.toString())).isEqualTo(2);
-    assertThat(err.toString().lines()).containsExactly(
-        f + ": group \"g\", rule \"A\": unsupported: offset modifier",
-        f + ": group \"g\", rule \"B\": unsupported: function histogram_quantile",
-        missing + ": file does not exist");
+    assertThat(err.toString().lines())
+        .containsExactly(
+            f + ": group \"g\", rule \"A\": unsupported: offset modifier",
+            f + ": group \"g\", rule \"B\": unsupported: function histogram_quantile",
+            missing + ": file does not exist");
   }
 
   @Test
   void testRunsPromtoolFormatAndExitsOneOnFailure() throws Exception {
-    Files.writeString(dir.resolve("r.yml"), "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n");
+    Files.writeString(
+        dir.resolve("r.yml"),
+        "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up == 0\n");
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         tests:
           - interval: 1m

@@ -21,8 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunCommandTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(int exit, String err) {}
 
@@ -39,7 +38,9 @@ class RunCommandTest {
 
   private Path validConfig() throws Exception {
     Path f = dir.resolve("vecwatch.yml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         datasets:
           - name: d
             metric: l2
@@ -61,7 +62,9 @@ class RunCommandTest {
     assertThat(g.count()).isEqualTo(20_000);
     assertThat(g.dim()).isEqualTo(128);
     assertThat(g.queries()).isEqualTo(200);
-    assertThat(demo.targets()).extracting(TargetConfig::kind).containsExactly("flat", "lucene_hnsw");
+    assertThat(demo.targets())
+        .extracting(TargetConfig::kind)
+        .containsExactly("flat", "lucene_hnsw");
     assertThat(demo.probes()).hasSize(2);
     assertThat(demo.probes().stream().mapToDouble(ProbeConfig::rate).sum()).isEqualTo(10.0);
   }
@@ -70,13 +73,13 @@ class RunCommandTest {
   void embeddedDemoEvaluatesTheBundledDefaultRulePackAndOffersTheDemoFault() throws Exception {
     VecwatchConfig demo = RunCommand.demo();
     assertThat(demo.rules().ruleFiles()).hasSize(1);
-    RuleFileParser.Result pack = RuleFiles.load(Path.of("."),
-        demo.rules().ruleFiles());
+    RuleFileParser.Result pack = RuleFiles.load(Path.of("."), demo.rules().ruleFiles());
     assertThat(pack.problems()).isEmpty();
     // the same groups as the repository's rules/ folder
-    RuleFileParser.Result repo = RuleFiles.load(
-        Path.of("..").toAbsolutePath().normalize(), List.of("rules/*.yml"));
-    assertThat(pack.groups()).extracting(RuleGroupSpec::name)
+    RuleFileParser.Result repo =
+        RuleFiles.load(Path.of("..").toAbsolutePath().normalize(), List.of("rules/*.yml"));
+    assertThat(pack.groups())
+        .extracting(RuleGroupSpec::name)
         .containsExactlyElementsOf(repo.groups().stream().map(RuleGroupSpec::name).toList())
         .contains("vecwatch-quality");
     assertThat(pack.ruleCount()).isEqualTo(repo.ruleCount());
@@ -88,8 +91,9 @@ class RunCommandTest {
   void aMalformedListenAddressIsOneLineAndExitCode2() throws Exception {
     Run r = run("run", "--config", validConfig().toString(), "--web.listen-address", "nonsense");
     assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).isEqualTo(
-        "vecwatch: --web.listen-address: must be HOST:PORT or :PORT with a port in 0-65535, got \"nonsense\"\n");
+    assertThat(r.err())
+        .isEqualTo(
+            "vecwatch: --web.listen-address: must be HOST:PORT or :PORT with a port in 0-65535, got \"nonsense\"\n");
   }
 
   @Test

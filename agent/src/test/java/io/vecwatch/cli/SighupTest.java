@@ -12,16 +12,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SIGHUP against a real {@code vecwatch run} process: it reloads; and a process started under {@code nohup}
- * (SIGHUP ignored) says once at start that SIGHUP will not reload.
+ * SIGHUP against a real {@code vecwatch run} process: it reloads; and a process started under
+ * {@code nohup} (SIGHUP ignored) says once at start that SIGHUP will not reload.
  */
 class SighupTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Process start(boolean nohup, Path log) throws Exception {
     Path cfg = dir.resolve("vecwatch.yml");
-    Files.writeString(cfg, """
+    Files.writeString(
+        cfg,
+        """
         datasets:
           - name: d
             metric: l2
@@ -35,9 +36,17 @@ class SighupTest {
     if (nohup) {
       cmd.add("nohup");
     }
-    cmd.addAll(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-        System.getProperty("java.class.path"), Main.class.getName(), "run", "--config.file", cfg.toString(),
-        "--web.listen-address", "127.0.0.1:0"));
+    cmd.addAll(
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "run",
+            "--config.file",
+            cfg.toString(),
+            "--web.listen-address",
+            "127.0.0.1:0"));
     return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
@@ -46,10 +55,14 @@ class SighupTest {
     Path log = dir.resolve("run.log");
     Process p = start(false, log);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Stop with Ctrl-C"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(log).contains("Stop with Ctrl-C"));
       assertThat(Files.readString(log)).doesNotContain("SIGHUP is ignored");
       new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).start().waitFor();
-      await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("SIGHUP reload: ok"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> Files.readString(log).contains("SIGHUP reload: ok"));
       assertThat(p.isAlive()).isTrue();
     } finally {
       p.destroy();
@@ -62,7 +75,9 @@ class SighupTest {
     Path log = dir.resolve("nohup.log");
     Process p = start(true, log);
     try {
-      await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(log).contains("Stop with Ctrl-C"));
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> Files.readString(log).contains("Stop with Ctrl-C"));
       String text = Files.readString(log);
       assertThat(text.split("SIGHUP is ignored by the parent process", -1)).hasSize(2);
     } finally {

@@ -3,7 +3,9 @@ package io.vecwatch.concurrent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.math.BigInteger;
 import java.time.Duration;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class BackoffTest {
@@ -15,9 +17,13 @@ class BackoffTest {
     Backoff b = Backoff.of(INITIAL, MAX, () -> 0.0);
     for (int attempt = 0; attempt < 80; attempt++) {
       // independent formula: initial * 2^attempt, capped (BigInteger cannot overflow)
-      java.math.BigInteger expected = java.math.BigInteger.valueOf(INITIAL.toNanos()).shiftLeft(attempt)
-          .min(java.math.BigInteger.valueOf(MAX.toNanos()));
-      assertThat(b.ceiling(attempt).toNanos()).as("attempt %d", attempt).isEqualTo(expected.longValueExact());
+      BigInteger expected =
+          BigInteger.valueOf(INITIAL.toNanos())
+              .shiftLeft(attempt)
+              .min(BigInteger.valueOf(MAX.toNanos()));
+      assertThat(b.ceiling(attempt).toNanos())
+          .as("attempt %d", attempt)
+          .isEqualTo(expected.longValueExact());
     }
   }
 
@@ -29,7 +35,7 @@ class BackoffTest {
         long c = b.ceiling(attempt).toNanos();
         long d = b.delay(attempt).toNanos();
         assertThat(d).isBetween(c / 2, c);
-        assertThat((double) d).isCloseTo(c / 2 + r * (c - c / 2), org.assertj.core.data.Offset.offset(1.0));
+        assertThat((double) d).isCloseTo(c / 2 + r * (c - c / 2), Offset.offset(1.0));
       }
     }
   }

@@ -8,9 +8,10 @@ import java.util.List;
 import java.util.PriorityQueue;
 
 /**
- * A {@link Scheduler} for tests: tasks run only when the test says so. Either step time with {@link #advance}
- * (each task runs at its due time on the {@link ManualClock}, in order), or run tasks one at a time in the order
- * they were scheduled with {@link #runNext} and check the delays asked for with {@link #delays}.
+ * A {@link Scheduler} for tests: tasks run only when the test says so. Either step time with {@link
+ * #advance} (each task runs at its due time on the {@link ManualClock}, in order), or run tasks one
+ * at a time in the order they were scheduled with {@link #runNext} and check the delays asked for
+ * with {@link #delays}.
  */
 public final class ManualScheduler implements Scheduler {
   private static final class Task {
@@ -29,10 +30,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   private final ManualClock clock;
-  private final PriorityQueue<Task> tasks = new PriorityQueue<>(
-      Comparator.<Task>comparingLong(t -> t.due).thenComparingLong(t -> t.seq));
+  private final PriorityQueue<Task> tasks =
+      new PriorityQueue<>(Comparator.<Task>comparingLong(t -> t.due).thenComparingLong(t -> t.seq));
   private final List<Duration> delays = new ArrayList<>();
   private long seq;
+
   /** Set by {@link #close()}. */
   public volatile boolean closed;
 
@@ -78,18 +80,26 @@ public final class ManualScheduler implements Scheduler {
     }
   }
 
-  /** Runs the tasks already due, without moving the clock (e.g. after the clock jumped: an agent stall). */
+  /**
+   * Runs the tasks already due, without moving the clock (e.g. after the clock jumped: an agent
+   * stall).
+   */
   public void runDue() {
     advance(Duration.ZERO);
   }
 
-  /** Runs the oldest scheduled task that is not cancelled, whatever its delay, without moving the clock. */
+  /**
+   * Runs the oldest scheduled task that is not cancelled, whatever its delay, without moving the
+   * clock.
+   */
   public Duration runNext() {
     Task next;
     synchronized (this) {
       tasks.removeIf(t -> t.cancelled);
-      next = tasks.stream().min(Comparator.comparingLong(t -> t.seq))
-          .orElseThrow(() -> new AssertionError("nothing scheduled"));
+      next =
+          tasks.stream()
+              .min(Comparator.comparingLong(t -> t.seq))
+              .orElseThrow(() -> new AssertionError("nothing scheduled"));
       tasks.remove(next);
     }
     next.run.run();

@@ -1,14 +1,15 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import io.vecwatch.target.registry.TargetKinds;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -40,15 +41,20 @@ class ConfigLoaderTest {
   @Test
   void textThatIsNotUtf8IsRejected(@TempDir Path dir) throws Exception {
     Path f = dir.resolve("latin1.yml");
-    Files.write(f, "web: {listen_address: \":9477\"} # caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
+    Files.write(
+        f, "web: {listen_address: \":9477\"} # caf\u00e9".getBytes(StandardCharsets.ISO_8859_1));
 
     assertThat(problemsOf(f)).containsExactly(f + ": not valid UTF-8 text");
   }
 
   @Test
   void emptyOrCommentOnlyOrNullDocumentIsTheDefaultConfig(@TempDir Path dir) throws Exception {
-    VecwatchConfig defaults = new VecwatchConfig(WebConfig.parseAddress(WebConfig.DEFAULT_LISTEN_ADDRESS),
-        List.of(), List.of(), List.of());
+    VecwatchConfig defaults =
+        new VecwatchConfig(
+            WebConfig.parseAddress(WebConfig.DEFAULT_LISTEN_ADDRESS),
+            List.of(),
+            List.of(),
+            List.of());
     for (String text : List.of("", "\n\n", "# nothing yet\n", "~\n", "---\n")) {
       Path f = dir.resolve("c.yml");
       Files.writeString(f, text);
@@ -65,7 +71,8 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void relativePathsResolveAgainstTheConfigFolderNotTheWorkingDirectory(@TempDir Path dir) throws Exception {
+  void relativePathsResolveAgainstTheConfigFolderNotTheWorkingDirectory(@TempDir Path dir)
+      throws Exception {
     Path sub = Files.createDirectories(dir.resolve("conf/data"));
     Files.write(sub.resolve("v.h5"), new byte[] {1});
     Path f = dir.resolve("conf/vecwatch.yml");
@@ -73,17 +80,21 @@ class ConfigLoaderTest {
 
     DatasetConfig d = loader.load(f).datasets().get(0);
 
-    assertThat(((DatasetConfig.Hdf5) d.source()).path()).isEqualTo(sub.resolve("v.h5").toAbsolutePath());
+    assertThat(((DatasetConfig.Hdf5) d.source()).path())
+        .isEqualTo(sub.resolve("v.h5").toAbsolutePath());
   }
 
   @Test
   void parseNamesTheSourceAsGivenInEveryLine() {
-    ConfigException e = catchThrowableOfType(ConfigException.class,
-        () -> loader.parse("<inline>", "web: {listen_address: x}\nfoo: 1\n", Path.of(".")));
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () -> loader.parse("<inline>", "web: {listen_address: x}\nfoo: 1\n", Path.of(".")));
 
-    assertThat(e.problems()).containsExactly(
-        "<inline>: web.listen_address: must be HOST:PORT, :PORT or [IPv6]:PORT with a port in 0-65535, got \"x\"",
-        "<inline>: foo: unknown key");
+    assertThat(e.problems())
+        .containsExactly(
+            "<inline>: web.listen_address: must be HOST:PORT, :PORT or [IPv6]:PORT with a port in 0-65535, got \"x\"",
+            "<inline>: foo: unknown key");
   }
 
   @Test
@@ -97,31 +108,41 @@ class ConfigLoaderTest {
 
   @Test
   void defaultProbeRecallKIsCutToTheGroundTruthDepth() throws Exception {
-    VecwatchConfig c = loader.parse("t", """
+    VecwatchConfig c =
+        loader.parse(
+            "t",
+            """
         datasets:
           - {name: shallow, metric: l2, generate: {count: 500, ground_truth_k: 5}}
           - {name: medium, metric: l2, generate: {count: 500, ground_truth_k: 50}}
         targets:
           - {name: a, kind: flat, dataset: shallow}
           - {name: b, kind: flat, dataset: medium}
-        """, Path.of("."));
+        """,
+            Path.of("."));
 
-    assertThat(c.probes()).extracting(ProbeConfig::recallK).containsExactly(List.of(5), List.of(10));
+    assertThat(c.probes())
+        .extracting(ProbeConfig::recallK)
+        .containsExactly(List.of(5), List.of(10));
   }
 
   @Test
   void targetsWithoutAProbeGetOneAfterTheListedProbes() throws Exception {
-    VecwatchConfig c = loader.parse("t", """
+    VecwatchConfig c =
+        loader.parse(
+            "t",
+            """
         datasets: [{name: d, metric: l2, generate: {count: 500}}]
         targets:
           - {name: a, kind: flat, dataset: d}
           - {name: b, kind: flat, dataset: d}
         probes:
           - {target: b, rate: 9}
-        """, Path.of("."));
+        """,
+            Path.of("."));
 
-    assertThat(c.probes()).extracting(ProbeConfig::target, ProbeConfig::rate)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("b", 9.0),
-            org.assertj.core.groups.Tuple.tuple("a", ProbeConfig.DEFAULT_RATE));
+    assertThat(c.probes())
+        .extracting(ProbeConfig::target, ProbeConfig::rate)
+        .containsExactly(Tuple.tuple("b", 9.0), Tuple.tuple("a", ProbeConfig.DEFAULT_RATE));
   }
 }

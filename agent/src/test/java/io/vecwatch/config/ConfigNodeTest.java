@@ -11,12 +11,21 @@ import org.junit.jupiter.api.Test;
 class ConfigNodeTest {
   private Problems problems;
 
-  /** A node over {@code yaml} as a file would give it (positions known), with the fixtures' environment. */
+  /**
+   * A node over {@code yaml} as a file would give it (positions known), with the fixtures'
+   * environment.
+   */
   private ConfigNode node(String yaml) throws Exception {
     YamlTree.Result r = YamlTree.parse(yaml);
     problems = new Problems(r.positions());
-    return new ConfigNode(r.root(), "", new ConfigNode.Context(
-        problems, EnvSubstitution.of(Fixtures.ENV), Fixtures.DIR.toAbsolutePath(), ConfigNode.NO_KINDS));
+    return new ConfigNode(
+        r.root(),
+        "",
+        new ConfigNode.Context(
+            problems,
+            EnvSubstitution.of(Fixtures.ENV),
+            Fixtures.DIR.toAbsolutePath(),
+            ConfigNode.NO_KINDS));
   }
 
   @Test
@@ -27,7 +36,8 @@ class ConfigNodeTest {
     assertThat(n.integer("i", 7, 0, 10)).isEqualTo(7);
     assertThat(n.number("x", 0.5, 0, 1)).isEqualTo(0.5);
     assertThat(n.bool("b", true)).isTrue();
-    assertThat(n.duration("t", Duration.ofSeconds(3), Duration.ZERO)).isEqualTo(Duration.ofSeconds(3));
+    assertThat(n.duration("t", Duration.ofSeconds(3), Duration.ZERO))
+        .isEqualTo(Duration.ofSeconds(3));
     assertThat(n.oneOf("o", "a", List.of("a", "b"))).isEqualTo("a");
     assertThat(n.stringList("l")).isEmpty();
     assertThat(n.intList("k", List.of(10), 1, 100)).containsExactly(10);
@@ -45,10 +55,11 @@ class ConfigNodeTest {
     assertThat(n.integer("c", -1, 0, 10)).isEqualTo(-1);
     assertThat(n.longValue("d", -1, 0, Long.MAX_VALUE)).isEqualTo(-1);
     assertThat(n.integer("e", -1, 0, 10)).isEqualTo(5);
-    assertThat(problems.list()).containsExactly(
-        "b: must be an integer, got \"1.0\"",
-        "c: must be an integer, got \"0x10\"",
-        "d: must be between 0 and 9223372036854775807, got 99999999999999999999");
+    assertThat(problems.list())
+        .containsExactly(
+            "b: must be an integer, got \"1.0\"",
+            "c: must be an integer, got \"0x10\"",
+            "d: must be between 0 and 9223372036854775807, got 99999999999999999999");
   }
 
   @Test
@@ -61,11 +72,12 @@ class ConfigNodeTest {
     n.number("d", 0, 0, 10);
     n.number("e", 0, 0, 10);
     n.number("f", 0, 0, 10);
-    assertThat(problems.list()).containsExactly(
-        "c: must be a number, got \"5d\"",
-        "d: must be a number, got \"NaN\"",
-        "e: must be a number, got \"0x1p3\"",
-        "f: must be a number, got \".inf\"");
+    assertThat(problems.list())
+        .containsExactly(
+            "c: must be a number, got \"5d\"",
+            "d: must be a number, got \"NaN\"",
+            "e: must be a number, got \"0x1p3\"",
+            "f: must be a number, got \".inf\"");
   }
 
   @Test
@@ -76,8 +88,9 @@ class ConfigNodeTest {
     assertThat(n.bool("b", true)).isFalse();
     assertThat(n.bool("c", false)).isFalse();
     assertThat(n.bool("d", false)).isFalse();
-    assertThat(problems.list()).containsExactly(
-        "c: must be true or false, got \"yes\"", "d: must be true or false, got \"True\"");
+    assertThat(problems.list())
+        .containsExactly(
+            "c: must be true or false, got \"yes\"", "d: must be true or false, got \"True\"");
   }
 
   @Test
@@ -96,8 +109,8 @@ class ConfigNodeTest {
     assertThat(n.duration("a", Duration.ZERO, Duration.ZERO)).isEqualTo(Duration.ofMinutes(90));
     n.duration("b", Duration.ZERO, Duration.ofSeconds(1));
     n.duration("c", Duration.ZERO, Duration.ZERO, Duration.ofHours(1));
-    assertThat(problems.list()).containsExactly(
-        "b: must be at least 1s, got 10ms", "c: must be at most 1h, got 2h");
+    assertThat(problems.list())
+        .containsExactly("b: must be at least 1s, got 10ms", "c: must be at most 1h, got 2h");
   }
 
   @Test
@@ -109,7 +122,8 @@ class ConfigNodeTest {
     assertThat(n.requiredString("c")).isEqualTo("x");
     assertThat(n.requiredString("d")).isEmpty();
     // d is missing, so it sorts where its mapping (the document) starts
-    assertThat(problems.list()).containsExactly("a: must not be empty", "d: must be set", "b: must be set");
+    assertThat(problems.list())
+        .containsExactly("a: must not be empty", "d: must be set", "b: must be set");
   }
 
   @Test
@@ -120,10 +134,11 @@ class ConfigNodeTest {
     assertThat(n.stringList("b")).containsExactly("one");
     assertThat(n.stringList("c")).containsExactly("x");
     assertThat(n.stringList("d")).isEmpty();
-    assertThat(problems.list()).containsExactly(
-        "c[1]: must be a single value, not empty",
-        "c[2]: must be a single value, not a mapping",
-        "d: must be a list, not a mapping");
+    assertThat(problems.list())
+        .containsExactly(
+            "c[1]: must be a single value, not empty",
+            "c[2]: must be a single value, not a mapping",
+            "d: must be a list, not a mapping");
   }
 
   @Test
@@ -134,10 +149,11 @@ class ConfigNodeTest {
     assertThat(n.intList("b", List.of(), 1, 500)).containsExactly(5);
     assertThat(n.intList("c", List.of(7), 1, 500)).containsExactly(1);
     assertThat(n.intList("d", List.of(7), 1, 500)).containsExactly(7);
-    assertThat(problems.list()).containsExactly(
-        "c[1]: must be an integer, got \"x\"",
-        "c[2]: must be between 1 and 500, got 1000",
-        "d: must not be empty");
+    assertThat(problems.list())
+        .containsExactly(
+            "c[1]: must be an integer, got \"x\"",
+            "c[2]: must be between 1 and 500, got 1000",
+            "d: must not be empty");
   }
 
   @Test
@@ -164,10 +180,11 @@ class ConfigNodeTest {
     assertThat(c.path()).isEqualTo("c");
     assertThat(n.list("l")).isEmpty();
     assertThat(n.list("m")).extracting(ConfigNode::path).containsExactly("m[1]");
-    assertThat(problems.list()).containsExactly(
-        "c: must be a mapping, not a single value",
-        "l: must be a list, not a single value",
-        "m[0]: must be a mapping, not a single value");
+    assertThat(problems.list())
+        .containsExactly(
+            "c: must be a mapping, not a single value",
+            "l: must be a list, not a single value",
+            "m[0]: must be a mapping, not a single value");
   }
 
   @Test
@@ -179,11 +196,12 @@ class ConfigNodeTest {
 
     n.finish();
 
-    assertThat(problems.list()).containsExactly(
-        "ef_serach: unknown key (did you mean ef_search?)",
-        "efConstruction: unknown key (did you mean ef_construction?)",
-        "zzz: unknown key",
-        "timout: unknown key"); // timeout is set already, so it is not what the user meant
+    assertThat(problems.list())
+        .containsExactly(
+            "ef_serach: unknown key (did you mean ef_search?)",
+            "efConstruction: unknown key (did you mean ef_construction?)",
+            "zzz: unknown key",
+            "timout: unknown key"); // timeout is set already, so it is not what the user meant
   }
 
   @Test
@@ -216,28 +234,32 @@ class ConfigNodeTest {
     assertThat(n.existingFile("b")).contains(dir.resolve("data/nope"));
     n.existingFile("c");
     assertThat(n.file("d")).contains(Path.of("/elsewhere/out.ivecs"));
-    assertThat(problems.list()).containsExactly(
-        "b: file does not exist: " + dir.resolve("data/nope"),
-        "c: is a directory, not a file: " + dir.resolve("data"));
+    assertThat(problems.list())
+        .containsExactly(
+            "b: file does not exist: " + dir.resolve("data/nope"),
+            "c: is a directory, not a file: " + dir.resolve("data"));
   }
 
   @Test
   void quoteKeepsMessagesOnOneBoundedLineAndHidesUrlCredentials() {
     assertThat(ConfigNode.quote("a\"b\nc\\")).isEqualTo("\"a\\\"b\\nc\\\\\"");
     assertThat(ConfigNode.quote("x".repeat(200))).hasSize(82).endsWith("...\"");
-    assertThat(ConfigNode.quote("https://root:Milvus@db:19530/x")).isEqualTo("\"https://***@db:19530/x\"");
+    assertThat(ConfigNode.quote("https://root:Milvus@db:19530/x"))
+        .isEqualTo("\"https://***@db:19530/x\"");
     assertThat(ConfigNode.quote("\u0007")).isEqualTo("\"\\u0007\"");
   }
 
   @Test
   void detachedNodesListProblemsInTheOrderFound() throws Exception {
     Problems p = new Problems();
-    ConfigNode n = ConfigNode.detached(YamlTree.parse("b: x\na: y").root(), p, Map.of(), Path.of("."));
+    ConfigNode n =
+        ConfigNode.detached(YamlTree.parse("b: x\na: y").root(), p, Map.of(), Path.of("."));
 
     n.integer("b", 0, 0, 1);
     n.integer("a", 0, 0, 1);
 
-    assertThat(p.list()).containsExactly("b: must be an integer, got \"x\"", "a: must be an integer, got \"y\"");
+    assertThat(p.list())
+        .containsExactly("b: must be an integer, got \"x\"", "a: must be an integer, got \"y\"");
   }
 
   @Test
@@ -247,13 +269,14 @@ class ConfigNodeTest {
     n.integer("x", 0, 0, 0); // x: 1 is out of range: line 1
 
     items.get(1).requiredString("name"); // missing: sorts at items[1], line 5
-    items.get(0).integer("b", 0, 0, 9);  // line 4
+    items.get(0).integer("b", 0, 0, 9); // line 4
     items.get(0).requiredString("name"); // missing: sorts at items[0], line 3
 
-    assertThat(problems.list()).containsExactly(
-        "x: must be between 0 and 0, got 1",
-        "items[0].name: must be set",
-        "items[0].b: must be an integer, got \"bad\"",
-        "items[1].name: must be set");
+    assertThat(problems.list())
+        .containsExactly(
+            "x: must be between 0 and 0, got 1",
+            "items[0].name: must be set",
+            "items[0].b: must be an integer, got \"bad\"",
+            "items[1].name: must be set");
   }
 }

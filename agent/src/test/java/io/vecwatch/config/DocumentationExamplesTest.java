@@ -1,9 +1,9 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.target.LuceneHnswTarget;
+import io.vecwatch.target.registry.TargetKinds;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -41,10 +41,14 @@ class DocumentationExamplesTest {
 
   @Test
   void minimalExampleGivesEachTargetADefaultProbe() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("doc", yamlBlocks().get(0), Path.of("."));
+    VecwatchConfig c =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse("doc", yamlBlocks().get(0), Path.of("."));
 
     assertThat(c.targets()).extracting(TargetConfig::name).containsExactly("exact", "hnsw");
-    assertThat(c.probes()).containsExactly(ProbeConfig.defaults("exact", "demo"), ProbeConfig.defaults("hnsw", "demo"));
+    assertThat(c.probes())
+        .containsExactly(
+            ProbeConfig.defaults("exact", "demo"), ProbeConfig.defaults("hnsw", "demo"));
   }
 
   @Test
@@ -52,7 +56,8 @@ class DocumentationExamplesTest {
     Path data = Files.createDirectories(dir.resolve("data"));
     Files.write(data.resolve("sift_base.fvecs"), new byte[] {0});
     Files.write(data.resolve("sift_query.fvecs"), new byte[] {0});
-    Files.write(data.resolve("sift_groundtruth.ivecs"),
+    Files.write(
+        data.resolve("sift_groundtruth.ivecs"),
         ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(100).array());
     Path file = dir.resolve("vecwatch.yml");
     Files.writeString(file, fullExample());
@@ -63,7 +68,9 @@ class DocumentationExamplesTest {
     assertThat(accurate.name()).isEqualTo("hnsw-accurate");
     assertThat(accurate.settings()).isEqualTo(new LuceneHnswTarget.Settings(16, 100, 256));
     assertThat(accurate.labels()).containsEntry("team", "search");
-    assertThat(c.probes()).extracting(ProbeConfig::target).containsExactly("hnsw-fast", "hnsw-accurate", "exact");
+    assertThat(c.probes())
+        .extracting(ProbeConfig::target)
+        .containsExactly("hnsw-fast", "hnsw-accurate", "exact");
     assertThat(c.probes().get(0).rate()).isEqualTo(10.0);
   }
 

@@ -7,8 +7,19 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnvSubstitutionTest {
-  private final EnvSubstitution env = EnvSubstitution.of(Map.of(
-      "HOST", "db.local", "PORT", "19530", "EMPTY", "", "REF", "${HOST}", "TOKEN", "s3cr3t"));
+  private final EnvSubstitution env =
+      EnvSubstitution.of(
+          Map.of(
+              "HOST",
+              "db.local",
+              "PORT",
+              "19530",
+              "EMPTY",
+              "",
+              "REF",
+              "${HOST}",
+              "TOKEN",
+              "s3cr3t"));
 
   @Test
   void textWithoutDollarIsReturnedAsIs() {
@@ -96,12 +107,14 @@ class EnvSubstitutionTest {
   @Test
   void malformedReferenceIsAnErrorThatNeverRepeatsTheText() {
     assertThatThrownBy(() -> env.expand("s3cr3t${}"))
-        .hasMessage("invalid variable reference at character 7: expected a name after \"${\" (write $$ for a literal $)")
+        .hasMessage(
+            "invalid variable reference at character 7: expected a name after \"${\" (write $$ for a literal $)")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3cr3t"));
     assertThatThrownBy(() -> env.expand("${1A}"))
         .hasMessageStartingWith("invalid variable reference at character 1");
     assertThatThrownBy(() -> env.expand("${TOKEN:x}"))
-        .hasMessage("invalid variable reference at character 1: use ${TOKEN}, ${TOKEN:-default} or ${TOKEN-default}");
+        .hasMessage(
+            "invalid variable reference at character 1: use ${TOKEN}, ${TOKEN:-default} or ${TOKEN-default}");
   }
 
   @Test

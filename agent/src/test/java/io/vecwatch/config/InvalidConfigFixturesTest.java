@@ -11,10 +11,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * One fixture per validation rule, {@code src/test/resources/config/invalid-<rule>.yml}. Each names its rule in a
- * {@code # Rule:} line and lists the exact problem lines it must produce, in order, as {@code # expect:} lines
- * (without the file part, which is the path as passed to the loader; {@code <dir>} stands for the fixtures'
- * absolute folder). Adding a fixture adds a test case.
+ * One fixture per validation rule, {@code src/test/resources/config/invalid-<rule>.yml}. Each names
+ * its rule in a {@code # Rule:} line and lists the exact problem lines it must produce, in order,
+ * as {@code # expect:} lines (without the file part, which is the path as passed to the loader;
+ * {@code <dir>} stands for the fixtures' absolute folder). Adding a fixture adds a test case.
  */
 class InvalidConfigFixturesTest {
 
@@ -25,7 +25,8 @@ class InvalidConfigFixturesTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("invalidFixtures")
   void reportsExactlyTheExpectedProblemLinesInDocumentOrder(Path fixture) {
-    ConfigException e = catchThrowableOfType(ConfigException.class, () -> Fixtures.loader().load(fixture));
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> Fixtures.loader().load(fixture));
 
     assertThat(e).as("%s must be rejected", fixture).isNotNull();
     assertThat(e.problems()).containsExactlyElementsOf(Fixtures.expectedProblems(fixture));
@@ -41,7 +42,8 @@ class InvalidConfigFixturesTest {
 
   @Test
   void thereIsAFixtureForEveryRuleFamily() {
-    // A guard against fixtures being deleted by accident: at least these families must stay covered.
+    // A guard against fixtures being deleted by accident: at least these families must stay
+    // covered.
     assertThat(invalidFixtures().map(p -> p.getFileName().toString()))
         .hasSizeGreaterThanOrEqualTo(50)
         .anyMatch(n -> n.startsWith("invalid-yaml-"))

@@ -10,7 +10,8 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class MigrationConfigTest {
-  static final String BASE = """
+  static final String BASE =
+      """
       datasets:
         - {name: gen, metric: l2, generate: {count: 1000, dim: 16, queries: 10, ground_truth_k: 100}}
         - {name: other, metric: l2, generate: {count: 1000, dim: 16, queries: 10, ground_truth_k: 5}}
@@ -26,7 +27,8 @@ class MigrationConfigTest {
 
   @Test
   void aMigrationGetsTheSourcesDatasetAndTheGateDefaultsOfTheProductionGuide() throws Exception {
-    MigrationConfig m = load("  - {name: move, source: old, destination: new}\n").migrations().get(0);
+    MigrationConfig m =
+        load("  - {name: move, source: old, destination: new}\n").migrations().get(0);
 
     assertThat(m.dataset()).isEqualTo("gen");
     assertThat(m.overlapK()).containsExactly(10);
@@ -37,7 +39,8 @@ class MigrationConfigTest {
 
   @Test
   void everyKeyIsReadAsWritten() throws Exception {
-    MigrationConfig m = load("""
+    MigrationConfig m =
+        load("""
           - name: move
             source: old
             destination: new
@@ -51,18 +54,33 @@ class MigrationConfigTest {
             records: {sample_size: 8, interval: 1m, window_samples: 500, tolerance: 0.001}
             gate: {overlap_k: 5, min_overlap: 0.9, max_missing_ratio: 0.01, max_mismatched_ratio: 0.02,
                    max_count_difference: 50, max_p99_latency_ratio: 1.5, min_pairs: 20, min_records: 30}
-        """).migrations().get(0);
+        """)
+            .migrations()
+            .get(0);
 
-    assertThat(m).isEqualTo(new MigrationConfig("move", "old", "new", "other", List.of(1, 5), 3.5, 4,
-        Duration.ofMillis(250), Duration.ofMinutes(10), Duration.ofSeconds(30),
-        new MigrationConfig.Records(8, Duration.ofMinutes(1), 500, 0.001),
-        new MigrationConfig.Gate(5, 0.9, 0.01, 0.02, 50, 1.5, 20, 30)));
+    assertThat(m)
+        .isEqualTo(
+            new MigrationConfig(
+                "move",
+                "old",
+                "new",
+                "other",
+                List.of(1, 5),
+                3.5,
+                4,
+                Duration.ofMillis(250),
+                Duration.ofMinutes(10),
+                Duration.ofSeconds(30),
+                new MigrationConfig.Records(8, Duration.ofMinutes(1), 500, 0.001),
+                new MigrationConfig.Gate(5, 0.9, 0.01, 0.02, 50, 1.5, 20, 30)));
   }
 
   @Test
   void theGateReadsTheFirstKWhenTenIsNotCompared() throws Exception {
-    MigrationConfig m = load("  - {name: move, source: old, destination: new, overlap_k: [5, 50]}\n")
-        .migrations().get(0);
+    MigrationConfig m =
+        load("  - {name: move, source: old, destination: new, overlap_k: [5, 50]}\n")
+            .migrations()
+            .get(0);
 
     assertThat(m.gate().overlapAtK()).isEqualTo(5);
   }

@@ -1,8 +1,8 @@
 package io.vecwatch.config;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vecwatch.target.registry.TargetKinds;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +17,8 @@ class RulesAndAlertingConfigTest {
 
   @Test
   void defaultsWhenNothingIsSet() throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", "{}", Path.of("."));
+    VecwatchConfig c =
+        new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("t.yml", "{}", Path.of("."));
     assertThat(c.rules()).isEqualTo(RulesConfig.defaults());
     assertThat(c.rules().evaluationInterval()).isEqualTo(Duration.ofSeconds(5));
     assertThat(c.alerting().alertmanagers()).isEmpty();
@@ -27,7 +28,8 @@ class RulesAndAlertingConfigTest {
   void readsEveryKey(@TempDir Path dir) throws Exception {
     Files.writeString(dir.resolve("ca.pem"), "x");
     Files.writeString(dir.resolve("pw"), "s3cret\n");
-    String yaml = """
+    String yaml =
+        """
         rule_files: [rules/*.yml, extra.rules.yml]
         evaluation_interval: 10s
         resend_delay: 2m
@@ -56,7 +58,8 @@ class RulesAndAlertingConfigTest {
             - url: http://127.0.0.1:9093
               bearer_token: ${AM_TOKEN}
         """;
-    VecwatchConfig c = new ConfigLoader(Map.of("AM_TOKEN", "tok"), TargetKinds.lookup()).parse("t.yml", yaml, dir);
+    VecwatchConfig c =
+        new ConfigLoader(Map.of("AM_TOKEN", "tok"), TargetKinds.lookup()).parse("t.yml", yaml, dir);
     RulesConfig r = c.rules();
     assertThat(r.ruleFiles()).containsExactly("rules/*.yml", "extra.rules.yml");
     assertThat(r.evaluationInterval()).isEqualTo(Duration.ofSeconds(10));
@@ -65,13 +68,16 @@ class RulesAndAlertingConfigTest {
     assertThat(r.externalUrl()).isEqualTo("https://vecwatch.example.org");
     assertThat(r.ruleStateFile()).contains(dir.resolve("data/alerts.json"));
     assertThat(r.historyMaxSeries()).isEqualTo(500);
-    assertThat(r.restore()).isEqualTo(new RulesConfig.Restore(Duration.ofMinutes(30), Duration.ofMinutes(10),
-        Duration.ofMinutes(2)));
+    assertThat(r.restore())
+        .isEqualTo(
+            new RulesConfig.Restore(
+                Duration.ofMinutes(30), Duration.ofMinutes(10), Duration.ofMinutes(2)));
     assertThat(r.capacity()).isEqualTo(Map.of("exact", 1200.0));
     List<AlertingConfig.AlertmanagerConfig> ams = c.alerting().alertmanagers();
     assertThat(ams).hasSize(2);
     AlertingConfig.AlertmanagerConfig a = ams.get(0);
-    assertThat(a.urls()).containsExactly(URI.create("https://am1:9093"), URI.create("https://am2:9093/prefix"));
+    assertThat(a.urls())
+        .containsExactly(URI.create("https://am1:9093"), URI.create("https://am2:9093/prefix"));
     assertThat(a.timeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(a.basicAuth().orElseThrow().password().reveal()).isEqualTo("s3cret");
     assertThat(a.tls().caFile()).contains(dir.resolve("ca.pem"));
@@ -79,7 +85,8 @@ class RulesAndAlertingConfigTest {
     assertThat(a.maxRetries()).isEqualTo(5);
     assertThat(a.minBackoff()).isEqualTo(Duration.ofMillis(100));
     assertThat(ams.get(1).bearerToken().orElseThrow().reveal()).isEqualTo("tok");
-    assertThat(ams.get(1).queueCapacity()).isEqualTo(AlertingConfig.AlertmanagerConfig.DEFAULT_QUEUE_CAPACITY);
+    assertThat(ams.get(1).queueCapacity())
+        .isEqualTo(AlertingConfig.AlertmanagerConfig.DEFAULT_QUEUE_CAPACITY);
     assertThat(c.toString()).doesNotContain("s3cret").doesNotContain("tok,").contains("<secret>");
     assertThat(ams.get(1).tls()).isEqualTo(AlertingConfig.Tls.NONE);
     assertThat(r.ruleStateFile()).isEqualTo(Optional.of(dir.resolve("data/alerts.json")));

@@ -6,15 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.assertj.core.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Secrets ({@code token} inline, usually {@code ${ENV}}, or {@code token_file}) never show up in a record's
- * {@code toString()} or in any problem message. No config section reads a secret yet (the Milvus target will), so
- * the secret-bearing key here is read the way a kind's {@code parse} reads it.
+ * Secrets ({@code token} inline, usually {@code ${ENV}}, or {@code token_file}) never show up in a
+ * record's {@code toString()} or in any problem message. No config section reads a secret yet (the
+ * Milvus target will), so the secret-bearing key here is read the way a kind's {@code parse} reads
+ * it.
  */
 class SecretTest {
   private static final String SECRET = Fixtures.SECRET;
@@ -33,8 +35,12 @@ class SecretTest {
   private Credentials parse(String yaml, Path baseDir) throws Exception {
     YamlTree.Result r = YamlTree.parse(yaml);
     problems = new Problems(r.positions());
-    return Credentials.parse(new ConfigNode(r.root(), "", new ConfigNode.Context(
-        problems, EnvSubstitution.of(Fixtures.ENV), baseDir, ConfigNode.NO_KINDS)));
+    return Credentials.parse(
+        new ConfigNode(
+            r.root(),
+            "",
+            new ConfigNode.Context(
+                problems, EnvSubstitution.of(Fixtures.ENV), baseDir, ConfigNode.NO_KINDS)));
   }
 
   private Credentials parse(String yaml) throws Exception {
@@ -87,11 +93,14 @@ class SecretTest {
 
     parse("token_file: nope", dir);
     parse("token_file: empty", dir);
-    assertThat(problems.list()).containsExactly("token_file: file is empty: " + dir.resolve("empty"));
+    assertThat(problems.list())
+        .containsExactly("token_file: file is empty: " + dir.resolve("empty"));
     parse("token_file: folder", dir);
-    assertThat(problems.list()).containsExactly("token_file: is a directory, not a file: " + dir.resolve("folder"));
+    assertThat(problems.list())
+        .containsExactly("token_file: is a directory, not a file: " + dir.resolve("folder"));
     parse("token_file: nope", dir);
-    assertThat(problems.list()).containsExactly("token_file: file does not exist: " + dir.resolve("nope"));
+    assertThat(problems.list())
+        .containsExactly("token_file: file does not exist: " + dir.resolve("nope"));
   }
 
   @Test
@@ -100,27 +109,29 @@ class SecretTest {
 
     parse("token_file: bin", dir);
 
-    assertThat(problems.list()).containsExactly("token_file: cannot read file as UTF-8 text: " + dir.resolve("bin"));
+    assertThat(problems.list())
+        .containsExactly("token_file: cannot read file as UTF-8 text: " + dir.resolve("bin"));
   }
 
   @Test
   void aSecretFilePathFromTheEnvironmentIsShownAsWritten() throws Exception {
     parse("token_file: ${VW_TOKEN}");
 
-    assertThat(problems.list()).containsExactly(
-        "token_file: file does not exist: ${VW_TOKEN} (substituted path not shown)");
+    assertThat(problems.list())
+        .containsExactly(
+            "token_file: file does not exist: ${VW_TOKEN} (substituted path not shown)");
   }
 
   static Stream<String> wrongSecretConfigs() {
     return Stream.of(
-        "token: {value: s3cr3t-Token-value}",                // a mapping where one value belongs
-        "token: [s3cr3t-Token-value]",                       // a list
-        "tokn: s3cr3t-Token-value",                          // a misspelt key
-        "token: ${VW_TOKEN}\ntoken_file: data/token.txt",    // both forms
-        "token: \"s3cr3t-Token-value${VW_UNSET}\"",          // an unset variable inside the value
-        "token: \"s3cr3t-Token-value${}\"",                  // a malformed reference inside the value
-        "token: \"s3cr3t-Token-value${VW_TOKEN\"",           // an unterminated reference
-        "token_file: ${VW_TOKEN}");                          // the value where a path belongs
+        "token: {value: s3cr3t-Token-value}", // a mapping where one value belongs
+        "token: [s3cr3t-Token-value]", // a list
+        "tokn: s3cr3t-Token-value", // a misspelt key
+        "token: ${VW_TOKEN}\ntoken_file: data/token.txt", // both forms
+        "token: \"s3cr3t-Token-value${VW_UNSET}\"", // an unset variable inside the value
+        "token: \"s3cr3t-Token-value${}\"", // a malformed reference inside the value
+        "token: \"s3cr3t-Token-value${VW_TOKEN\"", // an unterminated reference
+        "token_file: ${VW_TOKEN}"); // the value where a path belongs
   }
 
   @ParameterizedTest
@@ -135,8 +146,9 @@ class SecretTest {
   void yamlSyntaxErrorsInASecretLineDoNotEchoIt() {
     Path fixture = Fixtures.file("invalid-yaml-unterminated-quote.yml");
 
-    ConfigException e = org.assertj.core.api.Assertions.catchThrowableOfType(
-        ConfigException.class, () -> Fixtures.loader().load(fixture));
+    ConfigException e =
+        Assertions.catchThrowableOfType(
+            ConfigException.class, () -> Fixtures.loader().load(fixture));
 
     assertThat(e.problems()).singleElement().asString().doesNotContain("hunter2");
   }

@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,13 +19,13 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The web config file as exporter-toolkit reads it: one fixture per validation rule in
- * {@code src/test/resources/webconfig/invalid-*.yml}, each with its exact {@code # expect:} lines (exporter-toolkit's
- * texts after the path). Fixtures run in a folder where the test made certificates with openssl.
+ * The web config file as exporter-toolkit reads it: one fixture per validation rule in {@code
+ * src/test/resources/webconfig/invalid-*.yml}, each with its exact {@code # expect:} lines
+ * (exporter-toolkit's texts after the path). Fixtures run in a folder where the test made
+ * certificates with openssl.
  */
 class WebConfigFileTest {
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
   static TestPki pki;
 
   @BeforeAll
@@ -34,14 +36,21 @@ class WebConfigFileTest {
   static Stream<String> invalidFixtures() throws IOException, URISyntaxException {
     Path src = Path.of(WebConfigFileTest.class.getResource("/webconfig").toURI());
     try (Stream<Path> s = Files.list(src)) {
-      return s.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("invalid-")).sorted().toList().stream();
+      return s
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.startsWith("invalid-"))
+          .sorted()
+          .toList()
+          .stream();
     }
   }
 
   private static Path copy(String name) throws Exception {
     Path target = dir.resolve(name);
-    Files.copy(Path.of(WebConfigFileTest.class.getResource("/webconfig/" + name).toURI()), target,
-        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(
+        Path.of(WebConfigFileTest.class.getResource("/webconfig/" + name).toURI()),
+        target,
+        StandardCopyOption.REPLACE_EXISTING);
     return target;
   }
 
@@ -49,8 +58,12 @@ class WebConfigFileTest {
   @MethodSource("invalidFixtures")
   void reportsExactlyTheExpectedProblem(String name) throws Exception {
     Path f = copy(name);
-    List<String> expected = Files.readAllLines(f).stream().filter(l -> l.startsWith("# expect: "))
-        .map(l -> f + ": " + l.substring("# expect: ".length()).replace("<dir>", dir.toString())).toList();
+    List<String> expected =
+        Files.readAllLines(f).stream()
+            .filter(l -> l.startsWith("# expect: "))
+            .map(
+                l -> f + ": " + l.substring("# expect: ".length()).replace("<dir>", dir.toString()))
+            .toList();
     assertThat(expected).isNotEmpty();
     ConfigException e = catchThrowableOfType(ConfigException.class, () -> WebConfigFile.load(f));
     assertThat(e).as(name).isNotNull();
@@ -78,7 +91,9 @@ class WebConfigFileTest {
   void aFullFileIsReadWithExporterToolkitDefaults() throws Exception {
     String hash = TestPki.htpasswd("alice", "pw", 5);
     Path f = dir.resolve("full.yml");
-    Files.writeString(f, """
+    Files.writeString(
+        f,
+        """
         tls_server_config:
           cert_file: server.crt
           key_file: server.key
@@ -94,7 +109,8 @@ class WebConfigFileTest {
         rate_limit:
           burst: 5
           interval: 1s
-        """.formatted(hash));
+        """
+            .formatted(hash));
     WebConfigFile w = WebConfigFile.load(f);
     WebConfigFile.Tls tls = w.tls().orElseThrow();
     assertThat(tls.protocols()).containsExactly("TLSv1.2", "TLSv1.3");
@@ -104,24 +120,42 @@ class WebConfigFileTest {
     assertThat(w.http2()).isFalse();
     assertThat(w.headers()).containsEntry("Strict-Transport-Security", "max-age=31536000");
     assertThat(w.users().get("alice").reveal()).isEqualTo(hash).startsWith("$2y$05$");
-    assertThat(w.rateLimit()).contains(new WebConfigFile.RateLimit(5, java.time.Duration.ofSeconds(1)));
+    assertThat(w.rateLimit()).contains(new WebConfigFile.RateLimit(5, Duration.ofSeconds(1)));
     assertThat(w.inputs()).contains(pki.serverCert.toAbsolutePath(), pki.caCert.toAbsolutePath());
   }
 
   @Test
   void pkcs1AndSec1KeysAreReadAsGoReadsThem() throws Exception {
     Path rsa1 = dir.resolve("server-pkcs1.key");
-    TestPki.openssl("rsa", "-in", pki.serverKey.toString(), "-traditional", "-out", rsa1.toString());
+    TestPki.openssl(
+        "rsa", "-in", pki.serverKey.toString(), "-traditional", "-out", rsa1.toString());
     assertThat(Files.readString(rsa1)).contains("BEGIN RSA PRIVATE KEY");
     Path ecKey = dir.resolve("ec.key");
     Path ecCert = dir.resolve("ec.crt");
-    TestPki.openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ecKey.toString());
-    TestPki.openssl("req", "-new", "-x509", "-key", ecKey.toString(), "-subj", "/CN=ec", "-days", "1", "-out",
+    TestPki.openssl(
+        "ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", ecKey.toString());
+    TestPki.openssl(
+        "req",
+        "-new",
+        "-x509",
+        "-key",
+        ecKey.toString(),
+        "-subj",
+        "/CN=ec",
+        "-days",
+        "1",
+        "-out",
         ecCert.toString());
     assertThat(Files.readString(ecKey)).contains("BEGIN EC PRIVATE KEY");
-    assertThat(PemMaterial.keyPair(Files.readAllBytes(pki.serverCert), Files.readAllBytes(rsa1)).key().getAlgorithm())
+    assertThat(
+            PemMaterial.keyPair(Files.readAllBytes(pki.serverCert), Files.readAllBytes(rsa1))
+                .key()
+                .getAlgorithm())
         .isEqualTo("RSA");
-    assertThat(PemMaterial.keyPair(Files.readAllBytes(ecCert), Files.readAllBytes(ecKey)).key().getAlgorithm())
+    assertThat(
+            PemMaterial.keyPair(Files.readAllBytes(ecCert), Files.readAllBytes(ecKey))
+                .key()
+                .getAlgorithm())
         .isEqualTo("EC");
   }
 

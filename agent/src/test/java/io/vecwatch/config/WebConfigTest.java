@@ -16,7 +16,8 @@ class WebConfigTest {
     "[::1]:9477,    ::1,       9477, [::1]:9477",
     "host:65535,    host,      65535, host:65535"
   })
-  void parsesTheAddressFormsPrometheusExportersAccept(String addr, String host, int port, String shown) {
+  void parsesTheAddressFormsPrometheusExportersAccept(
+      String addr, String host, int port, String shown) {
     WebConfig w = WebConfig.parseAddress(addr);
 
     assertThat(w).isEqualTo(new WebConfig(host, port));
@@ -24,8 +25,19 @@ class WebConfigTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"9477", "host:", "host:65536", "host:-1", "host:+80", "::1:9477", "[]:80", "a b:80",
-      "host:80a", "host:999999999999"})
+  @ValueSource(
+      strings = {
+        "9477",
+        "host:",
+        "host:65536",
+        "host:-1",
+        "host:+80",
+        "::1:9477",
+        "[]:80",
+        "a b:80",
+        "host:80a",
+        "host:999999999999"
+      })
   void rejectsMalformedAddresses(String addr) {
     assertThat(WebConfig.parseAddress(addr)).isNull();
   }

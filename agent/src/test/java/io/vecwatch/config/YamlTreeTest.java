@@ -10,7 +10,9 @@ class YamlTreeTest {
 
   @Test
   void scalarsKeepTheTextAsWritten() throws Exception {
-    YamlTree.Result r = YamlTree.parse("a: 0012\nb: 1.10\nc: yes\nd: 1e5\ne: 0x1F\nf: 'quoted'\ng: ~\nh:\ni: \"null\"\n");
+    YamlTree.Result r =
+        YamlTree.parse(
+            "a: 0012\nb: 1.10\nc: yes\nd: 1e5\ne: 0x1F\nf: 'quoted'\ng: ~\nh:\ni: \"null\"\n");
 
     assertThat(r.root().get("a").asText()).isEqualTo("0012");
     assertThat(r.root().get("b").asText()).isEqualTo("1.10");
@@ -26,9 +28,11 @@ class YamlTreeTest {
 
   @Test
   void recordsWhereEveryKeyAndItemStarts() throws Exception {
-    YamlTree.Result r = YamlTree.parse("web:\n  listen_address: :1\ntargets:\n  - name: a\n    kind: flat\n");
+    YamlTree.Result r =
+        YamlTree.parse("web:\n  listen_address: :1\ntargets:\n  - name: a\n    kind: flat\n");
 
-    assertThat(r.positions()).containsEntry("web", new Position(1, 1))
+    assertThat(r.positions())
+        .containsEntry("web", new Position(1, 1))
         .containsEntry("web.listen_address", new Position(2, 3))
         .containsEntry("targets", new Position(3, 1))
         .containsEntry("targets[0]", new Position(4, 5))
@@ -46,13 +50,16 @@ class YamlTreeTest {
     YamlTree.Result r = YamlTree.parse("a: 1\nb: 2\na: 3\n");
 
     assertThat(r.root().get("a").asText()).isEqualTo("1");
-    assertThat(r.problems()).containsExactly(
-        new YamlTree.Problem("a", new Position(3, 1), "duplicate key on line 3 (first set on line 1)"));
+    assertThat(r.problems())
+        .containsExactly(
+            new YamlTree.Problem(
+                "a", new Position(3, 1), "duplicate key on line 3 (first set on line 1)"));
   }
 
   @Test
   void aliasesCopyTheAnchoredNodeAndMergeKeysFillOnlyMissingKeys() throws Exception {
-    YamlTree.Result r = YamlTree.parse("base: &b {x: 1, y: 2}\ncopy: *b\nmerged:\n  <<: *b\n  y: 3\n");
+    YamlTree.Result r =
+        YamlTree.parse("base: &b {x: 1, y: 2}\ncopy: *b\nmerged:\n  <<: *b\n  y: 3\n");
 
     assertThat(r.root().get("copy").toString()).isEqualTo("{\"x\":\"1\",\"y\":\"2\"}");
     assertThat(r.root().get("merged").get("x").asText()).isEqualTo("1");
@@ -64,8 +71,10 @@ class YamlTreeTest {
   void anAliasOfASingleValueIsReportedBecauseTheParserHidesScalarAnchors() throws Exception {
     YamlTree.Result r = YamlTree.parse("k: &k 5\nk2: *k\n");
 
-    assertThat(r.problems()).containsExactly(new YamlTree.Problem(
-        "k2", null, "unknown alias *k: no mapping or list is anchored &k before it"));
+    assertThat(r.problems())
+        .containsExactly(
+            new YamlTree.Problem(
+                "k2", null, "unknown alias *k: no mapping or list is anchored &k before it"));
   }
 
   @Test
@@ -95,9 +104,11 @@ class YamlTreeTest {
   @Test
   void syntaxErrorsGiveLineAndColumnButNotTheLineText() {
     assertThatThrownBy(() -> YamlTree.parse("a: 1\nb: [1, 2\nc: \"hunter2\n"))
-        .isInstanceOfSatisfying(YamlTree.SyntaxError.class, e -> {
-          assertThat(e.describe()).startsWith("line ").contains("not valid YAML: ");
-          assertThat(e.describe()).doesNotContain("hunter2").doesNotContain("\n");
-        });
+        .isInstanceOfSatisfying(
+            YamlTree.SyntaxError.class,
+            e -> {
+              assertThat(e.describe()).startsWith("line ").contains("not valid YAML: ");
+              assertThat(e.describe()).doesNotContain("hunter2").doesNotContain("\n");
+            });
   }
 }

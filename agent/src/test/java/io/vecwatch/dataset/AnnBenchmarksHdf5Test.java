@@ -6,21 +6,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.jhdf.HdfFile;
 import io.jhdf.WritableHdfFile;
 import io.vecwatch.knn.NaiveKnn;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AnnBenchmarksHdf5Test {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void readsAFileWrittenByH5pyLikeAnnBenchmarks() throws Exception {
-    // written by h5py (see ann-angular-h5py.py beside it): a variable-length string attribute and int64 ids
+    // written by h5py (see ann-angular-h5py.py beside it): a variable-length string attribute and
+    // int64 ids
     Path f = Path.of(getClass().getResource("ann-angular-h5py.hdf5").toURI());
     AnnBenchmarksHdf5.Contents c = AnnBenchmarksHdf5.read(f);
     assertThat(c.metric()).contains(Metric.COSINE);
@@ -34,7 +35,7 @@ class AnnBenchmarksHdf5Test {
     for (int q = 0; q < 4; q++) {
       assertThat(neighbors[q]).containsExactly(want.ids[q]);
       for (int j = 0; j < 10; j++) {
-        assertThat((double) distances[q][j]).isCloseTo(want.distances[q][j], org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((double) distances[q][j]).isCloseTo(want.distances[q][j], Offset.offset(1e-6));
       }
     }
   }
@@ -43,7 +44,9 @@ class AnnBenchmarksHdf5Test {
   void readsEveryPartOfAFileWrittenByJhdf() throws Exception {
     float[][] train = {{1, 2}, {3, 4}, {5, 6}};
     float[][] test = {{0, 1}};
-    Path f = write("e.hdf5", "euclidean", train, test, new int[][] {{0, 1}}, new float[][] {{1.4f, 4.2f}});
+    Path f =
+        write(
+            "e.hdf5", "euclidean", train, test, new int[][] {{0, 1}}, new float[][] {{1.4f, 4.2f}});
     AnnBenchmarksHdf5.Contents c = AnnBenchmarksHdf5.read(f);
     assertThat(c.metric()).contains(Metric.L2);
     assertThat(c.train().row(2)).containsExactly(5f, 6f);
@@ -67,7 +70,9 @@ class AnnBenchmarksHdf5Test {
     Path f = write("h.hdf5", "hamming", new float[][] {{1}}, new float[][] {{2}}, null, null);
     assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f))
         .isInstanceOf(DatasetException.class)
-        .hasMessage(f + ": unknown distance \"hamming\" (supported: euclidean, angular, dot, l2, ip, cosine)");
+        .hasMessage(
+            f
+                + ": unknown distance \"hamming\" (supported: euclidean, angular, dot, l2, ip, cosine)");
   }
 
   @Test
@@ -77,13 +82,22 @@ class AnnBenchmarksHdf5Test {
       w.putDataset("train", new float[][] {{1, 2}});
       w.putAttribute("distance", "euclidean");
     }
-    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).hasMessage(f + ": missing dataset \"test\"");
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f))
+        .hasMessage(f + ": missing dataset \"test\"");
   }
 
   @Test
   void trainAndTestOfDifferentDimensionsAreRejected() throws Exception {
-    Path f = write("dims.hdf5", "euclidean", new float[][] {{1, 2, 3}}, new float[][] {{1, 2}}, null, null);
-    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).hasMessage(f + ": test has dimension 2 but train has 3");
+    Path f =
+        write(
+            "dims.hdf5",
+            "euclidean",
+            new float[][] {{1, 2, 3}},
+            new float[][] {{1, 2}},
+            null,
+            null);
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f))
+        .hasMessage(f + ": test has dimension 2 but train has 3");
   }
 
   @Test
@@ -99,7 +113,9 @@ class AnnBenchmarksHdf5Test {
 
   @Test
   void aFileThatIsNotHdf5IsRejected() throws Exception {
-    Path f = Files.writeString(dir.resolve("fake.hdf5"), "this is not HDF5 at all, just text padding it out");
+    Path f =
+        Files.writeString(
+            dir.resolve("fake.hdf5"), "this is not HDF5 at all, just text padding it out");
     assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f))
         .isInstanceOf(DatasetException.class)
         .hasMessageStartingWith(f + ": not an HDF5 file (");
@@ -115,23 +131,31 @@ class AnnBenchmarksHdf5Test {
   void aDeclaredShapeLargerThanTheFileIsRejectedBeforeReading() throws Exception {
     Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("big.hdf5"));
     Hdf5Corruption.setShape(f, 40, 6, 1L << 28, 6);
-    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f)).isInstanceOf(DatasetException.class)
-        .hasMessage(f + ": dataset \"train\" declares shape 268435456 x 6 (6442450944 bytes), but the file has only "
-            + Files.size(f) + " bytes: corrupt header");
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.read(f))
+        .isInstanceOf(DatasetException.class)
+        .hasMessage(
+            f
+                + ": dataset \"train\" declares shape 268435456 x 6 (6442450944 bytes), but the file has only "
+                + Files.size(f)
+                + " bytes: corrupt header");
   }
 
   @Test
   void aDeclaredShapeBeyondOneArrayIsRejected() throws Exception {
     Path f = Hdf5Corruption.copyOfH5pyFixture(dir.resolve("huge.hdf5"));
     Hdf5Corruption.setShape(f, 40, 6, 1L << 40, 6);
-    assertThatThrownBy(() -> AnnBenchmarksHdf5.readVectors(f, "train")).isInstanceOf(DatasetException.class)
-        .hasMessage(f + ": dataset \"train\" declares shape 1099511627776 x 6, more than the 2147483631 values one"
-            + " array can hold");
+    assertThatThrownBy(() -> AnnBenchmarksHdf5.readVectors(f, "train"))
+        .isInstanceOf(DatasetException.class)
+        .hasMessage(
+            f
+                + ": dataset \"train\" declares shape 1099511627776 x 6, more than the 2147483631 values one"
+                + " array can hold");
   }
 
   @Test
   void everyFourByteFieldSetHugeIsAOneLineErrorNeverAnError() throws Exception {
-    // Regression for a fuzzing finding: a corrupt object-header size made the reader allocate gigabytes
+    // Regression for a fuzzing finding: a corrupt object-header size made the reader allocate
+    // gigabytes
     // (OutOfMemoryError). Here every 4-byte-aligned field of the h5py file in turn declares ~2 GiB.
     byte[] original;
     try (InputStream in = getClass().getResourceAsStream("ann-angular-h5py.hdf5")) {
@@ -153,7 +177,12 @@ class AnnBenchmarksHdf5Test {
     assertThat(rejected).isPositive();
   }
 
-  private Path write(String name, String distance, float[][] train, float[][] test, int[][] neighbors,
+  private Path write(
+      String name,
+      String distance,
+      float[][] train,
+      float[][] test,
+      int[][] neighbors,
       float[][] distances) {
     Path f = dir.resolve(name);
     try (WritableHdfFile w = HdfFile.write(f)) {

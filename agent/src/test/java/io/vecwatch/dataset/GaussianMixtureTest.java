@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -21,11 +23,14 @@ class GaussianMixtureTest {
 
   @Test
   void outputIsPinnedSoGeneratedDatasetsStayTheSameAcrossReleases() throws Exception {
-    // SHA-256 of the float32 bytes (big-endian) as produced when the generator was written, identical on
+    // SHA-256 of the float32 bytes (big-endian) as produced when the generator was written,
+    // identical on
     // Java 17 and 25; a change here changes every generated dataset and its ground truth
     GaussianMixture mix = GaussianMixture.of(128, 64, 1.0, 42L);
-    assertThat(digest(mix.base(1000))).isEqualTo("2e54199afa38f4e07b7a2a12319744f088d3d7abb2af9fca2fb734ad95cd1b7f");
-    assertThat(digest(mix.queries(100))).isEqualTo("917e62356d8c8fbe08b7232776122a7b89c6024aac3ac70c71e5b430c5fbf66e");
+    assertThat(digest(mix.base(1000)))
+        .isEqualTo("2e54199afa38f4e07b7a2a12319744f088d3d7abb2af9fca2fb734ad95cd1b7f");
+    assertThat(digest(mix.queries(100)))
+        .isEqualTo("917e62356d8c8fbe08b7232776122a7b89c6024aac3ac70c71e5b430c5fbf66e");
   }
 
   @Test
@@ -51,16 +56,17 @@ class GaussianMixtureTest {
     Vectors queries = mix.queries(200);
     Set<String> rows = new HashSet<>();
     for (int i = 0; i < base.count(); i++) {
-      rows.add(java.util.Arrays.toString(base.row(i)));
+      rows.add(Arrays.toString(base.row(i)));
     }
     for (int q = 0; q < queries.count(); q++) {
-      assertThat(rows).doesNotContain(java.util.Arrays.toString(queries.row(q)));
+      assertThat(rows).doesNotContain(Arrays.toString(queries.row(q)));
     }
   }
 
   @Test
   void vectorsClusterAroundTheCentresWithTheGivenSpread() {
-    // with spread s, a vector's squared distance to its nearest other vector of the same cluster is about
+    // with spread s, a vector's squared distance to its nearest other vector of the same cluster is
+    // about
     // 2 s^2 dim, while centres are about 2 dim apart: check the mixture really is clustered
     int dim = 64;
     GaussianMixture tight = GaussianMixture.of(dim, 10, 0.1, 5L);
@@ -81,6 +87,6 @@ class GaussianMixtureTest {
   private static String digest(Vectors v) throws Exception {
     ByteBuffer b = ByteBuffer.allocate(v.data().length * 4);
     b.asFloatBuffer().put(v.data());
-    return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
+    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.array()));
   }
 }

@@ -9,12 +9,12 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TexmexFilesTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void fvecsRoundTripsThroughWriterAndReader() throws Exception {
@@ -91,8 +91,7 @@ class TexmexFilesTest {
 
   @Test
   void writtenFilesGetTheUsualPermissionsNotATempFilesOwnerOnlyOnes() throws Exception {
-    org.junit.jupiter.api.Assumptions.assumeTrue(
-        dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
+    Assumptions.assumeTrue(dir.getFileSystem().supportedFileAttributeViews().contains("posix"));
     Path f = dir.resolve("gt.ivecs");
     TexmexFiles.writeIvecs(f, new int[][] {{1}});
     Path plain = Files.createFile(dir.resolve("plain"));
@@ -117,8 +116,10 @@ class TexmexFilesTest {
     Path f = dir.resolve("q.fvecs");
     Files.write(f, le(4, 0, 0));
     assertThatThrownBy(() -> TexmexFiles.readVectors(f))
-        .hasMessage(f + ": vector 0 declares dimension 4 (20 bytes), but the file has only 12 bytes: truncated, or a"
-            + " corrupt header");
+        .hasMessage(
+            f
+                + ": vector 0 declares dimension 4 (20 bytes), but the file has only 12 bytes: truncated, or a"
+                + " corrupt header");
     Files.write(f, new byte[] {4, 0});
     assertThatThrownBy(() -> TexmexFiles.readVectors(f))
         .hasMessage(f + ": truncated: vector 0 needs at least 4 bytes (its dimension), 2 left");
@@ -127,7 +128,8 @@ class TexmexFilesTest {
   @Test
   void inconsistentDimensionNamesTheVector() throws Exception {
     Path f = dir.resolve("base.fvecs");
-    // vectors 0 and 1 have dimension 2; vector 2 claims 3 (same byte length as two 2-d records would need)
+    // vectors 0 and 1 have dimension 2; vector 2 claims 3 (same byte length as two 2-d records
+    // would need)
     Files.write(f, le(2, 0, 0, 2, 0, 0, 3, 0, 0));
     assertThatThrownBy(() -> TexmexFiles.readVectors(f))
         .hasMessage(f + ": vector 2 has dimension 3, but vector 0 has 2");
@@ -166,7 +168,8 @@ class TexmexFilesTest {
         .hasMessage(ivecs + ": holds integers (.ivecs); vectors must be .fvecs or .bvecs");
     Path fvecs = dir.resolve("gt.fvecs");
     TexmexFiles.writeFvecs(fvecs, new float[][] {{1}});
-    assertThatThrownBy(() -> TexmexFiles.readIvecs(fvecs)).hasMessage(fvecs + ": unknown file type, expected .ivecs");
+    assertThatThrownBy(() -> TexmexFiles.readIvecs(fvecs))
+        .hasMessage(fvecs + ": unknown file type, expected .ivecs");
   }
 
   @Test
@@ -180,14 +183,21 @@ class TexmexFilesTest {
     // 68 bytes whose first int says 2^30: sizing a buffer from it asked for 4 GiB of direct memory
     for (String ext : new String[] {".fvecs", ".ivecs", ".bvecs"}) {
       Path f = dir.resolve("corrupt" + ext);
-      Files.write(f, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
+      Files.write(
+          f, ByteBuffer.allocate(68).order(ByteOrder.LITTLE_ENDIAN).putInt(1 << 30).array());
       long recordBytes = 4 + (1L << 30) * (ext.equals(".bvecs") ? 1 : 4);
-      String expected = f + ": vector 0 declares dimension 1073741824 (" + recordBytes
-          + " bytes), but the file has only 68 bytes: truncated, or a corrupt header";
+      String expected =
+          f
+              + ": vector 0 declares dimension 1073741824 ("
+              + recordBytes
+              + " bytes), but the file has only 68 bytes: truncated, or a corrupt header";
       if (ext.equals(".ivecs")) {
-        assertThatThrownBy(() -> TexmexFiles.readIvecs(f)).isInstanceOf(DatasetException.class).hasMessage(expected);
+        assertThatThrownBy(() -> TexmexFiles.readIvecs(f))
+            .isInstanceOf(DatasetException.class)
+            .hasMessage(expected);
       } else {
-        assertThatThrownBy(() -> TexmexFiles.readVectors(f)).isInstanceOf(DatasetException.class)
+        assertThatThrownBy(() -> TexmexFiles.readVectors(f))
+            .isInstanceOf(DatasetException.class)
             .hasMessage(expected);
       }
     }
@@ -197,9 +207,13 @@ class TexmexFilesTest {
   void aDimensionOfMaxIntIsBoundedByTheFileSize() throws Exception {
     // Integer.MAX_VALUE as the dimension of a .bvecs file: one record would be 2 GiB + 3 bytes
     Path f = dir.resolve("max.bvecs");
-    Files.write(f, ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE).array());
-    assertThatThrownBy(() -> TexmexFiles.readVectors(f)).isInstanceOf(DatasetException.class)
-        .hasMessageContaining("declares dimension 2147483647").hasMessageContaining("only 4096 bytes");
+    Files.write(
+        f,
+        ByteBuffer.allocate(4096).order(ByteOrder.LITTLE_ENDIAN).putInt(Integer.MAX_VALUE).array());
+    assertThatThrownBy(() -> TexmexFiles.readVectors(f))
+        .isInstanceOf(DatasetException.class)
+        .hasMessageContaining("declares dimension 2147483647")
+        .hasMessageContaining("only 4096 bytes");
   }
 
   /** Little-endian int32 words (a float 0 is also int 0). */

@@ -18,18 +18,31 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * Runs a deployment example's agent config (compose, Kubernetes) through the agent's own loader. Sections that
- * other work adds (rules, alerting, telemetry, the Milvus kind) may not be in this build yet: while the loader
- * does not know one, the problems it causes are tolerated and the check is skipped; once the section is known,
- * every problem fails the test. Files the config names inside the container ({@code /var/lib/vecwatch/...},
- * {@code /etc/vecwatch/secrets/...}) are created as stand-ins under a temporary folder and the paths rewritten,
- * so the loader's file checks run for real.
+ * Runs a deployment example's agent config (compose, Kubernetes) through the agent's own loader.
+ * Sections that other work adds (rules, alerting, telemetry, the Milvus kind) may not be in this
+ * build yet: while the loader does not know one, the problems it causes are tolerated and the check
+ * is skipped; once the section is known, every problem fails the test. Files the config names
+ * inside the container ({@code /var/lib/vecwatch/...}, {@code /etc/vecwatch/secrets/...}) are
+ * created as stand-ins under a temporary folder and the paths rewritten, so the loader's file
+ * checks run for real.
  */
 final class AgentConfigCheck {
   /** Top-level sections written by other work, each with an empty value the section must accept. */
-  private static final Map<String, String> LATER_SECTIONS = Map.of(
-      "external_labels", "{}", "rule_files", "[]", "evaluation_interval", "1m", "alerting", "{}", "telemetry", "{}");
-  private static final Pattern CONTAINER_FILE = Pattern.compile("(/var/lib/vecwatch/|/etc/vecwatch/secrets/)[\\w./-]+");
+  private static final Map<String, String> LATER_SECTIONS =
+      Map.of(
+          "external_labels",
+          "{}",
+          "rule_files",
+          "[]",
+          "evaluation_interval",
+          "1m",
+          "alerting",
+          "{}",
+          "telemetry",
+          "{}");
+
+  private static final Pattern CONTAINER_FILE =
+      Pattern.compile("(/var/lib/vecwatch/|/etc/vecwatch/secrets/)[\\w./-]+");
 
   private AgentConfigCheck() {}
 
@@ -38,7 +51,8 @@ final class AgentConfigCheck {
   }
 
   /** As above, with relative paths resolved against {@code baseDir} (the config file's folder). */
-  static VecwatchConfig assertValid(String source, String yaml, Map<String, String> env, Path baseDir) {
+  static VecwatchConfig assertValid(
+      String source, String yaml, Map<String, String> env, Path baseDir) {
     Path root;
     try {
       root = Files.createTempDirectory("vecwatch-config-check");
@@ -63,7 +77,8 @@ final class AgentConfigCheck {
     } catch (ConfigException e) {
       List<String> real = e.problems().stream().filter(p -> !tolerated(p)).toList();
       assertThat(real).as("%s does not pass the agent's config check", source).isEmpty();
-      throw new AssertionError(source + " uses config sections the agent does not know: " + e.problems());
+      throw new AssertionError(
+          source + " uses config sections the agent does not know: " + e.problems());
     } finally {
       deleteRecursively(root);
     }
@@ -92,7 +107,8 @@ final class AgentConfigCheck {
 
   private static boolean sectionKnown(String section) {
     try {
-      new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
+      new ConfigLoader(Map.of(), TargetKinds.lookup())
+          .parse("probe", section + ": " + LATER_SECTIONS.get(section) + "\n", Path.of("/"));
       return true;
     } catch (ConfigException e) {
       return e.problems().stream().noneMatch(p -> p.endsWith(": " + section + ": unknown key"));

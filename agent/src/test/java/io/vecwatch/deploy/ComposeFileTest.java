@@ -3,6 +3,7 @@ package io.vecwatch.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vecwatch.config.VecwatchConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * What a compose implementation does not check: pinned images, health checks behind every
- * {@code service_healthy}, mounts that exist and agree with the files that name their container paths.
+ * What a compose implementation does not check: pinned images, health checks behind every {@code
+ * service_healthy}, mounts that exist and agree with the files that name their container paths.
  * (Schema validity is checked by docker-compose itself in {@link DeploymentToolsIT}.)
  */
 class ComposeFileTest {
@@ -32,22 +33,32 @@ class ComposeFileTest {
   void theStackHasEveryPartTheIssueAsksFor() {
     List<String> names = new ArrayList<>();
     services.fieldNames().forEachRemaining(names::add);
-    assertThat(names).contains("etcd", "minio", "milvus", "vecwatch", "prometheus", "alertmanager", "grafana", "loki");
+    assertThat(names)
+        .contains(
+            "etcd", "minio", "milvus", "vecwatch", "prometheus", "alertmanager", "grafana", "loki");
   }
 
   @Test
   void everyImageIsPinnedToAVersion() {
-    services.fields().forEachRemaining(e -> {
-      String image = e.getValue().path("image").asText("");
-      assertThat(image).as(e.getKey()).isNotEmpty();
-      if (e.getValue().has("build")) {
-        return; // built here
-      }
-      int colon = image.lastIndexOf(':');
-      assertThat(colon).as("%s image %s has no tag", e.getKey(), image).isGreaterThan(image.lastIndexOf('/'));
-      String tag = image.substring(colon + 1);
-      assertThat(tag).as("%s image tag", e.getKey()).isNotIn("latest", "main", "master", "nightly").matches(".*\\d.*");
-    });
+    services
+        .fields()
+        .forEachRemaining(
+            e -> {
+              String image = e.getValue().path("image").asText("");
+              assertThat(image).as(e.getKey()).isNotEmpty();
+              if (e.getValue().has("build")) {
+                return; // built here
+              }
+              int colon = image.lastIndexOf(':');
+              assertThat(colon)
+                  .as("%s image %s has no tag", e.getKey(), image)
+                  .isGreaterThan(image.lastIndexOf('/'));
+              String tag = image.substring(colon + 1);
+              assertThat(tag)
+                  .as("%s image tag", e.getKey())
+                  .isNotIn("latest", "main", "master", "nightly")
+                  .matches(".*\\d.*");
+            });
   }
 
   @Test
@@ -55,21 +66,28 @@ class ComposeFileTest {
     int conditions = 0;
     for (Map.Entry<String, JsonNode> e : iterable(services)) {
       JsonNode deps = e.getValue().path("depends_on");
-      assertThat(deps.isObject() || deps.isMissingNode()).as("%s depends_on uses the long form", e.getKey()).isTrue();
+      assertThat(deps.isObject() || deps.isMissingNode())
+          .as("%s depends_on uses the long form", e.getKey())
+          .isTrue();
       for (Map.Entry<String, JsonNode> d : iterable(deps)) {
-        assertThat(services.has(d.getKey())).as("%s depends on unknown %s", e.getKey(), d.getKey()).isTrue();
+        assertThat(services.has(d.getKey()))
+            .as("%s depends on unknown %s", e.getKey(), d.getKey())
+            .isTrue();
         String condition = d.getValue().path("condition").asText();
-        assertThat(condition).as("%s -> %s", e.getKey(), d.getKey())
+        assertThat(condition)
+            .as("%s -> %s", e.getKey(), d.getKey())
             .isIn("service_healthy", "service_started", "service_completed_successfully");
         if (condition.equals("service_healthy")) {
           conditions++;
           assertThat(services.path(d.getKey()).has("healthcheck"))
-              .as("%s waits for %s to be healthy but it has no healthcheck", e.getKey(), d.getKey()).isTrue();
+              .as("%s waits for %s to be healthy but it has no healthcheck", e.getKey(), d.getKey())
+              .isTrue();
         }
       }
     }
     assertThat(conditions).isGreaterThanOrEqualTo(5);
-    assertThat(services.path("vecwatch").path("depends_on").path("milvus").path("condition").asText())
+    assertThat(
+            services.path("vecwatch").path("depends_on").path("milvus").path("condition").asText())
         .isEqualTo("service_healthy");
   }
 
@@ -87,7 +105,9 @@ class ComposeFileTest {
           if (source.startsWith("./rules") || source.startsWith("./alertmanager")) {
             continue; // owned by the rules engine work; checked by DeploymentToolsIT once present
           }
-          assertThat(Files.exists(p)).as("%s mounts %s which does not exist", e.getKey(), source).isTrue();
+          assertThat(Files.exists(p))
+              .as("%s mounts %s which does not exist", e.getKey(), source)
+              .isTrue();
         } else {
           assertThat(declared).as("%s uses volume %s", e.getKey(), source).contains(source);
         }
@@ -107,32 +127,61 @@ class ComposeFileTest {
 
   @Test
   void grafanaMountsTheDashboardsWhereTheProviderLooks() throws Exception {
-    JsonNode provider = GrafanaDashboards.YAML.readTree(
-        Repo.file("dashboards/provisioning/dashboards/vecwatch.yml").toFile()).path("providers").get(0);
+    JsonNode provider =
+        GrafanaDashboards.YAML
+            .readTree(Repo.file("dashboards/provisioning/dashboards/vecwatch.yml").toFile())
+            .path("providers")
+            .get(0);
     String path = provider.path("options").path("path").asText();
-    assertThat(mounts("grafana")).contains("./dashboards:" + path, "./dashboards/provisioning:/etc/grafana/provisioning");
-    assertThat(services.path("grafana").path("environment").path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH").asText())
-        .startsWith(path + "/").satisfies(home -> assertThat(Repo.file("dashboards/" + home.substring(path.length() + 1))).exists());
+    assertThat(mounts("grafana"))
+        .contains("./dashboards:" + path, "./dashboards/provisioning:/etc/grafana/provisioning");
+    assertThat(
+            services
+                .path("grafana")
+                .path("environment")
+                .path("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH")
+                .asText())
+        .startsWith(path + "/")
+        .satisfies(
+            home ->
+                assertThat(Repo.file("dashboards/" + home.substring(path.length() + 1))).exists());
   }
 
   @Test
   void prometheusLoadsTheMountedRulesAndScrapesTheAgentAndMilvus() throws Exception {
-    JsonNode prom = GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/prometheus.yml").toFile());
-    assertThat(mounts("prometheus")).contains("./docs/deploy/compose/prometheus.yml:/etc/prometheus/prometheus.yml",
-        "./rules:/etc/prometheus/rules");
-    assertThat(prom.path("rule_files").get(0).asText()).startsWith("rules/"); // relative to /etc/prometheus
+    JsonNode prom =
+        GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/prometheus.yml").toFile());
+    assertThat(mounts("prometheus"))
+        .contains(
+            "./docs/deploy/compose/prometheus.yml:/etc/prometheus/prometheus.yml",
+            "./rules:/etc/prometheus/rules");
+    assertThat(prom.path("rule_files").get(0).asText())
+        .startsWith("rules/"); // relative to /etc/prometheus
     List<String> targets = new ArrayList<>();
-    prom.path("scrape_configs").forEach(sc -> sc.path("static_configs").forEach(
-        st -> st.path("targets").forEach(t -> targets.add(t.asText()))));
+    prom.path("scrape_configs")
+        .forEach(
+            sc ->
+                sc.path("static_configs")
+                    .forEach(st -> st.path("targets").forEach(t -> targets.add(t.asText()))));
     assertThat(targets).contains("vecwatch:9477", "milvus:9091");
-    assertThat(prom.path("alerting").path("alertmanagers").get(0).path("static_configs").get(0).path("targets").get(0).asText())
+    assertThat(
+            prom.path("alerting")
+                .path("alertmanagers")
+                .get(0)
+                .path("static_configs")
+                .get(0)
+                .path("targets")
+                .get(0)
+                .asText())
         .isEqualTo("alertmanager:9093");
   }
 
   @Test
   void everyRuleFileThePrometheusAndAgentConfigsNameIsMountedBesideThem() throws Exception {
-    JsonNode prom = GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/prometheus.yml").toFile());
-    JsonNode agent = GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/vecwatch.yml").toFile());
+    JsonNode prom =
+        GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/prometheus.yml").toFile());
+    JsonNode agent =
+        GrafanaDashboards.YAML.readTree(Repo.file("docs/deploy/compose/vecwatch.yml").toFile());
     assertMounted("prometheus", "/etc/prometheus", prom.path("rule_files"));
     assertMounted("vecwatch", "/etc/vecwatch", agent.path("rule_files"));
   }
@@ -141,9 +190,14 @@ class ComposeFileTest {
     assertThat(ruleFiles.size()).as("%s rule_files", service).isPositive();
     for (JsonNode pattern : ruleFiles) {
       String inContainer = configDir + "/" + pattern.asText();
-      String dir = inContainer.contains("*") ? inContainer.substring(0, inContainer.lastIndexOf('/')) : inContainer;
-      List<String> targets = mounts(service).stream().map(m -> m.substring(m.indexOf(':') + 1)).toList();
-      assertThat(targets).as("%s: nothing mounted at %s for rule_files %s", service, dir, pattern.asText())
+      String dir =
+          inContainer.contains("*")
+              ? inContainer.substring(0, inContainer.lastIndexOf('/'))
+              : inContainer;
+      List<String> targets =
+          mounts(service).stream().map(m -> m.substring(m.indexOf(':') + 1)).toList();
+      assertThat(targets)
+          .as("%s: nothing mounted at %s for rule_files %s", service, dir, pattern.asText())
           .contains(dir);
       String source = mounts(service).get(targets.indexOf(dir)).split(":")[0];
       if (!source.startsWith("./rules")) {
@@ -158,8 +212,11 @@ class ComposeFileTest {
     services.path("vecwatch").path("command").forEach(c -> command.add(c.asText()));
     assertThat(command).containsSubsequence("run", "--config.file", "/etc/vecwatch/vecwatch.yml");
     assertThat(command).containsSubsequence("--web.config.file", "/etc/vecwatch/web.yml");
-    assertThat(mounts("vecwatch")).contains("./docs/deploy/compose/vecwatch.yml:/etc/vecwatch/vecwatch.yml",
-        "./docs/deploy/compose/web.yml:/etc/vecwatch/web.yml", "./rules:/etc/vecwatch/rules");
+    assertThat(mounts("vecwatch"))
+        .contains(
+            "./docs/deploy/compose/vecwatch.yml:/etc/vecwatch/vecwatch.yml",
+            "./docs/deploy/compose/web.yml:/etc/vecwatch/web.yml",
+            "./rules:/etc/vecwatch/rules");
   }
 
   @Test
@@ -167,7 +224,8 @@ class ComposeFileTest {
     JsonNode agent = services.path("vecwatch");
     assertThat(agent.has("entrypoint")).isFalse();
     assertThat(agent.path("environment").has("JDK_JAVA_OPTIONS")).isFalse();
-    assertThat(agent.path("environment").path("VECWATCH_JAVA_OPTS").asText()).startsWith("-XX:MaxRAMPercentage=");
+    assertThat(agent.path("environment").path("VECWATCH_JAVA_OPTS").asText())
+        .startsWith("-XX:MaxRAMPercentage=");
   }
 
   @Test
@@ -182,16 +240,24 @@ class ComposeFileTest {
 
   @Test
   void theAgentConfigOfTheStackPassesTheAgentsOwnValidation() throws Exception {
-    io.vecwatch.config.VecwatchConfig c = AgentConfigCheck.assertValid("docs/deploy/compose/vecwatch.yml",
-        Files.readString(Repo.file("docs/deploy/compose/vecwatch.yml")), Map.of());
-    assertThat(c.web().port()).isEqualTo(9477); // what Prometheus scrapes and the health check calls
+    VecwatchConfig c =
+        AgentConfigCheck.assertValid(
+            "docs/deploy/compose/vecwatch.yml",
+            Files.readString(Repo.file("docs/deploy/compose/vecwatch.yml")),
+            Map.of());
+    assertThat(c.web().port())
+        .isEqualTo(9477); // what Prometheus scrapes and the health check calls
     assertThat(c.targets()).isNotEmpty();
   }
 
   @Test
   void theEmbeddedDemoConfigOfGettingStartedPassesTheAgentsOwnValidation() throws Exception {
-    io.vecwatch.config.VecwatchConfig c = AgentConfigCheck.assertValid("docs/deploy/demo.yml",
-        Files.readString(Repo.file("docs/deploy/demo.yml")), Map.of(), Repo.file("docs/deploy"));
+    VecwatchConfig c =
+        AgentConfigCheck.assertValid(
+            "docs/deploy/demo.yml",
+            Files.readString(Repo.file("docs/deploy/demo.yml")),
+            Map.of(),
+            Repo.file("docs/deploy"));
     assertThat(c.targets()).extracting(t -> t.kind()).containsExactly("flat", "lucene_hnsw");
   }
 

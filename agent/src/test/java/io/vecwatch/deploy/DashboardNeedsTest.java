@@ -10,8 +10,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A panel that stays empty without Milvus, the server's metrics or Loki says so in its description, so a new user
- * running the in-process demo does not think the agent is broken.
+ * A panel that stays empty without Milvus, the server's metrics or Loki says so in its description,
+ * so a new user running the in-process demo does not think the agent is broken.
  */
 class DashboardNeedsTest {
   private static void walk(JsonNode panels, List<JsonNode> out) {
@@ -25,7 +25,8 @@ class DashboardNeedsTest {
   void panelsThatNeedMilvusServerMetricsOrLokiSaySo() throws Exception {
     List<String> silent = new ArrayList<>();
     int checked = 0;
-    for (String f : List.of("vecwatch-overview.json", "vecwatch-target.json", "vecwatch-agent.json")) {
+    for (String f :
+        List.of("vecwatch-overview.json", "vecwatch-target.json", "vecwatch-agent.json")) {
       Path file = Repo.file("dashboards/" + f);
       List<JsonNode> panels = new ArrayList<>();
       walk(new ObjectMapper().readTree(file.toFile()).path("panels"), panels);
@@ -34,7 +35,8 @@ class DashboardNeedsTest {
         String desc = p.path("description").asText("");
         boolean milvus = exprs.contains("vecwatch_milvus_");
         boolean server = exprs.matches(".*vecwatch_(server_|latency_gap|served_).*");
-        boolean loki = p.path("type").asText().equals("logs") || p.toString().contains("vecwatch-loki");
+        boolean loki =
+            p.path("type").asText().equals("logs") || p.toString().contains("vecwatch-loki");
         if (milvus || server || loki) {
           checked++;
           if (!desc.contains("Needs ")) {

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.Test;
 /** Structural checks of every dashboard under dashboards/, and the metric names its queries use. */
 class DashboardsTest {
   /** Built-in Grafana datasources that need no provisioning. */
-  private static final Set<String> BUILT_IN_UIDS = Set.of("-- Grafana --", "grafana", "-- Mixed --", "-- Dashboard --");
-  private static final Pattern VARIABLE_USE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)|\\$([A-Za-z_][A-Za-z0-9_]*)");
+  private static final Set<String> BUILT_IN_UIDS =
+      Set.of("-- Grafana --", "grafana", "-- Mixed --", "-- Dashboard --");
+
+  private static final Pattern VARIABLE_USE =
+      Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)|\\$([A-Za-z_][A-Za-z0-9_]*)");
 
   private static List<Dashboard> dashboards;
   private static Map<String, String> datasources;
@@ -35,7 +38,8 @@ class DashboardsTest {
 
   @Test
   void theOverviewDrillDownAndAgentDashboardsExist() {
-    assertThat(dashboards).extracting(d -> d.json().path("uid").asText())
+    assertThat(dashboards)
+        .extracting(d -> d.json().path("uid").asText())
         .contains("vecwatch-overview", "vecwatch-target", "vecwatch-agent");
   }
 
@@ -44,10 +48,14 @@ class DashboardsTest {
     for (Dashboard d : dashboards) {
       JsonNode j = d.json();
       assertThat(j.path("schemaVersion").isInt()).as("%s schemaVersion", d.name()).isTrue();
-      assertThat(j.path("schemaVersion").asInt()).as("%s schemaVersion", d.name()).isBetween(36, 41);
+      assertThat(j.path("schemaVersion").asInt())
+          .as("%s schemaVersion", d.name())
+          .isBetween(36, 41);
       assertThat(j.path("uid").asText()).as("%s uid", d.name()).matches("[a-zA-Z0-9_-]{1,40}");
       assertThat(j.path("title").asText()).as("%s title", d.name()).isNotBlank();
-      assertThat(j.path("id").isNull() || j.path("id").isMissingNode()).as("%s id must be null", d.name()).isTrue();
+      assertThat(j.path("id").isNull() || j.path("id").isMissingNode())
+          .as("%s id must be null", d.name())
+          .isTrue();
     }
   }
 
@@ -60,7 +68,8 @@ class DashboardsTest {
   @Test
   void panelIdsAreUniqueIncludingPanelsNestedInRows() {
     for (Dashboard d : dashboards) {
-      List<Integer> ids = GrafanaDashboards.panels(d.json()).stream().map(p -> p.path("id").asInt(-1)).toList();
+      List<Integer> ids =
+          GrafanaDashboards.panels(d.json()).stream().map(p -> p.path("id").asInt(-1)).toList();
       assertThat(ids).as("%s panel ids", d.name()).doesNotContain(-1).doesNotHaveDuplicates();
     }
   }
@@ -71,7 +80,9 @@ class DashboardsTest {
     for (Dashboard d : dashboards) {
       for (String uid : GrafanaDashboards.datasourceUids(d.json())) {
         assertThat(datasources.containsKey(uid) || BUILT_IN_UIDS.contains(uid))
-            .as("%s refers to datasource uid \"%s\", provisioned: %s", d.name(), uid, datasources.keySet())
+            .as(
+                "%s refers to datasource uid \"%s\", provisioned: %s",
+                d.name(), uid, datasources.keySet())
             .isTrue();
       }
       checkTypes(d, d.json());
@@ -143,11 +154,15 @@ class DashboardsTest {
         if (!"prometheus".equals(datasources.get(q.datasourceUid()))) {
           continue;
         }
-        Set<String> names = q.kind() == Kind.VARIABLE ? PromQlNames.ofVariableQuery(q.expr()) : PromQlNames.of(q.expr());
+        Set<String> names =
+            q.kind() == Kind.VARIABLE
+                ? PromQlNames.ofVariableQuery(q.expr())
+                : PromQlNames.of(q.expr());
         assertThat(names).as("%s reads no metric: %s", q.where(), q.expr()).isNotEmpty();
         for (String n : names) {
           checked++;
-          if (!contract.contains(n) && !KnownSeries.EXTERNAL.contains(n)
+          if (!contract.contains(n)
+              && !KnownSeries.EXTERNAL.contains(n)
               && !KnownSeries.AGREED_NOT_YET_DOCUMENTED.contains(n)) {
             unknown.add(q.where() + ": " + n);
           }
@@ -174,14 +189,28 @@ class DashboardsTest {
 
   @Test
   void theLatencyPanelAsksForExemplarsAndTheDatasourceLinksThemToTraces() throws Exception {
-    boolean exemplar = dashboards.stream().flatMap(d -> GrafanaDashboards.panels(d.json()).stream())
-        .flatMap(p -> iterable(p.path("targets")).stream())
-        .anyMatch(t -> t.path("exemplar").asBoolean(false)
-            && t.path("expr").asText().contains("vecwatch_probe_latency_seconds_bucket"));
+    boolean exemplar =
+        dashboards.stream()
+            .flatMap(d -> GrafanaDashboards.panels(d.json()).stream())
+            .flatMap(p -> iterable(p.path("targets")).stream())
+            .anyMatch(
+                t ->
+                    t.path("exemplar").asBoolean(false)
+                        && t.path("expr")
+                            .asText()
+                            .contains("vecwatch_probe_latency_seconds_bucket"));
     assertThat(exemplar).isTrue();
-    JsonNode prom = GrafanaDashboards.YAML.readTree(Repo.file("dashboards/provisioning/datasources/vecwatch.yml").toFile())
-        .path("datasources").get(0);
-    assertThat(prom.path("jsonData").path("exemplarTraceIdDestinations").get(0).path("datasourceUid").asText())
+    JsonNode prom =
+        GrafanaDashboards.YAML
+            .readTree(Repo.file("dashboards/provisioning/datasources/vecwatch.yml").toFile())
+            .path("datasources")
+            .get(0);
+    assertThat(
+            prom.path("jsonData")
+                .path("exemplarTraceIdDestinations")
+                .get(0)
+                .path("datasourceUid")
+                .asText())
         .isEqualTo("vecwatch-traces");
   }
 

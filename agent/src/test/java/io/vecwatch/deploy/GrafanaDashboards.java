@@ -12,15 +12,23 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Reads the repository's Grafana dashboards and provisioning files, and lists every query in them. */
+/**
+ * Reads the repository's Grafana dashboards and provisioning files, and lists every query in them.
+ */
 final class GrafanaDashboards {
   static final ObjectMapper JSON = new ObjectMapper();
   static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-  /** One query: where it sits (for messages), the datasource uid it runs on, its text, and its role. */
+  /**
+   * One query: where it sits (for messages), the datasource uid it runs on, its text, and its role.
+   */
   record Query(String where, String datasourceUid, String expr, Kind kind) {}
 
-  enum Kind { PANEL, ANNOTATION, VARIABLE }
+  enum Kind {
+    PANEL,
+    ANNOTATION,
+    VARIABLE
+  }
 
   /** A loaded dashboard file. */
   record Dashboard(Path file, JsonNode json) {
@@ -49,7 +57,10 @@ final class GrafanaDashboards {
   static Map<String, String> provisionedDatasources() throws IOException {
     Map<String, String> out = new LinkedHashMap<>();
     try (Stream<Path> files = Files.list(dir().resolve("provisioning/datasources"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml")).toList()) {
+      for (Path f :
+          files
+              .filter(p -> p.toString().endsWith(".yml") || p.toString().endsWith(".yaml"))
+              .toList()) {
         for (JsonNode ds : YAML.readTree(f.toFile()).path("datasources")) {
           String uid = ds.path("uid").asText("");
           if (out.putIfAbsent(uid, ds.path("type").asText("")) != null) {
@@ -82,23 +93,37 @@ final class GrafanaDashboards {
       String panelDs = p.path("datasource").path("uid").asText("");
       for (JsonNode t : p.path("targets")) {
         String ds = t.path("datasource").path("uid").asText(panelDs);
-        String where = d.name() + " panel " + p.path("id").asText() + " \"" + p.path("title").asText() + "\" "
-            + t.path("refId").asText();
+        String where =
+            d.name()
+                + " panel "
+                + p.path("id").asText()
+                + " \""
+                + p.path("title").asText()
+                + "\" "
+                + t.path("refId").asText();
         out.add(new Query(where, ds, t.path("expr").asText(""), Kind.PANEL));
       }
     }
     for (JsonNode a : d.json().path("annotations").path("list")) {
       if (a.has("expr")) {
-        out.add(new Query(d.name() + " annotation \"" + a.path("name").asText() + "\"",
-            a.path("datasource").path("uid").asText(""), a.path("expr").asText(), Kind.ANNOTATION));
+        out.add(
+            new Query(
+                d.name() + " annotation \"" + a.path("name").asText() + "\"",
+                a.path("datasource").path("uid").asText(""),
+                a.path("expr").asText(),
+                Kind.ANNOTATION));
       }
     }
     for (JsonNode v : d.json().path("templating").path("list")) {
       if (v.path("type").asText().equals("query")) {
         JsonNode q = v.path("query");
         String text = q.isObject() ? q.path("query").asText("") : q.asText("");
-        out.add(new Query(d.name() + " variable $" + v.path("name").asText(),
-            v.path("datasource").path("uid").asText(""), text, Kind.VARIABLE));
+        out.add(
+            new Query(
+                d.name() + " variable $" + v.path("name").asText(),
+                v.path("datasource").path("uid").asText(""),
+                text,
+                Kind.VARIABLE));
       }
     }
     return out;
@@ -117,7 +142,8 @@ final class GrafanaDashboards {
       if (ds != null && ds.isObject() && ds.has("uid")) {
         out.add(ds.get("uid").asText());
       } else if (ds != null && ds.isTextual()) {
-        out.add(ds.asText()); // legacy form: a datasource name; must not be used, caught by the test
+        out.add(
+            ds.asText()); // legacy form: a datasource name; must not be used, caught by the test
       }
       n.fields().forEachRemaining(e -> walk(e.getValue(), out));
     } else if (n.isArray()) {

@@ -17,13 +17,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The launcher every documented command goes through (agent/src/main/dist/bin/vecwatch): runs the real script
- * with /bin/sh in a distribution layout whose {@code java} only prints the arguments it got, and checks the JVM
- * settings it passes.
+ * The launcher every documented command goes through (agent/src/main/dist/bin/vecwatch): runs the
+ * real script with /bin/sh in a distribution layout whose {@code java} only prints the arguments it
+ * got, and checks the JVM settings it passes.
  */
 class LauncherTest {
-  @TempDir
-  Path home;
+  @TempDir Path home;
   private Path javaHome;
 
   @BeforeEach
@@ -38,7 +37,8 @@ class LauncherTest {
   }
 
   private List<String> launch(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("/bin/sh", home.resolve("bin/vecwatch").toString()));
+    List<String> command =
+        new ArrayList<>(List.of("/bin/sh", home.resolve("bin/vecwatch").toString()));
     command.addAll(Arrays.asList(args));
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
     pb.environment().remove("VECWATCH_JAVA_OPTS");
@@ -58,10 +58,20 @@ class LauncherTest {
   @Test
   void theAgentGetsTheSidecarSizingTheSerialCollectorAndTheVectorApi() throws Exception {
     List<String> argv = launch(Map.of(), "run", "--config", "my config.yml");
-    assertThat(jvmOptions(argv)).contains("-XX:+UseSerialGC", "-Xms8m", "-XX:MaxRAMPercentage=50", "-Xss512k",
-        "-XX:+ExitOnOutOfMemoryError").containsSubsequence("--add-modules", "jdk.incubator.vector");
+    assertThat(jvmOptions(argv))
+        .contains(
+            "-XX:+UseSerialGC",
+            "-Xms8m",
+            "-XX:MaxRAMPercentage=50",
+            "-Xss512k",
+            "-XX:+ExitOnOutOfMemoryError")
+        .containsSubsequence("--add-modules", "jdk.incubator.vector");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
-        .containsExactly("-jar", home.toRealPath().resolve("vecwatch.jar").toString(), "run", "--config",
+        .containsExactly(
+            "-jar",
+            home.toRealPath().resolve("vecwatch.jar").toString(),
+            "run",
+            "--config",
             "my config.yml");
   }
 
@@ -75,8 +85,10 @@ class LauncherTest {
   @Test
   void oneShotCommandsGetMostOfTheMemoryForTheirVectors() throws Exception {
     List<String> argv = launch(Map.of(), "groundtruth", "--base", "b.fvecs");
-    assertThat(jvmOptions(argv)).contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC")
-        .containsSubsequence("--add-modules", "jdk.incubator.vector").doesNotContain("-Xms8m");
+    assertThat(jvmOptions(argv))
+        .contains("-XX:MaxRAMPercentage=75", "-XX:+UseSerialGC")
+        .containsSubsequence("--add-modules", "jdk.incubator.vector")
+        .doesNotContain("-Xms8m");
   }
 
   @Test
@@ -89,8 +101,10 @@ class LauncherTest {
 
   @Test
   void optionsFromTheEnvironmentComeLastSoTheyWin() throws Exception {
-    List<String> options = jvmOptions(launch(Map.of("VECWATCH_JAVA_OPTS", "-XX:MaxRAMPercentage=60 -Dx=y"), "run"));
+    List<String> options =
+        jvmOptions(launch(Map.of("VECWATCH_JAVA_OPTS", "-XX:MaxRAMPercentage=60 -Dx=y"), "run"));
     assertThat(options).containsSubsequence("-XX:MaxRAMPercentage=50", "-XX:MaxRAMPercentage=60");
-    assertThat(options.subList(options.size() - 2, options.size())).containsExactly("-XX:MaxRAMPercentage=60", "-Dx=y");
+    assertThat(options.subList(options.size() - 2, options.size()))
+        .containsExactly("-XX:MaxRAMPercentage=60", "-Dx=y");
   }
 }

@@ -5,15 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The series names docs/metrics.md documents (the agreed contract), with the sample names Prometheus sees for
- * histograms and summaries ({@code _bucket}, {@code _sum}, {@code _count}). Rows such as {@code jvm_*} are
- * prefixes.
+ * The series names docs/metrics.md documents (the agreed contract), with the sample names
+ * Prometheus sees for histograms and summaries ({@code _bucket}, {@code _sum}, {@code _count}).
+ * Rows such as {@code jvm_*} are prefixes.
  */
 final class MetricContract {
   private static final Pattern ROW = Pattern.compile("^\\|\\s*(`[^|]+)\\|\\s*([a-z ]*)\\|");
@@ -35,8 +36,9 @@ final class MetricContract {
       if (line.startsWith("#")) {
         plannedSection = line.contains("(planned)");
       }
-      // Planned series (a section "... (planned)" or a row saying "planned") are agreed names, not yet exported.
-      if (plannedSection || line.toLowerCase(java.util.Locale.ROOT).contains("planned")) {
+      // Planned series (a section "... (planned)" or a row saying "planned") are agreed names, not
+      // yet exported.
+      if (plannedSection || line.toLowerCase(Locale.ROOT).contains("planned")) {
         continue;
       }
       Matcher row = ROW.matcher(line);

@@ -3,7 +3,10 @@ package io.vecwatch.deploy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The repository root, for tests that check files outside the agent module (dashboards, compose, rules). */
+/**
+ * The repository root, for tests that check files outside the agent module (dashboards, compose,
+ * rules).
+ */
 final class Repo {
   private Repo() {}
 
@@ -19,7 +22,8 @@ final class Repo {
       }
       p = p.getParent();
     }
-    throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "cannot find the repository root above " + Path.of("").toAbsolutePath());
   }
 
   static Path file(String relative) {

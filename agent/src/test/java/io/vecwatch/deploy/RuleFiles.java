@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 
-/** The Prometheus-format rule files under rules/ (owned by the rules engine), read for their expressions. */
+/**
+ * The Prometheus-format rule files under rules/ (owned by the rules engine), read for their
+ * expressions.
+ */
 final class RuleFiles {
   /** One rule's expression and where it is. */
   record Expr(String where, String expr) {}
@@ -27,7 +30,8 @@ final class RuleFiles {
       return s.filter(p -> p.toString().matches(".*\\.ya?ml$"))
           .filter(p -> !p.getFileName().toString().matches(".*[._-]test\\.ya?ml$"))
           .filter(p -> !p.toString().contains("/tests/"))
-          .sorted().toList();
+          .sorted()
+          .toList();
     }
   }
 
@@ -36,9 +40,14 @@ final class RuleFiles {
     JsonNode root = GrafanaDashboards.YAML.readTree(file.toFile());
     for (JsonNode g : root.path("groups")) {
       for (JsonNode r : g.path("rules")) {
-        String name = r.has("alert") ? "alert " + r.path("alert").asText() : "record " + r.path("record").asText();
-        out.add(new Expr(Repo.root().relativize(file) + " group " + g.path("name").asText() + " " + name,
-            r.path("expr").asText("")));
+        String name =
+            r.has("alert")
+                ? "alert " + r.path("alert").asText()
+                : "record " + r.path("record").asText();
+        out.add(
+            new Expr(
+                Repo.root().relativize(file) + " group " + g.path("name").asText() + " " + name,
+                r.path("expr").asText("")));
       }
     }
     return out;

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Every expression in rules/*.yml reads only series the agent documents (or known external ones). */
+/**
+ * Every expression in rules/*.yml reads only series the agent documents (or known external ones).
+ */
 class RuleFilesTest {
 
   @Test
@@ -28,7 +30,9 @@ class RuleFilesTest {
         }
         assertThat(names).as("%s reads no metric: %s", e.where(), e.expr()).isNotEmpty();
         for (String n : names) {
-          if (!contract.contains(n) && !recorded.contains(n) && !KnownSeries.EXTERNAL.contains(n)
+          if (!contract.contains(n)
+              && !recorded.contains(n)
+              && !KnownSeries.EXTERNAL.contains(n)
               && !KnownSeries.AGREED_NOT_YET_DOCUMENTED.contains(n)) {
             unknown.add(e.where() + ": " + n);
           }
@@ -36,6 +40,8 @@ class RuleFilesTest {
       }
     }
     assertThat(exprs).isPositive();
-    assertThat(unknown).as("series neither in docs/metrics.md nor recorded nor in KnownSeries").isEmpty();
+    assertThat(unknown)
+        .as("series neither in docs/metrics.md nor recorded nor in KnownSeries")
+        .isEmpty();
   }
 }

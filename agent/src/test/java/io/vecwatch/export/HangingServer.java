@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP server that accepts connections, reads nothing useful and never answers: the worst case for
- * an exporter (a stuck collector or a black-holed proxy). Closing it closes every accepted socket.
+ * A loopback TCP server that accepts connections, reads nothing useful and never answers: the worst
+ * case for an exporter (a stuck collector or a black-holed proxy). Closing it closes every accepted
+ * socket.
  */
 final class HangingServer implements AutoCloseable {
   private final ServerSocket socket;
@@ -18,15 +19,18 @@ final class HangingServer implements AutoCloseable {
 
   HangingServer() throws IOException {
     socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    acceptor = new Thread(() -> {
-      while (!socket.isClosed()) {
-        try {
-          accepted.add(socket.accept());
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }, "hanging-server");
+    acceptor =
+        new Thread(
+            () -> {
+              while (!socket.isClosed()) {
+                try {
+                  accepted.add(socket.accept());
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            },
+            "hanging-server");
     acceptor.setDaemon(true);
     acceptor.start();
   }

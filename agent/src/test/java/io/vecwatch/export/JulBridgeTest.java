@@ -52,15 +52,23 @@ class JulBridgeTest {
   void aRefusedOtlpEndpointGivesOneSummaryLineWithoutAStackTrace() {
     JulBridge.restartSummaries(); // earlier tests in this JVM may have complained within the minute
     java.util.logging.Logger sdk = java.util.logging.Logger.getLogger(SDK_LOGGER);
-    for (int i = 0; i < 400; i++) { // about a minute of complaints at the rate seen with a refused endpoint
-      sdk.log(Level.SEVERE, "Failed to export spans. The request could not be executed. Full error message: "
-          + "Connection refused\nsecond line", new RuntimeException(new ConnectException("Connection refused")));
+    for (int i = 0;
+        i < 400;
+        i++) { // about a minute of complaints at the rate seen with a refused endpoint
+      sdk.log(
+          Level.SEVERE,
+          "Failed to export spans. The request could not be executed. Full error message: "
+              + "Connection refused\nsecond line",
+          new RuntimeException(new ConnectException("Connection refused")));
     }
-    List<ILoggingEvent> otlp = seen.list.stream().filter(e -> e.getFormattedMessage().startsWith("otlp: ")).toList();
+    List<ILoggingEvent> otlp =
+        seen.list.stream().filter(e -> e.getFormattedMessage().startsWith("otlp: ")).toList();
     assertThat(otlp).hasSize(1);
     assertThat(otlp.get(0).getThrowableProxy()).isNull();
-    assertThat(otlp.get(0).getFormattedMessage()).isEqualTo("otlp: Failed to export spans. The request could not be"
-        + " executed. Full error message: Connection refused (ConnectException: Connection refused)");
+    assertThat(otlp.get(0).getFormattedMessage())
+        .isEqualTo(
+            "otlp: Failed to export spans. The request could not be"
+                + " executed. Full error message: Connection refused (ConnectException: Connection refused)");
     assertThat(seen.list).noneMatch(e -> e.getLoggerName().startsWith("io.opentelemetry"));
   }
 
@@ -73,23 +81,31 @@ class JulBridgeTest {
     Logger summary = ctx.getLogger("test.summary");
     summary.setAdditive(false);
     summary.addAppender(out);
-    JulBridge.Summarising filter = new JulBridge.Summarising(clock, Duration.ofMinutes(1).toNanos(), summary);
+    JulBridge.Summarising filter =
+        new JulBridge.Summarising(clock, Duration.ofMinutes(1).toNanos(), summary);
     Logger sdk = ctx.getLogger(SDK_LOGGER);
     Logger other = ctx.getLogger("io.vecwatch.Other");
 
     for (int i = 0; i < 10; i++) {
-      filter.decide(null, sdk, ch.qos.logback.classic.Level.ERROR, "Failed to export spans", null, null);
+      filter.decide(
+          null, sdk, ch.qos.logback.classic.Level.ERROR, "Failed to export spans", null, null);
       clock.advance(Duration.ofSeconds(5));
     }
     // 50 s in: only the first complaint was reported
-    assertThat(out.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly("otlp: Failed to export spans");
+    assertThat(out.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly("otlp: Failed to export spans");
     clock.advance(Duration.ofSeconds(10));
-    filter.decide(null, sdk, ch.qos.logback.classic.Level.WARN, "Failed to export metrics", null, null);
-    assertThat(out.list).extracting(ILoggingEvent::getFormattedMessage).containsExactly(
-        "otlp: Failed to export spans",
-        "otlp: 10 problems since the last report, latest: Failed to export metrics");
+    filter.decide(
+        null, sdk, ch.qos.logback.classic.Level.WARN, "Failed to export metrics", null, null);
+    assertThat(out.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .containsExactly(
+            "otlp: Failed to export spans",
+            "otlp: 10 problems since the last report, latest: Failed to export metrics");
     // other loggers and lower levels are not touched
-    assertThat(filter.decide(null, other, ch.qos.logback.classic.Level.ERROR, "x", null, null).name())
+    assertThat(
+            filter.decide(null, other, ch.qos.logback.classic.Level.ERROR, "x", null, null).name())
         .isEqualTo("NEUTRAL");
     assertThat(filter.decide(null, sdk, ch.qos.logback.classic.Level.INFO, "x", null, null).name())
         .isEqualTo("NEUTRAL");

@@ -11,7 +11,8 @@ import java.time.Duration;
 
 /** Addresses of the real peers .ci/peers.sh starts (failsafe passes them as system properties). */
 final class Peers {
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   private Peers() {}
 
@@ -33,10 +34,13 @@ final class Peers {
 
   static String get(String url) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+              HttpResponse.BodyHandlers.ofString());
       if (r.statusCode() != 200) {
-        throw new IllegalStateException("GET " + url + ": HTTP " + r.statusCode() + ": " + r.body());
+        throw new IllegalStateException(
+            "GET " + url + ": HTTP " + r.statusCode() + ": " + r.body());
       }
       return r.body();
     } catch (IOException e) {

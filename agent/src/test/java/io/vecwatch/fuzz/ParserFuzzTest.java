@@ -24,16 +24,18 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
- * Property-based fuzzing of the parsers users feed files to: whatever the input, each parser either succeeds or
- * throws its own one-line user error, never another exception, an {@link Error} (out of memory, stack overflow) or
- * a multi-line message. Inputs are random but shaped like the real thing (headers with random dimensions, pages
- * with random metric lines, YAML built from config keys, HDF5 files with random bytes overwritten), so the
- * interesting paths are reached. Tries per property: {@code jqwik.tries.default} (200 in CI, see
- * junit-platform.properties; {@code -Djqwik.tries.default=20000} for a long run).
+ * Property-based fuzzing of the parsers users feed files to: whatever the input, each parser either
+ * succeeds or throws its own one-line user error, never another exception, an {@link Error} (out of
+ * memory, stack overflow) or a multi-line message. Inputs are random but shaped like the real thing
+ * (headers with random dimensions, pages with random metric lines, YAML built from config keys,
+ * HDF5 files with random bytes overwritten), so the interesting paths are reached. Tries per
+ * property: {@code jqwik.tries.default} (200 in CI, see junit-platform.properties; {@code
+ * -Djqwik.tries.default=20000} for a long run).
  */
 class ParserFuzzTest {
   private static Path dir;
@@ -58,13 +60,15 @@ class ParserFuzzTest {
   }
 
   @Property
-  void texmexReadersAcceptOrRejectInOneLine(@ForAll("texmexFiles") byte[] bytes, @ForAll("texmexExtension") String ext)
+  void texmexReadersAcceptOrRejectInOneLine(
+      @ForAll("texmexFiles") byte[] bytes, @ForAll("texmexExtension") String ext)
       throws IOException {
     Path f = Files.write(dir.resolve("fuzz" + ext), bytes);
     try {
       if (ext.equals(".ivecs")) {
         int[][] rows = TexmexFiles.readIvecs(f);
-        assertThat((long) rows.length * (rows.length == 0 ? 0 : rows[0].length) * 4).isLessThanOrEqualTo(bytes.length);
+        assertThat((long) rows.length * (rows.length == 0 ? 0 : rows[0].length) * 4)
+            .isLessThanOrEqualTo(bytes.length);
       } else {
         assertThat(TexmexFiles.readVectors(f).count()).isPositive();
       }
@@ -92,7 +96,8 @@ class ParserFuzzTest {
   }
 
   @Property
-  void hdf5ReaderRejectsCorruptFilesInOneLine(@ForAll("hdf5Corruptions") List<int[]> edits) throws IOException {
+  void hdf5ReaderRejectsCorruptFilesInOneLine(@ForAll("hdf5Corruptions") List<int[]> edits)
+      throws IOException {
     byte[] bytes = hdf5Fixture.clone();
     for (int[] e : edits) {
       bytes[e[0] % bytes.length] = (byte) e[1];
@@ -114,56 +119,127 @@ class ParserFuzzTest {
     return Arbitraries.of(".fvecs", ".ivecs", ".bvecs");
   }
 
-  /** A few records: each a little-endian dimension (often plausible, sometimes wild) and random payload. */
+  /**
+   * A few records: each a little-endian dimension (often plausible, sometimes wild) and random
+   * payload.
+   */
   @Provide
   Arbitrary<byte[]> texmexFiles() {
-    Arbitrary<Integer> dims = Arbitraries.oneOf(Arbitraries.integers().between(-2, 16),
-        Arbitraries.integers(), Arbitraries.of(1 << 30, Integer.MAX_VALUE, Integer.MIN_VALUE));
+    Arbitrary<Integer> dims =
+        Arbitraries.oneOf(
+            Arbitraries.integers().between(-2, 16),
+            Arbitraries.integers(),
+            Arbitraries.of(1 << 30, Integer.MAX_VALUE, Integer.MIN_VALUE));
     Arbitrary<byte[]> payload = Arbitraries.bytes().array(byte[].class).ofMaxSize(96);
-    Arbitrary<byte[]> record = Combinators.combine(dims, payload).as((d, p) ->
-        ByteBuffer.allocate(4 + p.length).order(ByteOrder.LITTLE_ENDIAN).putInt(d).put(p).array());
-    return record.list().ofMinSize(1).ofMaxSize(6).map(rs -> {
-      int n = rs.stream().mapToInt(r -> r.length).sum();
-      ByteBuffer b = ByteBuffer.allocate(n);
-      rs.forEach(b::put);
-      return b.array();
-    });
+    Arbitrary<byte[]> record =
+        Combinators.combine(dims, payload)
+            .as(
+                (d, p) ->
+                    ByteBuffer.allocate(4 + p.length)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(d)
+                        .put(p)
+                        .array());
+    return record
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(6)
+        .map(
+            rs -> {
+              int n = rs.stream().mapToInt(r -> r.length).sum();
+              ByteBuffer b = ByteBuffer.allocate(n);
+              rs.forEach(b::put);
+              return b.array();
+            });
   }
 
-  /** Pages of lines that look like the exposition format: comments, names, labels, values, some broken. */
+  /**
+   * Pages of lines that look like the exposition format: comments, names, labels, values, some
+   * broken.
+   */
   @Provide
   Arbitrary<String> metricPages() {
-    Arbitrary<String> name = Arbitraries.of("milvus_proxy_req_count", "a", "_x:y", "9bad", "", "x{");
-    Arbitrary<String> label = Combinators.combine(Arbitraries.of("function_name", "le", "quantile", "", "1x"),
-        Arbitraries.strings().withChars("abc\"\\\n{},= ").ofMaxLength(6)).as((k, v) -> k + "=\"" + v + "\"");
-    Arbitrary<String> labels = label.list().ofMaxSize(3).map(l -> l.isEmpty() ? "" : "{" + String.join(",", l) + "}");
-    Arbitrary<String> value = Arbitraries.of("1", "-0.5", "+Inf", "NaN", "1e309", "", "x", "0x10", "1 2", "1 123");
-    Arbitrary<String> sample = Combinators.combine(name, labels, value).as((n, l, v) -> n + l + " " + v);
-    Arbitrary<String> comment = Arbitraries.of("# HELP a help", "# TYPE a counter", "# TYPE a nonsense", "#", "# TYPE");
+    Arbitrary<String> name =
+        Arbitraries.of("milvus_proxy_req_count", "a", "_x:y", "9bad", "", "x{");
+    Arbitrary<String> label =
+        Combinators.combine(
+                Arbitraries.of("function_name", "le", "quantile", "", "1x"),
+                Arbitraries.strings().withChars("abc\"\\\n{},= ").ofMaxLength(6))
+            .as((k, v) -> k + "=\"" + v + "\"");
+    Arbitrary<String> labels =
+        label.list().ofMaxSize(3).map(l -> l.isEmpty() ? "" : "{" + String.join(",", l) + "}");
+    Arbitrary<String> value =
+        Arbitraries.of("1", "-0.5", "+Inf", "NaN", "1e309", "", "x", "0x10", "1 2", "1 123");
+    Arbitrary<String> sample =
+        Combinators.combine(name, labels, value).as((n, l, v) -> n + l + " " + v);
+    Arbitrary<String> comment =
+        Arbitraries.of("# HELP a help", "# TYPE a counter", "# TYPE a nonsense", "#", "# TYPE");
     Arbitrary<String> noise = Arbitraries.strings().ofMaxLength(20);
-    return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, sample), net.jqwik.api.Tuple.of(2, comment), net.jqwik.api.Tuple.of(1, noise))
-        .list().ofMaxSize(12).map(lines -> String.join("\n", lines));
+    return Arbitraries.frequencyOf(Tuple.of(6, sample), Tuple.of(2, comment), Tuple.of(1, noise))
+        .list()
+        .ofMaxSize(12)
+        .map(lines -> String.join("\n", lines));
   }
 
   /** YAML built from real config keys with random scalars and nesting, plus raw noise. */
   @Provide
   Arbitrary<String> configs() {
-    Arbitrary<String> scalar = Arbitraries.oneOf(Arbitraries.of("l2", "flat", "milvus", "1s", "-1", "1e400",
-        "http://x:1", "${UNSET}", "[]", "{}", "*a", "&a 1", "~", "'unterminated", "999999999999"),
-        Arbitraries.strings().ofMaxLength(8));
-    Arbitrary<String> key = Arbitraries.of("datasets", "targets", "probes", "telemetry", "name", "kind", "metric",
-        "generate", "count", "dim", "uri", "rate", "window", "shutdown_timeout", "files", "base", "unknown_key");
-    Arbitrary<String> line = Combinators.combine(Arbitraries.integers().between(0, 3), Arbitraries.of("", "- "), key,
-        scalar).as((indent, dash, k, v) -> "  ".repeat(indent) + dash + k + ": " + v);
-    return Arbitraries.oneOf(line.list().ofMaxSize(10).map(l -> String.join("\n", l)),
+    Arbitrary<String> scalar =
+        Arbitraries.oneOf(
+            Arbitraries.of(
+                "l2",
+                "flat",
+                "milvus",
+                "1s",
+                "-1",
+                "1e400",
+                "http://x:1",
+                "${UNSET}",
+                "[]",
+                "{}",
+                "*a",
+                "&a 1",
+                "~",
+                "'unterminated",
+                "999999999999"),
+            Arbitraries.strings().ofMaxLength(8));
+    Arbitrary<String> key =
+        Arbitraries.of(
+            "datasets",
+            "targets",
+            "probes",
+            "telemetry",
+            "name",
+            "kind",
+            "metric",
+            "generate",
+            "count",
+            "dim",
+            "uri",
+            "rate",
+            "window",
+            "shutdown_timeout",
+            "files",
+            "base",
+            "unknown_key");
+    Arbitrary<String> line =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 3), Arbitraries.of("", "- "), key, scalar)
+            .as((indent, dash, k, v) -> "  ".repeat(indent) + dash + k + ": " + v);
+    return Arbitraries.oneOf(
+        line.list().ofMaxSize(10).map(l -> String.join("\n", l)),
         Arbitraries.strings().ofMaxLength(60));
   }
 
   /** Up to eight bytes of the h5py fixture overwritten at random offsets. */
   @Provide
   Arbitrary<List<int[]>> hdf5Corruptions() {
-    return Combinators.combine(Arbitraries.integers().between(0, Integer.MAX_VALUE),
-        Arbitraries.integers().between(0, 255)).as((o, v) -> new int[] {o, v}).list().ofMinSize(1).ofMaxSize(8);
+    return Combinators.combine(
+            Arbitraries.integers().between(0, Integer.MAX_VALUE),
+            Arbitraries.integers().between(0, 255))
+        .as((o, v) -> new int[] {o, v})
+        .list()
+        .ofMinSize(1)
+        .ofMaxSize(8);
   }
 }

@@ -1,6 +1,5 @@
 package io.vecwatch.it;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,6 +13,7 @@ import io.vecwatch.rules.AlertState;
 import io.vecwatch.rules.AlertingRule;
 import io.vecwatch.rules.Rule;
 import io.vecwatch.rules.RuleGroup;
+import io.vecwatch.target.registry.TargetKinds;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -32,11 +32,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole path, end to end: the real agent (in-process flat index probed 20 times a second) with a latency fault
- * injected through its opt-in admin endpoint; the P99 alert goes pending, fires, and arrives in the real
- * Alertmanager (.ci/peers.sh) with its labels, annotations and {@code startsAt = FiredAt}; after the fault clears
- * it resolves there. Prints the detection latency (fault start to firing to received) against
- * {@code for} + window + evaluation interval.
+ * The whole path, end to end: the real agent (in-process flat index probed 20 times a second) with
+ * a latency fault injected through its opt-in admin endpoint; the P99 alert goes pending, fires,
+ * and arrives in the real Alertmanager (.ci/peers.sh) with its labels, annotations and {@code
+ * startsAt = FiredAt}; after the fault clears it resolves there. Prints the detection latency
+ * (fault start to firing to received) against {@code for} + window + evaluation interval.
  */
 class FaultDetectionIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -47,15 +47,20 @@ class FaultDetectionIT {
   @TempDir Path dir;
 
   private String post(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
-        .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
     return r.body();
   }
 
   private JsonNode get(String url) throws Exception {
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(url + " " + r.body()).isEqualTo(200);
     return JSON.readTree(r.body());
   }
@@ -75,7 +80,9 @@ class FaultDetectionIT {
   void injectedLatencyFiresReachesAlertmanagerAndResolves() throws Exception {
     String am = System.getProperty("vecwatch.alertmanager.url", "http://127.0.0.1:19093");
     String run = UUID.randomUUID().toString().substring(0, 8);
-    Files.writeString(dir.resolve("p99.rules.yml"), """
+    Files.writeString(
+        dir.resolve("p99.rules.yml"),
+        """
         groups:
           - name: e2e
             rules:
@@ -86,9 +93,12 @@ class FaultDetectionIT {
                 annotations:
                   summary: "P99 search latency of {{ $labels.target }} is {{ $value | humanizeDuration }}"
                   runbook_url: docs/runbooks.md#vecwatchlatencyp99high
-        """.formatted(FOR.toSeconds()));
+        """
+            .formatted(FOR.toSeconds()));
     Path config = dir.resolve("vecwatch.yml");
-    Files.writeString(config, """
+    Files.writeString(
+        config,
+        """
         web: {listen_address: "127.0.0.1:0"}
         datasets:
           - name: small
@@ -105,33 +115,46 @@ class FaultDetectionIT {
         alerting:
           alertmanagers:
             - url: %s
-        """.formatted(WINDOW.toSeconds(), EVAL.toSeconds(), run, am));
+        """
+            .formatted(WINDOW.toSeconds(), EVAL.toSeconds(), run, am));
     VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
     // the fault-injection API needs --web.enable-lifecycle as well as faults.admin_api
     try (Agent agent = Agent.builder(cfg).configFile(Optional.of(config)).lifecycle(true).start()) {
       String base = "http://127.0.0.1:" + agent.httpPort();
       await().atMost(Duration.ofSeconds(60)).until(() -> agent.ready());
       // A healthy baseline first: a full window of fast searches, no alert.
-      await().atMost(Duration.ofSeconds(30)).until(() ->
-          get(base + "/api/v1/rules").at("/data/groups/0/rules/0/health").asText().equals("ok"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  get(base + "/api/v1/rules")
+                      .at("/data/groups/0/rules/0/health")
+                      .asText()
+                      .equals("ok"));
       assertThat(alert(agent)).isEmpty();
 
       Instant faultStart = Instant.now();
       assertThat(post(base + "/-/faults?target=fast&delay=150ms")).contains("fast delay 150ms");
 
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> alert(agent).map(a -> a.state() == AlertState.PENDING).orElse(false));
       Instant pending = Instant.now();
       JsonNode apiAlerts = get(base + "/api/v1/alerts");
       assertThat(apiAlerts.at("/data/alerts/0/state").asText()).isEqualTo("pending");
 
-      await().atMost(FOR.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(FOR.plusSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> alert(agent).map(a -> a.state() == AlertState.FIRING).orElse(false));
       Instant firing = Instant.now();
       AlertSnapshot fired = alert(agent).orElseThrow();
 
       String filter = URLEncoder.encode("e2e_run=\"" + run + "\"", StandardCharsets.UTF_8);
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> get(am + "/api/v2/alerts?filter=" + filter).size() == 1);
       Instant received = Instant.now();
       JsonNode got = get(am + "/api/v2/alerts?filter=" + filter).get(0);
@@ -140,35 +163,54 @@ class FaultDetectionIT {
       assertThat(got.at("/labels/target").asText()).isEqualTo("fast");
       assertThat(got.at("/labels/dataset").asText()).isEqualTo("small");
       assertThat(got.at("/labels/quantile").asText()).isEqualTo("0.99");
-      // The injected 150 ms is a floor for the P99, not a ceiling: on a loaded machine the search adds to it (and
-      // later evaluations re-send the summary with the value they saw), so the check is the floor, not a band.
+      // The injected 150 ms is a floor for the P99, not a ceiling: on a loaded machine the search
+      // adds to it (and
+      // later evaluations re-send the summary with the value they saw), so the check is the floor,
+      // not a band.
       assertThat(fired.value()).isGreaterThanOrEqualTo(0.150);
       String summary = got.at("/annotations/summary").asText();
-      Matcher m = Pattern.compile("P99 search latency of fast is (\\d+(?:\\.\\d+)?)(ms|s)")
-          .matcher(summary);
+      Matcher m =
+          Pattern.compile("P99 search latency of fast is (\\d+(?:\\.\\d+)?)(ms|s)")
+              .matcher(summary);
       assertThat(m.matches()).as(summary).isTrue();
-      assertThat(Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1)).isGreaterThanOrEqualTo(0.150);
-      assertThat(got.at("/annotations/runbook_url").asText()).isEqualTo("docs/runbooks.md#vecwatchlatencyp99high");
-      assertThat(Instant.parse(got.get("startsAt").asText())).isEqualTo(Instant.ofEpochMilli(fired.firedAt()));
+      assertThat(Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1))
+          .isGreaterThanOrEqualTo(0.150);
+      assertThat(got.at("/annotations/runbook_url").asText())
+          .isEqualTo("docs/runbooks.md#vecwatchlatencyp99high");
+      assertThat(Instant.parse(got.get("startsAt").asText()))
+          .isEqualTo(Instant.ofEpochMilli(fired.firedAt()));
 
       Instant faultEnd = Instant.now();
       post(base + "/-/faults?target=fast&delay=0s");
-      await().atMost(WINDOW.plusSeconds(30)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(WINDOW.plusSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> alert(agent).map(a -> a.state() == AlertState.INACTIVE).orElse(true));
       Instant resolved = Instant.now();
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
           .until(() -> get(am + "/api/v2/alerts?filter=" + filter).isEmpty());
       Instant resolvedReceived = Instant.now();
 
       long toFiring = Duration.between(faultStart, firing).toMillis();
       long bound = FOR.plus(WINDOW).plus(EVAL.multipliedBy(2)).plusSeconds(2).toMillis();
-      System.out.printf("DETECTION fault->pending %d ms, fault->firing %d ms, fault->received %d ms "
+      System.out.printf(
+          "DETECTION fault->pending %d ms, fault->firing %d ms, fault->received %d ms "
               + "(for %d s, evaluation every %d s, window %d s; bound %d ms); clear->resolved %d ms, "
               + "clear->resolved in Alertmanager %d ms%n",
-          Duration.between(faultStart, pending).toMillis(), toFiring, Duration.between(faultStart, received).toMillis(),
-          FOR.toSeconds(), EVAL.toSeconds(), WINDOW.toSeconds(), bound, Duration.between(faultEnd, resolved).toMillis(),
+          Duration.between(faultStart, pending).toMillis(),
+          toFiring,
+          Duration.between(faultStart, received).toMillis(),
+          FOR.toSeconds(),
+          EVAL.toSeconds(),
+          WINDOW.toSeconds(),
+          bound,
+          Duration.between(faultEnd, resolved).toMillis(),
           Duration.between(faultEnd, resolvedReceived).toMillis());
-      assertThat(toFiring).as("fires once the condition held for `for`").isGreaterThanOrEqualTo(FOR.toMillis())
+      assertThat(toFiring)
+          .as("fires once the condition held for `for`")
+          .isGreaterThanOrEqualTo(FOR.toMillis())
           .isLessThanOrEqualTo(bound);
     }
   }

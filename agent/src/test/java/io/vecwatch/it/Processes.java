@@ -2,8 +2,10 @@ package io.vecwatch.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -17,25 +19,27 @@ final class Processes {
 
   static Result run(Path dir, List<String> cmd) throws IOException, InterruptedException {
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile());
-    Path out = java.nio.file.Files.createTempFile("vecwatch-it", ".out");
-    Path err = java.nio.file.Files.createTempFile("vecwatch-it", ".err");
+    Path out = Files.createTempFile("vecwatch-it", ".out");
+    Path err = Files.createTempFile("vecwatch-it", ".err");
     try {
       pb.redirectOutput(out.toFile()).redirectError(err.toFile());
       Process p = pb.start();
       assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
-      return new Result(p.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
-          java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+      return new Result(
+          p.exitValue(),
+          Files.readString(out, StandardCharsets.UTF_8),
+          Files.readString(err, StandardCharsets.UTF_8));
     } finally {
-      java.nio.file.Files.deleteIfExists(out);
-      java.nio.file.Files.deleteIfExists(err);
+      Files.deleteIfExists(out);
+      Files.deleteIfExists(err);
     }
   }
 
   /** The path of an executable on PATH, or null. */
   static Path which(String name) {
-    for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+    for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path p = Path.of(d, name);
-      if (java.nio.file.Files.isExecutable(p)) {
+      if (Files.isExecutable(p)) {
         return p;
       }
     }

@@ -12,18 +12,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Parity with Prometheus, proven with Prometheus' own tools (Debian's prometheus 2.42 and
- * prometheus-alertmanager 0.25, installed by .ci/peers.sh): the rule pack's unit tests pass in promtool and in
- * vecwatch, promtool and amtool accept the pack and the Alertmanager config, and the differential suite prints
- * exactly the same in both engines.
+ * prometheus-alertmanager 0.25, installed by .ci/peers.sh): the rule pack's unit tests pass in
+ * promtool and in vecwatch, promtool and amtool accept the pack and the Alertmanager config, and
+ * the differential suite prints exactly the same in both engines.
  */
 class RulePackIT {
-  private static final Path REPO = Path.of(System.getProperty("vecwatch.repo", "..")).toAbsolutePath().normalize();
+  private static final Path REPO =
+      Path.of(System.getProperty("vecwatch.repo", "..")).toAbsolutePath().normalize();
   private static final Path RULES = REPO.resolve("rules");
   private static final Path PARITY = REPO.resolve("agent/src/test/resources/rules/parity");
 
@@ -35,7 +36,9 @@ class RulePackIT {
 
   private static List<Path> list(Path dir, String glob) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> dir.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).sorted()
+      return s.filter(
+              p -> dir.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName()))
+          .sorted()
           .toList();
     }
   }
@@ -52,10 +55,16 @@ class RulePackIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     String rel = dir.relativize(file).toString();
-    // The runner resolves paths like promtool: relative to the working directory for the file argument.
-    int code = new RuleTestRunner(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(dir.resolve(rel)));
-    return new Processes.Result(code, out.toString(StandardCharsets.UTF_8).replace(dir.resolve(rel).toString(), rel),
+    // The runner resolves paths like promtool: relative to the working directory for the file
+    // argument.
+    int code =
+        new RuleTestRunner(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(List.of(dir.resolve(rel)));
+    return new Processes.Result(
+        code,
+        out.toString(StandardCharsets.UTF_8).replace(dir.resolve(rel).toString(), rel),
         err.toString(StandardCharsets.UTF_8));
   }
 
@@ -71,7 +80,9 @@ class RulePackIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("packTests")
   void packTestPassesInPromtoolAndInVecwatch(Path test) throws Exception {
-    Processes.Result p = Processes.run(RULES, List.of("promtool", "test", "rules", RULES.relativize(test).toString()));
+    Processes.Result p =
+        Processes.run(
+            RULES, List.of("promtool", "test", "rules", RULES.relativize(test).toString()));
     assertThat(p.exit()).as("promtool:\n" + p.out() + p.err()).isZero();
     Processes.Result v = vecwatch(RULES, test);
     assertThat(v.exit()).as("vecwatch:\n" + v.out() + v.err()).isZero();
@@ -81,7 +92,9 @@ class RulePackIT {
   @ParameterizedTest(name = "{0}")
   @MethodSource("paritySuites")
   void bothEnginesPrintTheSameResults(Path suite) throws Exception {
-    Processes.Result p = Processes.run(PARITY, List.of("promtool", "test", "rules", PARITY.relativize(suite).toString()));
+    Processes.Result p =
+        Processes.run(
+            PARITY, List.of("promtool", "test", "rules", PARITY.relativize(suite).toString()));
     Processes.Result v = vecwatch(PARITY, suite);
     assertThat(p.err()).as("the suite must make promtool print what it computed").contains("got:");
     assertThat(v.exit()).isEqualTo(p.exit());
@@ -92,11 +105,19 @@ class RulePackIT {
   @Test
   void amtoolAcceptsTheAlertmanagerConfigAndRendersTheTemplates() throws Exception {
     Path am = REPO.resolve("alertmanager");
-    Processes.Result check = Processes.run(am, List.of("amtool", "check-config", "alertmanager.yml"));
+    Processes.Result check =
+        Processes.run(am, List.of("amtool", "check-config", "alertmanager.yml"));
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
     assertThat(check.out()).contains("SUCCESS").contains("2 inhibit rules").contains("3 receivers");
-    Processes.Result render = Processes.run(am, List.of("amtool", "template", "render",
-        "--template.glob=templates/*.tmpl", "--template.text={{ template \"vecwatch.title\" . }}|{{ template \"vecwatch.text\" . }}"));
+    Processes.Result render =
+        Processes.run(
+            am,
+            List.of(
+                "amtool",
+                "template",
+                "render",
+                "--template.glob=templates/*.tmpl",
+                "--template.text={{ template \"vecwatch.title\" . }}|{{ template \"vecwatch.text\" . }}"));
     assertThat(render.exit()).as(render.out() + render.err()).isZero();
     assertThat(render.out()).contains("Severity:").contains("Runbook:").contains("Labels:");
   }

@@ -7,8 +7,11 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 import io.vecwatch.knn.ExactKnn.Implementation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -17,11 +20,15 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ExactKnnTest {
-  /** Naive results shared by the parameterized cases (the same data for every kernel and thread count). */
-  private static final java.util.Map<String, NaiveKnn> REFERENCES = new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Naive results shared by the parameterized cases (the same data for every kernel and thread
+   * count).
+   */
+  private static final Map<String, NaiveKnn> REFERENCES = new ConcurrentHashMap<>();
 
   static List<Implementation> implementations() {
-    List<Implementation> all = new ArrayList<>(List.of(Implementation.SCALAR, Implementation.PLAIN));
+    List<Implementation> all =
+        new ArrayList<>(List.of(Implementation.SCALAR, Implementation.PLAIN));
     if (ExactKnn.vectorApiAvailable()) {
       all.add(Implementation.VECTOR);
     }
@@ -50,8 +57,9 @@ class ExactKnnTest {
       Vectors queries = random(rnd, 23, dim, 0f);
       ExactKnn knn = ExactKnn.builder(base, metric).implementation(impl).threads(threads).build();
       for (int k : new int[] {1, 10, 203}) {
-        NaiveKnn want = REFERENCES.computeIfAbsent(metric + "/" + dim + "/" + k,
-            key -> NaiveKnn.of(base, queries, metric, k));
+        NaiveKnn want =
+            REFERENCES.computeIfAbsent(
+                metric + "/" + dim + "/" + k, key -> NaiveKnn.of(base, queries, metric, k));
         assertMatchesReference(knn.search(queries, k), want, "dim " + dim + " k " + k);
       }
     }
@@ -75,12 +83,18 @@ class ExactKnnTest {
   @ParameterizedTest(name = "{0} {1} threads={2}")
   @MethodSource("cases")
   void staysExactForDataFarFromTheOrigin(Implementation impl, Metric metric, int threads) {
-    // a large common offset makes the float keys useless (cancellation); centring (L2) or the error-bound
+    // a large common offset makes the float keys useless (cancellation); centring (L2) or the
+    // error-bound
     // fallback (IP, cosine) must still give the exact answer
     Random rnd = new Random(11);
     Vectors base = random(rnd, 300, 24, 1000f);
     Vectors queries = random(rnd, 9, 24, 1000f);
-    KnnResult got = ExactKnn.builder(base, metric).implementation(impl).threads(threads).build().search(queries, 7);
+    KnnResult got =
+        ExactKnn.builder(base, metric)
+            .implementation(impl)
+            .threads(threads)
+            .build()
+            .search(queries, 7);
     assertMatchesReference(got, NaiveKnn.of(base, queries, metric, 7), "offset data");
     if (metric == Metric.L2 && impl != Implementation.PLAIN) {
       assertThat(got.exactRescans()).as("centring keeps L2 keys precise").isZero();
@@ -94,7 +108,12 @@ class ExactKnnTest {
     Vectors queries = random(rnd, 40, 32, 0f);
     for (Metric metric : Metric.values()) {
       for (Implementation impl : implementations()) {
-        KnnResult r = ExactKnn.builder(base, metric).implementation(impl).threads(2).build().search(queries, 10);
+        KnnResult r =
+            ExactKnn.builder(base, metric)
+                .implementation(impl)
+                .threads(2)
+                .build()
+                .search(queries, 10);
         assertThat(r.exactRescans()).as(metric + " " + impl).isZero();
       }
     }
@@ -115,7 +134,12 @@ class ExactKnnTest {
     Vectors base = Vectors.of(rows);
     Vectors query = Vectors.of(new float[][] {{1, 1, 1}});
     for (Implementation impl : implementations()) {
-      KnnResult r = ExactKnn.builder(base, Metric.L2).implementation(impl).threads(2).build().search(query, 6);
+      KnnResult r =
+          ExactKnn.builder(base, Metric.L2)
+              .implementation(impl)
+              .threads(2)
+              .build()
+              .search(query, 6);
       assertThat(r.ids(0)).as(impl.name()).containsExactly(0, 2, 5, 9, 3, 7);
       assertThat(r.distances(0)[0]).isZero();
     }
@@ -123,7 +147,8 @@ class ExactKnnTest {
 
   @Test
   void manyEqualDistancesAtTheCutAreResolvedByPosition() {
-    // 400 copies of one vector: the k-th neighbour ties with hundreds of others beyond the heap's margin
+    // 400 copies of one vector: the k-th neighbour ties with hundreds of others beyond the heap's
+    // margin
     float[][] rows = new float[450][];
     for (int i = 0; i < rows.length; i++) {
       rows[i] = i % 9 == 4 ? new float[] {i, i, i, i} : new float[] {0.5f, 0.25f, 0, 1};
@@ -132,7 +157,12 @@ class ExactKnnTest {
     Vectors queries = Vectors.of(new float[][] {{0, 0, 0, 0}, {0.5f, 0.25f, 0, 1}});
     for (Metric metric : Metric.values()) {
       for (Implementation impl : implementations()) {
-        KnnResult r = ExactKnn.builder(base, metric).implementation(impl).threads(2).build().search(queries, 50);
+        KnnResult r =
+            ExactKnn.builder(base, metric)
+                .implementation(impl)
+                .threads(2)
+                .build()
+                .search(queries, 50);
         assertMatchesReference(r, NaiveKnn.of(base, queries, metric, 50), metric + " " + impl);
         // the float keys cannot separate hundreds of equal distances: the exact scan decided
         assertThat(r.exactRescans()).as(metric + " " + impl).isPositive();
@@ -148,10 +178,15 @@ class ExactKnnTest {
       data[i] = (float) (rnd.nextGaussian() * 1e20);
     }
     Vectors base = Vectors.wrap(data, 80, 3);
-    Vectors queries = Vectors.wrap(java.util.Arrays.copyOf(data, 3 * 4), 4, 3);
+    Vectors queries = Vectors.wrap(Arrays.copyOf(data, 3 * 4), 4, 3);
     for (Metric metric : Metric.values()) {
       for (Implementation impl : implementations()) {
-        KnnResult r = ExactKnn.builder(base, metric).implementation(impl).threads(1).build().search(queries, 5);
+        KnnResult r =
+            ExactKnn.builder(base, metric)
+                .implementation(impl)
+                .threads(1)
+                .build()
+                .search(queries, 5);
         assertMatchesReference(r, NaiveKnn.of(base, queries, metric, 5), metric + " " + impl);
       }
     }
@@ -160,7 +195,11 @@ class ExactKnnTest {
   @Test
   void zeroVectorsHaveCosineDistanceOne() {
     Vectors base = Vectors.of(new float[][] {{0, 0}, {1, 0}, {-1, 0}});
-    KnnResult r = ExactKnn.builder(base, Metric.COSINE).threads(1).build().search(Vectors.of(new float[][] {{2, 0}}), 3);
+    KnnResult r =
+        ExactKnn.builder(base, Metric.COSINE)
+            .threads(1)
+            .build()
+            .search(Vectors.of(new float[][] {{2, 0}}), 3);
     assertThat(r.ids(0)).containsExactly(1, 0, 2);
     assertThat(r.distances(0)).containsExactly(0f, 1f, 2f);
   }
@@ -172,7 +211,8 @@ class ExactKnnTest {
     assertThatThrownBy(() -> knn.search(base, 11))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("k must be between 1 and the number of base vectors (10), got 11");
-    assertThatThrownBy(() -> knn.searchOne(base.row(0), 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> knn.searchOne(base.row(0), 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -189,10 +229,16 @@ class ExactKnnTest {
     Vectors queries = random(rnd, 37, 8, 0f);
     AtomicLong last = new AtomicLong();
     AtomicLong totalSeen = new AtomicLong();
-    ExactKnn.builder(base, Metric.L2).threads(3).build().search(queries, 5, (done, total) -> {
-      last.accumulateAndGet(done, Math::max);
-      totalSeen.set(total);
-    });
+    ExactKnn.builder(base, Metric.L2)
+        .threads(3)
+        .build()
+        .search(
+            queries,
+            5,
+            (done, total) -> {
+              last.accumulateAndGet(done, Math::max);
+              totalSeen.set(total);
+            });
     assertThat(totalSeen.get()).isEqualTo(37L * 1000);
     assertThat(last.get()).isEqualTo(37L * 1000);
   }
@@ -213,7 +259,9 @@ class ExactKnnTest {
       assertThat(got.ids(q)).as(what + ", query " + q).containsExactly(want.ids[q]);
       float[] d = got.distances(q);
       for (int j = 0; j < d.length; j++) {
-        assertThat(d[j]).as(what + ", query " + q + " rank " + j).isEqualTo((float) want.distances[q][j]);
+        assertThat(d[j])
+            .as(what + ", query " + q + " rank " + j)
+            .isEqualTo((float) want.distances[q][j]);
       }
     }
   }

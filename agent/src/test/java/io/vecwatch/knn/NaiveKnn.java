@@ -6,8 +6,9 @@ import java.util.Arrays;
 import java.util.Comparator;
 
 /**
- * The reference every kernel is checked against: every distance in double precision
- * ({@link Metric#distance(float[], float[])}, the documented definition), a full sort by (distance, position).
+ * The reference every kernel is checked against: every distance in double precision ({@link
+ * Metric#distance(float[], float[])}, the documented definition), a full sort by (distance,
+ * position).
  */
 public final class NaiveKnn {
   public final int[][] ids;

@@ -33,12 +33,14 @@ import org.junit.jupiter.api.io.TempDir;
 class LoadTestTest {
   private static final Dataset DATA = TestDatasets.random("gen", 3000, 16, 50, 100, 7, null);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static LoadSettings quick() {
-    return LoadSettings.defaults().withLevels(List.of(1, 2)).withTiming(Duration.ofMillis(100), Duration.ofMillis(400))
-        .withOpenLoop(32, 200, 2.0, 0.5).withGuards(800, Duration.ofMinutes(1), 1_000_000)
+    return LoadSettings.defaults()
+        .withLevels(List.of(1, 2))
+        .withTiming(Duration.ofMillis(100), Duration.ofMillis(400))
+        .withOpenLoop(32, 200, 2.0, 0.5)
+        .withGuards(800, Duration.ofMinutes(1), 1_000_000)
         .withParameterSweep("", List.of(10, 40), 2);
   }
 
@@ -48,7 +50,8 @@ class LoadTestTest {
 
   @Test
   void shortSweepOnAFlatIndexWritesAReportThatMatchesTheSchema() throws Exception {
-    LoadReport r = test(new FlatTarget("flat", DATA), quick(), Objective.DEFAULT, Progress.NONE).run();
+    LoadReport r =
+        test(new FlatTarget("flat", DATA), quick(), Objective.DEFAULT, Progress.NONE).run();
 
     assertThat(r.complete()).isTrue();
     assertThat(r.steps(Mode.CLOSED)).extracting(StepResult::concurrency).containsExactly(1, 2);
@@ -63,35 +66,59 @@ class LoadTestTest {
   }
 
   @Test
-  void shortSweepOnLuceneHnswSweepsEfAndRecommendsTheFastestSettingThatMeetsRecall() throws Exception {
-    LuceneHnswTarget hnsw = new LuceneHnswTarget("hnsw", DATA, new LuceneHnswTarget.Settings(8, 40, 10));
-    LoadReport r = test(hnsw, quick().withParameterSweep("ef", List.of(10, 40, 200), 2)
-            .withPhases(List.of("closed", "params")),
-        new Objective(1.0, 10, 0.9, 0.001), Progress.NONE).run();
+  void shortSweepOnLuceneHnswSweepsEfAndRecommendsTheFastestSettingThatMeetsRecall()
+      throws Exception {
+    LuceneHnswTarget hnsw =
+        new LuceneHnswTarget("hnsw", DATA, new LuceneHnswTarget.Settings(8, 40, 10));
+    LoadReport r =
+        test(
+                hnsw,
+                quick()
+                    .withParameterSweep("ef", List.of(10, 40, 200), 2)
+                    .withPhases(List.of("closed", "params")),
+                new Objective(1.0, 10, 0.9, 0.001),
+                Progress.NONE)
+            .run();
 
     List<StepResult> params = r.steps(Mode.PARAMS);
     assertThat(params).extracting(s -> s.params().get("ef")).containsExactly(10, 40, 200);
     // a larger beam never finds fewer true neighbours
-    assertThat(params.get(2).recall().get(100)).isGreaterThanOrEqualTo(params.get(0).recall().get(100));
-    StepResult best = params.stream().filter(StepResult::holds)
-        .max((a, b) -> Double.compare(a.achievedRps(), b.achievedRps())).orElseThrow();
+    assertThat(params.get(2).recall().get(100))
+        .isGreaterThanOrEqualTo(params.get(0).recall().get(100));
+    StepResult best =
+        params.stream()
+            .filter(StepResult::holds)
+            .max((a, b) -> Double.compare(a.achievedRps(), b.achievedRps()))
+            .orElseThrow();
     assertThat(r.recommendedParams()).isEqualTo(best.params());
-    assertThat(r.pareto()).isNotEmpty().contains(params.stream()
-        .max((a, b) -> Double.compare(a.achievedRps(), b.achievedRps())).orElseThrow().params());
+    assertThat(r.pareto())
+        .isNotEmpty()
+        .contains(
+            params.stream()
+                .max((a, b) -> Double.compare(a.achievedRps(), b.achievedRps()))
+                .orElseThrow()
+                .params());
     ReportJson.write(r, dir.resolve("report.json"));
     ReportSchema.assertValid(dir.resolve("report.json"));
     JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
-    assertThat(json.get("recommended_params")).isEqualTo(new ObjectMapper().valueToTree(best.params()));
+    assertThat(json.get("recommended_params"))
+        .isEqualTo(new ObjectMapper().valueToTree(best.params()));
     assertThat(json.get("parameter").asText()).isEqualTo("ef");
   }
 
   @Test
-  void openLoopLatencyCountsFromTheIntendedStartWhenTheGeneratorHasTooFewWorkers() throws Exception {
+  void openLoopLatencyCountsFromTheIntendedStartWhenTheGeneratorHasTooFewWorkers()
+      throws Exception {
     FaultInjection faults = FaultInjection.of(Map.of("flat", Duration.ofMillis(20)));
     Target slow = faults.wrap(new FlatTarget("flat", DATA));
-    // 2 workers x 20 ms = 100/s at most; 150/s offered: arrivals wait for a worker and that wait is latency
-    LoadSettings s = quick().withTiming(Duration.ofMillis(100), Duration.ofSeconds(1))
-        .withOpenLoop(2, 150, 1.5, 0.5).withGuards(150, Duration.ofMinutes(1), 10_000).withPhases(List.of("open"));
+    // 2 workers x 20 ms = 100/s at most; 150/s offered: arrivals wait for a worker and that wait is
+    // latency
+    LoadSettings s =
+        quick()
+            .withTiming(Duration.ofMillis(100), Duration.ofSeconds(1))
+            .withOpenLoop(2, 150, 1.5, 0.5)
+            .withGuards(150, Duration.ofMinutes(1), 10_000)
+            .withPhases(List.of("open"));
     LoadReport r = test(slow, s, Objective.DEFAULT, Progress.NONE).run();
 
     StepResult first = r.steps(Mode.OPEN).get(0);
@@ -103,17 +130,24 @@ class LoadTestTest {
   @Test
   void interruptMidSweepLeavesAValidPartialReport() throws Exception {
     List<String> finished = new CopyOnWriteArrayList<>();
-    Progress p = new Progress() {
-      @Override
-      public void stepStarted(String label, long plannedNanos) {}
+    Progress p =
+        new Progress() {
+          @Override
+          public void stepStarted(String label, long plannedNanos) {}
 
-      @Override
-      public void stepFinished(String label, StepResult result) {
-        finished.add(label);
-      }
-    };
-    LoadTest t = test(new FlatTarget("flat", DATA), quick().withLevels(List.of(1, 2, 3, 4, 5, 6, 7, 8))
-        .withTiming(Duration.ofMillis(100), Duration.ofSeconds(1)), Objective.DEFAULT, p);
+          @Override
+          public void stepFinished(String label, StepResult result) {
+            finished.add(label);
+          }
+        };
+    LoadTest t =
+        test(
+            new FlatTarget("flat", DATA),
+            quick()
+                .withLevels(List.of(1, 2, 3, 4, 5, 6, 7, 8))
+                .withTiming(Duration.ofMillis(100), Duration.ofSeconds(1)),
+            Objective.DEFAULT,
+            p);
     AtomicReference<LoadReport> report = new AtomicReference<>();
     Thread runner = new Thread(() -> report.set(t.run()));
     runner.start();
@@ -134,8 +168,13 @@ class LoadTestTest {
 
   @Test
   void requestBudgetStopsTheRun() throws Exception {
-    LoadReport r = test(new FlatTarget("flat", DATA), quick().withGuards(1000, Duration.ofMinutes(1), 300),
-        Objective.DEFAULT, Progress.NONE).run();
+    LoadReport r =
+        test(
+                new FlatTarget("flat", DATA),
+                quick().withGuards(1000, Duration.ofMinutes(1), 300),
+                Objective.DEFAULT,
+                Progress.NONE)
+            .run();
 
     assertThat(r.complete()).isFalse();
     assertThat(r.stopReason()).isEqualTo("the request budget was used up");
@@ -146,32 +185,43 @@ class LoadTestTest {
   void reportedRecallEqualsRecallComputedIndependentlyFromTheSameIds() throws Exception {
     Queue<long[]> answers = new ConcurrentLinkedQueue<>();
     Queue<Integer> queries = new ConcurrentLinkedQueue<>();
-    LuceneHnswTarget hnsw = new LuceneHnswTarget("hnsw", DATA, new LuceneHnswTarget.Settings(4, 8, 1));
-    Target recording = new Target() {
-      @Override
-      public String name() {
-        return "hnsw";
-      }
+    LuceneHnswTarget hnsw =
+        new LuceneHnswTarget("hnsw", DATA, new LuceneHnswTarget.Settings(4, 8, 1));
+    Target recording =
+        new Target() {
+          @Override
+          public String name() {
+            return "hnsw";
+          }
 
-      @Override
-      public String kind() {
-        return "lucene_hnsw";
-      }
+          @Override
+          public String kind() {
+            return "lucene_hnsw";
+          }
 
-      @Override
-      public SearchResult search(float[] query, int k) throws Exception {
-        SearchResult r = hnsw.search(query, k);
-        synchronized (this) {
-          queries.add(indexOf(query));
-          answers.add(r.ids());
-        }
-        return r;
-      }
-    };
-    LoadReport r = test(recording, quick().withLevels(List.of(1)).withTiming(Duration.ZERO, Duration.ofMillis(500))
-        .withPhases(List.of("closed")), Objective.DEFAULT, Progress.NONE).run();
+          @Override
+          public SearchResult search(float[] query, int k) throws Exception {
+            SearchResult r = hnsw.search(query, k);
+            synchronized (this) {
+              queries.add(indexOf(query));
+              answers.add(r.ids());
+            }
+            return r;
+          }
+        };
+    LoadReport r =
+        test(
+                recording,
+                quick()
+                    .withLevels(List.of(1))
+                    .withTiming(Duration.ZERO, Duration.ofMillis(500))
+                    .withPhases(List.of("closed")),
+                Objective.DEFAULT,
+                Progress.NONE)
+            .run();
 
-    // recall@K = |first K returned ∩ first K true| / K, by plain sets, over every search the step sent
+    // recall@K = |first K returned ∩ first K true| / K, by plain sets, over every search the step
+    // sent
     double[] sums = new double[2];
     int[] ks = {10, 100};
     List<Integer> qs = new ArrayList<>(queries);
@@ -194,7 +244,8 @@ class LoadTestTest {
     assertThat(step.requests()).isEqualTo(qs.size());
     assertThat(step.recall().get(10)).isCloseTo(sums[0] / qs.size(), within(1e-12));
     assertThat(step.recall().get(100)).isCloseTo(sums[1] / qs.size(), within(1e-12));
-    assertThat(step.recall().get(100)).isLessThan(1.0); // a tiny beam: the check is not trivially 1 = 1
+    assertThat(step.recall().get(100))
+        .isLessThan(1.0); // a tiny beam: the check is not trivially 1 = 1
   }
 
   private static int indexOf(float[] query) {
@@ -205,5 +256,4 @@ class LoadTestTest {
     }
     throw new AssertionError("not a dataset query");
   }
-
 }

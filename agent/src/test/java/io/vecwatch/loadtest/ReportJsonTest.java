@@ -9,21 +9,59 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/** The report's JSON shape, checked against the committed schema; the schema itself rejects what it must. */
+/**
+ * The report's JSON shape, checked against the committed schema; the schema itself rejects what it
+ * must.
+ */
 class ReportJsonTest {
   private static StepResult step(Mode mode, double offered, Map<String, Integer> params) {
-    return new StepResult(mode, 4, offered, 120.5, 0.004, 0.006, 0.009, Double.NaN, 1205, 0, 0,
-        new TreeMap<>(Map.of(10, 0.97, 100, 0.93)), params, 10, List.of(ClientLimit.SCHEDULE_LAG), 1.2, 0.01, true,
+    return new StepResult(
+        mode,
+        4,
+        offered,
+        120.5,
+        0.004,
+        0.006,
+        0.009,
+        Double.NaN,
+        1205,
+        0,
+        0,
+        new TreeMap<>(Map.of(10, 0.97, 100, 0.93)),
+        params,
+        10,
+        List.of(ClientLimit.SCHEDULE_LAG),
+        1.2,
+        0.01,
+        true,
         true);
   }
 
   private static LoadReport report() {
-    return new LoadReport("milvus-prod", "milvus", "sift", Instant.parse("2026-12-07T18:00:00Z"), 60,
-        Objective.DEFAULT, LoadSettings.defaults(),
-        List.of(step(Mode.CLOSED, Double.NaN, Map.of()), step(Mode.OPEN, 120, Map.of()),
+    return new LoadReport(
+        "milvus-prod",
+        "milvus",
+        "sift",
+        Instant.parse("2026-12-07T18:00:00Z"),
+        60,
+        Objective.DEFAULT,
+        LoadSettings.defaults(),
+        List.of(
+            step(Mode.CLOSED, Double.NaN, Map.of()),
+            step(Mode.OPEN, 120, Map.of()),
             step(Mode.PARAMS, Double.NaN, Map.of("ef", 64))),
-        118.0, 0.05, false, "ef", Map.of("ef", 64), List.of(Map.of("ef", 64)), 4, 120.5,
-        new GeneratorOverhead(2, 90_000, 20, 50_000), true, null, List.of());
+        118.0,
+        0.05,
+        false,
+        "ef",
+        Map.of("ef", 64),
+        List.of(Map.of("ef", 64)),
+        4,
+        120.5,
+        new GeneratorOverhead(2, 90_000, 20, 50_000),
+        true,
+        null,
+        List.of());
   }
 
   @Test

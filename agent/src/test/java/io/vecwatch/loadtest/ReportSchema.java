@@ -6,13 +6,16 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.json.schema.Draft;
 import io.vertx.json.schema.JsonSchema;
 import io.vertx.json.schema.JsonSchemaOptions;
+import io.vertx.json.schema.OutputFormat;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** Validates report.json files against the schema committed at {@code docs/load-report.schema.json}. */
+/**
+ * Validates report.json files against the schema committed at {@code docs/load-report.schema.json}.
+ */
 public final class ReportSchema {
   private ReportSchema() {}
 
@@ -23,13 +26,20 @@ public final class ReportSchema {
 
   public static OutputUnit validate(String json) throws IOException {
     JsonSchema schema = JsonSchema.of(new JsonObject(Files.readString(schemaFile())));
-    Validator v = Validator.create(schema, new JsonSchemaOptions().setDraft(Draft.DRAFT202012)
-        .setBaseUri("https://vecwatch.io/").setOutputFormat(io.vertx.json.schema.OutputFormat.Basic));
+    Validator v =
+        Validator.create(
+            schema,
+            new JsonSchemaOptions()
+                .setDraft(Draft.DRAFT202012)
+                .setBaseUri("https://vecwatch.io/")
+                .setOutputFormat(OutputFormat.Basic));
     return v.validate(new JsonObject(json));
   }
 
   public static void assertValid(Path reportJson) throws IOException {
     OutputUnit out = validate(Files.readString(reportJson));
-    assertThat(out.getValid()).as("%s against the schema: %s", reportJson, out.getErrors()).isTrue();
+    assertThat(out.getValid())
+        .as("%s against the schema: %s", reportJson, out.getErrors())
+        .isTrue();
   }
 }

@@ -31,7 +31,11 @@ class AgreementTest {
   @Test
   void overlapFillsOneValuePerK() {
     double[] out = new double[2];
-    Agreement.overlap(r(new long[] {5, 6}, new float[0]), r(new long[] {5, 7}, new float[0]), new int[] {1, 2}, out);
+    Agreement.overlap(
+        r(new long[] {5, 6}, new float[0]),
+        r(new long[] {5, 7}, new float[0]),
+        new int[] {1, 2},
+        out);
 
     assertThat(out).containsExactly(1.0, 0.5);
   }
@@ -47,17 +51,24 @@ class AgreementTest {
 
   @Test
   void scoreDifferenceIsUndefinedWithoutSharedIdsOrScores() {
-    assertThat(Agreement.relativeScoreDifference(r(new long[] {1}, new float[] {1f}),
-        r(new long[] {2}, new float[] {1f}), 1)).isNaN();
-    assertThat(Agreement.relativeScoreDifference(r(new long[] {1}, new float[0]),
-        r(new long[] {1}, new float[] {1f}), 1)).isNaN();
+    assertThat(
+            Agreement.relativeScoreDifference(
+                r(new long[] {1}, new float[] {1f}), r(new long[] {2}, new float[] {1f}), 1))
+        .isNaN();
+    assertThat(
+            Agreement.relativeScoreDifference(
+                r(new long[] {1}, new float[0]), r(new long[] {1}, new float[] {1f}), 1))
+        .isNaN();
   }
 
   @Test
   void pairJoinHandsOverBothSidesOfASlotWhicheverArrivesFirst() {
     List<String> got = new ArrayList<>();
-    PairJoin j = new PairJoin(4, (q, s, sl, d, dl) -> got.add(q + ":" + s.ids()[0] + "/" + d.ids()[0] + ":" + sl
-        + "/" + dl));
+    PairJoin j =
+        new PairJoin(
+            4,
+            (q, s, sl, d, dl) ->
+                got.add(q + ":" + s.ids()[0] + "/" + d.ids()[0] + ":" + sl + "/" + dl));
     j.offer(false, 0, 0, r(new long[] {20}, new float[0]), 7);
     j.offer(true, 0, 0, r(new long[] {10}, new float[0]), 5);
     j.offer(true, 1, 1, r(new long[] {11}, new float[0]), 1);
@@ -91,16 +102,23 @@ class AgreementTest {
     assertThat(r.difference()).isEqualTo(-20.0);
     assertThat(r.sourceGrowthPerSecond()).isEqualTo(10.0);
     assertThat(r.destinationGrowthPerSecond()).isEqualTo(8.0);
-    assertThat(c.read(14_000_000_000L).sourceGrowthPerSecond()).as("readings at 5 s and 10 s").isEqualTo(10.0);
+    assertThat(c.read(14_000_000_000L).sourceGrowthPerSecond())
+        .as("readings at 5 s and 10 s")
+        .isEqualTo(10.0);
     assertThat(c.read(14_000_000_000L).destinationGrowthPerSecond()).isEqualTo(8.0);
-    assertThat(c.read(16_000_000_000L).sourceGrowthPerSecond()).as("one reading left in the window").isNaN();
-    assertThat(c.read(16_000_000_000L).difference()).as("the latest reading still counts").isEqualTo(-20.0);
+    assertThat(c.read(16_000_000_000L).sourceGrowthPerSecond())
+        .as("one reading left in the window")
+        .isNaN();
+    assertThat(c.read(16_000_000_000L).difference())
+        .as("the latest reading still counts")
+        .isEqualTo(-20.0);
   }
 
   @Test
   void recordParityForgetsTheOldestOutcomeOnceTheRingIsFull() {
     RecordParity p = new RecordParity(3, 0.01);
-    p.compare(new float[][] {{1f}, {1f}, {1f}, null}, new float[][] {null, {1.02f}, {1.005f}, {1f}});
+    p.compare(
+        new float[][] {{1f}, {1f}, {1f}, null}, new float[][] {null, {1.02f}, {1.005f}, {1f}});
 
     assertThat(p.read()).isEqualTo(new RecordParity.Reading(3, 1, 1, 1.0 / 3, 1.0 / 3, 3));
     p.add(RecordParity.EQUAL);

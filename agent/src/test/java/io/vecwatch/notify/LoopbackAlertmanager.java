@@ -12,14 +12,15 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.IntSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
- * A real HTTP server on loopback that accepts {@code POST /api/v2/alerts} the way Alertmanager's API does and
- * records what it received. Used where the test needs to control the response (errors, stalls); the behaviour
- * against the real Alertmanager is covered by the integration tests.
+ * A real HTTP server on loopback that accepts {@code POST /api/v2/alerts} the way Alertmanager's
+ * API does and records what it received. Used where the test needs to control the response (errors,
+ * stalls); the behaviour against the real Alertmanager is covered by the integration tests.
  */
 final class LoopbackAlertmanager implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -68,8 +69,12 @@ final class LoopbackAlertmanager implements AutoCloseable {
   private void handle(HttpExchange ex) throws IOException {
     try (InputStream in = ex.getRequestBody()) {
       JsonNode body = JSON.readTree(in.readAllBytes());
-      received.add(new Received(ex.getRequestURI().getPath(), ex.getRequestHeaders().getFirst("Content-Type"),
-          ex.getRequestHeaders().getFirst("Authorization"), body));
+      received.add(
+          new Received(
+              ex.getRequestURI().getPath(),
+              ex.getRequestHeaders().getFirst("Content-Type"),
+              ex.getRequestHeaders().getFirst("Authorization"),
+              body));
       beforeResponse.run();
       int code = status.getAsInt();
       byte[] out = code == 200 ? new byte[0] : "{\"code\":400,\"message\":\"bad\"}".getBytes();
@@ -85,6 +90,6 @@ final class LoopbackAlertmanager implements AutoCloseable {
   @Override
   public void close() {
     server.stop(0);
-    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    ((ExecutorService) server.getExecutor()).shutdownNow();
   }
 }

@@ -3,9 +3,13 @@ package io.vecwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.concurrent.ManualScheduler;
+import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.stats.TargetState;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.SearchResult;
+import io.vecwatch.target.Target;
+import io.vecwatch.target.TargetDiagnostics;
+import io.vecwatch.target.TargetException;
 import io.vecwatch.time.ManualClock;
 import java.io.IOException;
 import java.time.Duration;
@@ -18,7 +22,8 @@ class HealthCheckerTest {
   private final ManualClock clock = new ManualClock();
   private final ManualScheduler scheduler = new ManualScheduler(clock);
   private final TargetStatus status = new TargetStatus();
-  private final ScriptedTarget target = new ScriptedTarget((q, k) -> new SearchResult(new long[0], new float[0]));
+  private final ScriptedTarget target =
+      new ScriptedTarget((q, k) -> new SearchResult(new long[0], new float[0]));
 
   private HealthChecker start(Executor pool) {
     HealthChecker h = HealthChecker.create(target, status, pool, scheduler, clock, INTERVAL);
@@ -84,10 +89,11 @@ class HealthCheckerTest {
   @Test
   void checksAtAFixedRate() {
     int[] checks = {0};
-    start(r -> {
-      checks[0]++;
-      r.run();
-    });
+    start(
+        r -> {
+          checks[0]++;
+          r.run();
+        });
     scheduler.advance(Duration.ofSeconds(60));
     assertThat(checks[0]).isEqualTo(60 / 5 + 1);
   }
@@ -103,12 +109,14 @@ class HealthCheckerTest {
   @Test
   void aTargetExceptionFromTheHealthCheckMarksTheTargetMisconfiguredUntilACheckSucceeds() {
     start(Runnable::run);
-    target.healthFailure = new io.vecwatch.target.TargetException(
-        "target prod: collection \"docs\" does not exist at http://milvus:19530");
+    target.healthFailure =
+        new TargetException(
+            "target prod: collection \"docs\" does not exist at http://milvus:19530");
     scheduler.runDue();
 
     assertThat(status.state()).isEqualTo(TargetState.MISCONFIGURED);
-    assertThat(status.lastError()).contains("target prod: collection \"docs\" does not exist at http://milvus:19530");
+    assertThat(status.lastError())
+        .contains("target prod: collection \"docs\" does not exist at http://milvus:19530");
     assertThat(status.health().up()).isFalse();
 
     target.healthFailure = null; // someone created the collection
@@ -136,8 +144,7 @@ class HealthCheckerTest {
   }
 
   /** A scripted target that also reports diagnostics: a gauge counting its own calls. */
-  private static final class DiagnosedTarget implements io.vecwatch.target.Target,
-      io.vecwatch.target.TargetDiagnostics {
+  private static final class DiagnosedTarget implements Target, TargetDiagnostics {
     private final int[] calls;
     volatile Exception healthFailure;
     volatile boolean diagnosticsFailure;
@@ -170,12 +177,12 @@ class HealthCheckerTest {
     }
 
     @Override
-    public io.vecwatch.stats.Diagnostics diagnostics() throws Exception {
+    public Diagnostics diagnostics() throws Exception {
       calls[0]++;
       if (diagnosticsFailure) {
         throw new IOException("no answer");
       }
-      return io.vecwatch.stats.Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
+      return Diagnostics.builder().gauge("calls", "calls so far", calls[0]).build();
     }
   }
 }

@@ -21,7 +21,10 @@ class OnDemandProbeTest {
   private static final Dataset DATA = TestDatasets.random("d", 300, 8, 5, 10, 3, null);
   private static final Recall RECALL = Recall.of(DATA, List.of(5, 10));
 
-  /** A target that answers each query with its exact neighbours, or hangs, or fails, as a test sets it. */
+  /**
+   * A target that answers each query with its exact neighbours, or hangs, or fails, as a test sets
+   * it.
+   */
   private static final class Scripted implements Target {
     final CountDownLatch release = new CountDownLatch(1);
     volatile boolean hang;
@@ -73,16 +76,19 @@ class OnDemandProbeTest {
     Scripted t = new Scripted();
     t.dropLast = 3;
     try (OnDemandProbe p = OnDemandProbe.create(Clock.system())) {
-      OnDemandProbe.Report r = p.start(subject(t), OptionalInt.empty(), Duration.ofSeconds(5)).get(10,
-          TimeUnit.SECONDS);
+      OnDemandProbe.Report r =
+          p.start(subject(t), OptionalInt.empty(), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
       assertThat(r.outcome()).isEqualTo("ok");
       assertThat(r.query()).isEqualTo(2);
       assertThat(r.k()).isEqualTo(10);
       assertThat(r.recall()).containsEntry(5, 1.0).containsEntry(10, 0.7);
       assertThat(r.ids()).hasSize(10);
       assertThat(r.groundTruthIds()).hasSize(10).startsWith(r.ids().get(0));
-      assertThat(r.trace()).anyMatch(l -> l.endsWith("Recall@10 = 0.700 (7 of the 10 exact nearest neighbours returned)"))
-          .last().satisfies(l -> assertThat(l).endsWith("Probe succeeded"));
+      assertThat(r.trace())
+          .anyMatch(
+              l -> l.endsWith("Recall@10 = 0.700 (7 of the 10 exact nearest neighbours returned)"))
+          .last()
+          .satisfies(l -> assertThat(l).endsWith("Probe succeeded"));
     }
   }
 
@@ -91,8 +97,8 @@ class OnDemandProbeTest {
     Scripted t = new Scripted();
     t.hang = true;
     try (OnDemandProbe p = OnDemandProbe.create(Clock.system())) {
-      OnDemandProbe.Report first = p.start(subject(t), OptionalInt.of(0), Duration.ofMillis(100)).get(10,
-          TimeUnit.SECONDS);
+      OnDemandProbe.Report first =
+          p.start(subject(t), OptionalInt.of(0), Duration.ofMillis(100)).get(10, TimeUnit.SECONDS);
       assertThat(first.outcome()).isEqualTo("timeout");
       assertThat(first.error()).contains("no answer within 100ms");
       assertThat(first.trace()).anyMatch(l -> l.contains("Deadline of 100ms exceeded"));
@@ -102,9 +108,15 @@ class OnDemandProbeTest {
           .hasMessage("2 probes on demand are still running; try again when they finished");
       t.hang = false;
       t.release.countDown();
-      await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
-          p.start(subject(t), OptionalInt.of(1), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS).outcome()
-              .equals("ok"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  p.start(subject(t), OptionalInt.of(1), Duration.ofSeconds(5))
+                      .get(10, TimeUnit.SECONDS)
+                      .outcome()
+                      .equals("ok"));
     }
   }
 
@@ -113,12 +125,14 @@ class OnDemandProbeTest {
     Scripted t = new Scripted();
     t.fail = "collection docs is not loaded";
     try (OnDemandProbe p = OnDemandProbe.create(Clock.system())) {
-      OnDemandProbe.Report r = p.start(subject(t), OptionalInt.of(4), Duration.ofSeconds(5)).get(10,
-          TimeUnit.SECONDS);
+      OnDemandProbe.Report r =
+          p.start(subject(t), OptionalInt.of(4), Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
       assertThat(r.outcome()).isEqualTo("error");
       assertThat(r.error()).contains("collection docs is not loaded");
       assertThat(r.recall()).isEmpty();
-      assertThat(r.trace()).contains(r.trace().get(r.trace().size() - 1)).last()
+      assertThat(r.trace())
+          .contains(r.trace().get(r.trace().size() - 1))
+          .last()
           .satisfies(l -> assertThat(l).endsWith("Probe failed"));
     }
   }
@@ -126,7 +140,8 @@ class OnDemandProbeTest {
   @Test
   void aQueryOutsideTheDatasetIsRefused() {
     try (OnDemandProbe p = OnDemandProbe.create(Clock.system())) {
-      assertThatThrownBy(() -> p.start(subject(new Scripted()), OptionalInt.of(5), Duration.ofSeconds(1)))
+      assertThatThrownBy(
+              () -> p.start(subject(new Scripted()), OptionalInt.of(5), Duration.ofSeconds(1)))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage("query must be in 0..4 (dataset d has 5 queries), got 5");
     }

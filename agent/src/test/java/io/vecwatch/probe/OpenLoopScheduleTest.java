@@ -38,6 +38,7 @@ class OpenLoopScheduleTest {
 
   @Test
   void rejectsANonPositiveRate() {
-    assertThatThrownBy(() -> OpenLoopSchedule.of(0, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> OpenLoopSchedule.of(0, 0))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -18,9 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** The runner driven by a manual clock and scheduler: every number below follows from stepping time. */
+/**
+ * The runner driven by a manual clock and scheduler: every number below follows from stepping time.
+ */
 class ProbeRunnerTest {
   private static final Duration WINDOW = Duration.ofSeconds(60);
 
@@ -32,21 +35,35 @@ class ProbeRunnerTest {
       ProbeStats.create("t", "d", List.of(10), WINDOW, clock.monotonicNanos(), okLatencies::add);
   private final TargetStatus status = new TargetStatus();
 
-  private ProbeRunner runner(ScriptedTarget target, Executor pool, double rate, int concurrency, Duration timeout) {
-    ProbeConfig c = new ProbeConfig("t", "d", rate, concurrency, timeout, List.of(10), WINDOW, Duration.ofSeconds(5));
-    ProbeRunner r = ProbeRunner.create(c, target, dataset, Recall.of(dataset, c.recallK()), stats, status, pool,
-        scheduler, clock);
+  private ProbeRunner runner(
+      ScriptedTarget target, Executor pool, double rate, int concurrency, Duration timeout) {
+    ProbeConfig c =
+        new ProbeConfig(
+            "t", "d", rate, concurrency, timeout, List.of(10), WINDOW, Duration.ofSeconds(5));
+    ProbeRunner r =
+        ProbeRunner.create(
+            c,
+            target,
+            dataset,
+            Recall.of(dataset, c.recallK()),
+            stats,
+            status,
+            pool,
+            scheduler,
+            clock);
     r.start();
     return r;
   }
 
   /** Answers with the exact ground truth of whichever query it is sent. */
   private ScriptedTarget exact() {
-    return ScriptedTarget.answering((q, k) -> {
-      int i = queryIndex(q);
-      return new SearchResult(Arrays.stream(dataset.groundTruth(i)).limit(k).mapToLong(dataset::keyOf).toArray(),
-          new float[0]);
-    });
+    return ScriptedTarget.answering(
+        (q, k) -> {
+          int i = queryIndex(q);
+          return new SearchResult(
+              Arrays.stream(dataset.groundTruth(i)).limit(k).mapToLong(dataset::keyOf).toArray(),
+              new float[0]);
+        });
   }
 
   private int queryIndex(float[] q) {
@@ -82,10 +99,12 @@ class ProbeRunnerTest {
   @Test
   void measuresLatencyFromTheIntendedStartTime() {
     QueuedExecutor pool = new QueuedExecutor();
-    ScriptedTarget target = new ScriptedTarget((q, k) -> {
-      clock.advance(Duration.ofMillis(5)); // the search itself takes 5 ms
-      return new SearchResult(new long[0], new float[0]);
-    });
+    ScriptedTarget target =
+        new ScriptedTarget(
+            (q, k) -> {
+              clock.advance(Duration.ofMillis(5)); // the search itself takes 5 ms
+              return new SearchResult(new long[0], new float[0]);
+            });
     runner(target, pool, 5, 2, Duration.ofSeconds(1));
     scheduler.runDue(); // slot 0 dispatched at its intended start, t = 0
     scheduler.advance(Duration.ofMillis(30)); // but the worker only picks it up 30 ms later
@@ -99,10 +118,12 @@ class ProbeRunnerTest {
   @Test
   void recordsATimeoutAtTheDeadlineAndDiscardsTheLateResult() {
     QueuedExecutor pool = new QueuedExecutor();
-    ScriptedTarget target = new ScriptedTarget((q, k) -> {
-      clock.advance(Duration.ofMillis(150));
-      return new SearchResult(new long[] {1, 2, 3}, new float[0]);
-    });
+    ScriptedTarget target =
+        new ScriptedTarget(
+            (q, k) -> {
+              clock.advance(Duration.ofMillis(150));
+              return new SearchResult(new long[] {1, 2, 3}, new float[0]);
+            });
     runner(target, pool, 1, 2, Duration.ofMillis(100));
     scheduler.runDue();
     pool.runAll(); // answers 150 ms after its intended start: 50 ms late
@@ -110,7 +131,8 @@ class ProbeRunnerTest {
     assertThat(stats.total(Outcome.TIMEOUT)).isEqualTo(1);
     assertThat(stats.total(Outcome.OK)).isZero();
     assertThat(okLatencies).isEmpty();
-    scheduler.advance(Duration.ofMillis(500)); // the deadline task runs too, and must not count it again
+    scheduler.advance(
+        Duration.ofMillis(500)); // the deadline task runs too, and must not count it again
     assertThat(stats.total(Outcome.TIMEOUT)).isEqualTo(1);
     assertThat(window().timeoutRatio()).isEqualTo(1.0);
   }
@@ -132,7 +154,8 @@ class ProbeRunnerTest {
 
   @Test
   void skipsSlotsWhenConcurrencySearchesAreInFlight() {
-    QueuedExecutor pool = new QueuedExecutor(); // the target never answers until the test runs the queue
+    QueuedExecutor pool =
+        new QueuedExecutor(); // the target never answers until the test runs the queue
     ScriptedTarget target = exact();
     ProbeRunner r = runner(target, pool, 10, 2, Duration.ofSeconds(5));
     scheduler.advance(Duration.ofSeconds(1)); // slots at 0.0, 0.1, ..., 1.0 s
@@ -150,9 +173,11 @@ class ProbeRunnerTest {
 
   @Test
   void aTargetsOwnTimeoutBeforeTheDeadlineCountsAsATimeoutNotAnError() {
-    ScriptedTarget target = new ScriptedTarget((q, k) -> {
-      throw new java.util.concurrent.TimeoutException("target m: search timed out after 500ms");
-    });
+    ScriptedTarget target =
+        new ScriptedTarget(
+            (q, k) -> {
+              throw new TimeoutException("target m: search timed out after 500ms");
+            });
     runner(target, Runnable::run, 2, 1, Duration.ofSeconds(1));
     scheduler.advance(Duration.ofSeconds(2));
 
@@ -163,9 +188,11 @@ class ProbeRunnerTest {
 
   @Test
   void recordsErrorsAndKeepsTheLastMessageOnOneLine() {
-    ScriptedTarget target = new ScriptedTarget((q, k) -> {
-      throw new IOException("connection refused\n  at the server");
-    });
+    ScriptedTarget target =
+        new ScriptedTarget(
+            (q, k) -> {
+              throw new IOException("connection refused\n  at the server");
+            });
     runner(target, Runnable::run, 2, 1, Duration.ofSeconds(1));
     scheduler.advance(Duration.ofSeconds(2));
 
@@ -202,7 +229,8 @@ class ProbeRunnerTest {
     assertThat(target.queries).hasSize((int) sent);
     assertThat(stats.total(Outcome.OK)).isEqualTo(sent);
     assertThat(okLatencies.stream().mapToLong(Long::longValue).sum() - okLatencies.get(0))
-        .as("late slots carry the stall in their latency").isEqualTo(latencySum);
+        .as("late slots carry the stall in their latency")
+        .isEqualTo(latencySum);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 import io.vecwatch.testing.TestDatasets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,13 +30,18 @@ class RecallTest {
   void mapsGroundTruthPositionsToExplicitKeys() {
     long[] ids = new long[400];
     for (int i = 0; i < ids.length; i++) {
-      ids[i] = 1_000_000L + 7L * (ids.length - i); // descending, so key order differs from position order
+      ids[i] =
+          1_000_000L
+              + 7L * (ids.length - i); // descending, so key order differs from position order
     }
     Dataset d = TestDatasets.random("keys", 400, 8, 30, 20, 11, ids);
     checkAgainstReference(d, ids);
   }
 
-  /** Random results (ground-truth ids, other ids, duplicates, unknown ids, short and long lists) vs a reference. */
+  /**
+   * Random results (ground-truth ids, other ids, duplicates, unknown ids, short and long lists) vs
+   * a reference.
+   */
   private static void checkAgainstReference(Dataset d, long[] keys) {
     Recall r = Recall.of(d, KS);
     Random rnd = new Random(3);
@@ -48,8 +54,11 @@ class RecallTest {
       r.compute(q, result, ids, dist);
       for (int s = 0; s < KS.size(); s++) {
         int k = KS.get(s);
-        assertThat(ids[s]).as("id recall@%d, trial %d", k, trial).isEqualTo(referenceIdRecall(d, q, result, k));
-        assertThat(dist[s]).as("distance recall@%d, trial %d", k, trial)
+        assertThat(ids[s])
+            .as("id recall@%d, trial %d", k, trial)
+            .isEqualTo(referenceIdRecall(d, q, result, k));
+        assertThat(dist[s])
+            .as("distance recall@%d, trial %d", k, trial)
             .isEqualTo(referenceDistanceRecall(d, base, q, result, k, keys));
       }
     }
@@ -73,7 +82,10 @@ class RecallTest {
     return out;
   }
 
-  /** VectorDBBench's definition written directly: |set(top-k returned) ∩ set(first k ground truth)| / k. */
+  /**
+   * VectorDBBench's definition written directly: |set(top-k returned) ∩ set(first k ground truth)|
+   * / k.
+   */
   private static double referenceIdRecall(Dataset d, int q, long[] result, int k) {
     Set<Long> truth = new HashSet<>();
     for (int i = 0; i < k; i++) {
@@ -87,11 +99,15 @@ class RecallTest {
     return (double) got.size() / k;
   }
 
-  /** ann-benchmarks: distinct top-k returned ids whose true distance ≤ k-th ground-truth distance + 1e-3. */
-  private static double referenceDistanceRecall(Dataset d, float[][] base, int q, long[] result, int k,
-      long[] keys) {
+  /**
+   * ann-benchmarks: distinct top-k returned ids whose true distance ≤ k-th ground-truth distance +
+   * 1e-3.
+   */
+  private static double referenceDistanceRecall(
+      Dataset d, float[][] base, int q, long[] result, int k, long[] keys) {
     float[] query = d.queries().row(q);
-    double threshold = Math.sqrt(TestDatasets.squaredL2(base[d.groundTruth(q)[k - 1]], query)) + 1e-3;
+    double threshold =
+        Math.sqrt(TestDatasets.squaredL2(base[d.groundTruth(q)[k - 1]], query)) + 1e-3;
     Set<Long> distinct = new LinkedHashSet<>();
     for (int i = 0; i < Math.min(k, result.length); i++) {
       distinct.add(result[i]);
@@ -123,7 +139,7 @@ class RecallTest {
     Dataset d = TestDatasets.random("dup", 100, 4, 1, 10, 1, null);
     long gt0 = d.keyOf(d.groundTruth(0)[0]);
     long[] result = new long[10];
-    java.util.Arrays.fill(result, gt0);
+    Arrays.fill(result, gt0);
     double[] ids = new double[1];
     double[] dist = new double[1];
     Recall.of(d, List.of(10)).compute(0, result, ids, dist);
@@ -134,7 +150,9 @@ class RecallTest {
   @Test
   void countsMissingResultsAsMisses() {
     Dataset d = TestDatasets.random("short", 100, 4, 1, 10, 2, null);
-    long[] result = {d.keyOf(d.groundTruth(0)[0]), d.keyOf(d.groundTruth(0)[1]), d.keyOf(d.groundTruth(0)[2])};
+    long[] result = {
+      d.keyOf(d.groundTruth(0)[0]), d.keyOf(d.groundTruth(0)[1]), d.keyOf(d.groundTruth(0)[2])
+    };
     double[] ids = new double[2];
     Recall.of(d, List.of(3, 10)).compute(0, result, ids, null);
     assertThat(ids).containsExactly(1.0, 0.3);
@@ -147,7 +165,7 @@ class RecallTest {
     assertThat(r.ks()).containsExactly(1, 10, 20);
     assertThat(r.searchK()).isEqualTo(20);
     for (int q = 0; q < 3; q++) {
-      long[] result = java.util.Arrays.stream(d.groundTruth(q)).mapToLong(d::keyOf).toArray();
+      long[] result = Arrays.stream(d.groundTruth(q)).mapToLong(d::keyOf).toArray();
       double[] ids = new double[3];
       double[] dist = new double[3];
       r.compute(q, result, ids, dist);
@@ -166,10 +184,15 @@ class RecallTest {
 
   @Test
   void distanceVariantForgivesTiesThatIdRecallPenalises() {
-    // base 0 and 1 are both at distance 1 from the query; the ground truth lists 0 as the single nearest
+    // base 0 and 1 are both at distance 1 from the query; the ground truth lists 0 as the single
+    // nearest
     float[][] base = {{1, 0}, {0, 1}, {5, 5}, {6, 6}};
-    Dataset d = Dataset.builder("ties", Metric.L2).base(Vectors.of(base)).queries(Vectors.of(new float[][] {{0, 0}}))
-        .groundTruth(new int[][] {{0, 1, 2}}, null).build();
+    Dataset d =
+        Dataset.builder("ties", Metric.L2)
+            .base(Vectors.of(base))
+            .queries(Vectors.of(new float[][] {{0, 0}}))
+            .groundTruth(new int[][] {{0, 1, 2}}, null)
+            .build();
     double[] ids = new double[1];
     double[] dist = new double[1];
     Recall.of(d, List.of(1)).compute(0, new long[] {1}, ids, dist);
@@ -180,8 +203,12 @@ class RecallTest {
   @Test
   void distanceVariantToleratesOneThousandthBeyondTheKthDistance() {
     float[][] base = {{1, 0}, {1.0009f, 0}, {1.0011f, 0}, {9, 9}};
-    Dataset d = Dataset.builder("eps", Metric.L2).base(Vectors.of(base)).queries(Vectors.of(new float[][] {{0, 0}}))
-        .groundTruth(new int[][] {{0, 1, 2, 3}}, null).build();
+    Dataset d =
+        Dataset.builder("eps", Metric.L2)
+            .base(Vectors.of(base))
+            .queries(Vectors.of(new float[][] {{0, 0}}))
+            .groundTruth(new int[][] {{0, 1, 2, 3}}, null)
+            .build();
     double[] ids = new double[1];
     double[] dist = new double[1];
     Recall r = Recall.of(d, List.of(1));
@@ -196,8 +223,9 @@ class RecallTest {
     Dataset d = TestDatasets.random("unknown", 50, 4, 1, 5, 6, null);
     double[] ids = new double[1];
     double[] dist = new double[1];
-    Recall.of(d, List.of(5)).compute(0, new long[] {-1, 50, 999, Long.MAX_VALUE, d.keyOf(d.groundTruth(0)[0])},
-        ids, dist);
+    Recall.of(d, List.of(5))
+        .compute(
+            0, new long[] {-1, 50, 999, Long.MAX_VALUE, d.keyOf(d.groundTruth(0)[0])}, ids, dist);
     assertThat(ids[0]).isCloseTo(0.2, within(1e-12));
     assertThat(dist[0]).isCloseTo(0.2, within(1e-12));
   }
@@ -206,12 +234,13 @@ class RecallTest {
   void hasNoDistanceVariantWithoutBaseVectors() {
     Dataset full = TestDatasets.random("full", 50, 4, 2, 5, 8, null);
     int[][] gt = {full.groundTruth(0), full.groundTruth(1)};
-    Dataset remote = Dataset.builder("remote", Metric.L2).queries(full.queries()).groundTruth(gt, null).build();
+    Dataset remote =
+        Dataset.builder("remote", Metric.L2).queries(full.queries()).groundTruth(gt, null).build();
     Recall r = Recall.of(remote, List.of(5));
     assertThat(r.hasDistanceVariant()).isFalse();
     double[] ids = new double[1];
     double[] dist = {-1};
-    r.compute(0, java.util.Arrays.stream(gt[0]).asLongStream().toArray(), ids, dist);
+    r.compute(0, Arrays.stream(gt[0]).asLongStream().toArray(), ids, dist);
     assertThat(ids[0]).isEqualTo(1.0);
     assertThat(dist[0]).as("untouched").isEqualTo(-1);
   }

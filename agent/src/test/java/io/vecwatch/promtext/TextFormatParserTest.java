@@ -10,8 +10,10 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 class TextFormatParserTest {
@@ -22,7 +24,8 @@ class TextFormatParserTest {
 
   @Test
   void parsesNamesLabelsAndSpecialValues() {
-    String text = """
+    String text =
+        """
         # HELP up whether up
         # TYPE up gauge
         up{job="a",instance="x:1"} 1
@@ -34,7 +37,8 @@ class TextFormatParserTest {
         """;
     List<Sample> s = TextFormatParser.parse(text);
     assertThat(s).hasSize(6);
-    assertThat(s.get(0).labels()).isEqualTo(Labels.of("__name__", "up", "job", "a", "instance", "x:1"));
+    assertThat(s.get(0).labels())
+        .isEqualTo(Labels.of("__name__", "up", "job", "a", "instance", "x:1"));
     assertThat(s.get(1).value()).isZero();
     assertThat(s.get(2).labels().get("path")).isEqualTo("C:\\dir");
     assertThat(s.get(2).labels().get("quote")).isEqualTo("say \"hi\"");
@@ -47,13 +51,15 @@ class TextFormatParserTest {
 
   @Test
   void skipsExemplarsOpenMetricsEofAndBlankLines() {
-    String text = """
+    String text =
+        """
         # TYPE req counter
 
         req_total{a="1"} 5 # {trace_id="abc"} 1.0 1700000000.000
         # EOF
         """;
-    assertThat(TextFormatParser.parse(text)).containsExactly(new Sample(Labels.of("__name__", "req_total", "a", "1"), 5));
+    assertThat(TextFormatParser.parse(text))
+        .containsExactly(new Sample(Labels.of("__name__", "req_total", "a", "1"), 5));
   }
 
   @Test
@@ -65,10 +71,14 @@ class TextFormatParserTest {
   @Test
   void reportsTheLineOfMalformedInput() {
     assertThatThrownBy(() -> TextFormatParser.parse("ok 1\nbad{a=\"x\" 1\n"))
-        .isInstanceOf(PromTextException.class).hasMessageStartingWith("line 2:");
-    assertThatThrownBy(() -> TextFormatParser.parse("x abc\n")).hasMessage("line 1: invalid value \"abc\"");
-    assertThatThrownBy(() -> TextFormatParser.parse("x{a=\"1} 2\n")).hasMessageContaining("unterminated");
-    assertThatThrownBy(() -> TextFormatParser.parse("x\n")).hasMessageContaining("expected a space and a value");
+        .isInstanceOf(PromTextException.class)
+        .hasMessageStartingWith("line 2:");
+    assertThatThrownBy(() -> TextFormatParser.parse("x abc\n"))
+        .hasMessage("line 1: invalid value \"abc\"");
+    assertThatThrownBy(() -> TextFormatParser.parse("x{a=\"1} 2\n"))
+        .hasMessageContaining("unterminated");
+    assertThatThrownBy(() -> TextFormatParser.parse("x\n"))
+        .hasMessageContaining("expected a space and a value");
   }
 
   @Test
@@ -76,8 +86,11 @@ class TextFormatParserTest {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Counter c = Counter.builder("vecwatch.test.requests").tag("target", "t\"1").register(registry);
     c.increment(7);
-    Timer timer = Timer.builder("vecwatch.test.latency").publishPercentileHistogram()
-        .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100)).register(registry);
+    Timer timer =
+        Timer.builder("vecwatch.test.latency")
+            .publishPercentileHistogram()
+            .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(100))
+            .register(registry);
     timer.record(Duration.ofMillis(5));
     timer.record(Duration.ofMillis(50));
     timer.record(Duration.ofMillis(500));
@@ -86,13 +99,19 @@ class TextFormatParserTest {
 
     Map<String, Double> m = byLabels(TextFormatParser.parse(registry.scrape()));
 
-    assertThat(m).containsEntry("{__name__=\"vecwatch_test_requests_total\", target=\"t\\\"1\"}", 7.0);
-    assertThat(m).containsEntry("{__name__=\"vecwatch_test_latency_seconds_count\"}", (double) timer.count());
+    assertThat(m)
+        .containsEntry("{__name__=\"vecwatch_test_requests_total\", target=\"t\\\"1\"}", 7.0);
+    assertThat(m)
+        .containsEntry(
+            "{__name__=\"vecwatch_test_latency_seconds_count\"}", (double) timer.count());
     assertThat(m.get("{__name__=\"vecwatch_test_latency_seconds_sum\"}"))
-        .isCloseTo(timer.totalTime(java.util.concurrent.TimeUnit.SECONDS), org.assertj.core.data.Offset.offset(1e-9));
-    assertThat(m).containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"0.01\"}", 1.0);
-    assertThat(m).containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"0.1\"}", 2.0);
-    assertThat(m).containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"+Inf\"}", 3.0);
+        .isCloseTo(timer.totalTime(TimeUnit.SECONDS), Offset.offset(1e-9));
+    assertThat(m)
+        .containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"0.01\"}", 1.0);
+    assertThat(m)
+        .containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"0.1\"}", 2.0);
+    assertThat(m)
+        .containsEntry("{__name__=\"vecwatch_test_latency_seconds_bucket\", le=\"+Inf\"}", 3.0);
     assertThat(m.get("{__name__=\"vecwatch_test_nan\"}")).isNaN();
   }
 }

@@ -11,7 +11,8 @@ class CgroupTest {
 
   @Test
   void v2ContainerTakesTheTightestLimitOfItsAncestors() {
-    ContainerSample s = Cgroup.detect(Fixtures.root("cgroup-v2")).orElseThrow().sample().orElseThrow();
+    ContainerSample s =
+        Cgroup.detect(Fixtures.root("cgroup-v2")).orElseThrow().sample().orElseThrow();
 
     assertThat(s.version()).isEqualTo("v2");
     assertThat(s.memoryUsageBytes()).isEqualTo(734003200L);
@@ -28,7 +29,8 @@ class CgroupTest {
 
   @Test
   void v2WithItsOwnNamespaceReadsTheMountRoot() {
-    ContainerSample s = Cgroup.detect(Fixtures.root("cgroup-v2-namespaced")).orElseThrow().sample().orElseThrow();
+    ContainerSample s =
+        Cgroup.detect(Fixtures.root("cgroup-v2-namespaced")).orElseThrow().sample().orElseThrow();
 
     assertThat(s.memoryLimitBytes()).hasValue(268435456L);
     assertThat(s.memoryWorkingSetBytes()).isEqualTo(201326592L - 20000000L);
@@ -52,8 +54,10 @@ class CgroupTest {
 
   @Test
   void v1HostLayoutFollowsTheProcessPathUnderTheControllerMount() {
-    // Recorded on the build VM: memory cgroup /process_api/<id>, no limit (LONG_MAX rounded to a page).
-    ContainerSample s = Cgroup.detect(Fixtures.root("cgroup-v1")).orElseThrow().sample().orElseThrow();
+    // Recorded on the build VM: memory cgroup /process_api/<id>, no limit (LONG_MAX rounded to a
+    // page).
+    ContainerSample s =
+        Cgroup.detect(Fixtures.root("cgroup-v1")).orElseThrow().sample().orElseThrow();
 
     assertThat(s.memoryUsageBytes()).isEqualTo(3014692864L);
     assertThat(s.memoryLimitBytes()).hasValue(9223372036854771712L);
@@ -63,7 +67,8 @@ class CgroupTest {
   @Test
   void noCgroupMountedMeansNoContainer(@TempDir Path root) {
     Fixtures.write(root, "/proc/self/cgroup", "0::/\n");
-    Fixtures.write(root, "/proc/self/mountinfo", "24 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n");
+    Fixtures.write(
+        root, "/proc/self/mountinfo", "24 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n");
 
     assertThat(Cgroup.detect(root)).isEmpty();
   }
@@ -71,7 +76,9 @@ class CgroupTest {
   @Test
   void rootCgroupWithoutMemoryFilesGivesNoSample(@TempDir Path root) {
     Fixtures.write(root, "/proc/self/cgroup", "0::/\n");
-    Fixtures.write(root, "/proc/self/mountinfo",
+    Fixtures.write(
+        root,
+        "/proc/self/mountinfo",
         "30 26 0:26 / /sys/fs/cgroup rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n");
     Fixtures.write(root, "/sys/fs/cgroup/cgroup.controllers", "cpu memory\n");
 
@@ -83,10 +90,13 @@ class CgroupTest {
   @Test
   void mountPointsWithEscapedSpacesAreUnescaped(@TempDir Path root) {
     Fixtures.write(root, "/proc/self/cgroup", "0::/\n");
-    Fixtures.write(root, "/proc/self/mountinfo",
+    Fixtures.write(
+        root,
+        "/proc/self/mountinfo",
         "30 26 0:26 / /sys/fs/my\\040cgroup rw - cgroup2 cgroup2 rw\n");
     Fixtures.write(root, "/sys/fs/my cgroup/memory.current", "1000\n");
 
-    assertThat(Cgroup.detect(root).flatMap(Cgroup::sample).map(ContainerSample::memoryUsageBytes)).hasValue(1000L);
+    assertThat(Cgroup.detect(root).flatMap(Cgroup::sample).map(ContainerSample::memoryUsageBytes))
+        .hasValue(1000L);
   }
 }

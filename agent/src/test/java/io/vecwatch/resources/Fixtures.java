@@ -24,18 +24,19 @@ final class Fixtures {
   static Path copy(String name, Path into) {
     Path src = root(name);
     try (Stream<Path> files = Files.walk(src)) {
-      files.forEach(p -> {
-        try {
-          Path dst = into.resolve(src.relativize(p).toString());
-          if (Files.isDirectory(p)) {
-            Files.createDirectories(dst);
-          } else {
-            Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
-          }
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
+      files.forEach(
+          p -> {
+            try {
+              Path dst = into.resolve(src.relativize(p).toString());
+              if (Files.isDirectory(p)) {
+                Files.createDirectories(dst);
+              } else {
+                Files.copy(p, dst, StandardCopyOption.REPLACE_EXISTING);
+              }
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

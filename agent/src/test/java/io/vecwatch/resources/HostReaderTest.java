@@ -14,7 +14,8 @@ class HostReaderTest {
   void readsRecordedProcFiles() {
     HostReader r = HostReader.at(Fixtures.root("host"));
 
-    // cpu  68786 30371 17468 90317 594 0 183 366 0 0  (user nice system idle iowait irq softirq steal)
+    // cpu  68786 30371 17468 90317 594 0 183 366 0 0  (user nice system idle iowait irq softirq
+    // steal)
     HostReader.HostCpu cpu = r.cpu().orElseThrow();
     long total = 68786 + 30371 + 17468 + 90317 + 594 + 0 + 183 + 366;
     assertThat(cpu.totalTicks()).isEqualTo(total);
@@ -35,24 +36,33 @@ class HostReaderTest {
 
   @Test
   void diskStatsCountWholeDisksInBytes(@TempDir Path root) {
-    Fixtures.write(root, "/proc/diskstats", String.join("\n",
-        " 259       0 nvme0n1 5000 10 80000 900 7000 20 160000 1200 0 3100 2100 0 0 0 0",
-        " 259       1 nvme0n1p1 4000 10 60000 800 6000 20 150000 1100 0 3000 1900 0 0 0 0",
-        "   8       0 sda 100 0 2000 10 50 0 400 5 0 77 15",
-        "   8       1 sda1 90 0 1800 9 40 0 300 4 0 70 13",
-        "   7       0 loop0 1 0 8 0 0 0 0 0 0 0 0",
-        ""));
+    Fixtures.write(
+        root,
+        "/proc/diskstats",
+        String.join(
+            "\n",
+            " 259       0 nvme0n1 5000 10 80000 900 7000 20 160000 1200 0 3100 2100 0 0 0 0",
+            " 259       1 nvme0n1p1 4000 10 60000 800 6000 20 150000 1100 0 3000 1900 0 0 0 0",
+            "   8       0 sda 100 0 2000 10 50 0 400 5 0 77 15",
+            "   8       1 sda1 90 0 1800 9 40 0 300 4 0 70 13",
+            "   7       0 loop0 1 0 8 0 0 0 0 0 0 0 0",
+            ""));
 
-    assertThat(HostReader.at(root).disks()).containsExactly(
-        new DiskIo("nvme0n1", 80000L * 512, 160000L * 512, 3100),
-        new DiskIo("sda", 2000L * 512, 400L * 512, 77));
+    assertThat(HostReader.at(root).disks())
+        .containsExactly(
+            new DiskIo("nvme0n1", 80000L * 512, 160000L * 512, 3100),
+            new DiskIo("sda", 2000L * 512, 400L * 512, 77));
   }
 
   @Test
   void memAvailableFallsBackOnOldKernels(@TempDir Path root) {
-    Fixtures.write(root, "/proc/meminfo", "MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 200 kB\n");
+    Fixtures.write(
+        root,
+        "/proc/meminfo",
+        "MemTotal: 1000 kB\nMemFree: 100 kB\nBuffers: 50 kB\nCached: 200 kB\n");
 
-    assertThat(HostReader.at(root).memory().orElseThrow().availableBytes()).isEqualTo((100 + 50 + 200) * 1024L);
+    assertThat(HostReader.at(root).memory().orElseThrow().availableBytes())
+        .isEqualTo((100 + 50 + 200) * 1024L);
   }
 
   @Test

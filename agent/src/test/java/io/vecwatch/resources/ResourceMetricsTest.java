@@ -15,7 +15,8 @@ class ResourceMetricsTest {
   @Test
   void publishesTheAgreedSeriesNames(@TempDir Path tmp) {
     Fixtures.copy("host", tmp); // /proc/diskstats, /proc/net/dev, /proc/self/status
-    Path root = Fixtures.copy("cgroup-v2", tmp); // its /proc/self/cgroup and mountinfo replace the host's
+    Path root =
+        Fixtures.copy("cgroup-v2", tmp); // its /proc/self/cgroup and mountinfo replace the host's
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     ManualClock clock = new ManualClock();
     ResourceSampler sampler = ResourceSampler.forRoot(root, clock);
@@ -27,11 +28,14 @@ class ResourceMetricsTest {
     String text = registry.scrape();
     ScopeUsage c = metrics.latest().container().orElseThrow();
     assertThat(text)
-        .contains("vecwatch_resource_memory_usage_ratio{scope=\"container\",target=\"\"} " + c.memoryRatio())
+        .contains(
+            "vecwatch_resource_memory_usage_ratio{scope=\"container\",target=\"\"} "
+                + c.memoryRatio())
         .contains("vecwatch_resource_memory_usage_ratio{scope=\"host\",target=\"\"}")
         .contains("vecwatch_resource_cpu_usage_ratio{scope=\"container\",target=\"\"}")
         .contains("vecwatch_resource_cpu_limit_cores{scope=\"container\",target=\"\"} 2.0")
-        .contains("vecwatch_resource_memory_limit_bytes{scope=\"container\",target=\"\"} 1.073741824E9")
+        .contains(
+            "vecwatch_resource_memory_limit_bytes{scope=\"container\",target=\"\"} 1.073741824E9")
         .contains("vecwatch_resource_cpu_used_seconds_total{scope=\"container\",target=\"\"}")
         .contains("vecwatch_resource_cpu_throttled_periods_total{scope=\"container\"} 210")
         .contains("vecwatch_resource_cpu_throttled_seconds_total{scope=\"container\"} 3.5")

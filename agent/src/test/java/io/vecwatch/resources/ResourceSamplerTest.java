@@ -24,8 +24,13 @@ class ResourceSamplerTest {
 
     long usedMicros = 1_500_000; // 1.5 s of CPU ...
     Duration elapsed = Duration.ofSeconds(5); // ... in 5 s, against the pod's 2 cores
-    Fixtures.write(root, SCOPE + "/cpu.stat", "usage_usec " + (98765432L + usedMicros) + "\nnr_periods 5450\n"
-        + "nr_throttled 220\nthrottled_usec 3600000\n");
+    Fixtures.write(
+        root,
+        SCOPE + "/cpu.stat",
+        "usage_usec "
+            + (98765432L + usedMicros)
+            + "\nnr_periods 5450\n"
+            + "nr_throttled 220\nthrottled_usec 3600000\n");
     clock.advance(elapsed);
     ResourceSnapshot second = sampler.sample();
 
@@ -40,7 +45,8 @@ class ResourceSamplerTest {
 
   @Test
   void containerMemoryRatioIsWorkingSetOverItsLimit() {
-    ResourceSnapshot s = ResourceSampler.forRoot(Fixtures.root("cgroup-v1-docker"), new ManualClock()).sample();
+    ResourceSnapshot s =
+        ResourceSampler.forRoot(Fixtures.root("cgroup-v1-docker"), new ManualClock()).sample();
 
     ScopeUsage c = s.container().orElseThrow();
     assertThat(c.memoryRatio()).isCloseTo((402653184.0 - 100663296.0) / 536870912.0, within(1e-12));
@@ -49,7 +55,8 @@ class ResourceSamplerTest {
   @Test
   void unlimitedContainerIsMeasuredAgainstTheHost() {
     // the build VM's own v1 cgroup: no limit, so the host's MemTotal and CPU count are the limits
-    ResourceSnapshot s = ResourceSampler.forRoot(Fixtures.root("cgroup-v1"), new ManualClock()).sample();
+    ResourceSnapshot s =
+        ResourceSampler.forRoot(Fixtures.root("cgroup-v1"), new ManualClock()).sample();
 
     ScopeUsage c = s.container().orElseThrow();
     ScopeUsage h = s.host().orElseThrow();
@@ -60,12 +67,14 @@ class ResourceSamplerTest {
   @Test
   void hostCpuRatioIsBusyTicksOverAllTicks(@TempDir Path root) {
     Fixtures.write(root, "/proc/meminfo", "MemTotal: 1000 kB\nMemAvailable: 250 kB\n");
-    Fixtures.write(root, "/proc/stat", "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n");
+    Fixtures.write(
+        root, "/proc/stat", "cpu  100 0 50 800 50 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n");
     ManualClock clock = new ManualClock();
     ResourceSampler sampler = ResourceSampler.forRoot(root, clock);
     sampler.sample();
     // +60 user, +20 system, +100 idle, +20 iowait
-    Fixtures.write(root, "/proc/stat", "cpu  160 0 70 900 70 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n");
+    Fixtures.write(
+        root, "/proc/stat", "cpu  160 0 70 900 70 0 0 0 0 0\ncpu0 1 1 1 1 1 0 0 0 0 0\n");
     clock.advance(Duration.ofSeconds(2));
 
     ScopeUsage h = sampler.sample().host().orElseThrow();

@@ -19,33 +19,45 @@ class AlertTransitionsTest {
   private void tick(RuleFixture f, long t, double value) {
     f.set(LAT, t, value);
     f.eval(t);
-    tracker.observe(List.of(f.group), (name, labels, from, to) ->
-        changes.add(name + " " + labels.get("target") + " " + from + "->" + to));
+    tracker.observe(
+        List.of(f.group),
+        (name, labels, from, to) ->
+            changes.add(name + " " + labels.get("target") + " " + from + "->" + to));
   }
 
   @Test
   void reportsPendingFiringAndResolvedOnceEach() {
-    RuleFixture f = new RuleFixture(RuleFixture.alertRule("High", "lat > 0.1", "30s", ""), Duration.ofSeconds(15),
-        Duration.ofMinutes(1));
-    tick(f, 0, 0.5);        // pending
-    tick(f, 15 * S, 0.5);   // still pending: nothing
-    tick(f, 30 * S, 0.5);   // firing
-    tick(f, 45 * S, 0.5);   // still firing: nothing
-    tick(f, 60 * S, 0.05);  // resolved
-    tick(f, 75 * S, 0.05);  // kept as resolved: nothing
+    RuleFixture f =
+        new RuleFixture(
+            RuleFixture.alertRule("High", "lat > 0.1", "30s", ""),
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(1));
+    tick(f, 0, 0.5); // pending
+    tick(f, 15 * S, 0.5); // still pending: nothing
+    tick(f, 30 * S, 0.5); // firing
+    tick(f, 45 * S, 0.5); // still firing: nothing
+    tick(f, 60 * S, 0.05); // resolved
+    tick(f, 75 * S, 0.05); // kept as resolved: nothing
 
-    assertThat(changes).containsExactly(
-        "High milvus inactive->pending", "High milvus pending->firing", "High milvus firing->inactive");
+    assertThat(changes)
+        .containsExactly(
+            "High milvus inactive->pending",
+            "High milvus pending->firing",
+            "High milvus firing->inactive");
   }
 
   @Test
   void aDeletedPendingAlertIsAChangeToInactive() {
-    RuleFixture f = new RuleFixture(RuleFixture.alertRule("High", "lat > 0.1", "1m", ""), Duration.ofSeconds(15),
-        Duration.ofMinutes(1));
+    RuleFixture f =
+        new RuleFixture(
+            RuleFixture.alertRule("High", "lat > 0.1", "1m", ""),
+            Duration.ofSeconds(15),
+            Duration.ofMinutes(1));
     tick(f, 0, 0.5);
     tick(f, 15 * S, 0.05); // Prometheus deletes a pending alert whose condition stops
 
     assertThat(f.alerts()).isEmpty();
-    assertThat(changes).containsExactly("High milvus inactive->pending", "High milvus pending->inactive");
+    assertThat(changes)
+        .containsExactly("High milvus inactive->pending", "High milvus pending->inactive");
   }
 }

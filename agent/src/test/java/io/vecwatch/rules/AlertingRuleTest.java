@@ -5,20 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vecwatch.notify.PostableAlert;
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.promtext.Sample;
+import io.vecwatch.rules.promql.Evaluator;
+import io.vecwatch.rules.promql.Parser;
 import io.vecwatch.rules.promql.StaleNaN;
+import io.vecwatch.rules.promql.Value;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Prometheus' alert state machine (rules/alerting.go), stepped by hand: time passes only through eval(t). */
+/**
+ * Prometheus' alert state machine (rules/alerting.go), stepped by hand: time passes only through
+ * eval(t).
+ */
 class AlertingRuleTest {
   private static final long S = 1000;
   private static final Labels LAT = Labels.of("__name__", "lat", "target", "milvus");
   private static final Duration INTERVAL = Duration.ofSeconds(15);
 
   private static RuleFixture fixture(String forDuration, String extra) {
-    return new RuleFixture(RuleFixture.alertRule("High", "lat > 0.1", forDuration, extra), INTERVAL,
+    return new RuleFixture(
+        RuleFixture.alertRule("High", "lat > 0.1", forDuration, extra),
+        INTERVAL,
         Duration.ofMinutes(1));
   }
 
@@ -39,11 +48,14 @@ class AlertingRuleTest {
       }
     }
     PostableAlert sent = f.lastSent().get(0);
-    assertThat(sent.labels()).isEqualTo(Labels.of("alertname", "High", "severity", "critical", "target", "milvus"));
+    assertThat(sent.labels())
+        .isEqualTo(Labels.of("alertname", "High", "severity", "critical", "target", "milvus"));
     assertThat(sent.startsAt()).as("startsAt is FiredAt").isEqualTo(Instant.ofEpochMilli(60 * S));
-    assertThat(sent.endsAt()).as("ValidUntil = t + 4 x max(interval, resend delay)")
+    assertThat(sent.endsAt())
+        .as("ValidUntil = t + 4 x max(interval, resend delay)")
         .isEqualTo(Instant.ofEpochMilli(60 * S + 4 * Math.max(INTERVAL.toMillis(), 60 * S)));
-    assertThat(sent.generatorURL()).isEqualTo("http://agent:9477/graph?g0.expr=lat+%3E+0.1&g0.tab=1");
+    assertThat(sent.generatorURL())
+        .isEqualTo("http://agent:9477/graph?g0.expr=lat+%3E+0.1&g0.tab=1");
   }
 
   @Test
@@ -101,7 +113,8 @@ class AlertingRuleTest {
     for (long t = 30 * S; t <= 15 * 60 * S + 30 * S; t += 15 * S) {
       f.set(LAT, t, 0.01);
       f.eval(t);
-      // The rule, restated: kept while resolved for at most 15 min, re-sent once LastSentAt + 1m < t.
+      // The rule, restated: kept while resolved for at most 15 min, re-sent once LastSentAt + 1m <
+      // t.
       if (t - 15 * S <= 15 * 60 * S && lastSent + 60 * S < t) {
         expected++;
         lastSent = t;
@@ -115,7 +128,7 @@ class AlertingRuleTest {
   @Test
   void firingAlertIsResentAfterResendDelayOnly() {
     RuleFixture f = fixture("0s", "");
-    List<Long> sentAt = new java.util.ArrayList<>();
+    List<Long> sentAt = new ArrayList<>();
     for (long t = 0; t <= 5 * 60 * S; t += 15 * S) {
       f.set(LAT, t, 0.5);
       int before = f.sent.size();
@@ -142,7 +155,9 @@ class AlertingRuleTest {
     assertThat(f.only().state()).isEqualTo(AlertState.FIRING);
     f.set(LAT, 45 * S, 0.01);
     f.eval(45 * S);
-    assertThat(f.only().state()).as("30 s after the condition stopped").isEqualTo(AlertState.INACTIVE);
+    assertThat(f.only().state())
+        .as("30 s after the condition stopped")
+        .isEqualTo(AlertState.INACTIVE);
     assertThat(f.only().resolvedAt()).isEqualTo(45 * S);
   }
 
@@ -161,7 +176,10 @@ class AlertingRuleTest {
 
   @Test
   void templatesSeeLabelsValueAndExternalLabels() {
-    RuleFixture f = fixture("0s", """
+    RuleFixture f =
+        fixture(
+            "0s",
+            """
         labels:
           team: "db-{{ $labels.target }}"
         annotations:
@@ -181,19 +199,38 @@ class AlertingRuleTest {
     f.eval(0);
     f.set(LAT, 15 * S, 0.5);
     f.eval(15 * S);
-    Labels alerts = Labels.of("__name__", "ALERTS", "alertname", "High", "alertstate", "pending",
-        "severity", "warning", "target", "milvus");
-    Labels forState = Labels.of("__name__", "ALERTS_FOR_STATE", "alertname", "High", "severity", "warning",
-        "target", "milvus");
-    io.vecwatch.rules.promql.Evaluator ev = new io.vecwatch.rules.promql.Evaluator(f.store, 300_000);
-    List<Sample> v = ((io.vecwatch.rules.promql.Value.Vector) ev.eval(
-        io.vecwatch.rules.promql.Parser.parse("{__name__=~\"ALERTS.*\"}"), 15 * S)).samples();
+    Labels alerts =
+        Labels.of(
+            "__name__",
+            "ALERTS",
+            "alertname",
+            "High",
+            "alertstate",
+            "pending",
+            "severity",
+            "warning",
+            "target",
+            "milvus");
+    Labels forState =
+        Labels.of(
+            "__name__",
+            "ALERTS_FOR_STATE",
+            "alertname",
+            "High",
+            "severity",
+            "warning",
+            "target",
+            "milvus");
+    Evaluator ev = new Evaluator(f.store, 300_000);
+    List<Sample> v =
+        ((Value.Vector) ev.eval(Parser.parse("{__name__=~\"ALERTS.*\"}"), 15 * S)).samples();
     assertThat(v).containsExactlyInAnyOrder(new Sample(alerts, 1), new Sample(forState, 0));
   }
 
   @Test
   void failingRuleIsMarkedUnhealthyAndTheGroupCarriesOn() {
-    String yaml = """
+    String yaml =
+        """
         groups:
           - name: g
             rules:
@@ -219,18 +256,22 @@ class AlertingRuleTest {
 
   @Test
   void duplicateAlertLabelSetsAreAnError() {
-    RuleFixture f = new RuleFixture(RuleFixture.alertRule("Dup", "lat > 0 or other > 0", "0s",
-        "labels: {target: same}"), INTERVAL, Duration.ofMinutes(1));
+    RuleFixture f =
+        new RuleFixture(
+            RuleFixture.alertRule("Dup", "lat > 0 or other > 0", "0s", "labels: {target: same}"),
+            INTERVAL,
+            Duration.ofMinutes(1));
     f.set(LAT, 0, 1);
     f.set(Labels.of("__name__", "other", "target", "milvus2"), 0, 1);
     f.eval(0);
-    assertThat(f.alerting().lastError()).isEqualTo(
-        "vector contains metrics with the same labelset after applying alert labels");
+    assertThat(f.alerting().lastError())
+        .isEqualTo("vector contains metrics with the same labelset after applying alert labels");
   }
 
   @Test
   void limitBoundsTheNumberOfAlerts() {
-    String yaml = """
+    String yaml =
+        """
         groups:
           - name: g
             limit: 1

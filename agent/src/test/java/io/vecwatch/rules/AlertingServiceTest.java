@@ -1,6 +1,5 @@
 package io.vecwatch.rules;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
+import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,12 +20,17 @@ import org.junit.jupiter.api.io.TempDir;
 class AlertingServiceTest {
   @TempDir Path dir;
 
-  private static final String RULE = "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: vector(1) > 2\n";
+  private static final String RULE =
+      "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: vector(1) > 2\n";
 
   private AlertingService start(Path config) throws Exception {
     VecwatchConfig cfg = ConfigLoader.withSystemEnv(TargetKinds.lookup()).load(config);
-    return AlertingService.start(cfg, Optional.of(config), new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
-        new ManualClock(), "http://localhost:9477");
+    return AlertingService.start(
+        cfg,
+        Optional.of(config),
+        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+        new ManualClock(),
+        "http://localhost:9477");
   }
 
   @Test
@@ -61,12 +66,16 @@ class AlertingServiceTest {
     Path config = dir.resolve("vecwatch.yml");
     Files.writeString(config, "rule_files: ['*.rules.yml']\n");
     try (AlertingService s = start(config)) {
-      assumeTrue(s.reloadOnSighup(),
+      assumeTrue(
+          s.reloadOnSighup(),
           "this JVM does not let the agent handle SIGHUP; the HTTP reload is covered by the test above");
       Files.writeString(rules, RULE + "      - alert: B\n        expr: vector(1) > 3\n");
-      Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
+      Process kill =
+          new ProcessBuilder("kill", "-HUP", Long.toString(ProcessHandle.current().pid())).start();
       assertThat(kill.waitFor(10, TimeUnit.SECONDS)).isTrue();
-      await().atMost(10, TimeUnit.SECONDS).until(() -> s.engine().groups().get(0).rules().size() == 2);
+      await()
+          .atMost(10, TimeUnit.SECONDS)
+          .until(() -> s.engine().groups().get(0).rules().size() == 2);
     }
   }
 }

@@ -23,10 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The scheduled tick evaluates at each group's slots ({@code offset + n × interval}), never at wake-up time. */
+/**
+ * The scheduled tick evaluates at each group's slots ({@code offset + n × interval}), never at
+ * wake-up time.
+ */
 class EvaluationSlotsTest {
   private static final long T0 = 1_700_000_000_000L; // a multiple of 5 s
-  private static final String RULES = """
+  private static final String RULES =
+      """
       groups:
         - name: latency
           rules:
@@ -37,22 +41,37 @@ class EvaluationSlotsTest {
 
   @TempDir Path dir;
   private final ManualClock clock = new ManualClock(T0);
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<Double> p99 = new AtomicReference<>(0.05);
   private final List<PostableAlert> sent = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
-    Gauge.builder("vecwatch.probe.window.latency.seconds", p99, AtomicReference::get).tags("target", "milvus")
+    Gauge.builder("vecwatch.probe.window.latency.seconds", p99, AtomicReference::get)
+        .tags("target", "milvus")
         .register(registry);
   }
 
   private RuleEngine engine(String rules) throws Exception {
     Files.writeString(dir.resolve("a.rules.yml"), rules);
-    RulesConfig cfg = new RulesConfig(List.of("*.rules.yml"), Duration.ofSeconds(5), Duration.ofMinutes(1),
-        Map.of(), "", Optional.empty(), 1000);
-    return RuleEngine.builder().config(cfg).baseDir(dir).source(ScrapeSampleSource.of(registry::scrape))
-        .sender(sent::addAll).clock(clock).registry(registry).build();
+    RulesConfig cfg =
+        new RulesConfig(
+            List.of("*.rules.yml"),
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(1),
+            Map.of(),
+            "",
+            Optional.empty(),
+            1000);
+    return RuleEngine.builder()
+        .config(cfg)
+        .baseDir(dir)
+        .source(ScrapeSampleSource.of(registry::scrape))
+        .sender(sent::addAll)
+        .clock(clock)
+        .registry(registry)
+        .build();
   }
 
   private void moveTo(long wallMillis) {
@@ -68,8 +87,10 @@ class EvaluationSlotsTest {
     moveTo(T0 + 1234);
     RuleEngine e = engine(RULES);
     p99.set(0.25);
-    // The timer wakes up late by a varying amount: 7 ms at the slot the alert goes pending, 1 ms afterwards.
-    // Evaluated at wake-up time, `now - activeAt` would be 29 994 ms at the 30 s slot: one evaluation late.
+    // The timer wakes up late by a varying amount: 7 ms at the slot the alert goes pending, 1 ms
+    // afterwards.
+    // Evaluated at wake-up time, `now - activeAt` would be 29 994 ms at the 30 s slot: one
+    // evaluation late.
     long[] lateness = {7, 1, 1, 1, 1, 1, 1};
     long next = e.nextTick(clock.wallMillis());
     assertThat(next).as("the first slot after the start").isEqualTo(T0 + 5_000);
@@ -79,11 +100,20 @@ class EvaluationSlotsTest {
       next = e.tick(clock.wallMillis());
       states.add(alert(e).state());
     }
-    assertThat(states).containsExactly(AlertState.PENDING, AlertState.PENDING, AlertState.PENDING,
-        AlertState.PENDING, AlertState.PENDING, AlertState.PENDING, AlertState.FIRING);
+    assertThat(states)
+        .containsExactly(
+            AlertState.PENDING,
+            AlertState.PENDING,
+            AlertState.PENDING,
+            AlertState.PENDING,
+            AlertState.PENDING,
+            AlertState.PENDING,
+            AlertState.FIRING);
     assertThat(alert(e).activeAt()).isEqualTo(T0 + 5_000);
     assertThat(alert(e).firedAt()).isEqualTo(T0 + 35_000);
-    assertThat(sent).singleElement().extracting(PostableAlert::startsAt)
+    assertThat(sent)
+        .singleElement()
+        .extracting(PostableAlert::startsAt)
         .isEqualTo(Instant.ofEpochMilli(T0 + 35_000));
   }
 

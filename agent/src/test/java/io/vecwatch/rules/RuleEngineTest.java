@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The agent-facing engine: its own scrape as input, reload, state file, /metrics exposition. */
 class RuleEngineTest {
-  private static final String RULES = """
+  private static final String RULES =
+      """
       groups:
         - name: latency
           rules:
@@ -43,25 +44,39 @@ class RuleEngineTest {
 
   @TempDir Path dir;
   private final ManualClock clock = new ManualClock(1_700_000_000_000L);
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final AtomicReference<Double> p99 = new AtomicReference<>(0.05);
   private final List<PostableAlert> sent = new ArrayList<>();
 
   @BeforeEach
   void setUp() {
     Gauge.builder("vecwatch.probe.window.latency.seconds", p99, AtomicReference::get)
-        .tags("target", "milvus", "dataset", "sift", "quantile", "0.99").register(registry);
+        .tags("target", "milvus", "dataset", "sift", "quantile", "0.99")
+        .register(registry);
   }
 
   private RulesConfig config(Optional<Path> stateFile) {
-    return new RulesConfig(List.of("*.rules.yml"), Duration.ofSeconds(5), Duration.ofMinutes(1),
-        Map.of("cluster", "c1"), "", stateFile, 1000);
+    return new RulesConfig(
+        List.of("*.rules.yml"),
+        Duration.ofSeconds(5),
+        Duration.ofMinutes(1),
+        Map.of("cluster", "c1"),
+        "",
+        stateFile,
+        1000);
   }
 
   private RuleEngine engine(Optional<Path> stateFile) throws Exception {
-    return RuleEngine.builder().config(config(stateFile)).baseDir(dir)
-        .source(ScrapeSampleSource.of(registry::scrape)).sender(sent::addAll).clock(clock).registry(registry)
-        .externalUrl("http://agent:9477").build();
+    return RuleEngine.builder()
+        .config(config(stateFile))
+        .baseDir(dir)
+        .source(ScrapeSampleSource.of(registry::scrape))
+        .sender(sent::addAll)
+        .clock(clock)
+        .registry(registry)
+        .externalUrl("http://agent:9477")
+        .build();
   }
 
   private Instant tick(RuleEngine e) {
@@ -104,13 +119,34 @@ class RuleEngineTest {
     p99.set(0.25);
     Instant start = tick(e);
     List<Sample> scraped = TextFormatParser.parse(registry.scrape());
-    Labels alerts = Labels.of("__name__", "ALERTS", "alertname", "P99High", "alertstate", "pending",
-        "severity", "critical", "target", "milvus", "dataset", "sift", "quantile", "0.99");
-    Labels forState = alerts.toBuilder().set("__name__", "ALERTS_FOR_STATE").delete("alertstate").build();
-    assertThat(scraped).contains(new Sample(alerts, 1), new Sample(forState, start.getEpochSecond()));
-    assertThat(scraped).contains(new Sample(Labels.of("__name__", "vecwatch_rules_last_reload_successful"), 1));
-    assertThat(scraped.stream().filter(s -> s.labels().metricName().equals("vecwatch_rule_evaluations_total")))
-        .singleElement().extracting(Sample::value).isEqualTo(1.0);
+    Labels alerts =
+        Labels.of(
+            "__name__",
+            "ALERTS",
+            "alertname",
+            "P99High",
+            "alertstate",
+            "pending",
+            "severity",
+            "critical",
+            "target",
+            "milvus",
+            "dataset",
+            "sift",
+            "quantile",
+            "0.99");
+    Labels forState =
+        alerts.toBuilder().set("__name__", "ALERTS_FOR_STATE").delete("alertstate").build();
+    assertThat(scraped)
+        .contains(new Sample(alerts, 1), new Sample(forState, start.getEpochSecond()));
+    assertThat(scraped)
+        .contains(new Sample(Labels.of("__name__", "vecwatch_rules_last_reload_successful"), 1));
+    assertThat(
+            scraped.stream()
+                .filter(s -> s.labels().metricName().equals("vecwatch_rule_evaluations_total")))
+        .singleElement()
+        .extracting(Sample::value)
+        .isEqualTo(1.0);
     // The engine reads the same scrape: its own ALERTS series are not ingested twice.
     tick(e);
     assertThat(e.historySeries()).isPositive();
@@ -125,7 +161,8 @@ class RuleEngineTest {
     registry.clear(); // the target's series disappear from the scrape
     tick(e);
     assertThat(((AlertingRule) e.groups().get(0).rules().get(0)).alerts())
-        .as("without staleness markers the 5 min lookback would keep it pending").isEmpty();
+        .as("without staleness markers the 5 min lookback would keep it pending")
+        .isEmpty();
   }
 
   @Test
@@ -143,40 +180,56 @@ class RuleEngineTest {
     Files.writeString(file, RULES.replace("> 0.1", "> 0.1 offset 5m"));
     RuleEngine.ReloadResult bad = e.reload();
     assertThat(bad.ok()).isFalse();
-    assertThat(bad.problems()).containsExactly(
-        file + ": group \"latency\", rule \"P99High\": unsupported: offset modifier");
+    assertThat(bad.problems())
+        .containsExactly(
+            file + ": group \"latency\", rule \"P99High\": unsupported: offset modifier");
     assertThat(e.lastReloadSuccessful()).isFalse();
     assertThat(TextFormatParser.parse(registry.scrape()))
         .contains(new Sample(Labels.of("__name__", "vecwatch_rules_last_reload_successful"), 0));
     tick(e);
     assertThat(alert(e).state()).as("old rules still evaluate").isEqualTo(AlertState.FIRING);
 
-    Files.writeString(file, RULES + """
+    Files.writeString(
+        file,
+        RULES
+            + """
             - alert: Other
               expr: vector(1) > 2
       """);
     assertThat(e.reload().ok()).isTrue();
     assertThat(e.groups().get(0).rules()).hasSize(2);
-    assertThat(alert(e).firedAt()).as("same rule identity: state carried over").isEqualTo(firing.firedAt());
+    assertThat(alert(e).firedAt())
+        .as("same rule identity: state carried over")
+        .isEqualTo(firing.firedAt());
     assertThat(e.lastReloadSuccessful()).isTrue();
 
     Files.writeString(file, RULES.replace("severity: critical", "severity: page"));
     assertThat(e.reload().ok()).isTrue();
     assertThat(((AlertingRule) e.groups().get(0).rules().get(0)).alerts())
-        .as("changed labels: a different rule, starting afresh").isEmpty();
+        .as("changed labels: a different rule, starting afresh")
+        .isEmpty();
   }
 
   @Test
   void invalidRulesAtStartAreAUserError() throws IOException {
-    Files.writeString(dir.resolve("a.rules.yml"), "groups:\n  - name: g\n    rules:\n      - alert: X\n");
-    assertThatThrownBy(() -> engine(Optional.empty())).isInstanceOf(RuleLoadException.class)
-        .satisfies(ex -> assertThat(((RuleLoadException) ex).problems()).containsExactly(
-            dir.resolve("a.rules.yml") + ": group \"g\", rule \"X\": field 'expr' must be set in rule"));
+    Files.writeString(
+        dir.resolve("a.rules.yml"), "groups:\n  - name: g\n    rules:\n      - alert: X\n");
+    assertThatThrownBy(() -> engine(Optional.empty()))
+        .isInstanceOf(RuleLoadException.class)
+        .satisfies(
+            ex ->
+                assertThat(((RuleLoadException) ex).problems())
+                    .containsExactly(
+                        dir.resolve("a.rules.yml")
+                            + ": group \"g\", rule \"X\": field 'expr' must be set in rule"));
   }
 
   @Test
   void restartRestoresFiringAlertsUnchangedAndPendingProgress() throws Exception {
-    Files.writeString(dir.resolve("a.rules.yml"), RULES + """
+    Files.writeString(
+        dir.resolve("a.rules.yml"),
+        RULES
+            + """
             - alert: Slow
               expr: vecwatch_probe_window_latency_seconds > 0.2
               for: 1m
@@ -201,15 +254,20 @@ class RuleEngineTest {
     assertThat(restored.lastSentAt()).isEqualTo(firing.lastSentAt());
     tick(second);
     assertThat(sent).as("not announced as new within the resend delay").hasSize(sentBefore);
-    AlertSnapshot stillPending = ((AlertingRule) second.groups().get(0).rules().get(1)).alerts().get(0);
+    AlertSnapshot stillPending =
+        ((AlertingRule) second.groups().get(0).rules().get(1)).alerts().get(0);
     long spentBefore = first.groups().get(0).lastEvaluation() - pending.activeAt();
     long now = clock.wallMillis() - 5000;
-    assertThat(now - stillPending.activeAt()).as("progress kept, downtime not counted").isEqualTo(spentBefore);
+    assertThat(now - stillPending.activeAt())
+        .as("progress kept, downtime not counted")
+        .isEqualTo(spentBefore);
   }
 
   @Test
   void groupsWithALongerIntervalAreEvaluatedWhenDue() throws Exception {
-    Files.writeString(dir.resolve("a.rules.yml"), RULES.replace("- name: latency", "- name: latency\n    interval: 15s"));
+    Files.writeString(
+        dir.resolve("a.rules.yml"),
+        RULES.replace("- name: latency", "- name: latency\n    interval: 15s"));
     RuleEngine e = engine(Optional.empty());
     List<Long> evaluatedAt = new ArrayList<>();
     for (int i = 0; i < 7; i++) {
@@ -224,36 +282,62 @@ class RuleEngineTest {
   @Test
   void historyIsCappedAndDropsAreCounted() throws Exception {
     Files.writeString(dir.resolve("a.rules.yml"), RULES);
-    RulesConfig small = new RulesConfig(List.of("*.rules.yml"), Duration.ofSeconds(5), Duration.ofMinutes(1),
-        Map.of(), "", Optional.empty(), 3);
+    RulesConfig small =
+        new RulesConfig(
+            List.of("*.rules.yml"),
+            Duration.ofSeconds(5),
+            Duration.ofMinutes(1),
+            Map.of(),
+            "",
+            Optional.empty(),
+            3);
     List<Sample> samples = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       samples.add(new Sample(Labels.of("__name__", "s", "i", Integer.toString(i)), i));
     }
-    RuleEngine e = RuleEngine.builder().config(small).baseDir(dir).source(() -> samples).clock(clock)
-        .registry(registry).build();
+    RuleEngine e =
+        RuleEngine.builder()
+            .config(small)
+            .baseDir(dir)
+            .source(() -> samples)
+            .clock(clock)
+            .registry(registry)
+            .build();
     tick(e);
     assertThat(e.historySeries()).isEqualTo(3);
     assertThat(TextFormatParser.parse(registry.scrape()))
-        .contains(new Sample(Labels.of("__name__", "vecwatch_rule_history_dropped_samples_total"), 2));
+        .contains(
+            new Sample(Labels.of("__name__", "vecwatch_rule_history_dropped_samples_total"), 2));
   }
 
   @Test
   void historyKeepsOnlyWhatTheRulesNeed() throws Exception {
-    Files.writeString(dir.resolve("a.rules.yml"), """
+    Files.writeString(
+        dir.resolve("a.rules.yml"),
+        """
         groups:
           - name: g
             rules:
               - record: r
                 expr: avg_over_time(long[10m])
         """);
-    List<Sample> feed = new ArrayList<>(List.of(new Sample(Labels.of("__name__", "long"), 1),
-        new Sample(Labels.of("__name__", "short"), 1)));
-    RuleEngine e = RuleEngine.builder().config(config(Optional.empty())).baseDir(dir)
-        .source(() -> List.copyOf(feed)).clock(clock).registry(registry).build();
+    List<Sample> feed =
+        new ArrayList<>(
+            List.of(
+                new Sample(Labels.of("__name__", "long"), 1),
+                new Sample(Labels.of("__name__", "short"), 1)));
+    RuleEngine e =
+        RuleEngine.builder()
+            .config(config(Optional.empty()))
+            .baseDir(dir)
+            .source(() -> List.copyOf(feed))
+            .clock(clock)
+            .registry(registry)
+            .build();
     tick(e);
     feed.clear();
-    // Both vanish (stale). "short" is kept for the lookback (5m) plus 2 intervals, "long" 10m longer.
+    // Both vanish (stale). "short" is kept for the lookback (5m) plus 2 intervals, "long" 10m
+    // longer.
     for (int i = 0; i < (5 * 60 + 20) / 5; i++) {
       tick(e);
     }

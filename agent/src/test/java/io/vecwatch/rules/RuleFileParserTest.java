@@ -15,7 +15,9 @@ class RuleFileParserTest {
 
   @Test
   void readsGroupsAndRules() {
-    RuleFileParser.Result r = parse("""
+    RuleFileParser.Result r =
+        parse(
+            """
         groups:
           - name: g
             interval: 30s
@@ -45,7 +47,9 @@ class RuleFileParserTest {
 
   @Test
   void reportsEveryProblemOnOneLineNamingFileGroupAndRule() {
-    RuleFileParser.Result r = parse("""
+    RuleFileParser.Result r =
+        parse(
+            """
         groups:
           - name: g
             rules:
@@ -68,16 +72,17 @@ class RuleFileParserTest {
         """);
     assertThat(r.ok()).isFalse();
     assertThat(r.groups()).isEmpty();
-    assertThat(r.problems()).containsExactly(
-        "r.yml: group \"g\", rule \"Offset\": unsupported: offset modifier",
-        "r.yml: group \"g\", rule \"BadTemplate\": annotation \"summary\": unsupported template syntax: if",
-        "r.yml: group \"g\", rule \"bad name\": invalid recording rule name: bad name",
-        "r.yml: group \"g\", rule \"r\": invalid field 'for' in recording rule",
-        "r.yml: group \"g\", rule 5: one of 'record' or 'alert' must be set",
-        "r.yml: group \"g\", rule \"NoExpr\": field 'expr' must be set in rule",
-        "r.yml: group \"g\", rule \"Syntax\": unknown key \"unknown\"",
-        "r.yml: group \"g\", rule \"Syntax\": could not parse expression: parse error at char 4: unexpected end of input",
-        "r.yml: groupname: \"g\" is repeated in the same file");
+    assertThat(r.problems())
+        .containsExactly(
+            "r.yml: group \"g\", rule \"Offset\": unsupported: offset modifier",
+            "r.yml: group \"g\", rule \"BadTemplate\": annotation \"summary\": unsupported template syntax: if",
+            "r.yml: group \"g\", rule \"bad name\": invalid recording rule name: bad name",
+            "r.yml: group \"g\", rule \"r\": invalid field 'for' in recording rule",
+            "r.yml: group \"g\", rule 5: one of 'record' or 'alert' must be set",
+            "r.yml: group \"g\", rule \"NoExpr\": field 'expr' must be set in rule",
+            "r.yml: group \"g\", rule \"Syntax\": unknown key \"unknown\"",
+            "r.yml: group \"g\", rule \"Syntax\": could not parse expression: parse error at char 4: unexpected end of input",
+            "r.yml: groupname: \"g\" is repeated in the same file");
   }
 
   @Test
@@ -89,7 +94,9 @@ class RuleFileParserTest {
 
   @Test
   void recordingRuleLabelsAreLiteral() {
-    RuleFileParser.Result r = parse("""
+    RuleFileParser.Result r =
+        parse(
+            """
         groups:
           - name: g
             rules:

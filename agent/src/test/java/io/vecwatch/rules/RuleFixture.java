@@ -14,7 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** One rule group over a hand-fed history, evaluated at explicit times; alerts sent are captured. */
+/**
+ * One rule group over a hand-fed history, evaluated at explicit times; alerts sent are captured.
+ */
 final class RuleFixture {
   final SeriesStore store = SeriesStore.unbounded();
   final List<List<PostableAlert>> sent = new ArrayList<>();
@@ -27,8 +29,13 @@ final class RuleFixture {
     assertThat(r.problems()).isEmpty();
     group = RuleGroup.create(r.groups().get(0), interval, store);
     AlertSender sender = sent::add;
-    ctx = new EvalContext(new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS), Map.of("cluster", "c1"),
-        "http://agent:9477", resendDelay, sender);
+    ctx =
+        new EvalContext(
+            new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS),
+            Map.of("cluster", "c1"),
+            "http://agent:9477",
+            resendDelay,
+            sender);
   }
 
   static String alertRule(String name, String expr, String forDuration, String extra) {
@@ -39,7 +46,8 @@ final class RuleFixture {
               - alert: %s
                 expr: %s
                 for: %s
-        %s""".formatted(name, expr, forDuration, extra.indent(8));
+        %s"""
+        .formatted(name, expr, forDuration, extra.indent(8));
   }
 
   void set(Labels l, long t, double v) {

@@ -19,8 +19,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The default rule pack (rules/): loads, every alert is documented and tested both firing and not firing, and its
- * unit tests pass in vecwatch's runner (RulePackIT runs them through promtool too).
+ * The default rule pack (rules/): loads, every alert is documented and tested both firing and not
+ * firing, and its unit tests pass in vecwatch's runner (RulePackIT runs them through promtool too).
  */
 class RulePackTest {
   private static final Path REPO = Path.of("..");
@@ -29,7 +29,10 @@ class RulePackTest {
 
   private static List<Path> files(Path dir, String glob) throws Exception {
     try (Stream<Path> s = Files.list(dir)) {
-      return s.filter(p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).sorted().toList();
+      return s.filter(
+              p -> p.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName()))
+          .sorted()
+          .toList();
     }
   }
 
@@ -47,9 +50,14 @@ class RulePackTest {
     for (RuleSpec a : alerts) {
       assertThat(a.labels()).as(a.name()).containsKey("severity");
       // the dead man's switch pages nobody by itself: its own route sends it to a heartbeat service
-      assertThat(a.labels().get("severity").text()).isIn(a.name().equals("VecwatchWatchdog")
-          ? List.of("none") : List.of("critical", "warning", "info"));
-      assertThat(a.annotations()).as(a.name()).containsKeys("summary", "description", "runbook_url");
+      assertThat(a.labels().get("severity").text())
+          .isIn(
+              a.name().equals("VecwatchWatchdog")
+                  ? List.of("none")
+                  : List.of("critical", "warning", "info"));
+      assertThat(a.annotations())
+          .as(a.name())
+          .containsKeys("summary", "description", "runbook_url");
       String url = a.annotations().get("runbook_url").text();
       assertThat(url).isEqualTo("docs/runbooks.md#" + a.name().toLowerCase(Locale.ROOT));
       assertThat(runbooks).as("section for " + a.name()).contains("\n## " + a.name() + "\n");
@@ -80,8 +88,11 @@ class RulePackTest {
   void unitTestsPassInVecwatch() throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = new RuleTestRunner(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run(files(RULES.resolve("tests"), "*.yml"));
+    int code =
+        new RuleTestRunner(
+                new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(files(RULES.resolve("tests"), "*.yml"));
     assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
     assertThat(code).isZero();
   }

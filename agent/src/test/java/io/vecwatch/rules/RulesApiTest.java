@@ -23,7 +23,9 @@ class RulesApiTest {
 
   @Test
   void describesGroupsRulesAndActiveAlerts() throws Exception {
-    Files.writeString(dir.resolve("x.rules.yml"), """
+    Files.writeString(
+        dir.resolve("x.rules.yml"),
+        """
         groups:
           - name: g
             rules:
@@ -36,11 +38,21 @@ class RulesApiTest {
                 annotations: {summary: "x is {{ $value }}"}
         """);
     ManualClock clock = new ManualClock(1_700_000_000_000L);
-    RuleEngine e = RuleEngine.builder()
-        .config(new RulesConfig(List.of("*.rules.yml"), Duration.ofSeconds(5), Duration.ofMinutes(1), Map.of(), "",
-            Optional.empty(), 100))
-        .baseDir(dir).clock(clock).source(() -> List.of(new Sample(Labels.of("__name__", "x", "t", "a"), 5)))
-        .build();
+    RuleEngine e =
+        RuleEngine.builder()
+            .config(
+                new RulesConfig(
+                    List.of("*.rules.yml"),
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(1),
+                    Map.of(),
+                    "",
+                    Optional.empty(),
+                    100))
+            .baseDir(dir)
+            .clock(clock)
+            .source(() -> List.of(new Sample(Labels.of("__name__", "x", "t", "a"), 5)))
+            .build();
     e.eval(Instant.ofEpochMilli(clock.wallMillis()));
 
     JsonNode rules = RulesApi.rules(e);

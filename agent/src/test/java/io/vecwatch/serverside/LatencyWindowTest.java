@@ -22,14 +22,16 @@ class LatencyWindowTest {
     Random rnd = new Random(7);
     List<Long> clientInWindow = new ArrayList<>();
     double[][] counts = {
-        {2, 2, 2, 2}, {2, 2, 2, 2}, {2, 5, 6, 6}, {2, 8, 9, 9}, {2, 10, 12, 12}, {2, 12, 14, 14}};
+      {2, 2, 2, 2}, {2, 2, 2, 2}, {2, 5, 6, 6}, {2, 8, 9, 9}, {2, 10, 12, 12}, {2, 12, 14, 14}
+    };
     double[] sums = {3, 3, 20, 30, 40, 50};
     for (int i = 0; i < counts.length; i++) {
       Histogram h = new Histogram(3);
       for (int j = 0; j < 50; j++) {
         long v = 500_000 + rnd.nextInt(5_000_000);
         h.recordValue(v);
-        if (i >= 2) { // the base entry at 15 s starts the window at 75 s; its own interval is outside
+        if (i
+            >= 2) { // the base entry at 15 s starts the window at 75 s; its own interval is outside
           clientInWindow.add(v);
         }
       }

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** The real Milvus 2.3.5 recordings under src/test/resources/io/vecwatch/serverside (see its README). */
+/**
+ * The real Milvus 2.3.5 recordings under src/test/resources/io/vecwatch/serverside (see its
+ * README).
+ */
 public final class Recorded {
   private Recorded() {}
 

@@ -1,14 +1,13 @@
 package io.vecwatch.serverside;
 
-import io.vecwatch.target.milvus.MilvusMetrics;
-import io.vecwatch.target.milvus.MilvusSystemInfo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.sun.net.httpserver.HttpServer;
 import io.vecwatch.config.ServerMetricsConfig;
-import io.vecwatch.probe.ProbeObservation;
 import io.vecwatch.stats.OwnSearches;
+import io.vecwatch.target.milvus.MilvusMetrics;
+import io.vecwatch.target.milvus.MilvusSystemInfo;
 import io.vecwatch.time.ManualClock;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,6 +21,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
@@ -43,21 +43,23 @@ class ServerMetricsScraperTest {
   @BeforeEach
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    server.createContext("/metrics", ex -> {
-      if (hang) {
-        try {
-          release.await(); // accept and never answer, until the test ends
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      byte[] body = page.get().getBytes(StandardCharsets.UTF_8);
-      ex.sendResponseHeaders(status.get(), body.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(body);
-      }
-    });
-    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+    server.createContext(
+        "/metrics",
+        ex -> {
+          if (hang) {
+            try {
+              release.await(); // accept and never answer, until the test ends
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          byte[] body = page.get().getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status.get(), body.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+          }
+        });
+    server.setExecutor(Executors.newCachedThreadPool());
     server.start();
   }
 
@@ -67,25 +69,41 @@ class ServerMetricsScraperTest {
     server.stop(0);
   }
 
-  private ServerMetricsConfig config(Duration timeout, int maxBytes, OptionalLong mem, OptionalDouble cpu) {
+  private ServerMetricsConfig config(
+      Duration timeout, int maxBytes, OptionalLong mem, OptionalDouble cpu) {
     URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/metrics");
-    return new ServerMetricsConfig("milvus", url, Duration.ofSeconds(15), timeout, Duration.ofSeconds(60), mem, cpu,
-        true, maxBytes);
+    return new ServerMetricsConfig(
+        "milvus",
+        url,
+        Duration.ofSeconds(15),
+        timeout,
+        Duration.ofSeconds(60),
+        mem,
+        cpu,
+        true,
+        maxBytes);
   }
 
   private ServerMetricsScraper scraper(ServerMetricsConfig c, Optional<SystemInfo.Source> info) {
-    return new ServerMetricsScraper(c, MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, info);
+    return new ServerMetricsScraper(
+        c, MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, info);
   }
 
   @Test
   void servedRequestsWindowQuantilesAndGapFromTwoRealScrapes() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
     String first = Recorded.metrics();
-    double searchTotal = value(first, "milvus_proxy_req_count\\{function_name=\"Search\",node_id=\"1\",status=\"total\"\\}");
+    double searchTotal =
+        value(
+            first,
+            "milvus_proxy_req_count\\{function_name=\"Search\",node_id=\"1\",status=\"total\"\\}");
 
     s.scrape();
-    // 30 more searches on the server: 10 at <= 4 ms, 20 at <= 8 ms; the agent saw 30 searches of 9 ms.
+    // 30 more searches on the server: 10 at <= 4 ms, 20 at <= 8 ms; the agent saw 30 searches of 9
+    // ms.
     String second = addToSearch(first, 30, Map.of(4.0, 10.0, 8.0, 30.0));
     page.set(second);
     for (int i = 0; i < 30; i++) {
@@ -107,8 +125,10 @@ class ServerMetricsScraperTest {
 
   @Test
   void servedTrafficIsTheServersSearchesMinusTheCanaries() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
     String page0 = Recorded.metrics();
     s.scrape(); // the first scrape only sets the baseline
     assertThat(s.latest().served()).isZero();
@@ -140,8 +160,15 @@ class ServerMetricsScraperTest {
   @Test
   void servedTrafficExcludesEveryOwnSearchSelfRecallSamplesIncluded() {
     OwnSearches own = new OwnSearches();
-    ServerMetricsScraper s = new ServerMetricsScraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), MilvusMetrics.INSTANCE, HttpClient.newHttpClient(), clock, client, own, Optional.empty());
+    ServerMetricsScraper s =
+        new ServerMetricsScraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            MilvusMetrics.INSTANCE,
+            HttpClient.newHttpClient(),
+            clock,
+            client,
+            own,
+            Optional.empty());
     String page0 = Recorded.metrics();
     s.scrape();
 
@@ -155,7 +182,8 @@ class ServerMetricsScraperTest {
     s.scrape();
     assertThat(s.latest().served()).isZero();
 
-    // another client's 7 searches on top of 10 of the agent's (a failed scrape in between carries over)
+    // another client's 7 searches on top of 10 of the agent's (a failed scrape in between carries
+    // over)
     status.set(503);
     for (int i = 0; i < 4; i++) {
       own.add("milvus");
@@ -169,7 +197,8 @@ class ServerMetricsScraperTest {
     s.scrape();
     assertThat(s.latest().served()).isEqualTo(7);
 
-    // 5 sent, 2 of them still in flight at the scrape: they are the server's in the next interval, not traffic
+    // 5 sent, 2 of them still in flight at the scrape: they are the server's in the next interval,
+    // not traffic
     for (int i = 0; i < 5; i++) {
       own.add("milvus");
     }
@@ -188,15 +217,18 @@ class ServerMetricsScraperTest {
   }
 
   private static String addSearchSuccesses(String text, int n) {
-    String series = "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"success\"}";
+    String series =
+        "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"success\"}";
     double v = value(text, Pattern.quote(series));
     return text.replace(series + " " + fmt(v), series + " " + fmt(v + n));
   }
 
   @Test
   void aFailedScrapeMarksTheServerDownAndKeepsTheCounters() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
     s.scrape();
     Map<String, Double> before = s.latest().requests();
 
@@ -211,8 +243,10 @@ class ServerMetricsScraperTest {
   void aHangingServerCostsOneTimeout() {
     hang = true;
     Duration timeout = Duration.ofMillis(300);
-    ServerMetricsScraper s = scraper(config(timeout, 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
-        Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(timeout, 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
 
     long t0 = System.nanoTime();
     s.scrape();
@@ -224,8 +258,10 @@ class ServerMetricsScraperTest {
 
   @Test
   void aMalformedPageIsAFailedScrapeThatKeepsTheCounters() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
     s.scrape();
     Map<String, Double> before = s.latest().requests();
 
@@ -238,8 +274,10 @@ class ServerMetricsScraperTest {
 
   @Test
   void anOversizedPageIsAFailedScrape() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 4096, OptionalLong.empty(), OptionalDouble.empty()),
-        Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 4096, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.empty());
 
     s.scrape();
 
@@ -248,22 +286,29 @@ class ServerMetricsScraperTest {
 
   @Test
   void databaseScopeUsesSystemInfoLimitsAndAsksAnUnsupportedServerOnlyOnce() throws Exception {
-    ServerMetricsScraper real = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.empty()), Optional.of(() -> MilvusSystemInfo.parse(Recorded.systemInfo())));
+    ServerMetricsScraper real =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.empty()),
+            Optional.of(() -> MilvusSystemInfo.parse(Recorded.systemInfo())));
     real.scrape();
     SystemInfo info = MilvusSystemInfo.parse(Recorded.systemInfo()).orElseThrow();
     var db = real.latest().database().orElseThrow();
     assertThat(db.memoryLimitBytes()).isEqualTo(info.memoryBytes().getAsLong());
-    assertThat(db.memoryUsedBytes()).isEqualTo(value(Recorded.metrics(), "process_resident_memory_bytes"));
-    assertThat(db.memoryRatio()).isCloseTo(db.memoryUsedBytes() / info.memoryBytes().getAsLong(), within(1e-12));
+    assertThat(db.memoryUsedBytes())
+        .isEqualTo(value(Recorded.metrics(), "process_resident_memory_bytes"));
+    assertThat(db.memoryRatio())
+        .isCloseTo(db.memoryUsedBytes() / info.memoryBytes().getAsLong(), within(1e-12));
     assertThat(real.latest().systemInfo()).isEqualTo(1);
 
     AtomicInteger asked = new AtomicInteger();
-    ServerMetricsScraper lite = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.of(1L << 30),
-        OptionalDouble.of(2)), Optional.of(() -> {
-          asked.incrementAndGet();
-          throw new UnsupportedOperationException("UNIMPLEMENTED");
-        }));
+    ServerMetricsScraper lite =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.of(1L << 30), OptionalDouble.of(2)),
+            Optional.of(
+                () -> {
+                  asked.incrementAndGet();
+                  throw new UnsupportedOperationException("UNIMPLEMENTED");
+                }));
     for (int i = 0; i < 2 * ServerMetricsScraper.SYSTEM_INFO_EVERY + 1; i++) {
       lite.scrape();
       clock.advance(Duration.ofSeconds(15));
@@ -275,23 +320,29 @@ class ServerMetricsScraperTest {
 
   @Test
   void databaseCpuRatioIsCpuSecondsOverElapsedTimesCores() {
-    ServerMetricsScraper s = scraper(config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(),
-        OptionalDouble.of(4)), Optional.empty());
+    ServerMetricsScraper s =
+        scraper(
+            config(Duration.ofSeconds(5), 8 << 20, OptionalLong.empty(), OptionalDouble.of(4)),
+            Optional.empty());
     s.scrape();
     double cpu = value(Recorded.metrics(), "process_cpu_seconds_total");
-    page.set(Recorded.metrics().replaceFirst("(?m)^process_cpu_seconds_total .*$",
-        "process_cpu_seconds_total " + (cpu + 6)));
+    page.set(
+        Recorded.metrics()
+            .replaceFirst(
+                "(?m)^process_cpu_seconds_total .*$", "process_cpu_seconds_total " + (cpu + 6)));
     clock.advance(Duration.ofSeconds(15));
     s.scrape();
 
-    assertThat(s.latest().database().orElseThrow().cpuRatio()).isCloseTo(6.0 / (15 * 4), within(1e-9));
+    assertThat(s.latest().database().orElseThrow().cpuRatio())
+        .isCloseTo(6.0 / (15 * 4), within(1e-9));
   }
 
   @Test
   void functionLabelsAreSnakeCase() {
     assertThat(ServerMetricsScraper.functionLabel("Search")).isEqualTo("search");
     assertThat(ServerMetricsScraper.functionLabel("HybridSearch")).isEqualTo("hybrid_search");
-    assertThat(ServerMetricsScraper.functionLabel("GetQuerySegmentInfo")).isEqualTo("get_query_segment_info");
+    assertThat(ServerMetricsScraper.functionLabel("GetQuerySegmentInfo"))
+        .isEqualTo("get_query_segment_info");
   }
 
   @Test
@@ -307,30 +358,41 @@ class ServerMetricsScraperTest {
   }
 
   /**
-   * The page with {@code n} more Search requests, and the search histogram raised by {@code add}: each bucket
-   * gains the addition of the largest key at or below its bound (cumulative counts).
+   * The page with {@code n} more Search requests, and the search histogram raised by {@code add}:
+   * each bucket gains the addition of the largest key at or below its bound (cumulative counts).
    */
   private static String addToSearch(String text, int n, Map<Double, Double> add) {
     String out = text;
-    String total = "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"total\"}";
-    out = out.replace(total + " " + fmt(value(text, Pattern.quote(total))), total + " " + fmt(value(text, Pattern.quote(total)) + n));
-    Matcher m = Pattern.compile("(?m)^(milvus_proxy_sq_latency_bucket\\{node_id=\"1\",query_type=\"search\",le=\"([^\"]+)\"\\}) (\\S+)$")
-        .matcher(out);
+    String total =
+        "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"total\"}";
+    out =
+        out.replace(
+            total + " " + fmt(value(text, Pattern.quote(total))),
+            total + " " + fmt(value(text, Pattern.quote(total)) + n));
+    Matcher m =
+        Pattern.compile(
+                "(?m)^(milvus_proxy_sq_latency_bucket\\{node_id=\"1\",query_type=\"search\",le=\"([^\"]+)\"\\}) (\\S+)$")
+            .matcher(out);
     StringBuilder sb = new StringBuilder();
     while (m.find()) {
-      double bound = m.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(2));
+      double bound =
+          m.group(2).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(m.group(2));
       double extra = 0;
       for (Map.Entry<Double, Double> e : add.entrySet()) {
         if (bound >= e.getKey()) {
           extra = Math.max(extra, e.getValue());
         }
       }
-      m.appendReplacement(sb, Matcher.quoteReplacement(m.group(1) + " " + fmt(Double.parseDouble(m.group(3)) + extra)));
+      m.appendReplacement(
+          sb,
+          Matcher.quoteReplacement(m.group(1) + " " + fmt(Double.parseDouble(m.group(3)) + extra)));
     }
     m.appendTail(sb);
     out = sb.toString();
     String count = "milvus_proxy_sq_latency_count{node_id=\"1\",query_type=\"search\"}";
-    return out.replace(count + " " + fmt(value(text, Pattern.quote(count))), count + " " + fmt(value(text, Pattern.quote(count)) + n));
+    return out.replace(
+        count + " " + fmt(value(text, Pattern.quote(count))),
+        count + " " + fmt(value(text, Pattern.quote(count)) + n));
   }
 
   private static String fmt(double d) {

@@ -28,7 +28,9 @@ class RecentProbesTest {
     r.record(RecentProbes.Entry.ok(10, 1, Map.of()));
     r.record(RecentProbes.Entry.failed(20, "error", 1, "boom"));
     r.record(RecentProbes.Entry.ok(30, 1, Map.of()));
-    assertThat(r.snapshot()).extracting(RecentProbes.Entry::wallMillis).containsExactly(30L, 20L, 10L);
+    assertThat(r.snapshot())
+        .extracting(RecentProbes.Entry::wallMillis)
+        .containsExactly(30L, 20L, 10L);
   }
 
   @Test
@@ -55,7 +57,8 @@ class RecentProbesTest {
 
   @Test
   void ringSizesMustBePositive() {
-    assertThatThrownBy(() -> RecentProbes.create(0, 5)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> RecentProbes.create(0, 5))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("ring sizes must be positive, got 0 and 5");
   }
 }

@@ -44,7 +44,8 @@ class SlidingWindowTest {
     assertThat(s.ok()).isEqualTo(sorted.length);
     for (double q : LatencyQuantiles.QUANTILES) {
       double exact = nearestRank(sorted, q) / 1e9;
-      // HdrHistogram with 3 significant digits reports the top of the sample's bucket: within 0.1% above it
+      // HdrHistogram with 3 significant digits reports the top of the sample's bucket: within 0.1%
+      // above it
       assertThat(s.latency().at(q)).as("quantile %s", q).isBetween(exact, exact * 1.001);
     }
   }
@@ -75,11 +76,13 @@ class SlidingWindowTest {
     ProbeWindowStats s = w.stats(now, KS);
     long from = now - s.covered().toNanos();
     long inSpan = finished.stream().filter(t -> t >= from && t <= now).count();
-    assertThat(s.covered()).isGreaterThan(WINDOW.minus(WINDOW.dividedBy(SlidingWindow.BUCKETS)))
+    assertThat(s.covered())
+        .isGreaterThan(WINDOW.minus(WINDOW.dividedBy(SlidingWindow.BUCKETS)))
         .isLessThanOrEqualTo(WINDOW);
     assertThat(s.finished()).isEqualTo(inSpan);
     assertThat(s.skipped()).isEqualTo(inSpan);
-    assertThat(s.requestsPerSecond()).isCloseTo(inSpan / (s.covered().toNanos() / 1e9), within(1e-9));
+    assertThat(s.requestsPerSecond())
+        .isCloseTo(inSpan / (s.covered().toNanos() / 1e9), within(1e-9));
   }
 
   @Test
@@ -198,23 +201,26 @@ class SlidingWindowTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch go = new CountDownLatch(1);
     for (int t = 0; t < threads; t++) {
-      pool.execute(() -> {
-        try {
-          go.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          w.recordOk(clock.monotonicNanos(), 1000 + i, new double[] {1, 0.5}, null);
-        }
-      });
+      pool.execute(
+          () -> {
+            try {
+              go.await();
+            } catch (InterruptedException e) {
+              return;
+            }
+            for (int i = 0; i < perThread; i++) {
+              w.recordOk(clock.monotonicNanos(), 1000 + i, new double[] {1, 0.5}, null);
+            }
+          });
     }
     go.countDown();
     pool.shutdown();
     while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
       ProbeWindowStats mid = w.stats(clock.monotonicNanos(), KS);
-      // Readers are lock-free: a read racing writers may miss the newest sums (never their counts first), so a
-      // mean seen mid-flight can be a hair low but never above 1. Exactness is asserted once writers are done.
+      // Readers are lock-free: a read racing writers may miss the newest sums (never their counts
+      // first), so a
+      // mean seen mid-flight can be a hair low but never above 1. Exactness is asserted once
+      // writers are done.
       double mean = mid.recallAt(10).mean();
       assertThat(Double.isNaN(mean) || (mean > 0.99 && mean <= 1.0)).as("mean %s", mean).isTrue();
     }
@@ -241,16 +247,18 @@ class SlidingWindowTest {
     }
     ProbeWindowStats s = w.stats(now, new int[] {10});
     long from = now - s.covered().toNanos();
-    long expected = Arrays.stream(new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L})
-        .filter(back -> now - back >= from).count();
+    long expected =
+        Arrays.stream(new long[] {0, 1_000_000_000L, 1_450_000_000L, 1_600_000_000L})
+            .filter(back -> now - back >= from)
+            .count();
     assertThat(s.errors()).isEqualTo(expected);
     assertThat(s.covered()).isLessThanOrEqualTo(Duration.ofMillis(1500));
   }
 
   /**
-   * Reads slide a running sum of the closed buckets; checked against percentiles of a histogram built directly
-   * from the latencies inside each read's window, over reads that advance by 0 to 3 buckets, jump past the whole
-   * window, and go back in time.
+   * Reads slide a running sum of the closed buckets; checked against percentiles of a histogram
+   * built directly from the latencies inside each read's window, over reads that advance by 0 to 3
+   * buckets, jump past the whole window, and go back in time.
    */
   @Test
   void latencyPercentilesFollowTheWindowAcrossManyReads() {
@@ -272,7 +280,10 @@ class SlidingWindowTest {
         w.recordOk(now, latency, null, null);
         recorded.add(new long[] {now, latency});
       }
-      long readAt = move == 1 ? now - rnd.nextInt(3) * bucket : now; // now and then a read a little in the past
+      long readAt =
+          move == 1
+              ? now - rnd.nextInt(3) * bucket
+              : now; // now and then a read a little in the past
       if (readAt < origin) {
         readAt = now;
       }

@@ -40,7 +40,9 @@ class FaultInjectionTest {
     Target t = faults.wrap(inner);
     long start = System.nanoTime();
     t.search(new float[] {1}, 1);
-    assertThat(System.nanoTime() - start).as("at least the injected delay").isGreaterThanOrEqualTo(30_000_000L);
+    assertThat(System.nanoTime() - start)
+        .as("at least the injected delay")
+        .isGreaterThanOrEqualTo(30_000_000L);
     assertThat(inner.searches.get()).isEqualTo(1);
     assertThat(t.entityCount()).isEqualTo(42);
     assertThat(t.name()).isEqualTo("t");

@@ -16,17 +16,23 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The flat target's recall of 1.0 holds by construction in the agent (its ground truth and its search share the
- * exact k-NN code). Checked once here against an oracle that shares nothing with them: squared L2 distances summed
- * in this test, in double, over every base vector, and recall counted as a plain set intersection.
+ * The flat target's recall of 1.0 holds by construction in the agent (its ground truth and its
+ * search share the exact k-NN code). Checked once here against an oracle that shares nothing with
+ * them: squared L2 distances summed in this test, in double, over every base vector, and recall
+ * counted as a plain set intersection.
  */
 class FlatRecallOracleTest {
   private static final int K = 10;
 
   @Test
   void flatTargetRecallIsOneAgainstAnIndependentBruteForceOracle() throws Exception {
-    Dataset d = DatasetLoader.load(new DatasetConfig("g", Optional.of(Metric.L2),
-        new DatasetConfig.Generated(3_000, 24, 40, 8, 5L, K, 1.0)), 2);
+    Dataset d =
+        DatasetLoader.load(
+            new DatasetConfig(
+                "g",
+                Optional.of(Metric.L2),
+                new DatasetConfig.Generated(3_000, 24, 40, 8, 5L, K, 1.0)),
+            2);
     Vectors base = d.base().orElseThrow();
     Vectors queries = d.queries();
     FlatTarget flat = new FlatTarget("flat", d);
@@ -48,7 +54,10 @@ class FlatRecallOracleTest {
     assertThat(agentSum / queries.count()).isEqualTo(oracleSum / queries.count());
   }
 
-  /** Base positions (the generated dataset's keys) of the K nearest rows by squared L2, computed here. */
+  /**
+   * Base positions (the generated dataset's keys) of the K nearest rows by squared L2, computed
+   * here.
+   */
   private static Set<Long> oracle(Vectors base, float[] q) {
     int n = base.count();
     double[] dist = new double[n];

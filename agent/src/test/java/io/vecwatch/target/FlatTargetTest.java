@@ -22,14 +22,21 @@ class FlatTargetTest {
     }
     for (Metric metric : Metric.values()) {
       NaiveKnn want = NaiveKnn.of(base, queries, metric, 20);
-      Dataset d = Dataset.builder("d", metric).base(base).queries(queries)
-          .groundTruth(want.ids, null).baseIds(keys).build();
+      Dataset d =
+          Dataset.builder("d", metric)
+              .base(base)
+              .queries(queries)
+              .groundTruth(want.ids, null)
+              .baseIds(keys)
+              .build();
       FlatTarget flat = new FlatTarget("flat", d);
       for (int q = 0; q < 6; q++) {
         SearchResult r = flat.search(queries.row(q), 20);
         assertThat(r.size()).isEqualTo(20);
         for (int j = 0; j < 20; j++) {
-          assertThat(r.ids()[j]).as(metric + " q" + q + " rank " + j).isEqualTo(keys[want.ids[q][j]]);
+          assertThat(r.ids()[j])
+              .as(metric + " q" + q + " rank " + j)
+              .isEqualTo(keys[want.ids[q][j]]);
           assertThat(r.scores()[j]).isEqualTo((float) want.distances[q][j]);
         }
       }
@@ -39,8 +46,12 @@ class FlatTargetTest {
   @Test
   void askingForMoreThanTheBaseHoldsReturnsEveryVector() {
     Vectors base = Vectors.of(new float[][] {{0, 0}, {3, 0}, {1, 0}});
-    Dataset d = Dataset.builder("d", Metric.L2).base(base).queries(base)
-        .groundTruth(new int[][] {{0}, {1}, {2}}, null).build();
+    Dataset d =
+        Dataset.builder("d", Metric.L2)
+            .base(base)
+            .queries(base)
+            .groundTruth(new int[][] {{0}, {1}, {2}}, null)
+            .build();
     SearchResult r = new FlatTarget("flat", d).search(new float[] {0, 0}, 10);
     assertThat(r.ids()).containsExactly(0L, 2L, 1L);
     assertThat(r.scores()).containsExactly(0f, 1f, 3f);

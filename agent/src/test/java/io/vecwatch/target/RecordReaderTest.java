@@ -45,14 +45,16 @@ class RecordReaderTest {
     long lo = Arrays.stream(keys()).min().getAsLong();
     long hi = Arrays.stream(keys()).max().getAsLong();
     long span = hi - lo;
-    // 400 uniform draws: the chance that none falls in the lowest (or highest) tenth is 0.9^400 < 1e-18
+    // 400 uniform draws: the chance that none falls in the lowest (or highest) tenth is 0.9^400 <
+    // 1e-18
     assertThat(Arrays.stream(sample).min().getAsLong()).isLessThan(lo + span / 10);
     assertThat(Arrays.stream(sample).max().getAsLong()).isGreaterThan(hi - span / 10);
   }
 
   @Test
   void aDelayedTargetStillExposesItsRecordReader() {
-    Target wrapped = FaultInjection.of(Map.of("flat", Duration.ZERO)).wrap(new FlatTarget("flat", dataset));
+    Target wrapped =
+        FaultInjection.of(Map.of("flat", Duration.ZERO)).wrap(new FlatTarget("flat", dataset));
 
     assertThat(RecordReader.of(wrapped)).isPresent();
   }

@@ -15,22 +15,24 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
+import org.assertj.core.data.Percentage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent as an operator runs it (its own JVM, stopped with SIGTERM) with its Loki and OTLP endpoints black-holed:
- * first without exporters (the baseline), then with endpoints that accept and never answer, then with endpoints
- * that refuse. Probe rate and P99 stay as in the baseline, /metrics answers, shutdown is bounded and exits 0, and
- * the SDK's complaints never reach the output as stack traces.
+ * The agent as an operator runs it (its own JVM, stopped with SIGTERM) with its Loki and OTLP
+ * endpoints black-holed: first without exporters (the baseline), then with endpoints that accept
+ * and never answer, then with endpoints that refuse. Probe rate and P99 stay as in the baseline,
+ * /metrics answers, shutdown is bounded and exits 0, and the SDK's complaints never reach the
+ * output as stack traces.
  */
 class ExporterBlackHoleIT {
   private static final int RATE = 20;
-  private static final int WARM_UP = 60; // probes: 3 s at the scheduled rate, more than the 2 s window
+  private static final int WARM_UP =
+      60; // probes: 3 s at the scheduled rate, more than the 2 s window
   private static final int MEASURED = 80; // probes: 4 s at the scheduled rate
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private record Run(double rate, double p99, long shutdownMillis, int exit, String output) {}
 
@@ -45,35 +47,54 @@ class ExporterBlackHoleIT {
     try (BlackHole hole = BlackHole.refusing()) {
       refused = run("refused", hole);
     }
-    System.out.printf("black holes: rate/s baseline %.2f hanging %.2f refused %.2f; p99 ms %.2f %.2f %.2f;"
-        + " shutdown ms %d %d %d%n", baseline.rate(), hanging.rate(), refused.rate(), baseline.p99() * 1e3,
-        hanging.p99() * 1e3, refused.p99() * 1e3, baseline.shutdownMillis(), hanging.shutdownMillis(),
+    System.out.printf(
+        "black holes: rate/s baseline %.2f hanging %.2f refused %.2f; p99 ms %.2f %.2f %.2f;"
+            + " shutdown ms %d %d %d%n",
+        baseline.rate(),
+        hanging.rate(),
+        refused.rate(),
+        baseline.p99() * 1e3,
+        hanging.p99() * 1e3,
+        refused.p99() * 1e3,
+        baseline.shutdownMillis(),
+        hanging.shutdownMillis(),
         refused.shutdownMillis());
 
     for (Run r : List.of(baseline, hanging, refused)) {
-      // an open-loop schedule keeps its rate unless the probe path blocks; 15 % covers the scrape timing
+      // an open-loop schedule keeps its rate unless the probe path blocks; 15 % covers the scrape
+      // timing
       assertThat(r.rate()).isBetween(RATE * 0.85, RATE * 1.15);
-      assertThat(r.rate()).isCloseTo(baseline.rate(), org.assertj.core.data.Percentage.withPercentage(15));
-      // a probe that waited for an exporter would take an export timeout (10 s); the rest is a loaded machine
+      assertThat(r.rate()).isCloseTo(baseline.rate(), Percentage.withPercentage(15));
+      // a probe that waited for an exporter would take an export timeout (10 s); the rest is a
+      // loaded machine
       assertThat(r.p99()).isLessThan(Math.max(3 * baseline.p99(), baseline.p99() + 0.02));
       assertThat(r.exit()).as("exit status after SIGTERM; output:%n%s", r.output()).isZero();
       // Docker's default stop grace period is 10 s, then SIGKILL
       assertThat(r.shutdownMillis()).isLessThan(9_000);
       assertThat(r.output()).doesNotContain("\tat ").doesNotContain("SEVERE");
     }
-    assertThat(hanging.output()).contains("shutdown: exporters did not finish within 2s and were abandoned; dropped:"
-        + " tracing (");
+    assertThat(hanging.output())
+        .contains(
+            "shutdown: exporters did not finish within 2s and were abandoned; dropped:"
+                + " tracing (");
   }
 
   private Run run(String name, BlackHole hole) throws Exception {
-    String telemetry = hole == null ? "" : """
+    String telemetry =
+        hole == null
+            ? ""
+            : """
         telemetry:
           shutdown_timeout: 2s
           resources: {enabled: false}
           tracing: {endpoint: '%s', schedule_delay: 200ms}
           loki: {url: '%s/loki/api/v1/push', batch_timeout: 200ms}
-        """.formatted(hole.url(), hole.url());
-    Path config = Files.writeString(dir.resolve(name + ".yml"), """
+        """
+                .formatted(hole.url(), hole.url());
+    Path config =
+        Files.writeString(
+            dir.resolve(name + ".yml"),
+            """
         datasets:
           - name: gen
             metric: l2
@@ -87,11 +108,15 @@ class ExporterBlackHoleIT {
             dataset: gen
             rate: %d
             window: 2s
-        """.formatted(RATE) + telemetry);
+        """
+                    .formatted(RATE)
+                + telemetry);
     try (AgentProcess agent = AgentProcess.start(config, dir)) {
       agent.awaitReady(Duration.ofSeconds(60));
       // the P99 window (2 s) must not hold the JVM's warm-up searches
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(200))
           .until(() -> ok(agent.scrape()) >= WARM_UP);
       Scrape first = agent.scrape();
       long t0 = System.nanoTime();
@@ -99,14 +124,21 @@ class ExporterBlackHoleIT {
       AtomicReference<Scrape> last = new AtomicReference<>();
       long[] t1 = new long[1];
       // /metrics must answer every poll (a failed scrape throws and fails the wait)
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-        Scrape s = agent.scrape();
-        t1[0] = System.nanoTime();
-        last.set(s);
-        return ok(s) >= start + MEASURED;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                Scrape s = agent.scrape();
+                t1[0] = System.nanoTime();
+                last.set(s);
+                return ok(s) >= start + MEASURED;
+              });
       double rate = (ok(last.get()) - start) / ((t1[0] - t0) / 1e9);
-      double p99 = last.get().value("vecwatch_probe_window_latency_seconds", "target", "exact", "quantile", "0.99");
+      double p99 =
+          last.get()
+              .value(
+                  "vecwatch_probe_window_latency_seconds", "target", "exact", "quantile", "0.99");
       long s0 = System.nanoTime();
       int exit = agent.terminate(Duration.ofSeconds(30));
       long shutdown = (System.nanoTime() - s0) / 1_000_000;
@@ -131,18 +163,21 @@ class ExporterBlackHoleIT {
         socket.close(); // nothing listens there any more: connection refused
         return;
       }
-      Thread t = new Thread(() -> {
-        while (!socket.isClosed()) {
-          try {
-            Socket s = socket.accept();
-            synchronized (held) {
-              held.add(s);
-            }
-          } catch (IOException e) {
-            return;
-          }
-        }
-      }, "black-hole");
+      Thread t =
+          new Thread(
+              () -> {
+                while (!socket.isClosed()) {
+                  try {
+                    Socket s = socket.accept();
+                    synchronized (held) {
+                      held.add(s);
+                    }
+                  } catch (IOException e) {
+                    return;
+                  }
+                }
+              },
+              "black-hole");
       t.setDaemon(true);
       t.start();
     }

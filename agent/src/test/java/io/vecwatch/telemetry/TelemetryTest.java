@@ -24,7 +24,9 @@ class TelemetryTest {
   @Test
   void defaultsSampleResourcesAndStartNoExporter() {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    try (Telemetry t = Telemetry.start(TelemetryConfig.defaults(), List.of(), registry, new ManualClock(), Map.of())) {
+    try (Telemetry t =
+        Telemetry.start(
+            TelemetryConfig.defaults(), List.of(), registry, new ManualClock(), Map.of())) {
       assertThat(t.resources()).isPresent();
       assertThat(t.serverSide()).isEmpty();
       assertThat(t.probeListener()).isNotSameAs(ProbeListener.NONE);
@@ -35,10 +37,17 @@ class TelemetryTest {
 
   @Test
   void spansOfATargetCarryItsLabelsAndDatabaseSystem() throws Exception {
-    TargetConfig milvus = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("m.yml", """
+    TargetConfig milvus =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse(
+                "m.yml",
+                """
         targets:
           - {name: m, kind: milvus, uri: "http://milvus:19530", collection: docs, labels: {env: prod}}
-        """, Path.of(".")).targets().get(0);
+        """,
+                Path.of("."))
+            .targets()
+            .get(0);
     var attrs = Telemetry.spanAttributes(List.of(milvus)).get("m");
 
     assertThat(attrs.get(AttributeKey.stringKey("db.system.name"))).isEqualTo("milvus");
@@ -46,13 +55,19 @@ class TelemetryTest {
   }
 
   @Test
-  void milvusTargetsGetTheirCollectionOnSpansAndAGetMetricsSource(@TempDir Path dir) throws Exception {
+  void milvusTargetsGetTheirCollectionOnSpansAndAGetMetricsSource(@TempDir Path dir)
+      throws Exception {
     Files.writeString(dir.resolve("ca.pem"), "not read here");
-    var config = new ConfigLoader(Map.of("MILVUS_TOKEN", "root:Milvus"), TargetKinds.lookup()).parse("m.yml", """
+    var config =
+        new ConfigLoader(Map.of("MILVUS_TOKEN", "root:Milvus"), TargetKinds.lookup())
+            .parse(
+                "m.yml",
+                """
         targets:
           - {name: m, kind: milvus, uri: "http://milvus:19530", collection: docs, token: "${MILVUS_TOKEN}"}
           - {name: tls, kind: milvus, uri: "https://milvus:19530", collection: docs, tls: {ca_file: ca.pem}}
-        """, dir);
+        """,
+                dir);
     TargetConfig m = config.targets().get(0);
 
     var attrs = Telemetry.spanAttributes(config.targets()).get("m");
@@ -60,7 +75,10 @@ class TelemetryTest {
     assertThat(TargetKinds.systemInfo(m)).isPresent();
     // with TLS the limits come from config (the GetMetrics connection does not carry TLS settings)
     assertThat(TargetKinds.systemInfo(config.targets().get(1))).isEmpty();
-    assertThat(TargetKinds.systemInfo(new TargetConfig("f", "flat", Optional.empty(),
-        Map.of(), new FlatTarget.Settings()))).isEmpty();
+    assertThat(
+            TargetKinds.systemInfo(
+                new TargetConfig(
+                    "f", "flat", Optional.empty(), Map.of(), new FlatTarget.Settings())))
+        .isEmpty();
   }
 }

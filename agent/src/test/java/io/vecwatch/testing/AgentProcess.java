@@ -19,16 +19,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code vecwatch run} as a child JVM on the test classpath, as an operator runs it: its own process, stopped with
- * SIGTERM, its exit status and output read back. The HTTP port is the one it prints ({@code --web.listen-address
- * 127.0.0.1:0}).
+ * {@code vecwatch run} as a child JVM on the test classpath, as an operator runs it: its own
+ * process, stopped with SIGTERM, its exit status and output read back. The HTTP port is the one it
+ * prints ({@code --web.listen-address 127.0.0.1:0}).
  */
 public final class AgentProcess implements AutoCloseable {
-  private static final Pattern METRICS_LINE = Pattern.compile("metrics: +http://[^:]+:(\\d+)/metrics");
+  private static final Pattern METRICS_LINE =
+      Pattern.compile("metrics: +http://[^:]+:(\\d+)/metrics");
 
   private final Process process;
   private final Path output;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private int port;
 
   private AgentProcess(Process process, Path output) {
@@ -36,7 +38,10 @@ public final class AgentProcess implements AutoCloseable {
     this.output = output;
   }
 
-  /** Starts {@code vecwatch run --config config}; returns once it prints where it listens (at most 60 s). */
+  /**
+   * Starts {@code vecwatch run --config config}; returns once it prints where it listens (at most
+   * 60 s).
+   */
   public static AgentProcess start(Path config, Path dir, String... jvmArgs) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -46,14 +51,22 @@ public final class AgentProcess implements AutoCloseable {
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add("io.vecwatch.cli.Main");
-    cmd.addAll(List.of("run", "--config", config.toString(), "--web.listen-address", "127.0.0.1:0"));
+    cmd.addAll(
+        List.of("run", "--config", config.toString(), "--web.listen-address", "127.0.0.1:0"));
     Path out = Files.createTempFile(dir, "agent", ".log");
-    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile()).start();
+    Process p =
+        new ProcessBuilder(cmd)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(out.toFile())
+            .start();
     AgentProcess a = new AgentProcess(p, out);
-    await("agent prints its address").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+    await("agent prints its address")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> a.findPort().isPresent() || !p.isAlive());
-    a.port = a.findPort().orElseThrow(() -> new IllegalStateException("agent exited: " + a.output()));
+    a.port =
+        a.findPort().orElseThrow(() -> new IllegalStateException("agent exited: " + a.output()));
     return a;
   }
 
@@ -72,8 +85,11 @@ public final class AgentProcess implements AutoCloseable {
 
   /** GET a path of the agent's HTTP server; status and body. */
   public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .timeout(Duration.ofSeconds(5))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   public Scrape scrape() throws IOException, InterruptedException {
@@ -85,7 +101,10 @@ public final class AgentProcess implements AutoCloseable {
   }
 
   public void awaitReady(Duration atMost) {
-    await("agent ready").atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+    await("agent ready")
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
         .until(() -> get("/-/ready").statusCode() == 200);
   }
 
@@ -108,7 +127,10 @@ public final class AgentProcess implements AutoCloseable {
     throw new IllegalStateException("no VmRSS for " + pid());
   }
 
-  /** Sends SIGTERM and waits at most {@code atMost}; the exit status, or -1 if it was still running (then killed). */
+  /**
+   * Sends SIGTERM and waits at most {@code atMost}; the exit status, or -1 if it was still running
+   * (then killed).
+   */
   public int terminate(Duration atMost) throws InterruptedException {
     process.destroy(); // SIGTERM on Linux
     if (!process.waitFor(atMost.toMillis(), TimeUnit.MILLISECONDS)) {

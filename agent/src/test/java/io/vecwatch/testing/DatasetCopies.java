@@ -10,24 +10,30 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Test fixture support for migration checks: a copy of a dataset as a destination store would hold it after a
- * faulty move, with an exact, known set of records perturbed (every component shifted) and another, disjoint set
- * left out. Keys stay the source's keys ({@link Dataset#keyOf}), so both sides can be compared record by record.
- * The copy's ground truth is recomputed over its own rows by {@link TestDatasets#nearest}.
+ * Test fixture support for migration checks: a copy of a dataset as a destination store would hold
+ * it after a faulty move, with an exact, known set of records perturbed (every component shifted)
+ * and another, disjoint set left out. Keys stay the source's keys ({@link Dataset#keyOf}), so both
+ * sides can be compared record by record. The copy's ground truth is recomputed over its own rows
+ * by {@link TestDatasets#nearest}.
  */
 public final class DatasetCopies {
   private DatasetCopies() {}
 
   /** The copy and which source keys were changed. */
-  public record Modified(Dataset dataset, Set<Long> perturbedKeys, Set<Long> missingKeys, float[][] rows,
+  public record Modified(
+      Dataset dataset,
+      Set<Long> perturbedKeys,
+      Set<Long> missingKeys,
+      float[][] rows,
       long[] keys) {}
 
   /**
-   * @param perturbed fraction of records whose vector is shifted by {@code shift} in every component
+   * @param perturbed fraction of records whose vector is shifted by {@code shift} in every
+   *     component
    * @param missing fraction of records left out (disjoint from the perturbed ones)
    */
-  public static Modified modified(Dataset source, String name, double perturbed, double missing, float shift,
-      long seed) {
+  public static Modified modified(
+      Dataset source, String name, double perturbed, double missing, float shift, long seed) {
     int n = source.base().orElseThrow().count();
     List<Integer> order = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -67,8 +73,13 @@ public final class DatasetCopies {
     for (int i = 0; i < q; i++) {
       gt[i] = TestDatasets.nearest(rows, source.queries().row(i), depth);
     }
-    Dataset copy = Dataset.builder(name, source.metric()).base(Vectors.of(rows)).queries(source.queries())
-        .groundTruth(gt, null).baseIds(keys).build();
+    Dataset copy =
+        Dataset.builder(name, source.metric())
+            .base(Vectors.of(rows))
+            .queries(source.queries())
+            .groundTruth(gt, null)
+            .baseIds(keys)
+            .build();
     return new Modified(copy, perturbedKeys, missingKeys, rows, keys);
   }
 }

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A loopback TCP proxy a test can cut and restore on the same port: a network outage of a real server without
- * stopping it (every open connection is reset and the port refuses while cut), so reconnect cycles take
- * milliseconds, not a server restart.
+ * A loopback TCP proxy a test can cut and restore on the same port: a network outage of a real
+ * server without stopping it (every open connection is reset and the port refuses while cut), so
+ * reconnect cycles take milliseconds, not a server restart.
  */
 public final class TcpProxy implements AutoCloseable {
   private final int upstreamPort;
@@ -58,46 +58,53 @@ public final class TcpProxy implements AutoCloseable {
 
   private void listen(ServerSocket s) {
     listener = s;
-    Thread t = new Thread(() -> {
-      while (!s.isClosed()) {
-        try {
-          Socket client = s.accept();
-          Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
-          open.add(client);
-          open.add(server);
-          pump(client, server);
-          pump(server, client);
-        } catch (IOException e) {
-          return;
-        }
-      }
-    }, "tcp-proxy-accept-" + port);
+    Thread t =
+        new Thread(
+            () -> {
+              while (!s.isClosed()) {
+                try {
+                  Socket client = s.accept();
+                  Socket server = new Socket(InetAddress.getLoopbackAddress(), upstreamPort);
+                  open.add(client);
+                  open.add(server);
+                  pump(client, server);
+                  pump(server, client);
+                } catch (IOException e) {
+                  return;
+                }
+              }
+            },
+            "tcp-proxy-accept-" + port);
     t.setDaemon(true);
     t.start();
   }
 
   private void pump(Socket from, Socket to) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[16 << 10];
-      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-        int n;
-        while ((n = in.read(buf)) >= 0) {
-          out.write(buf, 0, n);
-          out.flush();
-        }
-      } catch (IOException e) {
-        // one side closed: close both below
-      } finally {
-        try {
-          from.close();
-          to.close();
-        } catch (IOException e) {
-          // already closed
-        }
-        open.remove(from);
-        open.remove(to);
-      }
-    }, "tcp-proxy-pump-" + port);
+    Thread t =
+        new Thread(
+            () -> {
+              byte[] buf = new byte[16 << 10];
+              try (InputStream in = from.getInputStream();
+                  OutputStream out = to.getOutputStream()) {
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                  out.write(buf, 0, n);
+                  out.flush();
+                }
+              } catch (IOException e) {
+                // one side closed: close both below
+              } finally {
+                try {
+                  from.close();
+                  to.close();
+                } catch (IOException e) {
+                  // already closed
+                }
+                open.remove(from);
+                open.remove(to);
+              }
+            },
+            "tcp-proxy-pump-" + port);
     t.setDaemon(true);
     t.start();
   }

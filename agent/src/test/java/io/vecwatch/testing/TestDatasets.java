@@ -9,14 +9,15 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Small random L2 datasets for tests, with ground truth computed here by a plain sort over squared distances (an
- * implementation independent of the production code).
+ * Small random L2 datasets for tests, with ground truth computed here by a plain sort over squared
+ * distances (an implementation independent of the production code).
  */
 public final class TestDatasets {
   private TestDatasets() {}
 
   /** Uniform random base and query vectors; exact L2 ground truth {@code depth} deep. */
-  public static Dataset random(String name, int count, int dim, int queries, int depth, long seed, long[] baseIds) {
+  public static Dataset random(
+      String name, int count, int dim, int queries, int depth, long seed, long[] baseIds) {
     Random rnd = new Random(seed);
     float[][] base = new float[count][dim];
     float[][] qs = new float[queries][dim];
@@ -35,15 +36,21 @@ public final class TestDatasets {
         dist[q][j] = (float) Math.sqrt(squaredL2(base[gt[q][j]], qs[q]));
       }
     }
-    Dataset.Builder b = Dataset.builder(name, Metric.L2).base(Vectors.of(base)).queries(Vectors.of(qs))
-        .groundTruth(gt, dist);
+    Dataset.Builder b =
+        Dataset.builder(name, Metric.L2)
+            .base(Vectors.of(base))
+            .queries(Vectors.of(qs))
+            .groundTruth(gt, dist);
     if (baseIds != null) {
       b.baseIds(baseIds);
     }
     return b.build();
   }
 
-  /** Positions of the {@code k} nearest rows of {@code base} to {@code q} by squared L2, nearest first. */
+  /**
+   * Positions of the {@code k} nearest rows of {@code base} to {@code q} by squared L2, nearest
+   * first.
+   */
   public static int[] nearest(float[][] base, float[] q, int k) {
     List<Integer> idx = new ArrayList<>();
     for (int i = 0; i < base.length; i++) {

@@ -28,7 +28,10 @@ class DurationsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"5", "1.5s", "-1s", "1m1h", "1s1s", "1h 30m", "1H", "s", "ms5", " 5s", "5sec", "1ms1s"})
+  @ValueSource(
+      strings = {
+        "5", "1.5s", "-1s", "1m1h", "1s1s", "1h 30m", "1H", "s", "ms5", " 5s", "5sec", "1ms1s"
+      })
   void rejectsWhatPrometheusRejects(String text) {
     assertThat(Durations.isWellFormed(text)).isFalse();
     assertThatThrownBy(() -> Durations.parse(text))
@@ -46,8 +49,10 @@ class DurationsTest {
   @Test
   void valuesBeyondSixtyFourBitMillisecondsAreOutOfRange() {
     assertThat(Durations.isWellFormed("999999999999y")).isTrue();
-    assertThatThrownBy(() -> Durations.parse("999999999999y")).hasMessageStartingWith("duration out of range");
-    assertThatThrownBy(() -> Durations.parse("99999999999999999999ms")).hasMessageStartingWith("duration out of range");
+    assertThatThrownBy(() -> Durations.parse("999999999999y"))
+        .hasMessageStartingWith("duration out of range");
+    assertThatThrownBy(() -> Durations.parse("99999999999999999999ms"))
+        .hasMessageStartingWith("duration out of range");
   }
 
   @Test
@@ -61,7 +66,8 @@ class DurationsTest {
 
   @Test
   void negativeDurationsCannotBeFormatted() {
-    assertThatThrownBy(() -> Durations.format(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Durations.format(Duration.ofSeconds(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

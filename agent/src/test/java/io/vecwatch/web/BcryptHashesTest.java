@@ -6,14 +6,22 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hashes as real tools write them: Apache's {@code htpasswd -B} ({@code $2y$}) and Python's {@code bcrypt}
- * ({@code $2b$}, and {@code $2a$} when asked), made at test time, verify; other passwords do not.
+ * Hashes as real tools write them: Apache's {@code htpasswd -B} ({@code $2y$}) and Python's {@code
+ * bcrypt} ({@code $2b$}, and {@code $2a$} when asked), made at test time, verify; other passwords
+ * do not.
  */
 class BcryptHashesTest {
   private static String python(String password, String prefix) throws Exception {
-    return TestPki.run(List.of("/usr/bin/python3", "-c",
-        "import bcrypt,sys; sys.stdout.write(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(5, prefix=b'"
-            + prefix + "')).decode())", password), 0).strip();
+    return TestPki.run(
+            List.of(
+                "/usr/bin/python3",
+                "-c",
+                "import bcrypt,sys; sys.stdout.write(bcrypt.hashpw(sys.argv[1].encode(), bcrypt.gensalt(5, prefix=b'"
+                    + prefix
+                    + "')).decode())",
+                password),
+            0)
+        .strip();
   }
 
   @Test

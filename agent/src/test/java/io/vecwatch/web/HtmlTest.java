@@ -15,8 +15,10 @@ class HtmlTest {
 
   @Test
   void linksKeepHttpAndRelativeUrlsAndDropOtherSchemes() {
-    assertThat(Html.href("https://runbooks.example/x?a=1&b=2")).isEqualTo("https://runbooks.example/x?a=1&amp;b=2");
-    assertThat(Html.href("docs/runbooks.md#vecwatchrecalllow")).isEqualTo("docs/runbooks.md#vecwatchrecalllow");
+    assertThat(Html.href("https://runbooks.example/x?a=1&b=2"))
+        .isEqualTo("https://runbooks.example/x?a=1&amp;b=2");
+    assertThat(Html.href("docs/runbooks.md#vecwatchrecalllow"))
+        .isEqualTo("docs/runbooks.md#vecwatchrecalllow");
     assertThat(Html.href("javascript:alert(1)")).isEmpty();
     assertThat(Html.href(" JavaScript:alert(1)")).isEmpty();
     assertThat(Html.href("data:text/html,<b>")).isEmpty();

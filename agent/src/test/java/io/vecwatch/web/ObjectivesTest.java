@@ -31,7 +31,8 @@ class ObjectivesTest {
     assertThat(files).contains("vecwatch.rules.yml");
     List<String> exprs = new ArrayList<>();
     for (String f : files) {
-      RuleFileParser.Result pack = RuleFileParser.parse(Path.of(f), Bundled.read(Bundled.RULES, f).orElseThrow());
+      RuleFileParser.Result pack =
+          RuleFileParser.parse(Path.of(f), Bundled.read(Bundled.RULES, f).orElseThrow());
       assertThat(pack.problems()).isEmpty();
       for (RuleGroupSpec g : pack.groups()) {
         for (RuleSpec r : g.rules()) {
@@ -51,10 +52,12 @@ class ObjectivesTest {
 
   @Test
   void aComplexExpressionIsNotMistakenForAThreshold() {
-    Objectives o = Objectives.from(List.of("max(vecwatch_probe_window_error_ratio) > 0.5",
-        "vecwatch_probe_window_latency_seconds{quantile=\"0.99\"} > 0.1 and on() vecwatch_up == 1"));
+    Objectives o =
+        Objectives.from(
+            List.of(
+                "max(vecwatch_probe_window_error_ratio) > 0.5",
+                "vecwatch_probe_window_latency_seconds{quantile=\"0.99\"} > 0.1 and on() vecwatch_up == 1"));
     assertThat(o.errorRatio()).isEqualTo(0.001);
     assertThat(o.p99()).isEqualTo(0.100);
   }
-
 }

@@ -16,7 +16,8 @@ class RateLimiterTest {
     }
     assertThat(l.tryAcquire()).isEqualTo(Duration.ofSeconds(1).toNanos());
     clock.advance(Duration.ofMillis(400));
-    assertThat(l.tryAcquire()).isBetween(Duration.ofMillis(599).toNanos(), Duration.ofMillis(601).toNanos());
+    assertThat(l.tryAcquire())
+        .isBetween(Duration.ofMillis(599).toNanos(), Duration.ofMillis(601).toNanos());
     clock.advance(Duration.ofMillis(600));
     assertThat(l.tryAcquire()).isZero();
     assertThat(l.tryAcquire()).isPositive();

@@ -24,6 +24,7 @@ class SparklineTest {
   @Test
   void escapesItsTitle() {
     assertThat(Sparkline.svg(new double[] {1}, 1, Double.NaN, "P99 of <script>"))
-        .contains("<title>P99 of &lt;script&gt;</title>").doesNotContain("<script>");
+        .contains("<title>P99 of &lt;script&gt;</title>")
+        .doesNotContain("<script>");
   }
 }

@@ -3,14 +3,14 @@ package io.vecwatch.web;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.testing.TestDatasets;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -29,7 +29,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The status page, {@code /probe} and the demo fault against a running agent with in-process targets. */
+/**
+ * The status page, {@code /probe} and the demo fault against a running agent with in-process
+ * targets.
+ */
 class StatusEndpointsTest {
   private static final String HOSTILE = "<script>alert(1)</script>";
   private static final Dataset DATA = TestDatasets.random("d", 2000, 16, 20, 50, 7, null);
@@ -44,7 +47,11 @@ class StatusEndpointsTest {
   }
 
   private void start(String faults) throws Exception {
-    VecwatchConfig c = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("status.yml", """
+    VecwatchConfig c =
+        new ConfigLoader(Map.of(), TargetKinds.lookup())
+            .parse(
+                "status.yml",
+                """
         web:
           listen_address: "127.0.0.1:0"
         datasets:
@@ -66,13 +73,16 @@ class StatusEndpointsTest {
           - {target: exact, rate: 2, recall_k: [10, 50]}
           - {target: '%1$s', rate: 2, recall_k: [10, 50]}
         %2$s
-        """.formatted(HOSTILE, faults), Path.of("."));
+        """
+                    .formatted(HOSTILE, faults),
+                Path.of("."));
     agent = Agent.builder(c).datasets(dc -> DATA).start();
     await().atMost(Duration.ofSeconds(30)).until(agent::ready);
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -86,7 +96,9 @@ class StatusEndpointsTest {
     for (String path : new String[] {"/", "/status/fragment"}) {
       HttpResponse<String> r = get(path);
       assertThat(r.statusCode()).isEqualTo(200);
-      assertThat(r.body()).doesNotContain(HOSTILE).contains("&lt;script&gt;alert(1)&lt;/script&gt;");
+      assertThat(r.body())
+          .doesNotContain(HOSTILE)
+          .contains("&lt;script&gt;alert(1)&lt;/script&gt;");
       assertThat(r.body().split("<script", -1)).hasSize(path.equals("/") ? 2 : 1); // status.js only
       assertThat(r.headers().firstValue("Content-Security-Policy")).contains(StatusRoutes.CSP);
     }
@@ -97,10 +109,23 @@ class StatusEndpointsTest {
     start("");
     HttpResponse<String> r = get("/");
     assertThat(r.body().length()).isLessThan(60_000);
-    assertThat(r.body()).contains("id=\"targets\"", "id=\"alerts\"", "id=\"rules\"", "id=\"alertmanager\"",
-        "id=\"recent\"", "id=\"agent\"", "href=\"metrics\"", "href=\"api/v1/rules\"", "href=\"api/v1/alerts\"",
-        "href=\"-/healthy\"", "href=\"-/ready\"", "href=\"docs/\"");
-    assertThat(r.body()).contains("No Alertmanager is configured").doesNotContain("id=\"demo-fault\"");
+    assertThat(r.body())
+        .contains(
+            "id=\"targets\"",
+            "id=\"alerts\"",
+            "id=\"rules\"",
+            "id=\"alertmanager\"",
+            "id=\"recent\"",
+            "id=\"agent\"",
+            "href=\"metrics\"",
+            "href=\"api/v1/rules\"",
+            "href=\"api/v1/alerts\"",
+            "href=\"-/healthy\"",
+            "href=\"-/ready\"",
+            "href=\"docs/\"");
+    assertThat(r.body())
+        .contains("No Alertmanager is configured")
+        .doesNotContain("id=\"demo-fault\"");
     assertThat(get("/status.js").body()).contains("status/fragment");
     assertThat(get("/docs/runbooks.md").body()).contains("VecwatchRecallLow");
   }
@@ -137,7 +162,8 @@ class StatusEndpointsTest {
       for (int i = 0; i < k; i++) {
         top.add((long) truth[i]);
       }
-      long hits = ids.stream().limit(k).map(o -> ((Number) o).longValue()).filter(top::contains).count();
+      long hits =
+          ids.stream().limit(k).map(o -> ((Number) o).longValue()).filter(top::contains).count();
       assertThat(rk.getDouble("ratio")).isEqualTo((double) hits / k);
     }
   }
@@ -146,9 +172,17 @@ class StatusEndpointsTest {
   void debugReturnsAPlainTextTrace() throws Exception {
     start("");
     HttpResponse<String> r = get("/probe?target=exact&debug=true");
-    assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
-    assertThat(r.body()).contains("Beginning probe target=exact kind=flat dataset=d", "Checking the connection",
-        "Sending search request", "Search returned 50 ids", "Recall@10 = 1.000", "Probe succeeded", "outcome ok");
+    assertThat(r.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("text/plain"));
+    assertThat(r.body())
+        .contains(
+            "Beginning probe target=exact kind=flat dataset=d",
+            "Checking the connection",
+            "Sending search request",
+            "Search returned 50 ids",
+            "Recall@10 = 1.000",
+            "Probe succeeded",
+            "outcome ok");
   }
 
   @Test
@@ -157,8 +191,12 @@ class StatusEndpointsTest {
     // all at once, so the bucket cannot refill in between (it gains one token per second)
     List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
     for (int i = 0; i < ProbeEndpoint.BURST * 2; i++) {
-      all.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPort()
-          + "/probe?target=exact")).build(), HttpResponse.BodyHandlers.ofString()));
+      all.add(
+          http.sendAsync(
+              HttpRequest.newBuilder(
+                      URI.create("http://127.0.0.1:" + agent.httpPort() + "/probe?target=exact"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString()));
     }
     List<HttpResponse<String>> limited = new ArrayList<>();
     for (CompletableFuture<HttpResponse<String>> f : all) {
@@ -169,8 +207,9 @@ class StatusEndpointsTest {
     }
     assertThat(limited).hasSizeGreaterThanOrEqualTo(ProbeEndpoint.BURST - 1);
     assertThat(limited.get(0).headers().firstValue("Retry-After")).isPresent();
-    assertThat(limited.get(0).body()).isEqualTo(
-        "too many probes on demand: at most 5 at once, then 1 per second, for the whole agent\n");
+    assertThat(limited.get(0).body())
+        .isEqualTo(
+            "too many probes on demand: at most 5 at once, then 1 per second, for the whole agent\n");
   }
 
   @Test
@@ -182,17 +221,23 @@ class StatusEndpointsTest {
     assertThat(unknown.body()).isEqualTo("no target named nope (names are on /api/v1/targets)\n");
     HttpResponse<String> range = get("/probe?target=exact&query=20");
     assertThat(range.statusCode()).isEqualTo(400);
-    assertThat(range.body()).isEqualTo("query must be in 0..19 (dataset d has 20 queries), got 20\n");
-    assertThat(get("/probe?target=exact&query=x").body()).isEqualTo("query: not a whole number: x\n");
+    assertThat(range.body())
+        .isEqualTo("query must be in 0..19 (dataset d has 20 queries), got 20\n");
+    assertThat(get("/probe?target=exact&query=x").body())
+        .isEqualTo("query: not a whole number: x\n");
     assertThat(get("/probe?target=exact&timeout=1h").statusCode()).isEqualTo(400);
   }
 
   @Test
   void theDemoFaultIsOffUnlessTheConfigNamesATarget() throws Exception {
     start("");
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + agent.httpPort() + "/-/demo-fault")).POST(HttpRequest.BodyPublishers
-        .noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.httpPort() + "/-/demo-fault"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(404);
   }
 
@@ -200,14 +245,19 @@ class StatusEndpointsTest {
   void theDemoFaultSlowsItsTargetFromThePage() throws Exception {
     start("faults: {demo_target: exact}");
     assertThat(get("/").body()).contains("id=\"demo-fault\"");
-    HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-        URI.create("http://127.0.0.1:" + agent.httpPort() + "/-/demo-fault")).POST(HttpRequest.BodyPublishers
-        .noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + agent.httpPort() + "/-/demo-fault"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).isEqualTo(303);
     assertThat(r.headers().firstValue("Location")).contains("../");
     JsonObject j = new JsonObject(get("/probe?target=exact&timeout=5s").body());
     assertThat(j.getString("outcome")).isEqualTo("ok");
-    assertThat(j.getDouble("latency_seconds")).isGreaterThanOrEqualTo(DemoFault.DELAY.toNanos() / 1e9);
+    assertThat(j.getDouble("latency_seconds"))
+        .isGreaterThanOrEqualTo(DemoFault.DELAY.toNanos() / 1e9);
     assertThat(get("/").body()).contains("Active: every search of exact waits 1s500ms for 3m");
   }
 

@@ -23,13 +23,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The alerts, rules and Alertmanager sections, driven by a real rule engine stepped with a manual clock. */
+/**
+ * The alerts, rules and Alertmanager sections, driven by a real rule engine stepped with a manual
+ * clock.
+ */
 class StatusPageAlertsTest {
   @TempDir Path dir;
 
   @Test
   void anAlertGoesPendingFiringResolvedOnThePageWithItsValuesEscaped() throws Exception {
-    Files.writeString(dir.resolve("a.rules.yml"), """
+    Files.writeString(
+        dir.resolve("a.rules.yml"),
+        """
         groups:
           - name: g
             rules:
@@ -51,31 +56,45 @@ class StatusPageAlertsTest {
     AtomicInteger value = new AtomicInteger(2);
     Gauge.builder("demo_value", value, AtomicInteger::get).register(registry);
     ManualClock clock = new ManualClock(Instant.parse("2026-12-07T10:00:00Z").toEpochMilli());
-    try (AlertingService alerting = AlertingService.start(cfg, Optional.of(config), registry, clock,
-        "http://localhost:9477")) {
-      StatusPage page = new StatusPage(sources(alerting), new AgentInfo("1.0", clock.wallMillis(), "vecwatch.yml",
-          Optional.empty()), new StatusHistory(1), clock);
+    try (AlertingService alerting =
+        AlertingService.start(cfg, Optional.of(config), registry, clock, "http://localhost:9477")) {
+      StatusPage page =
+          new StatusPage(
+              sources(alerting),
+              new AgentInfo("1.0", clock.wallMillis(), "vecwatch.yml", Optional.empty()),
+              new StatusHistory(1),
+              clock);
 
       alerting.engine().eval(Instant.ofEpochMilli(clock.wallMillis()));
       String pending = page.fragment();
-      assertThat(pending).contains("<tr class=\"alert pending\"><td data-label=\"State\" class=\"warn\">pending",
-          "<b>Slow</b>", "team=\"&lt;b&gt;ops&lt;/b&gt;\"", "value is 2");
+      assertThat(pending)
+          .contains(
+              "<tr class=\"alert pending\"><td data-label=\"State\" class=\"warn\">pending",
+              "<b>Slow</b>",
+              "team=\"&lt;b&gt;ops&lt;/b&gt;\"",
+              "value is 2");
       assertThat(pending).doesNotContain("<b>ops</b>", "javascript:");
-      assertThat(pending).contains("<a class=\"runbook\" href=\"https://runbooks.example/other\">runbook</a>");
-      assertThat(pending).contains("No Alertmanager is configured", "2 rules in 1 groups, all healthy");
+      assertThat(pending)
+          .contains("<a class=\"runbook\" href=\"https://runbooks.example/other\">runbook</a>");
+      assertThat(pending)
+          .contains("No Alertmanager is configured", "2 rules in 1 groups, all healthy");
 
       clock.advance(Duration.ofSeconds(61));
       alerting.engine().eval(Instant.ofEpochMilli(clock.wallMillis()));
-      assertThat(page.fragment()).contains("<tr class=\"alert firing\"><td data-label=\"State\" class=\"bad\">firing")
+      assertThat(page.fragment())
+          .contains("<tr class=\"alert firing\"><td data-label=\"State\" class=\"bad\">firing")
           .contains("10:00:00Z</time> <span class=\"sub\">(1m 1s ago)</span>");
 
       value.set(0);
       clock.advance(Duration.ofSeconds(5));
       alerting.engine().eval(Instant.ofEpochMilli(clock.wallMillis()));
       String resolved = page.fragment();
-      assertThat(resolved).contains("No alert is pending or firing.",
-          "<tr class=\"alert resolved\"><td data-label=\"State\" class=\"ok\">resolved");
-      assertThat(resolved.split("class=\"alert resolved\"", -1)).hasSize(3); // both alerts fired, both resolved
+      assertThat(resolved)
+          .contains(
+              "No alert is pending or firing.",
+              "<tr class=\"alert resolved\"><td data-label=\"State\" class=\"ok\">resolved");
+      assertThat(resolved.split("class=\"alert resolved\"", -1))
+          .hasSize(3); // both alerts fired, both resolved
     }
   }
 

@@ -2,16 +2,16 @@ package io.vecwatch.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vecwatch.stats.AgentSnapshot;
 import io.vecwatch.stats.HealthSnapshot;
 import io.vecwatch.stats.LatencyQuantiles;
 import io.vecwatch.stats.ProbeSnapshot;
+import io.vecwatch.stats.ProbeWindowStats;
 import io.vecwatch.stats.RecallWindow;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.stats.TargetState;
-import io.vecwatch.stats.ProbeWindowStats;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -34,21 +34,64 @@ class WebServerTest {
   private final AtomicBoolean ready = new AtomicBoolean();
   private WebServer server;
 
-  private static final AgentSnapshot SNAPSHOT = new AgentSnapshot(1_700_000_000_000L, 0, false, List.of(
-      new TargetSnapshot("hnsw", "lucene_hnsw", Map.of("env", "prod"), TargetState.DOWN,
-          Optional.of("health check: UNAVAILABLE"), OptionalLong.of(1_700_000_000_000L),
-          new HealthSnapshot(false, 3, OptionalLong.of(1_700_000_000_000L), List.of("UNAVAILABLE")),
-          OptionalLong.empty(), OptionalLong.of(20_000), true,
-          List.of(new ProbeSnapshot("hnsw", "demo",
-              new ProbeWindowStats(Duration.ofSeconds(60), Duration.ofSeconds(12), 0, 2, 1, 4, 0.25, 2.0 / 3, 1.0 / 3,
-                  LatencyQuantiles.NONE, List.of(new RecallWindow(10, Double.NaN, 0, Double.NaN, 0))),
-              5, 2, 1, 4, 0.05, Double.NaN)))));
+  private static final AgentSnapshot SNAPSHOT =
+      new AgentSnapshot(
+          1_700_000_000_000L,
+          0,
+          false,
+          List.of(
+              new TargetSnapshot(
+                  "hnsw",
+                  "lucene_hnsw",
+                  Map.of("env", "prod"),
+                  TargetState.DOWN,
+                  Optional.of("health check: UNAVAILABLE"),
+                  OptionalLong.of(1_700_000_000_000L),
+                  new HealthSnapshot(
+                      false, 3, OptionalLong.of(1_700_000_000_000L), List.of("UNAVAILABLE")),
+                  OptionalLong.empty(),
+                  OptionalLong.of(20_000),
+                  true,
+                  List.of(
+                      new ProbeSnapshot(
+                          "hnsw",
+                          "demo",
+                          new ProbeWindowStats(
+                              Duration.ofSeconds(60),
+                              Duration.ofSeconds(12),
+                              0,
+                              2,
+                              1,
+                              4,
+                              0.25,
+                              2.0 / 3,
+                              1.0 / 3,
+                              LatencyQuantiles.NONE,
+                              List.of(new RecallWindow(10, Double.NaN, 0, Double.NaN, 0))),
+                          5,
+                          2,
+                          1,
+                          4,
+                          0.05,
+                          Double.NaN)))));
 
   @BeforeEach
   void start() throws Exception {
-    server = WebServer.start(vertx, "127.0.0.1", 0, type -> "scraped as " + type,
-        accept -> accept != null && accept.contains("openmetrics") ? "application/openmetrics-text" : "text/plain",
-        () -> SNAPSHOT, ready::get).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    server =
+        WebServer.start(
+                vertx,
+                "127.0.0.1",
+                0,
+                type -> "scraped as " + type,
+                accept ->
+                    accept != null && accept.contains("openmetrics")
+                        ? "application/openmetrics-text"
+                        : "text/plain",
+                () -> SNAPSHOT,
+                ready::get)
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
   }
 
   @AfterEach
@@ -57,7 +100,8 @@ class WebServerTest {
   }
 
   private HttpResponse<String> get(String path, String accept) throws Exception {
-    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
     if (accept != null) {
       b.header("Accept", accept);
     }
@@ -69,8 +113,10 @@ class WebServerTest {
     HttpResponse<String> r = get("/docs/runbooks.md", null);
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.headers().firstValue("Content-Type")).contains("text/html; charset=utf-8");
-    assertThat(r.body()).contains("<h2 id=\"vecwatchtargetdown\">VecwatchTargetDown</h2>",
-        "<h2 id=\"vecwatchwatchdog\">VecwatchWatchdog</h2>");
+    assertThat(r.body())
+        .contains(
+            "<h2 id=\"vecwatchtargetdown\">VecwatchTargetDown</h2>",
+            "<h2 id=\"vecwatchwatchdog\">VecwatchWatchdog</h2>");
   }
 
   @Test
@@ -120,8 +166,12 @@ class WebServerTest {
   void landingPageLinksTheEndpoints() throws Exception {
     HttpResponse<String> r = get("/", null);
     assertThat(r.statusCode()).isEqualTo(200);
-    assertThat(r.body()).contains("href=\"metrics\"", "href=\"api/v1/targets\"", "href=\"-/ready\"",
-        "href=\"-/healthy\"");
+    assertThat(r.body())
+        .contains(
+            "href=\"metrics\"",
+            "href=\"api/v1/targets\"",
+            "href=\"-/ready\"",
+            "href=\"-/healthy\"");
   }
 
   @Test

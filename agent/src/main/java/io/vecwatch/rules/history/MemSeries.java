@@ -5,10 +5,10 @@ import io.vecwatch.rules.promql.Series;
 import io.vecwatch.rules.promql.StaleNaN;
 
 /**
- * One series' samples, oldest first, trimmed by time and capped in length. Samples live in one pair of arrays
- * ({@code start .. start + size}); dropping old samples moves {@code start}, and the live part is moved back to
- * the front (or the arrays grown) only when the end is reached, so appends stay amortised O(1) and a range is
- * one contiguous slice the range functions can read in place.
+ * One series' samples, oldest first, trimmed by time and capped in length. Samples live in one pair
+ * of arrays ({@code start .. start + size}); dropping old samples moves {@code start}, and the live
+ * part is moved back to the front (or the arrays grown) only when the end is reached, so appends
+ * stay amortised O(1) and a range is one contiguous slice the range functions can read in place.
  */
 final class MemSeries implements Series {
   private final Labels labels;
@@ -17,6 +17,7 @@ final class MemSeries implements Series {
   private double[] values = new double[8];
   private int start;
   private int size;
+
   /** Staleness markers among the live samples. */
   private int stale;
 
@@ -121,7 +122,10 @@ final class MemSeries implements Series {
     return Double.doubleToRawLongBits(v) == StaleNaN.BITS;
   }
 
-  /** Appends a sample; a sample at the newest timestamp replaces it, an older one is ignored (false). */
+  /**
+   * Appends a sample; a sample at the newest timestamp replaces it, an older one is ignored
+   * (false).
+   */
   boolean append(long t, double v) {
     if (size > 0) {
       long last = lastTime();
@@ -159,7 +163,9 @@ final class MemSeries implements Series {
     size--;
   }
 
-  /** Moves the live samples to the front when at least half the arrays are free, else doubles them. */
+  /**
+   * Moves the live samples to the front when at least half the arrays are free, else doubles them.
+   */
   private void makeRoom() {
     if (start >= times.length / 2) {
       System.arraycopy(times, start, times, 0, size);

@@ -3,8 +3,8 @@ package io.vecwatch.rules.history;
 import java.util.Map;
 
 /**
- * How long samples are kept, per metric name: the longest range any loaded rule reads from that name plus the
- * lookback delta; names no range selector reads keep only the lookback.
+ * How long samples are kept, per metric name: the longest range any loaded rule reads from that
+ * name plus the lookback delta; names no range selector reads keep only the lookback.
  *
  * @param byName retention in milliseconds for names read by range selectors
  * @param defaultMillis retention for every other name

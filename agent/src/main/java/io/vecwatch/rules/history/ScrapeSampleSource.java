@@ -7,9 +7,10 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * Samples parsed from a Prometheus text exposition (e.g. {@code PrometheusMeterRegistry::scrape}), so rules see the
- * very series names Prometheus would scrape. Series the engine writes itself ({@code ALERTS},
- * {@code ALERTS_FOR_STATE}) are skipped: they are appended at evaluation time instead.
+ * Samples parsed from a Prometheus text exposition (e.g. {@code PrometheusMeterRegistry::scrape}),
+ * so rules see the very series names Prometheus would scrape. Series the engine writes itself
+ * ({@code ALERTS}, {@code ALERTS_FOR_STATE}) are skipped: they are appended at evaluation time
+ * instead.
  */
 public final class ScrapeSampleSource implements SampleSource {
   private static final Set<String> OWN = Set.of("ALERTS", "ALERTS_FOR_STATE");

@@ -15,9 +15,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The rule engine's in-memory history: samples at evaluation resolution, kept per metric name for as long as the
- * loaded rules need ({@link Retention}), at most {@code maxSeries} series (new series beyond the cap are dropped and
- * counted) and at most {@code maxSamplesPerSeries} samples each. Confined to the evaluation thread.
+ * The rule engine's in-memory history: samples at evaluation resolution, kept per metric name for
+ * as long as the loaded rules need ({@link Retention}), at most {@code maxSeries} series (new
+ * series beyond the cap are dropped and counted) and at most {@code maxSamplesPerSeries} samples
+ * each. Confined to the evaluation thread.
  */
 public final class SeriesStore implements Queryable {
   private final int maxSeries;
@@ -54,7 +55,10 @@ public final class SeriesStore implements Queryable {
     return retention;
   }
 
-  /** Appends one sample at {@code t} (ms); false when the series cap refused a new series or the sample is old. */
+  /**
+   * Appends one sample at {@code t} (ms); false when the series cap refused a new series or the
+   * sample is old.
+   */
   public boolean append(Labels labels, long t, double v) {
     MemSeries s = all.get(labels);
     if (s == null) {
@@ -85,7 +89,8 @@ public final class SeriesStore implements Queryable {
 
   /** Drops samples older than each name's retention and series left empty. */
   public void trim(long now) {
-    for (Iterator<Map.Entry<String, List<MemSeries>>> it = byName.entrySet().iterator(); it.hasNext(); ) {
+    for (Iterator<Map.Entry<String, List<MemSeries>>> it = byName.entrySet().iterator();
+        it.hasNext(); ) {
       Map.Entry<String, List<MemSeries>> e = it.next();
       long keep = retention.forName(e.getKey());
       long min = now - keep;
@@ -137,12 +142,18 @@ public final class SeriesStore implements Queryable {
     return droppedSamples;
   }
 
-  /** A writer that marks series stale when a later write no longer contains them, like a scrape loop. */
+  /**
+   * A writer that marks series stale when a later write no longer contains them, like a scrape
+   * loop.
+   */
   public Writer writer() {
     return new Writer();
   }
 
-  /** Writes batches of samples at one timestamp each and appends staleness markers for vanished series. */
+  /**
+   * Writes batches of samples at one timestamp each and appends staleness markers for vanished
+   * series.
+   */
   public final class Writer {
     private Set<Labels> previous = Set.of();
 
@@ -168,7 +179,10 @@ public final class SeriesStore implements Queryable {
       write(t, List.of());
     }
 
-    /** Takes over what another writer wrote last, so a reloaded rule keeps its staleness bookkeeping. */
+    /**
+     * Takes over what another writer wrote last, so a reloaded rule keeps its staleness
+     * bookkeeping.
+     */
     public void inherit(Writer other) {
       previous = other.previous;
     }

@@ -6,11 +6,24 @@ import java.util.Set;
 
 /** The supported aggregation operators. */
 public enum AggregationOp {
-  SUM, AVG, MIN, MAX, COUNT;
+  SUM,
+  AVG,
+  MIN,
+  MAX,
+  COUNT;
 
   /** PromQL aggregators vecwatch recognises but does not evaluate. */
-  static final Set<String> UNSUPPORTED = Set.of(
-      "topk", "bottomk", "quantile", "count_values", "stddev", "stdvar", "group", "limitk", "limit_ratio");
+  static final Set<String> UNSUPPORTED =
+      Set.of(
+          "topk",
+          "bottomk",
+          "quantile",
+          "count_values",
+          "stddev",
+          "stdvar",
+          "group",
+          "limitk",
+          "limit_ratio");
 
   static Optional<AggregationOp> byName(String word) {
     for (AggregationOp op : values()) {

@@ -1,11 +1,25 @@
 package io.vecwatch.rules.promql;
 
-/** Binary operators with PromQL's precedence (higher binds tighter); {@code ^} is right-associative. */
+import java.util.Locale;
+
+/**
+ * Binary operators with PromQL's precedence (higher binds tighter); {@code ^} is right-associative.
+ */
 public enum BinaryOp {
-  OR("or", 1), AND("and", 2), UNLESS("unless", 2),
-  EQ("==", 3), NEQ("!=", 3), LT("<", 3), LTE("<=", 3), GT(">", 3), GTE(">=", 3),
-  ADD("+", 4), SUB("-", 4),
-  MUL("*", 5), DIV("/", 5), MOD("%", 5),
+  OR("or", 1),
+  AND("and", 2),
+  UNLESS("unless", 2),
+  EQ("==", 3),
+  NEQ("!=", 3),
+  LT("<", 3),
+  LTE("<=", 3),
+  GT(">", 3),
+  GTE(">=", 3),
+  ADD("+", 4),
+  SUB("-", 4),
+  MUL("*", 5),
+  DIV("/", 5),
+  MOD("%", 5),
   POW("^", 6);
 
   private final String symbol;
@@ -47,7 +61,7 @@ public enum BinaryOp {
       return null;
     }
     if (t.kind() == Token.Kind.IDENT) {
-      String w = t.text().toLowerCase(java.util.Locale.ROOT);
+      String w = t.text().toLowerCase(Locale.ROOT);
       return switch (w) {
         case "or" -> OR;
         case "and" -> AND;

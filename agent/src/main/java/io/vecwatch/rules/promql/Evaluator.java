@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.DoubleUnaryOperator;
 
 /**
- * Evaluates an expression at one instant over a {@link Queryable}, with the semantics of Prometheus 2.42's engine
- * (the promtool version CI checks against): instant selectors take the newest sample within the lookback delta
- * unless it is a staleness marker; range selectors take the samples in {@code [t - range, t]} without staleness
- * markers; {@code rate}/{@code increase} extrapolate like {@code extrapolatedRate}.
+ * Evaluates an expression at one instant over a {@link Queryable}, with the semantics of Prometheus
+ * 2.42's engine (the promtool version CI checks against): instant selectors take the newest sample
+ * within the lookback delta unless it is a staleness marker; range selectors take the samples in
+ * {@code [t - range, t]} without staleness markers; {@code rate}/{@code increase} extrapolate like
+ * {@code extrapolatedRate}.
  *
  * <pre>{@code
  * Value v = new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS).eval(Parser.parse("up == 0"), nowMillis);
@@ -27,11 +29,14 @@ public final class Evaluator {
 
   private final Queryable queryable;
   private final long lookbackMillis;
+
   /**
-   * Range-function results of the current evaluation time, reused by later rules with the same subexpression
-   * (packs repeat {@code rate(x[5m])}) while no sample of the series they read has been added.
+   * Range-function results of the current evaluation time, reused by later rules with the same
+   * subexpression (packs repeat {@code rate(x[5m])}) while no sample of the series they read has
+   * been added.
    */
   private final Map<Expr.Call, Memo> memo = new HashMap<>();
+
   private long memoTime = Long.MIN_VALUE;
 
   private record Memo(long version, Value value) {}
@@ -41,7 +46,9 @@ public final class Evaluator {
     this.lookbackMillis = lookbackMillis;
   }
 
-  /** Evaluates at {@code t} (ms since the epoch); throws {@link EvalException} on run-time errors. */
+  /**
+   * Evaluates at {@code t} (ms since the epoch); throws {@link EvalException} on run-time errors.
+   */
   public Value eval(Expr e, long t) {
     if (e instanceof Expr.NumberLiteral n) {
       return new Value.Scalar(n.value());
@@ -136,7 +143,8 @@ public final class Evaluator {
         memo.clear();
         memoTime = t;
       }
-      boolean cacheable = c.args().stream().allMatch(a -> a == ms || a instanceof Expr.NumberLiteral);
+      boolean cacheable =
+          c.args().stream().allMatch(a -> a == ms || a instanceof Expr.NumberLiteral);
       if (!cacheable) {
         return rangeFunction(c, ms, t);
       }
@@ -154,40 +162,45 @@ public final class Evaluator {
         return new Value.Scalar(t / 1000.0);
       case VECTOR:
         return new Value.Vector(List.of(new Sample(Labels.EMPTY, scalar(c.args().get(0), t))));
-      case SCALAR: {
-        List<Sample> v = vector(c.args().get(0), t);
-        return new Value.Scalar(v.size() == 1 ? v.get(0).value() : Double.NaN);
-      }
-      case ABSENT: {
-        if (!vector(c.args().get(0), t).isEmpty()) {
-          return new Value.Vector(List.of());
+      case SCALAR:
+        {
+          List<Sample> v = vector(c.args().get(0), t);
+          return new Value.Scalar(v.size() == 1 ? v.get(0).value() : Double.NaN);
         }
-        return new Value.Vector(List.of(new Sample(absentLabels(c.args().get(0)), 1)));
-      }
+      case ABSENT:
+        {
+          if (!vector(c.args().get(0), t).isEmpty()) {
+            return new Value.Vector(List.of());
+          }
+          return new Value.Vector(List.of(new Sample(absentLabels(c.args().get(0)), 1)));
+        }
       case ABS:
         return simple(vector(c.args().get(0), t), Math::abs);
-      case CLAMP_MIN: {
-        double min = scalar(c.args().get(1), t);
-        return simple(vector(c.args().get(0), t), v -> Math.max(min, v));
-      }
-      case CLAMP_MAX: {
-        double max = scalar(c.args().get(1), t);
-        return simple(vector(c.args().get(0), t), v -> Math.min(max, v));
-      }
-      case CLAMP: {
-        double min = scalar(c.args().get(1), t);
-        double max = scalar(c.args().get(2), t);
-        if (max < min) {
-          return new Value.Vector(List.of());
+      case CLAMP_MIN:
+        {
+          double min = scalar(c.args().get(1), t);
+          return simple(vector(c.args().get(0), t), v -> Math.max(min, v));
         }
-        return simple(vector(c.args().get(0), t), v -> Math.max(min, Math.min(max, v)));
-      }
+      case CLAMP_MAX:
+        {
+          double max = scalar(c.args().get(1), t);
+          return simple(vector(c.args().get(0), t), v -> Math.min(max, v));
+        }
+      case CLAMP:
+        {
+          double min = scalar(c.args().get(1), t);
+          double max = scalar(c.args().get(2), t);
+          if (max < min) {
+            return new Value.Vector(List.of());
+          }
+          return simple(vector(c.args().get(0), t), v -> Math.max(min, Math.min(max, v)));
+        }
       default:
         throw new EvalException("function " + f + " not implemented");
     }
   }
 
-  private static Value simple(List<Sample> in, java.util.function.DoubleUnaryOperator f) {
+  private static Value simple(List<Sample> in, DoubleUnaryOperator f) {
     List<Sample> out = new ArrayList<>(in.size());
     for (Sample s : in) {
       out.add(new Sample(s.labels().withoutName(), f.applyAsDouble(s.value())));
@@ -195,7 +208,10 @@ public final class Evaluator {
     return checked(out);
   }
 
-  /** Prometheus' createLabelsForAbsentFunction: equality matchers become labels, repeated names are removed. */
+  /**
+   * Prometheus' createLabelsForAbsentFunction: equality matchers become labels, repeated names are
+   * removed.
+   */
   private static Labels absentLabels(Expr arg) {
     if (!(arg instanceof Expr.VectorSelector vs)) {
       return Labels.EMPTY;
@@ -265,8 +281,9 @@ public final class Evaluator {
           if (n < 2) {
             continue;
           }
-          result = RangeFunctions.extrapolatedRate(tArr, vArr, from, n, mint, maxt, ms.rangeMillis(),
-              f == Function.RATE);
+          result =
+              RangeFunctions.extrapolatedRate(
+                  tArr, vArr, from, n, mint, maxt, ms.rangeMillis(), f == Function.RATE);
         }
         case AVG_OVER_TIME -> result = RangeFunctions.avg(vArr, from, n);
         case SUM_OVER_TIME -> result = RangeFunctions.sum(vArr, from, n);
@@ -274,7 +291,8 @@ public final class Evaluator {
         case MAX_OVER_TIME -> result = RangeFunctions.max(vArr, from, n);
         case COUNT_OVER_TIME -> result = n;
         case LAST_OVER_TIME -> result = vArr[from + n - 1];
-        case QUANTILE_OVER_TIME -> result = RangeFunctions.quantile(q, Arrays.copyOfRange(vArr, from, from + n));
+        case QUANTILE_OVER_TIME ->
+            result = RangeFunctions.quantile(q, Arrays.copyOfRange(vArr, from, from + n));
         default -> throw new EvalException("function " + f + " not implemented");
       }
       Labels labels = f == Function.LAST_OVER_TIME ? s.labels() : s.labels().withoutName();
@@ -304,13 +322,17 @@ public final class Evaluator {
     Map<String, Group> groups = new LinkedHashMap<>();
     for (Sample s : in) {
       Labels l = s.labels();
-      String key = a.without() ? l.signature(false, a.grouping())
-          : a.grouping().isEmpty() ? "" : l.signature(true, a.grouping());
+      String key =
+          a.without()
+              ? l.signature(false, a.grouping())
+              : a.grouping().isEmpty() ? "" : l.signature(true, a.grouping());
       Group g = groups.get(key);
       double v = s.value();
       if (g == null) {
-        Labels gl = a.without() ? l.toBuilder().delete(Labels.NAME).build().drop(a.grouping())
-            : a.grouping().isEmpty() ? Labels.EMPTY : l.keep(a.grouping());
+        Labels gl =
+            a.without()
+                ? l.toBuilder().delete(Labels.NAME).build().drop(a.grouping())
+                : a.grouping().isEmpty() ? Labels.EMPTY : l.keep(a.grouping());
         groups.put(key, new Group(gl, v));
         continue;
       }
@@ -344,11 +366,12 @@ public final class Evaluator {
     }
     List<Sample> out = new ArrayList<>(groups.size());
     for (Group g : groups.values()) {
-      double v = switch (a.op()) {
-        case AVG -> g.mean;
-        case COUNT -> g.count;
-        default -> g.value;
-      };
+      double v =
+          switch (a.op()) {
+            case AVG -> g.mean;
+            case COUNT -> g.count;
+            default -> g.value;
+          };
       out.add(new Sample(g.labels, v));
     }
     return checked(out);
@@ -394,7 +417,8 @@ public final class Evaluator {
       case LT -> l < r ? 1 : 0;
       case GTE -> l >= r ? 1 : 0;
       case LTE -> l <= r ? 1 : 0;
-      default -> throw new EvalException("operator " + op.symbol() + " not allowed for scalar operations");
+      default ->
+          throw new EvalException("operator " + op.symbol() + " not allowed for scalar operations");
     };
   }
 
@@ -432,11 +456,14 @@ public final class Evaluator {
         keep[0] = l <= r;
         yield l;
       }
-      default -> throw new EvalException("operator " + op.symbol() + " not allowed for operations between vectors");
+      default ->
+          throw new EvalException(
+              "operator " + op.symbol() + " not allowed for operations between vectors");
     };
   }
 
-  private static Value vectorScalar(BinaryOp op, List<Sample> vec, double scalar, boolean swap, boolean returnBool) {
+  private static Value vectorScalar(
+      BinaryOp op, List<Sample> vec, double scalar, boolean swap, boolean returnBool) {
     List<Sample> out = new ArrayList<>(vec.size());
     boolean[] keep = new boolean[1];
     for (Sample s : vec) {
@@ -517,8 +544,8 @@ public final class Evaluator {
     return out;
   }
 
-  private static List<Sample> vectorBinop(BinaryOp op, List<Sample> lhs, List<Sample> rhs, Expr.VectorMatching m,
-      boolean returnBool) {
+  private static List<Sample> vectorBinop(
+      BinaryOp op, List<Sample> lhs, List<Sample> rhs, Expr.VectorMatching m, boolean returnBool) {
     if (lhs.isEmpty() || rhs.isEmpty()) {
       return List.of();
     }
@@ -527,10 +554,16 @@ public final class Evaluator {
       String sig = s.labels().signature(m.on(), m.labels());
       Sample dup = right.putIfAbsent(sig, s);
       if (dup != null) {
-        Labels matched = m.on() ? s.labels().keep(m.labels()) : s.labels().withoutName().drop(m.labels());
-        throw new EvalException("found duplicate series for the match group " + matched
-            + " on the right hand-side of the operation: [" + s.labels() + ", " + dup.labels()
-            + "];many-to-many matching not allowed: matching labels must be unique on one side");
+        Labels matched =
+            m.on() ? s.labels().keep(m.labels()) : s.labels().withoutName().drop(m.labels());
+        throw new EvalException(
+            "found duplicate series for the match group "
+                + matched
+                + " on the right hand-side of the operation: ["
+                + s.labels()
+                + ", "
+                + dup.labels()
+                + "];many-to-many matching not allowed: matching labels must be unique on one side");
       }
     }
     Set<String> matched = new HashSet<>();

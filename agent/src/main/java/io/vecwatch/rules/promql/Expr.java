@@ -26,7 +26,8 @@ public sealed interface Expr {
   /**
    * An instant vector selector.
    *
-   * @param metricName the name when a {@code __name__="..."} matcher (or a bare name) is present, else null
+   * @param metricName the name when a {@code __name__="..."} matcher (or a bare name) is present,
+   *     else null
    */
   record VectorSelector(String metricName, List<Matcher> matchers) implements Expr {
     public VectorSelector {
@@ -60,7 +61,8 @@ public sealed interface Expr {
   }
 
   /** {@code sum|avg|min|max|count [by|without (labels)] (expr)}. */
-  record Aggregation(AggregationOp op, Expr expr, Set<String> grouping, boolean without) implements Expr {
+  record Aggregation(AggregationOp op, Expr expr, Set<String> grouping, boolean without)
+      implements Expr {
     public Aggregation {
       grouping = Set.copyOf(grouping);
     }
@@ -76,10 +78,13 @@ public sealed interface Expr {
    *
    * @param matching on/ignoring labels; null when none was written
    */
-  record Binary(BinaryOp op, Expr lhs, Expr rhs, boolean returnBool, VectorMatching matching) implements Expr {
+  record Binary(BinaryOp op, Expr lhs, Expr rhs, boolean returnBool, VectorMatching matching)
+      implements Expr {
     @Override
     public ValueType type() {
-      return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+      return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR
+          ? ValueType.SCALAR
+          : ValueType.VECTOR;
     }
   }
 

@@ -3,7 +3,10 @@ package io.vecwatch.rules.promql;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Splits a PromQL expression into tokens (PromQL's lexical rules: Go strings, durations, {@code #} comments). */
+/**
+ * Splits a PromQL expression into tokens (PromQL's lexical rules: Go strings, durations, {@code #}
+ * comments).
+ */
 final class Lexer {
   private final String in;
   private int pos;
@@ -60,7 +63,8 @@ final class Lexer {
           } else if (peek(1) == '~') {
             add(Token.Kind.OP, "!~", 2);
           } else {
-            throw PromQLException.syntax(pos, "unexpected character after '!': " + describe(peek(1)));
+            throw PromQLException.syntax(
+                pos, "unexpected character after '!': " + describe(peek(1)));
           }
         }
         case '<', '>' -> {
@@ -179,7 +183,8 @@ final class Lexer {
       }
     }
     if (pos < n && isIdentPart(in.charAt(pos)) && in.charAt(pos) != ':') {
-      throw PromQLException.syntax(start, "bad number or duration syntax: \"" + in.substring(start, pos + 1) + "\"");
+      throw PromQLException.syntax(
+          start, "bad number or duration syntax: \"" + in.substring(start, pos + 1) + "\"");
     }
     out.add(new Token(Token.Kind.NUMBER, in.substring(start, pos), start));
   }

@@ -1,18 +1,23 @@
 package io.vecwatch.rules.promql;
 
 import io.vecwatch.promtext.Labels;
+import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
- * A label matcher: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions are fully anchored, as in
- * Prometheus, and run on {@link java.util.regex} (RE2 syntax is mostly a subset; see docs/rules.md).
+ * A label matcher: {@code =}, {@code !=}, {@code =~}, {@code !~}. Regular expressions are fully
+ * anchored, as in Prometheus, and run on {@link java.util.regex} (RE2 syntax is mostly a subset;
+ * see docs/rules.md).
  */
 public record Matcher(Type type, String name, String value, Pattern pattern) {
 
   /** The matcher operators. */
   public enum Type {
-    EQ("="), NEQ("!="), RE("=~"), NRE("!~");
+    EQ("="),
+    NEQ("!="),
+    RE("=~"),
+    NRE("!~");
 
     private final String op;
 
@@ -31,8 +36,13 @@ public record Matcher(Type type, String name, String value, Pattern pattern) {
       try {
         p = Pattern.compile("^(?:" + value + ")$");
       } catch (PatternSyntaxException e) {
-        throw PromQLException.type("invalid regular expression \"" + value + "\" for label " + name + ": "
-            + e.getDescription());
+        throw PromQLException.type(
+            "invalid regular expression \""
+                + value
+                + "\" for label "
+                + name
+                + ": "
+                + e.getDescription());
       }
     }
     return new Matcher(type, name, value, p);
@@ -60,7 +70,7 @@ public record Matcher(Type type, String name, String value, Pattern pattern) {
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(type, name, value);
+    return Objects.hash(type, name, value);
   }
 
   @Override

@@ -10,24 +10,39 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A hand-written recursive-descent parser for the supported PromQL subset, with Prometheus' operator precedence
- * ({@code or} < {@code and unless} < comparisons < {@code + -} < {@code * / %} < {@code ^}) and its type rules.
- * Valid PromQL outside the subset fails with an {@linkplain PromQLException#isUnsupported() unsupported} error
- * naming the construct.
+ * A hand-written recursive-descent parser for the supported PromQL subset, with Prometheus'
+ * operator precedence ({@code or} < {@code and unless} < comparisons < {@code + -} < {@code * / %}
+ * < {@code ^}) and its type rules. Valid PromQL outside the subset fails with an {@linkplain
+ * PromQLException#isUnsupported() unsupported} error naming the construct.
  *
  * <pre>{@code
  * Expr e = Parser.parse("avg_over_time(vecwatch_recall_ratio{k=\"10\"}[5m]) < 0.95");
  * }</pre>
  */
 public final class Parser {
-  private static final Set<String> KEYWORDS = Set.of(
-      "and", "or", "unless", "by", "without", "on", "ignoring", "group_left", "group_right", "bool", "offset");
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "and",
+          "or",
+          "unless",
+          "by",
+          "without",
+          "on",
+          "ignoring",
+          "group_left",
+          "group_right",
+          "bool",
+          "offset");
 
-  /** Deepest expression tree accepted: far beyond any rule, well within the evaluation thread's stack. */
+  /**
+   * Deepest expression tree accepted: far beyond any rule, well within the evaluation thread's
+   * stack.
+   */
   public static final int MAX_DEPTH = 256;
 
   private final List<Token> tokens;
   private int i;
+
   /** Depth of the tree being built at the current token (nesting plus chained binary operators). */
   private int depth;
 
@@ -49,11 +64,14 @@ public final class Parser {
     return e;
   }
 
-  /** Parses an expression that a rule can evaluate: its type must be a scalar or an instant vector. */
+  /**
+   * Parses an expression that a rule can evaluate: its type must be a scalar or an instant vector.
+   */
   public static Expr parseRuleExpression(String input) {
     Expr e = parse(input);
     if (e.type() == ValueType.MATRIX) {
-      throw PromQLException.unsupported("range vector outside a range function (" + input.strip() + ")");
+      throw PromQLException.unsupported(
+          "range vector outside a range function (" + input.strip() + ")");
     }
     if (e.type() == ValueType.STRING) {
       throw PromQLException.type("expression must be a scalar or an instant vector, got a string");
@@ -63,7 +81,8 @@ public final class Parser {
 
   /**
    * Parses a series in selector notation with equality matchers only, e.g. {@code up{job="a"}} or
-   * {@code {__name__="up"}} (promtool's {@code exp_samples.labels} and {@code input_series.series}).
+   * {@code {__name__="up"}} (promtool's {@code exp_samples.labels} and {@code
+   * input_series.series}).
    */
   public static Labels parseSeries(String input) {
     Parser p = new Parser(input);
@@ -83,7 +102,8 @@ public final class Parser {
       }
     }
     if (!p.peek().is(Token.Kind.EOF)) {
-      throw PromQLException.syntax(p.peek().pos(), "unexpected " + describe(p.peek()) + " in series");
+      throw PromQLException.syntax(
+          p.peek().pos(), "unexpected " + describe(p.peek()) + " in series");
     }
     return b.build();
   }
@@ -112,8 +132,10 @@ public final class Parser {
     return switch (t.kind()) {
       case EOF -> "end of input";
       case STRING -> "string \"" + t.text() + "\"";
-      case IDENT -> KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT)) ? "keyword \"" + t.text() + "\""
-          : "identifier \"" + t.text() + "\"";
+      case IDENT ->
+          KEYWORDS.contains(t.text().toLowerCase(Locale.ROOT))
+              ? "keyword \"" + t.text() + "\""
+              : "identifier \"" + t.text() + "\"";
       case NUMBER -> "number \"" + t.text() + "\"";
       case DURATION -> "duration \"" + t.text() + "\"";
       default -> "\"" + t.text() + "\"";
@@ -132,7 +154,8 @@ public final class Parser {
 
   private void deeper() {
     if (++depth > MAX_DEPTH) {
-      throw PromQLException.syntax(peek().pos(), "expression nested more than " + MAX_DEPTH + " levels deep");
+      throw PromQLException.syntax(
+          peek().pos(), "expression nested more than " + MAX_DEPTH + " levels deep");
     }
   }
 
@@ -164,13 +187,15 @@ public final class Parser {
     }
   }
 
-  private static Expr binary(BinaryOp op, Expr lhs, Expr rhs, boolean returnBool, Expr.VectorMatching matching) {
+  private static Expr binary(
+      BinaryOp op, Expr lhs, Expr rhs, boolean returnBool, Expr.VectorMatching matching) {
     for (Expr side : List.of(lhs, rhs)) {
       if (side.type() != ValueType.SCALAR && side.type() != ValueType.VECTOR) {
         if (side.type() == ValueType.MATRIX) {
           throw PromQLException.unsupported("range vector outside a range function");
         }
-        throw PromQLException.type("binary expression must contain only scalar and instant vector types");
+        throw PromQLException.type(
+            "binary expression must contain only scalar and instant vector types");
       }
     }
     boolean scalars = lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR;
@@ -181,7 +206,8 @@ public final class Parser {
       throw PromQLException.type("comparisons between scalars must use BOOL modifier");
     }
     if (op.isSetOperator() && (lhs.type() == ValueType.SCALAR || rhs.type() == ValueType.SCALAR)) {
-      throw PromQLException.type("set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
+      throw PromQLException.type(
+          "set operator \"" + op.symbol() + "\" not allowed in binary scalar expression");
     }
     if (matching != null && (lhs.type() != ValueType.VECTOR || rhs.type() != ValueType.VECTOR)) {
       throw PromQLException.type("vector matching only allowed between instant vectors");
@@ -195,7 +221,8 @@ public final class Parser {
       next();
       Expr operand = expr(BinaryOp.POW.precedence());
       if (operand.type() != ValueType.SCALAR && operand.type() != ValueType.VECTOR) {
-        throw PromQLException.type("unary expression only allowed on expressions of type scalar or instant vector");
+        throw PromQLException.type(
+            "unary expression only allowed on expressions of type scalar or instant vector");
       }
       if (t.isOp("+")) {
         return operand;
@@ -258,12 +285,13 @@ public final class Parser {
       case STRING:
         next();
         return new Expr.StringLiteral(t.text());
-      case LPAREN: {
-        next();
-        Expr inner = expr(0);
-        expect(Token.Kind.RPAREN, "\")\"");
-        return new Expr.Paren(inner);
-      }
+      case LPAREN:
+        {
+          next();
+          Expr inner = expr(0);
+          expect(Token.Kind.RPAREN, "\")\"");
+          return new Expr.Paren(inner);
+        }
       case LBRACE:
         next();
         return selector(null, matchers());
@@ -279,7 +307,8 @@ public final class Parser {
     String word = t.text();
     String lower = word.toLowerCase(Locale.ROOT);
     Optional<AggregationOp> agg = AggregationOp.byName(word);
-    boolean aggregationSyntax = peek().is(Token.Kind.LPAREN) || peek().isKeyword("by") || peek().isKeyword("without");
+    boolean aggregationSyntax =
+        peek().is(Token.Kind.LPAREN) || peek().isKeyword("by") || peek().isKeyword("without");
     if (agg.isPresent()) {
       return aggregation(agg.get());
     }
@@ -322,12 +351,14 @@ public final class Parser {
       grouping = groupingLabels();
     }
     if (args.size() != 1) {
-      throw PromQLException.type("wrong number of arguments for aggregate expression provided, expected 1, got "
-          + args.size());
+      throw PromQLException.type(
+          "wrong number of arguments for aggregate expression provided, expected 1, got "
+              + args.size());
     }
     Expr arg = args.get(0);
     if (arg.type() != ValueType.VECTOR) {
-      throw PromQLException.type("expected type instant vector in aggregation expression, got " + arg.type());
+      throw PromQLException.type(
+          "expected type instant vector in aggregation expression, got " + arg.type());
     }
     return new Expr.Aggregation(op, arg, grouping, without);
   }
@@ -335,8 +366,13 @@ public final class Parser {
   private Expr call(Function f) {
     List<Expr> args = arguments();
     if (args.size() != f.argTypes().size()) {
-      throw PromQLException.type("expected " + f.argTypes().size() + " argument(s) in call to \"" + f.promName()
-          + "\", got " + args.size());
+      throw PromQLException.type(
+          "expected "
+              + f.argTypes().size()
+              + " argument(s) in call to \""
+              + f.promName()
+              + "\", got "
+              + args.size());
     }
     List<Expr> checked = new ArrayList<>();
     for (int a = 0; a < args.size(); a++) {
@@ -348,8 +384,13 @@ public final class Parser {
         }
       }
       if (arg.type() != want) {
-        throw PromQLException.type("expected type " + want + " in call to function \"" + f.promName() + "\", got "
-            + arg.type());
+        throw PromQLException.type(
+            "expected type "
+                + want
+                + " in call to function \""
+                + f.promName()
+                + "\", got "
+                + arg.type());
       }
       checked.add(arg);
     }
@@ -370,7 +411,8 @@ public final class Parser {
         return args;
       }
       if (!t.is(Token.Kind.COMMA)) {
-        throw PromQLException.syntax(t.pos(), "unexpected " + describe(t) + ", expected \",\" or \")\"");
+        throw PromQLException.syntax(
+            t.pos(), "unexpected " + describe(t) + ", expected \",\" or \")\"");
       }
     }
   }
@@ -384,14 +426,17 @@ public final class Parser {
         return labels;
       }
       if (!t.is(Token.Kind.IDENT) || !Labels.isValidLabelName(t.text())) {
-        throw PromQLException.syntax(t.pos(), "unexpected " + describe(t) + " in grouping opts, expected label");
+        throw PromQLException.syntax(
+            t.pos(), "unexpected " + describe(t) + " in grouping opts, expected label");
       }
       labels.add(t.text());
       Token sep = peek();
       if (sep.is(Token.Kind.COMMA)) {
         next();
       } else if (!sep.is(Token.Kind.RPAREN)) {
-        throw PromQLException.syntax(sep.pos(), "unexpected " + describe(sep) + " in grouping opts, expected \",\" or \")\"");
+        throw PromQLException.syntax(
+            sep.pos(),
+            "unexpected " + describe(sep) + " in grouping opts, expected \",\" or \")\"");
       }
     }
   }
@@ -405,27 +450,36 @@ public final class Parser {
         return out;
       }
       if (!t.is(Token.Kind.IDENT) || !Labels.isValidLabelName(t.text())) {
-        throw PromQLException.syntax(t.pos(), "unexpected " + describe(t) + " in label matching, expected label");
+        throw PromQLException.syntax(
+            t.pos(), "unexpected " + describe(t) + " in label matching, expected label");
       }
       Token op = next();
-      Matcher.Type type = switch (op.kind() == Token.Kind.OP ? op.text() : "") {
-        case "=" -> Matcher.Type.EQ;
-        case "!=" -> Matcher.Type.NEQ;
-        case "=~" -> Matcher.Type.RE;
-        case "!~" -> Matcher.Type.NRE;
-        default -> throw PromQLException.syntax(op.pos(), "unexpected " + describe(op)
-            + " in label matching, expected one of \"=\", \"!=\", \"=~\", \"!~\"");
-      };
+      Matcher.Type type =
+          switch (op.kind() == Token.Kind.OP ? op.text() : "") {
+            case "=" -> Matcher.Type.EQ;
+            case "!=" -> Matcher.Type.NEQ;
+            case "=~" -> Matcher.Type.RE;
+            case "!~" -> Matcher.Type.NRE;
+            default ->
+                throw PromQLException.syntax(
+                    op.pos(),
+                    "unexpected "
+                        + describe(op)
+                        + " in label matching, expected one of \"=\", \"!=\", \"=~\", \"!~\"");
+          };
       Token v = next();
       if (!v.is(Token.Kind.STRING)) {
-        throw PromQLException.syntax(v.pos(), "unexpected " + describe(v) + " in label matching, expected string");
+        throw PromQLException.syntax(
+            v.pos(), "unexpected " + describe(v) + " in label matching, expected string");
       }
       out.add(Matcher.of(type, t.text(), v.text()));
       Token sep = peek();
       if (sep.is(Token.Kind.COMMA)) {
         next();
       } else if (!sep.is(Token.Kind.RBRACE)) {
-        throw PromQLException.syntax(sep.pos(), "unexpected " + describe(sep) + " in label matching, expected \",\" or \"}\"");
+        throw PromQLException.syntax(
+            sep.pos(),
+            "unexpected " + describe(sep) + " in label matching, expected \",\" or \"}\"");
       }
     }
   }
@@ -436,7 +490,8 @@ public final class Parser {
     if (name != null) {
       for (Matcher m : matchers) {
         if (m.name().equals(Labels.NAME)) {
-          throw PromQLException.type("metric name must not be set twice: \"" + name + "\" or \"" + m.value() + "\"");
+          throw PromQLException.type(
+              "metric name must not be set twice: \"" + name + "\" or \"" + m.value() + "\"");
         }
       }
       all.add(Matcher.of(Matcher.Type.EQ, Labels.NAME, name));

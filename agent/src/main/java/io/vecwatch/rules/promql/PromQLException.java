@@ -1,8 +1,8 @@
 package io.vecwatch.rules.promql;
 
 /**
- * An expression cannot be used: a syntax or type error, or a construct outside the supported subset (then the
- * message starts with {@code unsupported: }).
+ * An expression cannot be used: a syntax or type error, or a construct outside the supported subset
+ * (then the message starts with {@code unsupported: }).
  */
 public final class PromQLException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -2,17 +2,26 @@ package io.vecwatch.rules.promql;
 
 import java.util.Arrays;
 
-/** The arithmetic of the range functions, ported from Prometheus 2.42's {@code promql/functions.go}. */
+/**
+ * The arithmetic of the range functions, ported from Prometheus 2.42's {@code promql/functions.go}.
+ */
 final class RangeFunctions {
   private RangeFunctions() {}
 
   /**
-   * {@code rate}/{@code increase}: the increase over the samples (counter resets added back), extrapolated towards
-   * the range boundaries when the first/last sample is within 1.1 average sample intervals of them (else by half
-   * an interval), never below a zero value of the counter.
+   * {@code rate}/{@code increase}: the increase over the samples (counter resets added back),
+   * extrapolated towards the range boundaries when the first/last sample is within 1.1 average
+   * sample intervals of them (else by half an interval), never below a zero value of the counter.
    */
-  static double extrapolatedRate(long[] ts, double[] vs, int from, int n, long rangeStart, long rangeEnd,
-      long rangeMillis, boolean isRate) {
+  static double extrapolatedRate(
+      long[] ts,
+      double[] vs,
+      int from,
+      int n,
+      long rangeStart,
+      long rangeEnd,
+      long rangeMillis,
+      boolean isRate) {
     int last = from + n - 1;
     double result = vs[last] - vs[from];
     double prev = vs[from];
@@ -36,8 +45,10 @@ final class RangeFunctions {
     }
     double threshold = averageDurationBetweenSamples * 1.1;
     double extrapolateToInterval = sampledInterval;
-    extrapolateToInterval += durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
-    extrapolateToInterval += durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
+    extrapolateToInterval +=
+        durationToStart < threshold ? durationToStart : averageDurationBetweenSamples / 2;
+    extrapolateToInterval +=
+        durationToEnd < threshold ? durationToEnd : averageDurationBetweenSamples / 2;
     double factor = extrapolateToInterval / sampledInterval;
     if (isRate) {
       factor /= rangeMillis / 1000.0;
@@ -119,7 +130,9 @@ final class RangeFunctions {
     return min;
   }
 
-  /** Prometheus' {@code quantile}: linear interpolation between the closest ranks; NaNs sort first. */
+  /**
+   * Prometheus' {@code quantile}: linear interpolation between the closest ranks; NaNs sort first.
+   */
   static double quantile(double q, double[] values) {
     if (values.length == 0 || Double.isNaN(q)) {
       return Double.NaN;

@@ -14,8 +14,9 @@ public interface Series {
   double valueAt(int i);
 
   /**
-   * Copies the samples with index {@code lo..hi} (inclusive) that are not staleness markers into {@code ts} and
-   * {@code vs} (each at least {@code hi - lo + 1} long); returns how many were copied.
+   * Copies the samples with index {@code lo..hi} (inclusive) that are not staleness markers into
+   * {@code ts} and {@code vs} (each at least {@code hi - lo + 1} long); returns how many were
+   * copied.
    */
   default int copyNonStale(int lo, int hi, long[] ts, double[] vs) {
     int n = 0;
@@ -30,10 +31,10 @@ public interface Series {
   }
 
   /**
-   * Fast path for range functions: when samples are stored in one pair of arrays with no staleness marker among
-   * them, the index in {@link #timesArray()} and {@link #valuesArray()} of sample 0, so sample {@code i} is at
-   * {@code directOffset() + i}; -1 otherwise (the evaluator then copies with {@link #copyNonStale}). The arrays
-   * are only valid until the next change of the series.
+   * Fast path for range functions: when samples are stored in one pair of arrays with no staleness
+   * marker among them, the index in {@link #timesArray()} and {@link #valuesArray()} of sample 0,
+   * so sample {@code i} is at {@code directOffset() + i}; -1 otherwise (the evaluator then copies
+   * with {@link #copyNonStale}). The arrays are only valid until the next change of the series.
    */
   default int directOffset() {
     return -1;

@@ -3,7 +3,21 @@ package io.vecwatch.rules.promql;
 /** One lexical token of a PromQL expression; {@code pos} is its character offset. */
 record Token(Kind kind, String text, int pos) {
   enum Kind {
-    NUMBER, DURATION, STRING, IDENT, LPAREN, RPAREN, LBRACE, RBRACE, LBRACKET, RBRACKET, COMMA, COLON, AT, OP, EOF
+    NUMBER,
+    DURATION,
+    STRING,
+    IDENT,
+    LPAREN,
+    RPAREN,
+    LBRACE,
+    RBRACE,
+    LBRACKET,
+    RBRACKET,
+    COMMA,
+    COLON,
+    AT,
+    OP,
+    EOF
   }
 
   boolean is(Kind k) {

@@ -11,12 +11,16 @@ public sealed interface Value {
   record Scalar(double value) implements Value {}
 
   /**
-   * Samples with distinct label sets. An {@link ArrayList} passed in is taken over, not copied (the evaluator
-   * builds one per result and never touches it again: copying every result cost a tenth of an evaluation).
+   * Samples with distinct label sets. An {@link ArrayList} passed in is taken over, not copied (the
+   * evaluator builds one per result and never touches it again: copying every result cost a tenth
+   * of an evaluation).
    */
   record Vector(List<Sample> samples) implements Value {
     public Vector {
-      samples = samples instanceof ArrayList<Sample> ? Collections.unmodifiableList(samples) : List.copyOf(samples);
+      samples =
+          samples instanceof ArrayList<Sample>
+              ? Collections.unmodifiableList(samples)
+              : List.copyOf(samples);
     }
   }
 }

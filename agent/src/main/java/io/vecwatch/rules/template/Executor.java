@@ -14,7 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Runs a parsed {@link Tree} against one alert's {@link TemplateData} with Go's {@code text/template} semantics. */
+/**
+ * Runs a parsed {@link Tree} against one alert's {@link TemplateData} with Go's {@code
+ * text/template} semantics.
+ */
 final class Executor {
   private Executor() {}
 
@@ -27,7 +30,8 @@ final class Executor {
         sb.append(GoFormat.print(pipeline(((Action) n).pipeline(), data)));
       }
       if (sb.length() > Template.MAX_EXPANSION_CHARS) {
-        throw new TemplateException("expansion longer than " + Template.MAX_EXPANSION_CHARS + " characters");
+        throw new TemplateException(
+            "expansion longer than " + Template.MAX_EXPANSION_CHARS + " characters");
       }
     }
     return sb.toString();
@@ -43,7 +47,8 @@ final class Executor {
     return piped;
   }
 
-  private static Object command(Command c, TemplateData data, Object[] piped) throws TemplateException {
+  private static Object command(Command c, TemplateData data, Object[] piped)
+      throws TemplateException {
     List<Operand> operands = c.operands();
     Operand head = operands.get(0);
     if (head instanceof FunctionRef f) {
@@ -76,14 +81,23 @@ final class Executor {
   }
 
   private static Object reference(Reference r, TemplateData data) throws TemplateException {
-    Object base = switch (r.root()) {
-      case "Labels" -> data.labels();
-      case "Value" -> data.value();
-      case "ExternalLabels" -> data.externalLabels();
-      case "ExternalURL" -> data.externalURL();
-      default -> Map.of("Labels", data.labels(), "Value", data.value(), "ExternalLabels",
-          data.externalLabels(), "ExternalURL", data.externalURL());
-    };
+    Object base =
+        switch (r.root()) {
+          case "Labels" -> data.labels();
+          case "Value" -> data.value();
+          case "ExternalLabels" -> data.externalLabels();
+          case "ExternalURL" -> data.externalURL();
+          default ->
+              Map.of(
+                  "Labels",
+                  data.labels(),
+                  "Value",
+                  data.value(),
+                  "ExternalLabels",
+                  data.externalLabels(),
+                  "ExternalURL",
+                  data.externalURL());
+        };
     if (r.key() == null) {
       return base;
     }
@@ -91,6 +105,7 @@ final class Executor {
       Object v = m.get(r.key());
       return v == null ? "" : v;
     }
-    throw new TemplateException("can't evaluate field " + r.key() + " in type " + GoFormat.typeName(base));
+    throw new TemplateException(
+        "can't evaluate field " + r.key() + " in type " + GoFormat.typeName(base));
   }
 }

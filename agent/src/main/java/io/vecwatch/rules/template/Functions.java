@@ -8,23 +8,55 @@ import java.util.regex.Pattern;
 
 /** The supported functions, with Prometheus' implementations. */
 final class Functions {
-  private static final Map<String, int[]> ARITY = Map.ofEntries(
-      Map.entry("humanize", new int[] {1, 1}),
-      Map.entry("humanize1024", new int[] {1, 1}),
-      Map.entry("humanizeDuration", new int[] {1, 1}),
-      Map.entry("humanizePercentage", new int[] {1, 1}),
-      Map.entry("printf", new int[] {1, Integer.MAX_VALUE}),
-      Map.entry("toUpper", new int[] {1, 1}),
-      Map.entry("toLower", new int[] {1, 1}),
-      Map.entry("title", new int[] {1, 1}),
-      Map.entry("reReplaceAll", new int[] {3, 3}),
-      Map.entry("stripPort", new int[] {1, 1}),
-      Map.entry("index", new int[] {2, 2}));
-  private static final Set<String> UNSUPPORTED = Set.of(
-      "query", "first", "label", "value", "strvalue", "args", "safeHtml", "match", "graphLink", "tableLink",
-      "sortByLabel", "stripDomain", "humanizeTimestamp", "toTime", "pathPrefix", "externalURL", "parseDuration",
-      "and", "or", "not", "eq", "ne", "lt", "le", "gt", "ge", "len", "print", "println", "html", "js", "urlquery",
-      "slice", "call");
+  private static final Map<String, int[]> ARITY =
+      Map.ofEntries(
+          Map.entry("humanize", new int[] {1, 1}),
+          Map.entry("humanize1024", new int[] {1, 1}),
+          Map.entry("humanizeDuration", new int[] {1, 1}),
+          Map.entry("humanizePercentage", new int[] {1, 1}),
+          Map.entry("printf", new int[] {1, Integer.MAX_VALUE}),
+          Map.entry("toUpper", new int[] {1, 1}),
+          Map.entry("toLower", new int[] {1, 1}),
+          Map.entry("title", new int[] {1, 1}),
+          Map.entry("reReplaceAll", new int[] {3, 3}),
+          Map.entry("stripPort", new int[] {1, 1}),
+          Map.entry("index", new int[] {2, 2}));
+  private static final Set<String> UNSUPPORTED =
+      Set.of(
+          "query",
+          "first",
+          "label",
+          "value",
+          "strvalue",
+          "args",
+          "safeHtml",
+          "match",
+          "graphLink",
+          "tableLink",
+          "sortByLabel",
+          "stripDomain",
+          "humanizeTimestamp",
+          "toTime",
+          "pathPrefix",
+          "externalURL",
+          "parseDuration",
+          "and",
+          "or",
+          "not",
+          "eq",
+          "ne",
+          "lt",
+          "le",
+          "gt",
+          "ge",
+          "len",
+          "print",
+          "println",
+          "html",
+          "js",
+          "urlquery",
+          "slice",
+          "call");
 
   private Functions() {}
 
@@ -45,7 +77,8 @@ final class Functions {
     if (given < a[0] || given > a[1]) {
       // Arguments may also arrive through a pipe, so one missing argument is fine here.
       if (given + 1 < a[0] || given > a[1]) {
-        throw new TemplateException("wrong number of args for " + name + ": want " + a[0] + " got " + given);
+        throw new TemplateException(
+            "wrong number of args for " + name + ": want " + a[0] + " got " + given);
       }
     }
   }
@@ -53,7 +86,8 @@ final class Functions {
   static Object call(String name, List<Object> args) throws TemplateException {
     int[] a = ARITY.get(name);
     if (args.size() < a[0] || args.size() > a[1]) {
-      throw new TemplateException("wrong number of args for " + name + ": want " + a[0] + " got " + args.size());
+      throw new TemplateException(
+          "wrong number of args for " + name + ": want " + a[0] + " got " + args.size());
     }
     switch (name) {
       case "humanize":
@@ -64,42 +98,49 @@ final class Functions {
         return humanizeDuration(toFloat(args.get(0)));
       case "humanizePercentage":
         return GoFormat.formatFloat(toFloat(args.get(0)) * 100, 'g', 4) + "%";
-      case "printf": {
-        if (!(args.get(0) instanceof String f)) {
-          throw new TemplateException("wrong type for value; expected string; got " + GoFormat.typeName(args.get(0)));
+      case "printf":
+        {
+          if (!(args.get(0) instanceof String f)) {
+            throw new TemplateException(
+                "wrong type for value; expected string; got " + GoFormat.typeName(args.get(0)));
+          }
+          return GoFormat.sprintf(f, args.subList(1, args.size()));
         }
-        return GoFormat.sprintf(f, args.subList(1, args.size()));
-      }
       case "toUpper":
         return string(args.get(0)).toUpperCase(Locale.ROOT);
       case "toLower":
         return string(args.get(0)).toLowerCase(Locale.ROOT);
       case "title":
         return title(string(args.get(0)));
-      case "reReplaceAll": {
-        try {
-          return Pattern.compile(string(args.get(0))).matcher(string(args.get(2)))
-              .replaceAll(goReplacement(string(args.get(1))));
-        } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-          throw new TemplateException("reReplaceAll: " + e.getMessage());
+      case "reReplaceAll":
+        {
+          try {
+            return Pattern.compile(string(args.get(0)))
+                .matcher(string(args.get(2)))
+                .replaceAll(goReplacement(string(args.get(1))));
+          } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+            throw new TemplateException("reReplaceAll: " + e.getMessage());
+          }
         }
-      }
-      case "stripPort": {
-        String hp = string(args.get(0));
-        if (hp.startsWith("[")) {
-          int end = hp.indexOf("]:");
-          return end > 0 ? hp.substring(1, end) : hp;
+      case "stripPort":
+        {
+          String hp = string(args.get(0));
+          if (hp.startsWith("[")) {
+            int end = hp.indexOf("]:");
+            return end > 0 ? hp.substring(1, end) : hp;
+          }
+          int colon = hp.lastIndexOf(':');
+          return colon > 0 && hp.indexOf(':') == colon ? hp.substring(0, colon) : hp;
         }
-        int colon = hp.lastIndexOf(':');
-        return colon > 0 && hp.indexOf(':') == colon ? hp.substring(0, colon) : hp;
-      }
-      case "index": {
-        if (!(args.get(0) instanceof Map<?, ?> m)) {
-          throw new TemplateException("can't index item of type " + GoFormat.typeName(args.get(0)));
+      case "index":
+        {
+          if (!(args.get(0) instanceof Map<?, ?> m)) {
+            throw new TemplateException(
+                "can't index item of type " + GoFormat.typeName(args.get(0)));
+          }
+          Object v = m.get(string(args.get(1)));
+          return v == null ? "" : v;
         }
-        Object v = m.get(string(args.get(1)));
-        return v == null ? "" : v;
-      }
       default:
         throw new TemplateException("function \"" + name + "\" not defined");
     }
@@ -109,7 +150,8 @@ final class Functions {
     if (o instanceof String s) {
       return s;
     }
-    throw new TemplateException("wrong type for value; expected string; got " + GoFormat.typeName(o));
+    throw new TemplateException(
+        "wrong type for value; expected string; got " + GoFormat.typeName(o));
   }
 
   /** Go's $1 / ${1} / $name expansion to Java's $1 / ${name}; a literal $ is $$ in Go. */
@@ -154,7 +196,11 @@ final class Functions {
           break;
       }
       try {
-        if (t.isEmpty() || t.endsWith("d") || t.endsWith("f") || t.endsWith("D") || t.endsWith("F")) {
+        if (t.isEmpty()
+            || t.endsWith("d")
+            || t.endsWith("f")
+            || t.endsWith("D")
+            || t.endsWith("F")) {
           throw new NumberFormatException();
         }
         return Double.parseDouble(t);

@@ -5,13 +5,14 @@ import io.vecwatch.rules.template.Tree.Text;
 import java.util.List;
 
 /**
- * A subset of Go's {@code text/template} as Prometheus uses it in alert labels and annotations: text, actions
- * with pipelines ({@code {{ $value | humanize }}}), the variables {@code $labels}, {@code $value},
- * {@code $externalLabels}, {@code $externalURL}, the fields {@code .Labels}, {@code .Value}, ..., string and number
- * literals, parentheses, comments, trim markers, and the functions {@code humanize}, {@code humanize1024},
- * {@code humanizeDuration}, {@code humanizePercentage}, {@code printf}, {@code toUpper}, {@code toLower},
- * {@code title}, {@code reReplaceAll}, {@code stripPort}, {@code index}. Anything else (if/range/with, variables,
- * {@code query}, ...) is rejected when the rule is loaded.
+ * A subset of Go's {@code text/template} as Prometheus uses it in alert labels and annotations:
+ * text, actions with pipelines ({@code {{ $value | humanize }}}), the variables {@code $labels},
+ * {@code $value}, {@code $externalLabels}, {@code $externalURL}, the fields {@code .Labels}, {@code
+ * .Value}, ..., string and number literals, parentheses, comments, trim markers, and the functions
+ * {@code humanize}, {@code humanize1024}, {@code humanizeDuration}, {@code humanizePercentage},
+ * {@code printf}, {@code toUpper}, {@code toLower}, {@code title}, {@code reReplaceAll}, {@code
+ * stripPort}, {@code index}. Anything else (if/range/with, variables, {@code query}, ...) is
+ * rejected when the rule is loaded.
  *
  * <pre>{@code
  * Template t = Template.parse("P99 of {{ $labels.target }} is {{ $value | humanizeDuration }}");
@@ -19,8 +20,12 @@ import java.util.List;
  * }</pre>
  */
 public final class Template {
-  /** The longest expansion kept: a label or annotation beyond this fails to expand (it would bloat every alert). */
+  /**
+   * The longest expansion kept: a label or annotation beyond this fails to expand (it would bloat
+   * every alert).
+   */
   public static final int MAX_EXPANSION_CHARS = 64 * 1024;
+
   private final String text;
   private final List<Node> nodes;
 

@@ -15,16 +15,34 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Scans and parses a template into a {@link Tree}, rejecting what {@link Template} does not support (with a
- * message naming the construct) so a rule with such a template fails when it is loaded, not when it fires.
+ * Scans and parses a template into a {@link Tree}, rejecting what {@link Template} does not support
+ * (with a message naming the construct) so a rule with such a template fails when it is loaded, not
+ * when it fires.
  */
 final class TemplateParser {
-  /** Deepest parenthesised pipeline accepted (far beyond any label or annotation; keeps the stack bounded). */
+  /**
+   * Deepest parenthesised pipeline accepted (far beyond any label or annotation; keeps the stack
+   * bounded).
+   */
   static final int MAX_PARENS = 100;
-  private static final Set<String> KEYWORDS = Set.of(
-      "if", "else", "end", "range", "with", "define", "template", "block", "break", "continue", "nil");
-  private static final Set<String> VARIABLES = Set.of("$labels", "$value", "$externalLabels", "$externalURL", "$");
-  private static final Set<String> FIELDS = Set.of("Labels", "Value", "ExternalLabels", "ExternalURL");
+
+  private static final Set<String> KEYWORDS =
+      Set.of(
+          "if",
+          "else",
+          "end",
+          "range",
+          "with",
+          "define",
+          "template",
+          "block",
+          "break",
+          "continue",
+          "nil");
+  private static final Set<String> VARIABLES =
+      Set.of("$labels", "$value", "$externalLabels", "$externalURL", "$");
+  private static final Set<String> FIELDS =
+      Set.of("Labels", "Value", "ExternalLabels", "ExternalURL");
 
   private final String s;
   private int pos;
@@ -93,8 +111,8 @@ final class TemplateParser {
       pos += 2;
       return;
     }
-    throw new TemplateException(pos >= s.length() ? "unclosed action" : "unexpected \"" + s.charAt(pos)
-        + "\" in action");
+    throw new TemplateException(
+        pos >= s.length() ? "unclosed action" : "unexpected \"" + s.charAt(pos) + "\" in action");
   }
 
   private static boolean isSpace(char c) {
@@ -108,7 +126,8 @@ final class TemplateParser {
   }
 
   private boolean atActionEnd() {
-    return s.startsWith("}}", pos) || (s.startsWith("-}}", pos) && pos > 0 && isSpace(s.charAt(pos - 1)));
+    return s.startsWith("}}", pos)
+        || (s.startsWith("-}}", pos) && pos > 0 && isSpace(s.charAt(pos - 1)));
   }
 
   private Pipeline pipeline(boolean inParens) throws TemplateException {
@@ -151,7 +170,8 @@ final class TemplateParser {
     }
     for (Operand o : ops.subList(1, ops.size())) {
       if (o instanceof FunctionRef f && !Functions.takesNoArguments(f.name())) {
-        throw new TemplateException("function " + f.name() + " used as an argument; wrap it in parentheses");
+        throw new TemplateException(
+            "function " + f.name() + " used as an argument; wrap it in parentheses");
       }
     }
     return new Command(List.copyOf(ops));
@@ -200,13 +220,14 @@ final class TemplateParser {
       if (!VARIABLES.contains(var)) {
         throw new TemplateException("undefined variable \"" + var + "\"");
       }
-      String root = switch (var) {
-        case "$labels" -> "Labels";
-        case "$value" -> "Value";
-        case "$externalLabels" -> "ExternalLabels";
-        case "$externalURL" -> "ExternalURL";
-        default -> null;
-      };
+      String root =
+          switch (var) {
+            case "$labels" -> "Labels";
+            case "$value" -> "Value";
+            case "$externalLabels" -> "ExternalLabels";
+            case "$externalURL" -> "ExternalURL";
+            default -> null;
+          };
       List<String> fields = fields();
       if (root == null) {
         if (fields.isEmpty()) {
@@ -232,8 +253,11 @@ final class TemplateParser {
     }
     if (c == '-' || c == '+' || Character.isDigit(c)) {
       int start = pos++;
-      while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '.'
-          || ((s.charAt(pos) == '-' || s.charAt(pos) == '+') && (s.charAt(pos - 1) == 'e' || s.charAt(pos - 1) == 'E')))) {
+      while (pos < s.length()
+          && (Character.isLetterOrDigit(s.charAt(pos))
+              || s.charAt(pos) == '.'
+              || ((s.charAt(pos) == '-' || s.charAt(pos) == '+')
+                  && (s.charAt(pos - 1) == 'e' || s.charAt(pos - 1) == 'E')))) {
         pos++;
       }
       String num = s.substring(start, pos);
@@ -275,13 +299,15 @@ final class TemplateParser {
     }
   }
 
-  private Reference reference(String root, List<String> fields, String written) throws TemplateException {
+  private Reference reference(String root, List<String> fields, String written)
+      throws TemplateException {
     boolean isMap = root.equals("Labels") || root.equals("ExternalLabels");
     if (fields.isEmpty()) {
       return new Reference(root, null);
     }
     if (!isMap || fields.size() > 1) {
-      throw new TemplateException("can't evaluate field " + String.join(".", fields) + " of " + written);
+      throw new TemplateException(
+          "can't evaluate field " + String.join(".", fields) + " of " + written);
     }
     return new Reference(root, fields.get(0));
   }

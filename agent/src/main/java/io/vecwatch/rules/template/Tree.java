@@ -3,8 +3,9 @@ package io.vecwatch.rules.template;
 import java.util.List;
 
 /**
- * A parsed template: text and actions; an action is a pipeline of commands, a command a function with its
- * arguments or a single operand. Pure data: {@link TemplateParser} builds it, {@link Executor} runs it.
+ * A parsed template: text and actions; an action is a pipeline of commands, a command a function
+ * with its arguments or a single operand. Pure data: {@link TemplateParser} builds it, {@link
+ * Executor} runs it.
  */
 final class Tree {
   private Tree() {}

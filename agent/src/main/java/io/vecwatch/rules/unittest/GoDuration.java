@@ -1,6 +1,9 @@
 package io.vecwatch.rules.unittest;
 
-/** Go's {@code time.Duration.String()} for millisecond durations: {@code 0s}, {@code 500ms}, {@code 5m0s}. */
+/**
+ * Go's {@code time.Duration.String()} for millisecond durations: {@code 0s}, {@code 500ms}, {@code
+ * 5m0s}.
+ */
 final class GoDuration {
   private GoDuration() {}
 
@@ -16,7 +19,10 @@ final class GoDuration {
     long h = d / 3_600_000L;
     long m = (d / 60_000L) % 60;
     long ms = d % 60_000L;
-    String s = ms % 1000 == 0 ? Long.toString(ms / 1000) : trimZeros(String.format("%d.%03d", ms / 1000, ms % 1000));
+    String s =
+        ms % 1000 == 0
+            ? Long.toString(ms / 1000)
+            : trimZeros(String.format("%d.%03d", ms / 1000, ms % 1000));
     if (h > 0) {
       return sign + h + "h" + m + "m" + s + "s";
     }

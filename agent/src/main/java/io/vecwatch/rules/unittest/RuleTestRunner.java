@@ -41,17 +41,23 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs rule unit tests in promtool's format ({@code promtool test rules}), with promtool 2.42's evaluation loop
- * and messages: every group is evaluated at each {@code evaluation_interval} step from time 0; alert tests compare
- * the firing alerts of the evaluation at or just before {@code eval_time}; expression tests run after all
- * evaluations. The file is read into a {@link TestFile} first (structural problems end the file before anything
- * runs, as promtool's strict unmarshalling does), then each test group is run.
+ * Runs rule unit tests in promtool's format ({@code promtool test rules}), with promtool 2.42's
+ * evaluation loop and messages: every group is evaluated at each {@code evaluation_interval} step
+ * from time 0; alert tests compare the firing alerts of the evaluation at or just before {@code
+ * eval_time}; expression tests run after all evaluations. The file is read into a {@link TestFile}
+ * first (structural problems end the file before anything runs, as promtool's strict unmarshalling
+ * does), then each test group is run.
  */
 public final class RuleTestRunner {
-  /** Most evaluations one test group may ask for (the last {@code eval_time} over the evaluation interval). */
+  /**
+   * Most evaluations one test group may ask for (the last {@code eval_time} over the evaluation
+   * interval).
+   */
   static final long MAX_EVALUATIONS = 1_000_000;
+
   /** Most input samples one test group may hold. */
   static final long MAX_INPUT_SAMPLES = 10_000_000;
+
   private final PrintStream out;
   private final PrintStream err;
 
@@ -125,7 +131,8 @@ public final class RuleTestRunner {
     private final Map<String, Integer> order;
     private final List<Path> ruleFiles;
 
-    GroupRun(TestGroup spec, Duration evalInterval, Map<String, Integer> order, List<Path> ruleFiles) {
+    GroupRun(
+        TestGroup spec, Duration evalInterval, Map<String, Integer> order, List<Path> ruleFiles) {
       this.spec = spec;
       this.evalInterval = evalInterval;
       this.order = order;
@@ -133,7 +140,8 @@ public final class RuleTestRunner {
     }
 
     List<String> run() {
-      // promtool 2.42 loads series at interval 0 when none is given; later versions use evaluation_interval.
+      // promtool 2.42 loads series at interval 0 when none is given; later versions use
+      // evaluation_interval.
       Duration interval = spec.interval().orElse(evalInterval);
       String groupName = spec.name();
       SeriesStore store = SeriesStore.unbounded();
@@ -174,8 +182,10 @@ public final class RuleTestRunner {
         long t = at.evalTime().toMillis();
         if (at.alertname().isEmpty()) {
           String tgLog = groupName.isEmpty() ? "" : " (in TestGroup " + groupName + ")";
-          return List.of("an item under alert_rule_test misses required attribute alertname at eval_time "
-              + Durations.format(Duration.ofMillis(t)) + tgLog);
+          return List.of(
+              "an item under alert_rule_test misses required attribute alertname at eval_time "
+                  + Durations.format(Duration.ofMillis(t))
+                  + tgLog);
         }
         alertTests.computeIfAbsent(t, k -> new ArrayList<>()).add(at);
         maxEval = Math.max(maxEval, t);
@@ -185,12 +195,22 @@ public final class RuleTestRunner {
       }
 
       if (maxEval / evalInterval.toMillis() > MAX_EVALUATIONS) {
-        return List.of("eval_time " + Durations.format(Duration.ofMillis(maxEval)) + " needs more than "
-            + MAX_EVALUATIONS + " evaluations at evaluation_interval " + Durations.format(evalInterval));
+        return List.of(
+            "eval_time "
+                + Durations.format(Duration.ofMillis(maxEval))
+                + " needs more than "
+                + MAX_EVALUATIONS
+                + " evaluations at evaluation_interval "
+                + Durations.format(evalInterval));
       }
       Evaluator evaluator = new Evaluator(store, Evaluator.DEFAULT_LOOKBACK_MS);
-      EvalContext ctx = new EvalContext(evaluator, spec.externalLabels(), spec.externalURL(), Duration.ofMinutes(1),
-          AlertSender.NONE);
+      EvalContext ctx =
+          new EvalContext(
+              evaluator,
+              spec.externalLabels(),
+              spec.externalURL(),
+              Duration.ofMinutes(1),
+              AlertSender.NONE);
       long step = evalInterval.toMillis();
       Iterator<Map.Entry<Long, List<AlertTest>>> pending = alertTests.entrySet().iterator();
       Map.Entry<Long, List<AlertTest>> next = pending.hasNext() ? pending.next() : null;
@@ -200,7 +220,13 @@ public final class RuleTestRunner {
           g.eval(ts, ctx, Clock.system());
           for (Rule r : g.rules()) {
             if (!r.lastError().isEmpty()) {
-              evalErrs.add("    rule: " + r.name() + ", time: " + GoDuration.format(ts) + ", err: " + r.lastError());
+              evalErrs.add(
+                  "    rule: "
+                      + r.name()
+                      + ", time: "
+                      + GoDuration.format(ts)
+                      + ", err: "
+                      + r.lastError());
             }
           }
         }
@@ -254,9 +280,17 @@ public final class RuleTestRunner {
       }
       String testName = groupName.isEmpty() ? "" : "    name: " + groupName + ",\n";
       long t = at.evalTime().toMillis();
-      return testName + "    alertname: " + alertname + ", time: " + Durations.format(Duration.ofMillis(t)) + ", \n"
-          + "        exp:" + indent(LabelsAndAnnotations.toString(exp), "            ") + ", \n"
-          + "        got:" + indent(LabelsAndAnnotations.toString(got), "            ");
+      return testName
+          + "    alertname: "
+          + alertname
+          + ", time: "
+          + Durations.format(Duration.ofMillis(t))
+          + ", \n"
+          + "        exp:"
+          + indent(LabelsAndAnnotations.toString(exp), "            ")
+          + ", \n"
+          + "        got:"
+          + indent(LabelsAndAnnotations.toString(got), "            ");
     }
 
     private static String compareExpr(ExprTest pt, Evaluator evaluator) {
@@ -268,8 +302,10 @@ public final class RuleTestRunner {
       List<Sample> got;
       try {
         Value v = evaluator.eval(Parser.parseRuleExpression(expr), t);
-        got = v instanceof Value.Scalar s ? List.of(new Sample(Labels.EMPTY, s.value()))
-            : ((Value.Vector) v).samples();
+        got =
+            v instanceof Value.Scalar s
+                ? List.of(new Sample(Labels.EMPTY, s.value()))
+                : ((Value.Vector) v).samples();
         got = new ArrayList<>(got);
       } catch (PromQLException | EvalException e) {
         return "    expr: " + q + ", time: " + time + ", err: " + e.getMessage();
@@ -282,7 +318,14 @@ public final class RuleTestRunner {
         } catch (PromQLException e) {
           StringBuilder lq = new StringBuilder();
           Labels.quote(lq, s.labels());
-          return "    expr: " + q + ", time: " + time + ", err: labels " + lq + ": " + e.getMessage();
+          return "    expr: "
+              + q
+              + ", time: "
+              + time
+              + ", err: labels "
+              + lq
+              + ": "
+              + e.getMessage();
         }
         exp.add(new Sample(l, s.value()));
       }
@@ -292,12 +335,21 @@ public final class RuleTestRunner {
       boolean equal = got.size() == exp.size();
       for (int i = 0; equal && i < got.size(); i++) {
         // reflect.DeepEqual on float64: NaN never equals NaN.
-        equal = got.get(i).labels().equals(exp.get(i).labels()) && got.get(i).value() == exp.get(i).value();
+        equal =
+            got.get(i).labels().equals(exp.get(i).labels())
+                && got.get(i).value() == exp.get(i).value();
       }
       if (equal) {
         return null;
       }
-      return "    expr: " + q + ", time: " + time + ",\n        exp: " + samples(exp) + "\n        got: " + samples(got);
+      return "    expr: "
+          + q
+          + ", time: "
+          + time
+          + ",\n        exp: "
+          + samples(exp)
+          + "\n        got: "
+          + samples(got);
     }
   }
 
@@ -310,7 +362,9 @@ public final class RuleTestRunner {
       if (i > 0) {
         sb.append(", ");
       }
-      sb.append(s.get(i).labels()).append(' ').append(GoFormat.formatFloat(s.get(i).value(), 'E', -1));
+      sb.append(s.get(i).labels())
+          .append(' ')
+          .append(GoFormat.formatFloat(s.get(i).value(), 'E', -1));
     }
     return sb.toString();
   }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * promtool's expanding notation for {@code input_series.values}: {@code a+bxn} and {@code a-bxn} (n+1 values,
- * adding {@code b} each step), {@code axn} (n+1 copies), {@code _} (one missing sample), {@code _xn} (n missing),
- * {@code stale} (a staleness marker), and plain numbers, separated by spaces.
+ * promtool's expanding notation for {@code input_series.values}: {@code a+bxn} and {@code a-bxn}
+ * (n+1 values, adding {@code b} each step), {@code axn} (n+1 copies), {@code _} (one missing
+ * sample), {@code _xn} (n missing), {@code stale} (a staleness marker), and plain numbers,
+ * separated by spaces.
  */
 public final class SeriesValues {
   /** A missing sample in the expanded sequence. */
@@ -20,8 +21,8 @@ public final class SeriesValues {
   public static final int MAX_VALUES = 1_000_000;
 
   /**
-   * The expanded sequence; {@code null} entries are omitted samples. Throws on malformed input and when the
-   * sequence would exceed {@link #MAX_VALUES}.
+   * The expanded sequence; {@code null} entries are omitted samples. Throws on malformed input and
+   * when the sequence would exceed {@link #MAX_VALUES}.
    */
   public static List<Double> expand(String text) {
     List<Double> out = new ArrayList<>();
@@ -39,12 +40,14 @@ public final class SeriesValues {
       }
       int x = item.lastIndexOf('x');
       // No hexadecimal here: "0x5" means 0 repeated, as in promtool.
-      if (x > 0 && x < item.length() - 1 && item.substring(x + 1).chars().allMatch(Character::isDigit)) {
+      if (x > 0
+          && x < item.length() - 1
+          && item.substring(x + 1).chars().allMatch(Character::isDigit)) {
         String digits = item.substring(x + 1);
         long n = digits.length() > 7 ? Long.MAX_VALUE : Long.parseLong(digits);
         if (n >= MAX_VALUES - out.size()) {
-          throw new IllegalArgumentException("series values \"" + item + "\" expand to more than " + MAX_VALUES
-              + " samples");
+          throw new IllegalArgumentException(
+              "series values \"" + item + "\" expand to more than " + MAX_VALUES + " samples");
         }
         String base = item.substring(0, x);
         if (base.equals("_")) {
@@ -73,7 +76,10 @@ public final class SeriesValues {
     return out;
   }
 
-  /** Index of the sign that starts the increment in {@code a+b}, skipping a leading sign and exponent signs. */
+  /**
+   * Index of the sign that starts the increment in {@code a+b}, skipping a leading sign and
+   * exponent signs.
+   */
   private static int signSplit(String s) {
     for (int i = 1; i < s.length(); i++) {
       char c = s.charAt(i);

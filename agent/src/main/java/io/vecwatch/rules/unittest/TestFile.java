@@ -19,21 +19,33 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A rule unit-test file in promtool's format, read into records before anything runs (as promtool unmarshals the
- * whole file strictly first): unknown keys, malformed durations and values are {@link BadTestFile} errors.
- * What promtool checks only while running a test group (series syntax, missing alert names, expected labels) is
- * kept as written for {@link RuleTestRunner} to check in promtool's order.
+ * A rule unit-test file in promtool's format, read into records before anything runs (as promtool
+ * unmarshals the whole file strictly first): unknown keys, malformed durations and values are
+ * {@link BadTestFile} errors. What promtool checks only while running a test group (series syntax,
+ * missing alert names, expected labels) is kept as written for {@link RuleTestRunner} to check in
+ * promtool's order.
  *
  * @param evaluationInterval the evaluation step (1m when not set)
  * @param groupEvalOrder group names in the order to evaluate them
  * @param ruleFiles rule file patterns, relative to the test file's folder
  */
-record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<String> ruleFiles,
+record TestFile(
+    Duration evaluationInterval,
+    List<String> groupEvalOrder,
+    List<String> ruleFiles,
     List<TestGroup> tests) {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> FILE_KEYS = Set.of("rule_files", "evaluation_interval", "group_eval_order", "tests");
-  private static final Set<String> GROUP_KEYS = Set.of(
-      "interval", "input_series", "alert_rule_test", "promql_expr_test", "external_labels", "external_url", "name");
+  private static final Set<String> FILE_KEYS =
+      Set.of("rule_files", "evaluation_interval", "group_eval_order", "tests");
+  private static final Set<String> GROUP_KEYS =
+      Set.of(
+          "interval",
+          "input_series",
+          "alert_rule_test",
+          "promql_expr_test",
+          "external_labels",
+          "external_url",
+          "name");
 
   TestFile {
     groupEvalOrder = List.copyOf(groupEvalOrder);
@@ -42,8 +54,14 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
   }
 
   /** One entry of {@code tests}; {@code interval} empty means the file's evaluation interval. */
-  record TestGroup(Optional<Duration> interval, String name, Map<String, String> externalLabels,
-      String externalURL, List<InputSeries> inputSeries, List<AlertTest> alertTests, List<ExprTest> exprTests) {
+  record TestGroup(
+      Optional<Duration> interval,
+      String name,
+      Map<String, String> externalLabels,
+      String externalURL,
+      List<InputSeries> inputSeries,
+      List<AlertTest> alertTests,
+      List<ExprTest> exprTests) {
     TestGroup {
       externalLabels = new TreeMap<>(externalLabels);
       inputSeries = List.copyOf(inputSeries);
@@ -55,7 +73,10 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
   /** {@code series} and {@code values} as written (parsed when the group runs). */
   record InputSeries(String series, String values) {}
 
-  /** An {@code alert_rule_test} entry; {@code alertname} may be empty (reported when the group runs). */
+  /**
+   * An {@code alert_rule_test} entry; {@code alertname} may be empty (reported when the group
+   * runs).
+   */
   record AlertTest(Duration evalTime, String alertname, List<ExpectedAlert> expAlerts) {
     AlertTest {
       expAlerts = List.copyOf(expAlerts);
@@ -89,8 +110,8 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
   }
 
   /**
-   * Reads {@code file}; throws {@link BadTestFile} for a structural problem (YAML syntax errors included) and
-   * {@link IOException} when it cannot be read.
+   * Reads {@code file}; throws {@link BadTestFile} for a structural problem (YAML syntax errors
+   * included) and {@link IOException} when it cannot be read.
    */
   static TestFile read(Path file) throws BadTestFile, IOException {
     JsonNode root;
@@ -105,7 +126,8 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
     strict(root, FILE_KEYS, "unitTestFile");
     Duration evalInterval = duration(root.get("evaluation_interval"), Duration.ofMinutes(1));
     if (evalInterval.isZero() || evalInterval.isNegative()) {
-      throw new BadTestFile("evaluation_interval must be greater than 0, got " + Durations.format(evalInterval));
+      throw new BadTestFile(
+          "evaluation_interval must be greater than 0, got " + Durations.format(evalInterval));
     }
     List<String> order = strings(root.get("group_eval_order"));
     List<String> ruleFiles = strings(root.get("rule_files"));
@@ -121,8 +143,10 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
 
   private static TestGroup group(JsonNode node) throws BadTestFile {
     strict(node, GROUP_KEYS, "testGroup");
-    Optional<Duration> interval = node.get("interval") == null || node.get("interval").isNull()
-        ? Optional.empty() : Optional.of(duration(node.get("interval"), Duration.ZERO));
+    Optional<Duration> interval =
+        node.get("interval") == null || node.get("interval").isNull()
+            ? Optional.empty()
+            : Optional.of(duration(node.get("interval"), Duration.ZERO));
     List<InputSeries> inputs = new ArrayList<>();
     for (JsonNode in : list(node.get("input_series"))) {
       strict(in, Set.of("series", "values"), "series");
@@ -134,9 +158,11 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
       List<ExpectedAlert> exp = new ArrayList<>();
       for (JsonNode a : list(at.get("exp_alerts"))) {
         strict(a, Set.of("exp_labels", "exp_annotations"), "alert");
-        exp.add(new ExpectedAlert(stringMap(a.get("exp_labels")), stringMap(a.get("exp_annotations"))));
+        exp.add(
+            new ExpectedAlert(stringMap(a.get("exp_labels")), stringMap(a.get("exp_annotations"))));
       }
-      alertTests.add(new AlertTest(duration(at.get("eval_time"), Duration.ZERO), text(at, "alertname"), exp));
+      alertTests.add(
+          new AlertTest(duration(at.get("eval_time"), Duration.ZERO), text(at, "alertname"), exp));
     }
     List<ExprTest> exprTests = new ArrayList<>();
     for (JsonNode pt : list(node.get("promql_expr_test"))) {
@@ -147,10 +173,17 @@ record TestFile(Duration evaluationInterval, List<String> groupEvalOrder, List<S
         JsonNode v = s.get("value");
         exp.add(new ExpectedSample(text(s, "labels"), v == null || v.isNull() ? 0 : value(v)));
       }
-      exprTests.add(new ExprTest(text(pt, "expr"), duration(pt.get("eval_time"), Duration.ZERO), exp));
+      exprTests.add(
+          new ExprTest(text(pt, "expr"), duration(pt.get("eval_time"), Duration.ZERO), exp));
     }
-    return new TestGroup(interval, text(node, "name"), stringMap(node.get("external_labels")),
-        text(node, "external_url"), inputs, alertTests, exprTests);
+    return new TestGroup(
+        interval,
+        text(node, "name"),
+        stringMap(node.get("external_labels")),
+        text(node, "external_url"),
+        inputs,
+        alertTests,
+        exprTests);
   }
 
   private static Iterable<JsonNode> list(JsonNode n) {

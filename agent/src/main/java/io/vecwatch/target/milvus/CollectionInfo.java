@@ -9,11 +9,13 @@ import java.util.Optional;
  *
  * @param primaryField the primary key field
  * @param primaryType {@code Int64} or {@code VarChar}
- * @param keyField the field whose value a search reports as the key: {@code id_field}, else the primary key
+ * @param keyField the field whose value a search reports as the key: {@code id_field}, else the
+ *     primary key
  * @param vectorField the FloatVector field searched
  * @param dim its dimension
  * @param metric the metric searches use (settings, else the index's), when known
- * @param indexType the index type on the vector field ({@code HNSW}, {@code IVF_FLAT}, ...), when indexed
+ * @param indexType the index type on the vector field ({@code HNSW}, {@code IVF_FLAT}, ...), when
+ *     indexed
  * @param indexParams the index's build parameters
  */
 public record CollectionInfo(

@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads every (key, vector) of a collection with the SDK's query iterator, one page at a time: memory holds one
- * page, whatever the collection's size. The agent's {@code groundtruth --from-milvus} builds exact ground truth
- * from it. Read-only.
+ * Reads every (key, vector) of a collection with the SDK's query iterator, one page at a time:
+ * memory holds one page, whatever the collection's size. The agent's {@code groundtruth
+ * --from-milvus} builds exact ground truth from it. Read-only.
  */
 public final class CollectionReader {
   /** Receives one page; the arrays are the consumer's to keep. */
@@ -30,14 +30,21 @@ public final class CollectionReader {
    * @param info the collection as first contact described it; its key field must be an integer
    * @param pageSize rows per page (Milvus caps a query at 16384)
    */
-  public CollectionReader(MilvusClientV2 client, CollectionInfo info, Optional<String> filter,
-      List<String> partitions, int pageSize) {
+  public CollectionReader(
+      MilvusClientV2 client,
+      CollectionInfo info,
+      Optional<String> filter,
+      List<String> partitions,
+      int pageSize) {
     if (pageSize < 1 || pageSize > 16_384) {
       throw new IllegalArgumentException("page size must be 1..16384, got " + pageSize);
     }
     if (info.primaryType() != CollectionInfo.KeyType.INT64 && info.keyIsPrimary()) {
-      throw new IllegalArgumentException("collection \"" + info.collection() + "\" has a VarChar primary key; "
-          + "ground truth files hold integer ids");
+      throw new IllegalArgumentException(
+          "collection \""
+              + info.collection()
+              + "\" has a VarChar primary key; "
+              + "ground truth files hold integer ids");
     }
     this.client = client;
     this.info = info;
@@ -52,11 +59,12 @@ public final class CollectionReader {
     if (!info.keyIsPrimary()) {
       fields.add(info.keyField());
     }
-    QueryIteratorReq.QueryIteratorReqBuilder b = QueryIteratorReq.builder()
-        .collectionName(info.collection())
-        .outputFields(fields)
-        .partitionNames(new ArrayList<>(partitions))
-        .batchSize(pageSize);
+    QueryIteratorReq.QueryIteratorReqBuilder b =
+        QueryIteratorReq.builder()
+            .collectionName(info.collection())
+            .outputFields(fields)
+            .partitionNames(new ArrayList<>(partitions))
+            .batchSize(pageSize);
     filter.ifPresent(b::expr);
     QueryIterator it = client.queryIterator(b.build());
     long rows = 0;

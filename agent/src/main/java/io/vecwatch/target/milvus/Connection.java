@@ -4,28 +4,32 @@ import io.vecwatch.concurrent.Backoff;
 import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.time.Clock;
+import io.vecwatch.time.Durations;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one live session to a server, reconnecting with capped, jittered exponential backoff. The agent starts
- * whether or not the server is up: {@link #start()} returns at once and connection attempts run on the
- * {@link Scheduler}'s thread. Every state change is logged once, as one line; repeated failures of the same kind
- * are not logged again.
+ * Keeps one live session to a server, reconnecting with capped, jittered exponential backoff. The
+ * agent starts whether or not the server is up: {@link #start()} returns at once and connection
+ * attempts run on the {@link Scheduler}'s thread. Every state change is logged once, as one line;
+ * repeated failures of the same kind are not logged again.
  *
- * <p>Reactions by failure: an unreachable server is retried with backoff ({@code initial}, doubling, capped at
- * {@code max}, jittered); a misconfiguration ({@link TargetException}: wrong collection, field, dimension) or wrong
- * credentials is retried only every {@code max}, since only a person can fix it.
+ * <p>Reactions by failure: an unreachable server is retried with backoff ({@code initial},
+ * doubling, capped at {@code max}, jittered); a misconfiguration ({@link TargetException}: wrong
+ * collection, field, dimension) or wrong credentials is retried only every {@code max}, since only
+ * a person can fix it.
  *
- * <p>Backoff keeps a long outage from costing a client per second, but alone it would notice a server that is
- * back only at the next attempt, up to {@code max} later. So the periodic health check calls
- * {@link #retryNowIfReachable}: a cheap look (a TCP connect) every health interval, and when the server's port
- * accepts again, the pending attempt is brought forward to now.
+ * <p>Backoff keeps a long outage from costing a client per second, but alone it would notice a
+ * server that is back only at the next attempt, up to {@code max} later. So the periodic health
+ * check calls {@link #retryNowIfReachable}: a cheap look (a TCP connect) every health interval, and
+ * when the server's port accepts again, the pending attempt is brought forward to now.
  *
  * @param <S> the session type (a Milvus client plus what was learnt at first contact)
  */
@@ -39,7 +43,10 @@ public final class Connection<S> implements AutoCloseable {
     CONNECTED,
     /** The server could not be reached; retrying with backoff. */
     UNREACHABLE,
-    /** The server answered but the target's settings do not fit it (collection, field, dimension, ...). */
+    /**
+     * The server answered but the target's settings do not fit it (collection, field, dimension,
+     * ...).
+     */
     MISCONFIGURED,
     /** The server rejected the credentials. */
     UNAUTHENTICATED,
@@ -52,7 +59,10 @@ public final class Connection<S> implements AutoCloseable {
     boolean reachable();
   }
 
-  /** Opens a session; throws {@link TargetException} for a misconfiguration, anything else for a failure. */
+  /**
+   * Opens a session; throws {@link TargetException} for a misconfiguration, anything else for a
+   * failure.
+   */
   @FunctionalInterface
   public interface Connector<S> {
     S connect() throws Exception;
@@ -62,12 +72,14 @@ public final class Connection<S> implements AutoCloseable {
    * An immutable view of the connection.
    *
    * @param state the current state
-   * @param lastError why the last attempt or call failed (one line, no secrets), empty once connected
+   * @param lastError why the last attempt or call failed (one line, no secrets), empty once
+   *     connected
    * @param sinceWallMillis when the current state began
    * @param attempts connection attempts made so far
    * @param losses times an established session was lost
    */
-  public record Status(State state, Optional<String> lastError, long sinceWallMillis, long attempts, long losses) {}
+  public record Status(
+      State state, Optional<String> lastError, long sinceWallMillis, long attempts, long losses) {}
 
   private final String target;
   private final String endpoint;
@@ -87,16 +99,21 @@ public final class Connection<S> implements AutoCloseable {
   private int failuresInRow;
   private Scheduler.Cancellable pending;
   private boolean earlyRetryLogged;
-  private final java.util.concurrent.CompletableFuture<Void> firstAttempt =
-      new java.util.concurrent.CompletableFuture<>();
+  private final CompletableFuture<Void> firstAttempt = new CompletableFuture<>();
 
   /**
    * @param target the target's name, for log lines
    * @param endpoint where it connects (uri without credentials), for log lines
    * @param closer releases a session that is replaced or lost (never throws)
    */
-  public Connection(String target, String endpoint, Connector<S> connector, Consumer<S> closer, Backoff backoff,
-      Scheduler scheduler, Clock clock) {
+  public Connection(
+      String target,
+      String endpoint,
+      Connector<S> connector,
+      Consumer<S> closer,
+      Backoff backoff,
+      Scheduler scheduler,
+      Clock clock) {
     this.target = Objects.requireNonNull(target);
     this.endpoint = Objects.requireNonNull(endpoint);
     this.connector = Objects.requireNonNull(connector);
@@ -118,10 +135,11 @@ public final class Connection<S> implements AutoCloseable {
   }
 
   /**
-   * Completes when the first connection attempt ended, connected or not (or the connection was closed first).
-   * Until then a target has nothing to say: probing it would only count "not connected yet" failures.
+   * Completes when the first connection attempt ended, connected or not (or the connection was
+   * closed first). Until then a target has nothing to say: probing it would only count "not
+   * connected yet" failures.
    */
-  public java.util.concurrent.CompletionStage<Void> firstAttemptEnded() {
+  public CompletionStage<Void> firstAttemptEnded() {
     return firstAttempt.minimalCompletionStage();
   }
 
@@ -139,9 +157,10 @@ public final class Connection<S> implements AutoCloseable {
   }
 
   /**
-   * While the server is unreachable and the next attempt is still ahead, asks {@code reachability}; when the
-   * server's port accepts, cancels the pending attempt and makes one now (on the scheduler's thread). The result
-   * completes when that attempt has finished, connected or not. Empty when nothing was brought forward.
+   * While the server is unreachable and the next attempt is still ahead, asks {@code reachability};
+   * when the server's port accepts, cancels the pending attempt and makes one now (on the
+   * scheduler's thread). The result completes when that attempt has finished, connected or not.
+   * Empty when nothing was brought forward.
    */
   public Optional<CompletableFuture<Void>> retryNowIfReachable(Reachability reachability) {
     synchronized (lock) {
@@ -162,13 +181,16 @@ public final class Connection<S> implements AutoCloseable {
         earlyRetryLogged = true;
         LOG.info("target {}: {} accepts connections again; reconnecting now", target, endpoint);
       }
-      pending = scheduler.schedule(() -> {
-        try {
-          attempt();
-        } finally {
-          done.complete(null);
-        }
-      }, Duration.ZERO);
+      pending =
+          scheduler.schedule(
+              () -> {
+                try {
+                  attempt();
+                } finally {
+                  done.complete(null);
+                }
+              },
+              Duration.ZERO);
     }
     return Optional.of(done);
   }
@@ -200,8 +222,13 @@ public final class Connection<S> implements AutoCloseable {
         earlyRetryLogged = false;
         lastError = null;
         transition(State.CONNECTED);
-        LOG.info("target {}: connected to {}{}", target, endpoint,
-            before == State.CONNECTING ? "" : " again after " + before.name().toLowerCase(java.util.Locale.ROOT));
+        LOG.info(
+            "target {}: connected to {}{}",
+            target,
+            endpoint,
+            before == State.CONNECTING
+                ? ""
+                : " again after " + before.name().toLowerCase(Locale.ROOT));
       }
     }
     if (toClose != null) {
@@ -222,7 +249,14 @@ public final class Connection<S> implements AutoCloseable {
       switch (f.kind()) {
         case UNAUTHENTICATED -> {
           next = State.UNAUTHENTICATED;
-          error = "target " + target + ": " + endpoint + " rejected the credentials (" + f.detail() + ")";
+          error =
+              "target "
+                  + target
+                  + ": "
+                  + endpoint
+                  + " rejected the credentials ("
+                  + f.detail()
+                  + ")";
         }
         case PERMISSION_DENIED, NOT_FOUND -> {
           next = State.MISCONFIGURED;
@@ -247,9 +281,10 @@ public final class Connection<S> implements AutoCloseable {
         transition(next);
       }
       if (news) {
-        String retry = next == State.UNREACHABLE
-            ? "; retrying with backoff up to " + io.vecwatch.time.Durations.format(backoff.max())
-            : "; checking again every " + io.vecwatch.time.Durations.format(backoff.max());
+        String retry =
+            next == State.UNREACHABLE
+                ? "; retrying with backoff up to " + Durations.format(backoff.max())
+                : "; checking again every " + Durations.format(backoff.max());
         LOG.warn("{}{}", error, retry);
       } else {
         LOG.debug("{} (attempt {})", error, attempts);
@@ -260,14 +295,20 @@ public final class Connection<S> implements AutoCloseable {
   }
 
   /**
-   * A call on {@code lost} showed the server is gone: drop the session and reconnect with backoff. Ignored if
-   * {@code lost} is no longer the live session (another caller already reported it).
+   * A call on {@code lost} showed the server is gone: drop the session and reconnect with backoff.
+   * Ignored if {@code lost} is no longer the live session (another caller already reported it).
    */
   public void lost(S lost, String reason) {
-    dropSession(lost, State.UNREACHABLE, "target " + target + ": lost Milvus at " + endpoint + ": " + reason);
+    dropSession(
+        lost,
+        State.UNREACHABLE,
+        "target " + target + ": lost Milvus at " + endpoint + ": " + reason);
   }
 
-  /** A call on {@code s} showed the settings no longer fit (collection dropped, ...): check again later. */
+  /**
+   * A call on {@code s} showed the settings no longer fit (collection dropped, ...): check again
+   * later.
+   */
   public void misconfigured(S s, String reason) {
     dropSession(s, State.MISCONFIGURED, reason);
   }

@@ -9,9 +9,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Puts a deadline on every gRPC call a block of SDK code makes, including calls the SDK issues without one (it
- * checks that a database exists right after connecting with no deadline at all). Works through gRPC's
- * {@link Context}: the effective deadline of each call is the earlier of the context's and the call's own.
+ * Puts a deadline on every gRPC call a block of SDK code makes, including calls the SDK issues
+ * without one (it checks that a database exists right after connecting with no deadline at all).
+ * Works through gRPC's {@link Context}: the effective deadline of each call is the earlier of the
+ * context's and the call's own.
  */
 public final class Deadlines {
   // gRPC needs a scheduler to fire context deadlines; one daemon thread serves every target
@@ -20,7 +21,10 @@ public final class Deadlines {
 
   private Deadlines() {}
 
-  /** Runs {@code body} on this thread; every RPC it makes fails with DEADLINE_EXCEEDED after {@code deadline}. */
+  /**
+   * Runs {@code body} on this thread; every RPC it makes fails with DEADLINE_EXCEEDED after {@code
+   * deadline}.
+   */
   public static <T> T within(Duration deadline, Callable<T> body) throws Exception {
     Context.CancellableContext ctx =
         Context.current().withDeadlineAfter(deadline.toNanos(), TimeUnit.NANOSECONDS, TIMER);

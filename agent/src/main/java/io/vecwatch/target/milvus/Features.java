@@ -1,15 +1,17 @@
 package io.vecwatch.target.milvus;
 
 import java.util.EnumMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which optional calls a server supports for this session. A call the server does not implement (Milvus Lite
- * answers UNIMPLEMENTED to segment info, replicas, RBAC, ...) or forbids (a least-privilege user) is marked
- * unavailable once, logged once, and not tried again until the next connection. Thread-safe.
+ * Which optional calls a server supports for this session. A call the server does not implement
+ * (Milvus Lite answers UNIMPLEMENTED to segment info, replicas, RBAC, ...) or forbids (a
+ * least-privilege user) is marked unavailable once, logged once, and not tried again until the next
+ * connection. Thread-safe.
  */
 public final class Features {
   private static final Logger LOG = LoggerFactory.getLogger(Features.class);
@@ -35,7 +37,7 @@ public final class Features {
     }
 
     public String label() {
-      return name().toLowerCase(java.util.Locale.ROOT);
+      return name().toLowerCase(Locale.ROOT);
     }
   }
 
@@ -56,14 +58,15 @@ public final class Features {
   }
 
   /**
-   * Marks {@code f} unavailable if {@code failure} says the server cannot or will not serve it; returns whether it
-   * did. Logged once per feature.
+   * Marks {@code f} unavailable if {@code failure} says the server cannot or will not serve it;
+   * returns whether it did. Logged once per feature.
    */
   public boolean markIfUnsupported(Feature f, MilvusFailure failure) {
     String why;
     switch (failure.kind()) {
       case UNIMPLEMENTED -> why = "the server does not implement " + f.rpc();
-      case PERMISSION_DENIED -> why = "the user lacks the privilege for " + f.rpc() + " (" + failure.detail() + ")";
+      case PERMISSION_DENIED ->
+          why = "the user lacks the privilege for " + f.rpc() + " (" + failure.detail() + ")";
       default -> {
         return false;
       }
@@ -73,7 +76,11 @@ public final class Features {
         return true;
       }
     }
-    LOG.info("target {}: {} unavailable: {}; not asking again until reconnected", target, f.label(), why);
+    LOG.info(
+        "target {}: {} unavailable: {}; not asking again until reconnected",
+        target,
+        f.label(),
+        why);
     return true;
   }
 }

@@ -18,7 +18,10 @@ final class Keys {
 
   /** {@code field in [k1, k2, ...]}. */
   static String in(String field, Collection<?> keys) {
-    return field + " in [" + keys.stream().map(Keys::literal).collect(Collectors.joining(", ")) + "]";
+    return field
+        + " in ["
+        + keys.stream().map(Keys::literal).collect(Collectors.joining(", "))
+        + "]";
   }
 
   /** {@code base and extra}, either possibly empty. */

@@ -9,11 +9,13 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Opens a {@link Session}: connects with {@link MilvusClientV2} and checks the collection. The only place secrets
- * are revealed (into the SDK's config, which is never logged: its {@code toString} prints them).
+ * Opens a {@link Session}: connects with {@link MilvusClientV2} and checks the collection. The only
+ * place secrets are revealed (into the SDK's config, which is never logged: its {@code toString}
+ * prints them).
  */
 public final class MilvusConnector implements Connection.Connector<Session> {
-  // The SDK retries failed calls up to 75 times by default; the agent measures failures, so it never retries.
+  // The SDK retries failed calls up to 75 times by default; the agent measures failures, so it
+  // never retries.
   private static final RetryConfig NO_RETRY = RetryConfig.builder().maxRetryTimes(1).build();
 
   static {
@@ -31,8 +33,9 @@ public final class MilvusConnector implements Connection.Connector<Session> {
   }
 
   /**
-   * A client for {@code s}: connected within {@code connect_timeout} (plus {@code call_timeout} for the database
-   * check that follows), every later call bounded by {@code call_timeout}, SDK retries off.
+   * A client for {@code s}: connected within {@code connect_timeout} (plus {@code call_timeout} for
+   * the database check that follows), every later call bounded by {@code call_timeout}, SDK retries
+   * off.
    */
   public static MilvusClientV2 open(MilvusSettings s) throws Exception {
     ConnectConfig config = connectConfig(s);
@@ -67,10 +70,11 @@ public final class MilvusConnector implements Connection.Connector<Session> {
 
   /** The SDK's connection config for these settings. Holds secrets: never log or print it. */
   static ConnectConfig connectConfig(MilvusSettings s) {
-    ConnectConfig.ConnectConfigBuilder b = ConnectConfig.builder()
-        .uri(s.uri())
-        .connectTimeoutMs(s.connectTimeout().toMillis())
-        .rpcDeadlineMs(s.callTimeout().toMillis());
+    ConnectConfig.ConnectConfigBuilder b =
+        ConnectConfig.builder()
+            .uri(s.uri())
+            .connectTimeoutMs(s.connectTimeout().toMillis())
+            .rpcDeadlineMs(s.callTimeout().toMillis());
     s.database().ifPresent(b::dbName);
     if (s.auth() instanceof MilvusSettings.Token t) {
       b.token(t.token().reveal());
@@ -79,7 +83,8 @@ public final class MilvusConnector implements Connection.Connector<Session> {
     }
     if (s.tls().isPresent()) {
       MilvusSettings.Tls tls = s.tls().get();
-      // the SDK overrides the TLS authority with server_name unconditionally: default it to the uri's host
+      // the SDK overrides the TLS authority with server_name unconditionally: default it to the
+      // uri's host
       b.serverName(tls.serverName().orElse(URI.create(s.uri()).getHost()));
       if (tls.mutual()) {
         b.caPemPath(tls.caFile().orElseThrow().toString())

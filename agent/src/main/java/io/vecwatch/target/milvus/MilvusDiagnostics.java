@@ -17,16 +17,17 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * Builds a Milvus target's {@link Diagnostics}: connection state and counters always; once connected, quota and
- * load states (from the last health check), index progress, loaded segments and one self-recall round. A call
- * that fails only leaves its series out (and marks its feature unavailable if the server cannot or may not
- * answer it). The series are documented in {@code docs/metrics.md} (Milvus). Called from the health schedule,
- * one call at a time.
+ * Builds a Milvus target's {@link Diagnostics}: connection state and counters always; once
+ * connected, quota and load states (from the last health check), index progress, loaded segments
+ * and one self-recall round. A call that fails only leaves its series out (and marks its feature
+ * unavailable if the server cannot or may not answer it). The series are documented in {@code
+ * docs/metrics.md} (Milvus). Called from the health schedule, one call at a time.
  */
 public final class MilvusDiagnostics {
-  private static final List<String> QUOTA_STATES = List.of("ReadLimited", "WriteLimited", "DenyToRead", "DenyToWrite");
-  private static final List<String> LOAD_STATES = List.of("LoadStateNotExist", "LoadStateNotLoad", "LoadStateLoading",
-      "LoadStateLoaded");
+  private static final List<String> QUOTA_STATES =
+      List.of("ReadLimited", "WriteLimited", "DenyToRead", "DenyToWrite");
+  private static final List<String> LOAD_STATES =
+      List.of("LoadStateNotExist", "LoadStateNotLoad", "LoadStateLoading", "LoadStateLoaded");
 
   private final MilvusSettings settings;
   private final SelfRecall selfRecall;
@@ -41,15 +42,19 @@ public final class MilvusDiagnostics {
    * @param health the last CheckHealth answer, or null
    * @param load the last load-state answer, or null
    */
-  public Diagnostics collect(Connection.Status st, Optional<Session> live, CheckHealthResp health,
-      GetLoadStateResp load) {
+  public Diagnostics collect(
+      Connection.Status st, Optional<Session> live, CheckHealthResp health, GetLoadStateResp load) {
     Diagnostics.Builder b = Diagnostics.builder();
     for (Connection.State state : Connection.State.values()) {
-      b.gauge("vecwatch_milvus_connection_state", "1 for the connection's current state, 0 for the others",
-          Map.of("state", state.name().toLowerCase(Locale.ROOT)), state == st.state() ? 1 : 0);
+      b.gauge(
+          "vecwatch_milvus_connection_state",
+          "1 for the connection's current state, 0 for the others",
+          Map.of("state", state.name().toLowerCase(Locale.ROOT)),
+          state == st.state() ? 1 : 0);
     }
     b.counter("vecwatch_milvus_connect_attempts_total", "connection attempts made", st.attempts());
-    b.counter("vecwatch_milvus_connection_losses_total", "established connections lost", st.losses());
+    b.counter(
+        "vecwatch_milvus_connection_losses_total", "established connections lost", st.losses());
     b.info("collection", settings.collection());
     b.info("uri", settings.uri());
     if (live.isEmpty()) {
@@ -72,8 +77,11 @@ public final class MilvusDiagnostics {
     segments(s, b);
     selfRecall(s, b);
     for (Feature f : Feature.values()) {
-      b.gauge("vecwatch_milvus_feature_available", "0 when the server does not implement or permit the feature",
-          Map.of("feature", f.label()), features.available(f) ? 1 : 0);
+      b.gauge(
+          "vecwatch_milvus_feature_available",
+          "0 when the server does not implement or permit the feature",
+          Map.of("feature", f.label()),
+          features.available(f) ? 1 : 0);
     }
     return b.build();
   }
@@ -82,23 +90,31 @@ public final class MilvusDiagnostics {
     List<String> states = new ArrayList<>(QUOTA_STATES);
     h.getQuotaStates().stream().filter(q -> !states.contains(q)).forEach(states::add);
     for (String q : states) {
-      b.gauge("vecwatch_milvus_quota_state", "1 while Milvus reports this quota state (CheckHealth)",
-          Map.of("state", q), h.getQuotaStates().contains(q) ? 1 : 0);
+      b.gauge(
+          "vecwatch_milvus_quota_state",
+          "1 while Milvus reports this quota state (CheckHealth)",
+          Map.of("state", q),
+          h.getQuotaStates().contains(q) ? 1 : 0);
     }
   }
 
   private static void load(GetLoadStateResp load, Diagnostics.Builder b) {
     String state = load.getState().name();
     for (String ls : LOAD_STATES) {
-      b.gauge("vecwatch_milvus_load_state", "1 for the collection's load state, 0 for the others",
-          Map.of("state", ls.substring("LoadState".length()).toLowerCase(Locale.ROOT)), ls.equals(state) ? 1 : 0);
+      b.gauge(
+          "vecwatch_milvus_load_state",
+          "1 for the collection's load state, 0 for the others",
+          Map.of("state", ls.substring("LoadState".length()).toLowerCase(Locale.ROOT)),
+          ls.equals(state) ? 1 : 0);
     }
-    double progress = switch (state) {
-      case "LoadStateLoaded" -> 1.0;
-      case "LoadStateLoading" -> load.getProgress() == null ? 0.0 : load.getProgress() / 100.0;
-      default -> 0.0;
-    };
-    b.gauge("vecwatch_milvus_load_progress_ratio", "loading progress of the collection, 0-1", progress);
+    double progress =
+        switch (state) {
+          case "LoadStateLoaded" -> 1.0;
+          case "LoadStateLoading" -> load.getProgress() == null ? 0.0 : load.getProgress() / 100.0;
+          default -> 0.0;
+        };
+    b.gauge(
+        "vecwatch_milvus_load_progress_ratio", "loading progress of the collection, 0-1", progress);
   }
 
   private void index(Session s, Diagnostics.Builder b) {
@@ -106,17 +122,27 @@ public final class MilvusDiagnostics {
       return;
     }
     try {
-      DescribeIndexResp r = s.client().describeIndex(DescribeIndexReq.builder()
-          .collectionName(settings.collection()).fieldName(s.info().vectorField()).build());
+      DescribeIndexResp r =
+          s.client()
+              .describeIndex(
+                  DescribeIndexReq.builder()
+                      .collectionName(settings.collection())
+                      .fieldName(s.info().vectorField())
+                      .build());
       if (r.getIndexDescriptions().isEmpty()) {
         return;
       }
       DescribeIndexResp.IndexDesc d = r.getIndexDescriptions().get(0);
-      b.gauge("vecwatch_milvus_index_indexed_rows", "rows the vector index covers", d.getIndexedRows());
+      b.gauge(
+          "vecwatch_milvus_index_indexed_rows", "rows the vector index covers", d.getIndexedRows());
       b.gauge("vecwatch_milvus_index_total_rows", "rows the index should cover", d.getTotalRows());
-      b.gauge("vecwatch_milvus_index_pending_rows", "rows waiting to be indexed (index lag)",
+      b.gauge(
+          "vecwatch_milvus_index_pending_rows",
+          "rows waiting to be indexed (index lag)",
           Math.max(d.getPendingIndexRows(), d.getTotalRows() - d.getIndexedRows()));
-      b.gauge("vecwatch_milvus_index_failed", "1 when the index build failed",
+      b.gauge(
+          "vecwatch_milvus_index_failed",
+          "1 when the index build failed",
           d.getIndexState() == IndexBuildState.Failed ? 1 : 0);
     } catch (RuntimeException e) {
       s.features().markIfUnsupported(Feature.INDEX, MilvusFailure.of(e));
@@ -128,14 +154,22 @@ public final class MilvusDiagnostics {
       return;
     }
     try {
-      GetQuerySegmentInfoResp r = s.client().getQuerySegmentInfo(GetQuerySegmentInfoReq.builder()
-          .collectionName(settings.collection()).build());
+      GetQuerySegmentInfoResp r =
+          s.client()
+              .getQuerySegmentInfo(
+                  GetQuerySegmentInfoReq.builder().collectionName(settings.collection()).build());
       long rows = 0;
       for (GetQuerySegmentInfoResp.QuerySegmentInfo seg : r.getSegmentInfos()) {
         rows += seg.getNumOfRows() == null ? 0 : seg.getNumOfRows();
       }
-      b.gauge("vecwatch_milvus_loaded_segments", "sealed segments loaded on query nodes", r.getSegmentInfos().size());
-      b.gauge("vecwatch_milvus_loaded_segment_rows", "rows in sealed segments loaded on query nodes", rows);
+      b.gauge(
+          "vecwatch_milvus_loaded_segments",
+          "sealed segments loaded on query nodes",
+          r.getSegmentInfos().size());
+      b.gauge(
+          "vecwatch_milvus_loaded_segment_rows",
+          "rows in sealed segments loaded on query nodes",
+          rows);
     } catch (RuntimeException e) {
       s.features().markIfUnsupported(Feature.SEGMENTS, MilvusFailure.of(e));
     }
@@ -152,13 +186,20 @@ public final class MilvusDiagnostics {
     }
     OptionalDouble ratio = selfRecall.ratio();
     if (ratio.isPresent()) {
-      b.gauge("vecwatch_self_recall_ratio", "stored vectors whose own key came back first when searched with",
+      b.gauge(
+          "vecwatch_self_recall_ratio",
+          "stored vectors whose own key came back first when searched with",
           ratio.getAsDouble());
     }
-    b.gauge("vecwatch_self_recall_window_samples", "samples behind vecwatch_self_recall_ratio", selfRecall.samples());
+    b.gauge(
+        "vecwatch_self_recall_window_samples",
+        "samples behind vecwatch_self_recall_ratio",
+        selfRecall.samples());
     OptionalDouble missing = selfRecall.missingRatio();
     if (missing.isPresent()) {
-      b.gauge("vecwatch_self_recall_missing_ratio", "sampled dataset keys the collection no longer holds",
+      b.gauge(
+          "vecwatch_self_recall_missing_ratio",
+          "sampled dataset keys the collection no longer holds",
           missing.getAsDouble());
     }
   }

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What went wrong in one Milvus SDK call, reduced to what the agent acts on. The SDK wraps gRPC errors (its own
- * relocated {@code io.milvus.shaded.io.grpc.StatusRuntimeException}) in {@link MilvusClientException}; server-side
- * errors carry a Milvus error code instead.
+ * What went wrong in one Milvus SDK call, reduced to what the agent acts on. The SDK wraps gRPC
+ * errors (its own relocated {@code io.milvus.shaded.io.grpc.StatusRuntimeException}) in {@link
+ * MilvusClientException}; server-side errors carry a Milvus error code instead.
  *
  * @param kind how the agent reacts
  * @param detail one line for logs and errors: the gRPC code or server reason, never a credential
@@ -20,9 +20,15 @@ public record MilvusFailure(Kind kind, String detail) {
 
   /** Classes of failure, each with its own reaction. */
   public enum Kind {
-    /** The server cannot be reached (connection refused, DNS, TLS handshake, ...): reconnect with backoff. */
+    /**
+     * The server cannot be reached (connection refused, DNS, TLS handshake, ...): reconnect with
+     * backoff.
+     */
     UNREACHABLE,
-    /** The call's deadline passed: a probe timeout, or a dead server when even health checks time out. */
+    /**
+     * The call's deadline passed: a probe timeout, or a dead server when even health checks time
+     * out.
+     */
     TIMEOUT,
     /** Wrong credentials: the user must fix them; retried rarely, logged once. */
     UNAUTHENTICATED,
@@ -43,10 +49,11 @@ public record MilvusFailure(Kind kind, String detail) {
   // Milvus error codes (milvus/pkg/util/merr): collection not found, database not found
   private static final int CODE_COLLECTION_NOT_FOUND = 100;
   private static final int CODE_DATABASE_NOT_FOUND = 800;
-  private static final Pattern CODE_IN_TEXT = Pattern.compile(
-      "StatusRuntimeException: (OK|CANCELLED|UNKNOWN|INVALID_ARGUMENT|DEADLINE_EXCEEDED|NOT_FOUND|ALREADY_EXISTS|"
-          + "PERMISSION_DENIED|RESOURCE_EXHAUSTED|FAILED_PRECONDITION|ABORTED|OUT_OF_RANGE|UNIMPLEMENTED|INTERNAL|"
-          + "UNAVAILABLE|DATA_LOSS|UNAUTHENTICATED):? ?([^\\n]*)");
+  private static final Pattern CODE_IN_TEXT =
+      Pattern.compile(
+          "StatusRuntimeException: (OK|CANCELLED|UNKNOWN|INVALID_ARGUMENT|DEADLINE_EXCEEDED|NOT_FOUND|ALREADY_EXISTS|"
+              + "PERMISSION_DENIED|RESOURCE_EXHAUSTED|FAILED_PRECONDITION|ABORTED|OUT_OF_RANGE|UNIMPLEMENTED|INTERNAL|"
+              + "UNAVAILABLE|DATA_LOSS|UNAUTHENTICATED):? ?([^\\n]*)");
   private static final Pattern AFTER = Pattern.compile("deadline exceeded after (\\d+(?:\\.\\d)?)");
 
   public static MilvusFailure of(Throwable t) {
@@ -54,11 +61,14 @@ public record MilvusFailure(Kind kind, String detail) {
     if (grpc.isPresent()) {
       Status status = grpc.get().getStatus();
       String description = status.getDescription() == null ? "" : status.getDescription();
-      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED && description.contains("waiting_for_connection")) {
-        // the call never had a connection (the SDK waits for one until the deadline): the server is unreachable
+      if (status.getCode() == Status.Code.DEADLINE_EXCEEDED
+          && description.contains("waiting_for_connection")) {
+        // the call never had a connection (the SDK waits for one until the deadline): the server is
+        // unreachable
         Matcher m = AFTER.matcher(description);
         String after = m.find() ? " within " + m.group(1) + "s" : "";
-        return new MilvusFailure(Kind.UNREACHABLE,
+        return new MilvusFailure(
+            Kind.UNREACHABLE,
             "no connection" + after + " (refused, unreachable, or TLS handshake failed)");
       }
       String detail = status.getCode() + (description.isEmpty() ? "" : ": " + description);
@@ -66,39 +76,52 @@ public record MilvusFailure(Kind kind, String detail) {
         // the server went away with the call in flight (seen when Milvus is killed mid-search)
         return new MilvusFailure(Kind.UNREACHABLE, oneLine(detail));
       }
-      Kind kind = switch (status.getCode()) {
-        case UNAVAILABLE -> Kind.UNREACHABLE;
-        case DEADLINE_EXCEEDED -> Kind.TIMEOUT;
-        case UNAUTHENTICATED -> Kind.UNAUTHENTICATED;
-        case PERMISSION_DENIED -> Kind.PERMISSION_DENIED;
-        case UNIMPLEMENTED -> Kind.UNIMPLEMENTED;
-        case CANCELLED -> Kind.CANCELLED;
-        case NOT_FOUND -> Kind.NOT_FOUND;
-        default -> Kind.SERVER_ERROR;
-      };
+      Kind kind =
+          switch (status.getCode()) {
+            case UNAVAILABLE -> Kind.UNREACHABLE;
+            case DEADLINE_EXCEEDED -> Kind.TIMEOUT;
+            case UNAUTHENTICATED -> Kind.UNAUTHENTICATED;
+            case PERMISSION_DENIED -> Kind.PERMISSION_DENIED;
+            case UNIMPLEMENTED -> Kind.UNIMPLEMENTED;
+            case CANCELLED -> Kind.CANCELLED;
+            case NOT_FOUND -> Kind.NOT_FOUND;
+            default -> Kind.SERVER_ERROR;
+          };
       return new MilvusFailure(kind, oneLine(detail));
     }
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof MilvusClientException m && m.getErrorCode() == ErrorCode.RPC_ERROR && m.getMessage() != null) {
-        // with SDK retries on, the gRPC exception survives only as text: "...StatusRuntimeException: CODE: ..."
+      if (c instanceof MilvusClientException m
+          && m.getErrorCode() == ErrorCode.RPC_ERROR
+          && m.getMessage() != null) {
+        // with SDK retries on, the gRPC exception survives only as text:
+        // "...StatusRuntimeException: CODE: ..."
         Matcher code = CODE_IN_TEXT.matcher(m.getMessage());
         if (code.find()) {
-          Status s = Status.fromCode(Status.Code.valueOf(code.group(1))).withDescription(code.group(2));
+          Status s =
+              Status.fromCode(Status.Code.valueOf(code.group(1))).withDescription(code.group(2));
           return of(s.asRuntimeException());
         }
       }
       if (c instanceof MilvusClientException m && m.getErrorCode() == ErrorCode.SERVER_ERROR) {
         int code = m.getServerErrCode();
-        String reason = m.getMessage() == null || m.getMessage().isBlank() ? "server error code " + code : m.getMessage();
-        Kind kind = code == CODE_COLLECTION_NOT_FOUND || code == CODE_DATABASE_NOT_FOUND
-            ? Kind.NOT_FOUND : Kind.SERVER_ERROR;
+        String reason =
+            m.getMessage() == null || m.getMessage().isBlank()
+                ? "server error code " + code
+                : m.getMessage();
+        Kind kind =
+            code == CODE_COLLECTION_NOT_FOUND || code == CODE_DATABASE_NOT_FOUND
+                ? Kind.NOT_FOUND
+                : Kind.SERVER_ERROR;
         return new MilvusFailure(kind, oneLine(reason));
       }
       if (c instanceof InterruptedException) {
         return new MilvusFailure(Kind.CANCELLED, "interrupted");
       }
     }
-    String msg = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + t.getMessage();
+    String msg =
+        t.getMessage() == null
+            ? t.getClass().getSimpleName()
+            : t.getClass().getSimpleName() + ": " + t.getMessage();
     return new MilvusFailure(Kind.OTHER, oneLine(msg));
   }
 

@@ -8,13 +8,15 @@ import java.util.Arrays;
 import java.util.function.LongConsumer;
 
 /**
- * Exact ground truth over a collection too large to hold: vectors arrive in pages (see {@link CollectionReader}),
- * are gathered into chunks of {@code chunkSize}, each chunk is searched exactly with {@link ExactKnn}, and the
- * per-chunk neighbours are merged into each query's running top k. The global top k is in the union of the
- * chunks' top k, so the result is exact; memory is one chunk plus {@code queries x k}. Distances are kept in
- * double precision through the merge and ties are broken by key (each chunk is searched in key order), so the
- * result is the full sort by (distance, key) whatever the chunk and page sizes: float-rounded distances would
- * let two neighbours whose distances differ in the ninth digit swap when a chunk boundary falls between them.
+ * Exact ground truth over a collection too large to hold: vectors arrive in pages (see {@link
+ * CollectionReader}), are gathered into chunks of {@code chunkSize}, each chunk is searched exactly
+ * with {@link ExactKnn}, and the per-chunk neighbours are merged into each query's running top k.
+ * The global top k is in the union of the chunks' top k, so the result is exact; memory is one
+ * chunk plus {@code queries x k}. Distances are kept in double precision through the merge and ties
+ * are broken by key (each chunk is searched in key order), so the result is the full sort by
+ * (distance, key) whatever the chunk and page sizes: float-rounded distances would let two
+ * neighbours whose distances differ in the ninth digit swap when a chunk boundary falls between
+ * them.
  *
  * <pre>{@code
  * MilvusGroundTruth gt = new MilvusGroundTruth(queries, Metric.L2, 100, 200_000, threads);
@@ -42,7 +44,8 @@ public final class MilvusGroundTruth {
    * @param chunkSize vectors searched per exact pass (memory: chunkSize x dim x 4 bytes)
    * @param progress told the number of collection rows consumed so far, after each page
    */
-  public MilvusGroundTruth(Vectors queries, Metric metric, int k, int chunkSize, int threads, LongConsumer progress) {
+  public MilvusGroundTruth(
+      Vectors queries, Metric metric, int k, int chunkSize, int threads, LongConsumer progress) {
     if (k < 1) {
       throw new IllegalArgumentException("k must be at least 1, got " + k);
     }
@@ -66,8 +69,13 @@ public final class MilvusGroundTruth {
   public void add(long[] keys, float[][] vectors) {
     for (int i = 0; i < keys.length; i++) {
       if (vectors[i].length != dim) {
-        throw new IllegalArgumentException("vector of key " + keys[i] + " has dimension " + vectors[i].length
-            + " but the queries have " + dim);
+        throw new IllegalArgumentException(
+            "vector of key "
+                + keys[i]
+                + " has dimension "
+                + vectors[i].length
+                + " but the queries have "
+                + dim);
       }
       System.arraycopy(vectors[i], 0, chunk, filled * dim, dim);
       chunkKeys[filled++] = keys[i];
@@ -92,7 +100,8 @@ public final class MilvusGroundTruth {
   }
 
   private void flush() {
-    // search the chunk in key order, so the exact search's tie-break (lower position first) is by key
+    // search the chunk in key order, so the exact search's tie-break (lower position first) is by
+    // key
     Integer[] order = new Integer[filled];
     for (int i = 0; i < filled; i++) {
       order[i] = i;
@@ -105,7 +114,11 @@ public final class MilvusGroundTruth {
       sortedKeys[i] = chunkKeys[order[i]];
     }
     Vectors base = Vectors.wrap(sorted, filled, dim);
-    KnnResult r = ExactKnn.builder(base, metric).threads(threads).build().search(queries, Math.min(k, filled));
+    KnnResult r =
+        ExactKnn.builder(base, metric)
+            .threads(threads)
+            .build()
+            .search(queries, Math.min(k, filled));
     float[] queryData = queries.data();
     for (int q = 0; q < queries.count(); q++) {
       int[] ids = r.ids(q);
@@ -128,8 +141,12 @@ public final class MilvusGroundTruth {
     int b = 0;
     int out = 0;
     while (out < k && (a < n || b < ids.length)) {
-      boolean takeOld = b >= ids.length || (a < n && (bestDistances[q][a] < distances[b]
-          || (bestDistances[q][a] == distances[b] && bestKeys[q][a] <= keysOf[ids[b]])));
+      boolean takeOld =
+          b >= ids.length
+              || (a < n
+                  && (bestDistances[q][a] < distances[b]
+                      || (bestDistances[q][a] == distances[b]
+                          && bestKeys[q][a] <= keysOf[ids[b]])));
       if (takeOld) {
         keys[out] = bestKeys[q][a];
         dist[out++] = bestDistances[q][a++];
@@ -143,7 +160,10 @@ public final class MilvusGroundTruth {
     bestCount[q] = out;
   }
 
-  /** The neighbours' keys per query, nearest first; rows are shorter than k if the collection is smaller. */
+  /**
+   * The neighbours' keys per query, nearest first; rows are shorter than k if the collection is
+   * smaller.
+   */
   public long[][] keys() {
     long[][] out = new long[bestKeys.length][];
     for (int q = 0; q < out.length; q++) {
@@ -152,7 +172,10 @@ public final class MilvusGroundTruth {
     return out;
   }
 
-  /** Their distances under the metric, as {@link Metric} defines them, rounded to float (as .fvecs stores them). */
+  /**
+   * Their distances under the metric, as {@link Metric} defines them, rounded to float (as .fvecs
+   * stores them).
+   */
   public float[][] distances() {
     float[][] out = new float[bestDistances.length][];
     for (int q = 0; q < out.length; q++) {

@@ -13,14 +13,16 @@ import java.util.TreeMap;
 
 /**
  * Picks vecwatch's series out of a Milvus {@code :9091/metrics} page (2.3–2.5 names):
+ *
  * <ul>
- *   <li>{@code milvus_proxy_req_count{function_name, status}}: requests ({@code status="total"}) and failures
- *       ({@code status="fail"}) by function, and successful searches ({@code function_name="Search"} or
- *       {@code "HybridSearch"}, {@code status="success"}), summed over nodes;
- *   <li>{@code milvus_proxy_sq_latency_bucket{query_type="search", le}} (milliseconds), summed over nodes
- *       and, on 2.4+, databases and collections;
- *   <li>{@code process_cpu_seconds_total}, {@code process_resident_memory_bytes} of the process serving the
- *       page (the whole standalone server, or the proxy in a cluster).
+ *   <li>{@code milvus_proxy_req_count{function_name, status}}: requests ({@code status="total"})
+ *       and failures ({@code status="fail"}) by function, and successful searches ({@code
+ *       function_name="Search"} or {@code "HybridSearch"}, {@code status="success"}), summed over
+ *       nodes;
+ *   <li>{@code milvus_proxy_sq_latency_bucket{query_type="search", le}} (milliseconds), summed over
+ *       nodes and, on 2.4+, databases and collections;
+ *   <li>{@code process_cpu_seconds_total}, {@code process_resident_memory_bytes} of the process
+ *       serving the page (the whole standalone server, or the proxy in a cluster).
  * </ul>
  */
 public final class MilvusMetrics implements ServerMetricsMapping {
@@ -51,7 +53,7 @@ public final class MilvusMetrics implements ServerMetricsMapping {
                 searchSuccesses = (Double.isNaN(searchSuccesses) ? 0 : searchSuccesses) + s.value();
               }
             }
-            default -> { }
+            default -> {}
           }
         }
         case "milvus_proxy_sq_latency_bucket" -> {
@@ -72,7 +74,7 @@ public final class MilvusMetrics implements ServerMetricsMapping {
         }
         case "process_cpu_seconds_total" -> cpu = s.value();
         case "process_resident_memory_bytes" -> rss = s.value();
-        default -> { }
+        default -> {}
       }
     }
     double[] bounds = new double[search.size()];
@@ -82,7 +84,12 @@ public final class MilvusMetrics implements ServerMetricsMapping {
       bounds[i] = e.getKey();
       counts[i++] = e.getValue();
     }
-    return new ServerScrape(requests, failures, searchSuccesses, new Buckets(bounds, counts), searchSum,
+    return new ServerScrape(
+        requests,
+        failures,
+        searchSuccesses,
+        new Buckets(bounds, counts),
+        searchSum,
         Double.isNaN(cpu) ? OptionalDouble.empty() : OptionalDouble.of(cpu),
         Double.isNaN(rss) ? OptionalDouble.empty() : OptionalDouble.of(rss));
   }

@@ -13,11 +13,11 @@ import java.util.Random;
 import java.util.Set;
 
 /**
- * Records of a Milvus collection by key: a {@code get} by primary key (a query {@code key in [...]} when
- * {@code id_field} names another field), and key sampling. Keys are sampled from the target's dataset when it has
- * base vectors (uniform over all of them); otherwise by walking the key space a page at a time ({@code key > last}),
- * wrapping around at the end, so successive rounds cover the whole range. The cursor is the only state; calls are
- * serialised.
+ * Records of a Milvus collection by key: a {@code get} by primary key (a query {@code key in [...]}
+ * when {@code id_field} names another field), and key sampling. Keys are sampled from the target's
+ * dataset when it has base vectors (uniform over all of them); otherwise by walking the key space a
+ * page at a time ({@code key > last}), wrapping around at the end, so successive rounds cover the
+ * whole range. The cursor is the only state; calls are serialised.
  */
 public final class MilvusRecords {
   private static final int PAGE = 1024;
@@ -42,16 +42,20 @@ public final class MilvusRecords {
     for (long k : keys) {
       boxed.add(k);
     }
-    QueryResp got = s.client().query(QueryReq.builder()
-        .collectionName(settings.collection())
-        .partitionNames(new ArrayList<>(settings.partitions()))
-        .filter(Keys.and(settings.filter().orElse(""), Keys.in(info.keyField(), boxed)))
-        .outputFields(List.of(info.keyField(), info.vectorField()))
-        .consistencyLevel(Searches.consistency(settings).orElse(null))
-        .build());
+    QueryResp got =
+        s.client()
+            .query(
+                QueryReq.builder()
+                    .collectionName(settings.collection())
+                    .partitionNames(new ArrayList<>(settings.partitions()))
+                    .filter(Keys.and(settings.filter().orElse(""), Keys.in(info.keyField(), boxed)))
+                    .outputFields(List.of(info.keyField(), info.vectorField()))
+                    .consistencyLevel(Searches.consistency(settings).orElse(null))
+                    .build());
     Map<Long, float[]> byKey = new HashMap<>();
     for (QueryResp.QueryResult r : got.getQueryResults()) {
-      byKey.put(Keys.asLong(r.getEntity().get(info.keyField())),
+      byKey.put(
+          Keys.asLong(r.getEntity().get(info.keyField())),
           SelfRecall.floats(r.getEntity().get(info.vectorField())));
     }
     for (int i = 0; i < keys.length; i++) {
@@ -90,15 +94,19 @@ public final class MilvusRecords {
 
   private List<Long> page(Session s, Long after) {
     String field = s.info().keyField();
-    String expr = Keys.and(settings.filter().orElse(""), after == null ? "" : field + " > " + after);
-    QueryResp r = s.client().query(QueryReq.builder()
-        .collectionName(settings.collection())
-        .partitionNames(new ArrayList<>(settings.partitions()))
-        .outputFields(List.of(field))
-        .filter(expr.isEmpty() ? field + " >= " + Long.MIN_VALUE : expr)
-        .limit(PAGE)
-        .consistencyLevel(Searches.consistency(settings).orElse(null))
-        .build());
+    String expr =
+        Keys.and(settings.filter().orElse(""), after == null ? "" : field + " > " + after);
+    QueryResp r =
+        s.client()
+            .query(
+                QueryReq.builder()
+                    .collectionName(settings.collection())
+                    .partitionNames(new ArrayList<>(settings.partitions()))
+                    .outputFields(List.of(field))
+                    .filter(expr.isEmpty() ? field + " >= " + Long.MIN_VALUE : expr)
+                    .limit(PAGE)
+                    .consistencyLevel(Searches.consistency(settings).orElse(null))
+                    .build());
     List<Long> out = new ArrayList<>();
     for (QueryResp.QueryResult row : r.getQueryResults()) {
       out.add(Keys.asLong(row.getEntity().get(field)));

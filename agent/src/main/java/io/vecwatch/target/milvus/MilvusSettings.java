@@ -2,12 +2,13 @@ package io.vecwatch.target.milvus;
 
 import io.vecwatch.config.ConfigNode;
 import io.vecwatch.config.Secret;
-import io.vecwatch.dataset.Metric;
 import io.vecwatch.config.TargetSettings;
+import io.vecwatch.dataset.Metric;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +17,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The settings of a {@code kind: milvus} target, validated when the config is loaded. Secrets are held as
- * {@link Secret}, so {@link #toString()} never shows them.
+ * The settings of a {@code kind: milvus} target, validated when the config is loaded. Secrets are
+ * held as {@link Secret}, so {@link #toString()} never shows them.
  *
  * <pre>{@code
  * - name: prod
@@ -42,8 +43,10 @@ import java.util.OptionalLong;
  * @param collection the collection probed; never written to
  * @param vectorField the vector field searched; empty means the collection's only vector field
  * @param metric the metric searched with; empty means the index's metric
- * @param searchParams index search parameters ({@code ef}, {@code nprobe}, ...), numbers already typed
- * @param consistencyLevel {@code strong|session|bounded|eventually}; empty means the collection's default
+ * @param searchParams index search parameters ({@code ef}, {@code nprobe}, ...), numbers already
+ *     typed
+ * @param consistencyLevel {@code strong|session|bounded|eventually}; empty means the collection's
+ *     default
  * @param filter boolean expression every canary search and self-recall sample is restricted to
  * @param partitions partitions searched; empty means all
  * @param idField an Int64 field whose value is reported as the key instead of the primary key
@@ -74,16 +77,33 @@ public record MilvusSettings(
   public MilvusSettings withSearchParam(String name, Object value) {
     Map<String, Object> params = new LinkedHashMap<>(searchParams);
     params.put(name, value);
-    return new MilvusSettings(uri, database, auth, tls, connectTimeout, callTimeout, reconnect, collection,
-        vectorField, metric, params, consistencyLevel, filter, partitions, idField, expectedEntities, selfRecall);
+    return new MilvusSettings(
+        uri,
+        database,
+        auth,
+        tls,
+        connectTimeout,
+        callTimeout,
+        reconnect,
+        collection,
+        vectorField,
+        metric,
+        params,
+        consistencyLevel,
+        filter,
+        partitions,
+        idField,
+        expectedEntities,
+        selfRecall);
   }
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(5);
-  public static final List<String> CONSISTENCY_LEVELS = List.of("strong", "session", "bounded", "eventually");
+  public static final List<String> CONSISTENCY_LEVELS =
+      List.of("strong", "session", "bounded", "eventually");
 
   public MilvusSettings {
-    searchParams = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(searchParams));
+    searchParams = Collections.unmodifiableMap(new LinkedHashMap<>(searchParams));
     partitions = List.copyOf(partitions);
   }
 
@@ -100,10 +120,13 @@ public record MilvusSettings(
   public record UserPassword(String user, Secret password) implements Auth {}
 
   /**
-   * TLS files. With only {@code caFile} the server is verified (one-way TLS); with the client pair too the agent
-   * also proves itself (mutual TLS).
+   * TLS files. With only {@code caFile} the server is verified (one-way TLS); with the client pair
+   * too the agent also proves itself (mutual TLS).
    */
-  public record Tls(Optional<Path> caFile, Optional<Path> clientCertFile, Optional<Path> clientKeyFile,
+  public record Tls(
+      Optional<Path> caFile,
+      Optional<Path> clientCertFile,
+      Optional<Path> clientKeyFile,
       Optional<String> serverName) {
     public boolean mutual() {
       return clientCertFile.isPresent();
@@ -123,7 +146,10 @@ public record MilvusSettings(
     }
   }
 
-  /** Reads a {@code kind: milvus} target's keys; every problem is recorded on {@code n} with its path. */
+  /**
+   * Reads a {@code kind: milvus} target's keys; every problem is recorded on {@code n} with its
+   * path.
+   */
   public static MilvusSettings parse(ConfigNode n) {
     String uri = n.requiredString("uri");
     if (!uri.isEmpty()) {
@@ -155,7 +181,8 @@ public record MilvusSettings(
       }
     }
 
-    Duration connectTimeout = n.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
+    Duration connectTimeout =
+        n.duration("connect_timeout", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100));
     Duration callTimeout = n.duration("call_timeout", DEFAULT_CALL_TIMEOUT, Duration.ofMillis(10));
     Reconnect reconnect = parseReconnect(n.child("reconnect"));
 
@@ -171,10 +198,16 @@ public record MilvusSettings(
     }
     Map<String, Object> searchParams = new LinkedHashMap<>();
     n.stringMap("search_params").forEach((k, v) -> searchParams.put(k, typed(v)));
-    Optional<String> consistency = n.optionalString("consistency_level").map(s -> s.toLowerCase(Locale.ROOT));
+    Optional<String> consistency =
+        n.optionalString("consistency_level").map(s -> s.toLowerCase(Locale.ROOT));
     if (consistency.isPresent() && !CONSISTENCY_LEVELS.contains(consistency.get())) {
-      n.problem("consistency_level",
-          "must be one of " + String.join(", ", CONSISTENCY_LEVELS) + ", got \"" + consistency.get() + "\"");
+      n.problem(
+          "consistency_level",
+          "must be one of "
+              + String.join(", ", CONSISTENCY_LEVELS)
+              + ", got \""
+              + consistency.get()
+              + "\"");
       consistency = Optional.empty();
     }
     Optional<String> filter = n.optionalString("filter");
@@ -188,9 +221,24 @@ public record MilvusSettings(
     long expected = n.longValue("expected_entities", -1, 0, Long.MAX_VALUE);
     SelfRecall selfRecall = parseSelfRecall(n.child("self_recall"));
 
-    return new MilvusSettings(uri, database, auth, tls, connectTimeout, callTimeout, reconnect, collection,
-        vectorField, metric, searchParams, consistency, filter, partitions, idField,
-        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected), selfRecall);
+    return new MilvusSettings(
+        uri,
+        database,
+        auth,
+        tls,
+        connectTimeout,
+        callTimeout,
+        reconnect,
+        collection,
+        vectorField,
+        metric,
+        searchParams,
+        consistency,
+        filter,
+        partitions,
+        idField,
+        expected < 0 ? OptionalLong.empty() : OptionalLong.of(expected),
+        selfRecall);
   }
 
   /** Why {@code uri} is not usable, if it is not (never echoes credentials). */
@@ -213,11 +261,13 @@ public record MilvusSettings(
       return Optional.of(expected + ", got \"" + uri + "\"");
     }
     if (u.getPort() < 0) {
-      return Optional.of("must name a port (Milvus listens on 19530 by default), got \"" + uri + "\"");
+      return Optional.of(
+          "must name a port (Milvus listens on 19530 by default), got \"" + uri + "\"");
     }
     String path = u.getRawPath();
     if ((path != null && !path.isEmpty() && !path.equals("/")) || u.getRawQuery() != null) {
-      return Optional.of("must not have a path or query (use database to pick a database), got \"" + uri + "\"");
+      return Optional.of(
+          "must not have a path or query (use database to pick a database), got \"" + uri + "\"");
     }
     return Optional.empty();
   }
@@ -228,15 +278,18 @@ public record MilvusSettings(
     Optional<Path> key = t.existingFile("client_key_file");
     Optional<String> serverName = t.optionalString("server_name");
     if (cert.isPresent() != key.isPresent()) {
-      t.problem(cert.isPresent() ? "client_key_file" : "client_cert_file",
+      t.problem(
+          cert.isPresent() ? "client_key_file" : "client_cert_file",
           "client_cert_file and client_key_file must be set together");
     }
     if (cert.isPresent() && ca.isEmpty()) {
       t.problem("ca_file", "must be set for mutual TLS (client_cert_file is set)");
     }
     if (ca.isEmpty() && cert.isEmpty()) {
-      t.problem(null, "set ca_file (and client_cert_file/client_key_file for mutual TLS), or remove tls "
-          + "and use an https:// uri to trust the JVM's default certificates");
+      t.problem(
+          null,
+          "set ca_file (and client_cert_file/client_key_file for mutual TLS), or remove tls "
+              + "and use an https:// uri to trust the JVM's default certificates");
     }
     t.finish();
     return new Tls(ca, cert, key, serverName);
@@ -254,7 +307,8 @@ public record MilvusSettings(
   }
 
   private static SelfRecall parseSelfRecall(ConfigNode s) {
-    SelfRecall r = new SelfRecall(s.integer("sample_size", 4, 0, 1000), s.integer("window", 200, 1, 100_000));
+    SelfRecall r =
+        new SelfRecall(s.integer("sample_size", 4, 0, 1000), s.integer("window", 200, 1, 100_000));
     s.finish();
     return r;
   }

@@ -12,17 +12,18 @@ import io.vecwatch.serverside.SystemInfo;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Asks a Milvus server for {@code GetMetrics({"metric_type":"system_info"})} over its own small connection
- * (MilvusClientV2 does not offer GetMetrics; the SDK's v1 client does). Connects on first use; every call has
- * the deadline. A server that answers UNIMPLEMENTED (Milvus Lite) raises {@link UnsupportedOperationException}
- * so the scraper stops asking. The answer's hardware figures are taken from the proxy's node entry when present
- * (the proxy serves the scraped metrics page), else from the first node.
+ * Asks a Milvus server for {@code GetMetrics({"metric_type":"system_info"})} over its own small
+ * connection (MilvusClientV2 does not offer GetMetrics; the SDK's v1 client does). Connects on
+ * first use; every call has the deadline. A server that answers UNIMPLEMENTED (Milvus Lite) raises
+ * {@link UnsupportedOperationException} so the scraper stops asking. The answer's hardware figures
+ * are taken from the proxy's node entry when present (the proxy serves the scraped metrics page),
+ * else from the first node.
  */
 public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable {
   static final String REQUEST = "{\"metric_type\":\"system_info\"}";
@@ -39,14 +40,16 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
     this.deadline = deadline;
   }
 
-  /** @param uri e.g. {@code http://milvus:19530}; @param token {@code user:password} or an API key */
+  /**
+   * @param uri e.g. {@code http://milvus:19530}; @param token {@code user:password} or an API key
+   */
   public static MilvusSystemInfo of(String uri, Optional<Secret> token, Duration deadline) {
     return new MilvusSystemInfo(uri, token, deadline);
   }
 
   /**
-   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty for TLS
-   * connections (their limits then come from {@code server_metrics} config).
+   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty
+   * for TLS connections (their limits then come from {@code server_metrics} config).
    */
   public static Optional<MilvusSystemInfo> forTarget(MilvusSettings m) {
     if (m.tls().isPresent()) {
@@ -56,7 +59,9 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
     if (m.auth() instanceof MilvusSettings.Token t) {
       token = Optional.of(t.token());
     } else if (m.auth() instanceof MilvusSettings.UserPassword up) {
-      token = Optional.of(Secret.of(up.user() + ":" + up.password().reveal())); // Milvus' "user:password" token
+      token =
+          Optional.of(
+              Secret.of(up.user() + ":" + up.password().reveal())); // Milvus' "user:password" token
     }
     return Optional.of(of(m.uri(), token, m.callTimeout()));
   }
@@ -64,14 +69,16 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
   @Override
   public synchronized Optional<SystemInfo> fetch() throws Exception {
     if (client == null) {
-      ConnectParam.Builder b = ConnectParam.newBuilder()
-          .withUri(uri)
-          .withConnectTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
-          .withRpcDeadline(deadline.toMillis(), TimeUnit.MILLISECONDS);
+      ConnectParam.Builder b =
+          ConnectParam.newBuilder()
+              .withUri(uri)
+              .withConnectTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
+              .withRpcDeadline(deadline.toMillis(), TimeUnit.MILLISECONDS);
       token.ifPresent(t -> b.withToken(t.reveal()));
       client = new MilvusServiceClient(b.build());
     }
-    R<GetMetricsResponse> r = client.getMetrics(GetMetricsParam.newBuilder().withRequest(REQUEST).build());
+    R<GetMetricsResponse> r =
+        client.getMetrics(GetMetricsParam.newBuilder().withRequest(REQUEST).build());
     if (r.getStatus() == R.Status.Success.getCode() && r.getData() != null) {
       return parse(r.getData().getResponse());
     }
@@ -108,8 +115,10 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
     if (mem <= 0 && cores <= 0) {
       return Optional.empty();
     }
-    return Optional.of(new SystemInfo(mem > 0 ? OptionalLong.of(mem) : OptionalLong.empty(),
-        cores > 0 ? OptionalDouble.of(cores) : OptionalDouble.empty()));
+    return Optional.of(
+        new SystemInfo(
+            mem > 0 ? OptionalLong.of(mem) : OptionalLong.empty(),
+            cores > 0 ? OptionalDouble.of(cores) : OptionalDouble.empty()));
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.vecwatch.target.milvus;
 
+import io.milvus.grpc.LoadState;
 import io.milvus.v2.service.collection.request.GetLoadStateReq;
 import io.milvus.v2.service.collection.response.GetLoadStateResp;
 import io.milvus.v2.service.utility.response.CheckHealthResp;
@@ -13,6 +14,7 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.serverside.ServerMetricsMapping;
 import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.stats.Diagnostics;
+import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.Health;
 import io.vecwatch.target.RecordReader;
@@ -24,7 +26,6 @@ import io.vecwatch.target.TargetException;
 import io.vecwatch.target.TargetKind;
 import io.vecwatch.target.Tunable;
 import io.vecwatch.target.milvus.Features.Feature;
-import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
@@ -39,74 +40,87 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A collection in a real Milvus, watched through {@code MilvusClientV2}. The agent never writes to it.
+ * A collection in a real Milvus, watched through {@code MilvusClientV2}. The agent never writes to
+ * it.
  *
- * <p>Building the target does not contact Milvus: it connects in the background and keeps reconnecting with
- * backoff (see {@link Connection}), so an agent starts even while Milvus is down. Until connected, searches fail at
- * once and {@link #health()} reports down; a collection that does not fit the settings makes every call throw a
- * {@link TargetException} naming target and collection (the target is misconfigured, others carry on).
+ * <p>Building the target does not contact Milvus: it connects in the background and keeps
+ * reconnecting with backoff (see {@link Connection}), so an agent starts even while Milvus is down.
+ * Until connected, searches fail at once and {@link #health()} reports down; a collection that does
+ * not fit the settings makes every call throw a {@link TargetException} naming target and
+ * collection (the target is misconfigured, others carry on).
  *
- * <p>Every SDK call carries a deadline ({@code connect_timeout} for connecting, {@code call_timeout} for the rest),
- * so no call hangs on a dead server; the SDK's own retries are off, the agent measures each failure. Searches
- * report primary keys (or {@code id_field}) and vecwatch distances. Extra signals (load progress, index lag, quota
- * states, self-recall) come from {@link #diagnostics()}.
+ * <p>Every SDK call carries a deadline ({@code connect_timeout} for connecting, {@code
+ * call_timeout} for the rest), so no call hangs on a dead server; the SDK's own retries are off,
+ * the agent measures each failure. Searches report primary keys (or {@code id_field}) and vecwatch
+ * distances. Extra signals (load progress, index lag, quota states, self-recall) come from {@link
+ * #diagnostics()}.
  */
 public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader, Tunable {
 
   /** {@code kind: milvus}. */
-  public static final TargetKind<MilvusSettings> KIND = new TargetKind<>() {
-    @Override
-    public String name() {
-      return "milvus";
-    }
+  public static final TargetKind<MilvusSettings> KIND =
+      new TargetKind<>() {
+        @Override
+        public String name() {
+          return "milvus";
+        }
 
-    @Override
-    public MilvusSettings parse(ConfigNode node) {
-      return MilvusSettings.parse(node);
-    }
+        @Override
+        public MilvusSettings parse(ConfigNode node) {
+          return MilvusSettings.parse(node);
+        }
 
-    @Override
-    public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
-      Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
-      OwnSearches own = context.ownSearches();
-      MilvusTarget t = new MilvusTarget(config.name(), settings, dataset, context.clock(),
-          ExecutorScheduler.create("vecwatch-milvus-" + config.name()), new Random(), () -> own.add(config.name()));
-      t.start();
-      return t;
-    }
+        @Override
+        public Target create(TargetConfig config, MilvusSettings settings, TargetContext context) {
+          Optional<Dataset> dataset = config.dataset().flatMap(context::dataset);
+          OwnSearches own = context.ownSearches();
+          MilvusTarget t =
+              new MilvusTarget(
+                  config.name(),
+                  settings,
+                  dataset,
+                  context.clock(),
+                  ExecutorScheduler.create("vecwatch-milvus-" + config.name()),
+                  new Random(),
+                  () -> own.add(config.name()));
+          t.start();
+          return t;
+        }
 
-    @Override
-    public Optional<ServerMetricsMapping> serverMetrics() {
-      return Optional.of(MilvusMetrics.INSTANCE);
-    }
+        @Override
+        public Optional<ServerMetricsMapping> serverMetrics() {
+          return Optional.of(MilvusMetrics.INSTANCE);
+        }
 
-    @Override
-    public Optional<SystemInfo.Source> systemInfo(MilvusSettings settings) {
-      return MilvusSystemInfo.forTarget(settings).map(s -> s);
-    }
+        @Override
+        public Optional<SystemInfo.Source> systemInfo(MilvusSettings settings) {
+          return MilvusSystemInfo.forTarget(settings).map(s -> s);
+        }
 
-    @Override
-    public Map<String, String> spanAttributes(MilvusSettings settings) {
-      Map<String, String> out = new LinkedHashMap<>();
-      out.put("db.system.name", "milvus");
-      out.put("db.collection.name", settings.collection());
-      settings.database().ifPresent(db -> out.put("db.namespace", db));
-      return out;
-    }
+        @Override
+        public Map<String, String> spanAttributes(MilvusSettings settings) {
+          Map<String, String> out = new LinkedHashMap<>();
+          out.put("db.system.name", "milvus");
+          out.put("db.collection.name", settings.collection());
+          settings.database().ifPresent(db -> out.put("db.namespace", db));
+          return out;
+        }
 
-    @Override
-    public Optional<GroundTruthBase> groundTruthBase() {
-      return Optional.of(MilvusGroundTruthBase.INSTANCE);
-    }
-  };
+        @Override
+        public Optional<GroundTruthBase> groundTruthBase() {
+          return Optional.of(MilvusGroundTruthBase.INSTANCE);
+        }
+      };
 
   private final String name;
   private final MilvusSettings settings;
@@ -121,25 +135,47 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
    * @param scheduler runs connection attempts (one thread per target in production)
    * @param random jitter for backoff and picks for self-recall
    */
-  public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
-      Scheduler scheduler, Random random) {
+  public MilvusTarget(
+      String name,
+      MilvusSettings settings,
+      Optional<Dataset> dataset,
+      Clock clock,
+      Scheduler scheduler,
+      Random random) {
     this(name, settings, dataset, clock, scheduler, random, () -> {});
   }
 
   /**
-   * @param searchSent told of every search this target sends, just before sending it, canaries and self-recall
-   *     samples alike
+   * @param searchSent told of every search this target sends, just before sending it, canaries and
+   *     self-recall samples alike
    */
-  public MilvusTarget(String name, MilvusSettings settings, Optional<Dataset> dataset, Clock clock,
-      Scheduler scheduler, Random random, Runnable searchSent) {
+  public MilvusTarget(
+      String name,
+      MilvusSettings settings,
+      Optional<Dataset> dataset,
+      Clock clock,
+      Scheduler scheduler,
+      Random random,
+      Runnable searchSent) {
     this.name = name;
     this.searchSent = searchSent;
     this.settings = settings;
-    Backoff backoff = Backoff.of(settings.reconnect().initialBackoff(), settings.reconnect().maxBackoff(),
-        random::nextDouble);
-    this.connection = new Connection<>(name, settings.uri(), new MilvusConnector(name, settings, dataset),
-        Session::close, backoff, scheduler, clock);
-    this.diagnostics = new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random, searchSent));
+    Backoff backoff =
+        Backoff.of(
+            settings.reconnect().initialBackoff(),
+            settings.reconnect().maxBackoff(),
+            random::nextDouble);
+    this.connection =
+        new Connection<>(
+            name,
+            settings.uri(),
+            new MilvusConnector(name, settings, dataset),
+            Session::close,
+            backoff,
+            scheduler,
+            clock);
+    this.diagnostics =
+        new MilvusDiagnostics(settings, new SelfRecall(settings, dataset, random, searchSent));
     this.records = new MilvusRecords(settings, dataset);
   }
 
@@ -162,11 +198,16 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     return settings;
   }
 
-  /** The first connection attempt ended; bounded by twice the connect timeout in case an attempt hangs. */
+  /**
+   * The first connection attempt ended; bounded by twice the connect timeout in case an attempt
+   * hangs.
+   */
   @Override
-  public java.util.concurrent.CompletionStage<Void> firstContact() {
-    return connection.firstAttemptEnded().toCompletableFuture()
-        .completeOnTimeout(null, settings.connectTimeout().toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+  public CompletionStage<Void> firstContact() {
+    return connection
+        .firstAttemptEnded()
+        .toCompletableFuture()
+        .completeOnTimeout(null, settings.connectTimeout().toMillis() * 2, TimeUnit.MILLISECONDS);
   }
 
   /** The connection's state, for status pages and tests. */
@@ -188,25 +229,42 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     Session s = live();
     CollectionInfo info = s.info();
     if (info.primaryType() == CollectionInfo.KeyType.VARCHAR && info.keyIsPrimary()) {
-      throw new TargetException("target " + name + ": collection \"" + settings.collection()
-          + "\" has a VarChar primary key; set id_field to an Int64 field so results can be matched to a dataset");
+      throw new TargetException(
+          "target "
+              + name
+              + ": collection \""
+              + settings.collection()
+              + "\" has a VarChar primary key; set id_field to an Int64 field so results can be matched to a dataset");
     }
     if (query.length != info.dim()) {
-      throw new TargetException("target " + name + ": query has dimension " + query.length + " but field \""
-          + info.vectorField() + "\" of collection \"" + settings.collection() + "\" has dimension " + info.dim());
+      throw new TargetException(
+          "target "
+              + name
+              + ": query has dimension "
+              + query.length
+              + " but field \""
+              + info.vectorField()
+              + "\" of collection \""
+              + settings.collection()
+              + "\" has dimension "
+              + info.dim());
     }
     try {
-      return Searches.toResult(Searches.hits(Searches.send(s.client(), Searches.request(settings, info, query, k),
-          searchSent), info), info.metric());
+      return Searches.toResult(
+          Searches.hits(
+              Searches.send(s.client(), Searches.request(settings, info, query, k), searchSent),
+              info),
+          info.metric());
     } catch (RuntimeException e) {
       throw failed(s, "search", e);
     }
   }
 
   /**
-   * Every health check during an outage looks whether Milvus' port accepts connections again, so a server that is
-   * back is noticed within one health interval, whatever the reconnect backoff has grown to; if it does, the
-   * reconnect runs now and this check waits for it (at most the connect timeout).
+   * Every health check during an outage looks whether Milvus' port accepts connections again, so a
+   * server that is back is noticed within one health interval, whatever the reconnect backoff has
+   * grown to; if it does, the reconnect runs now and this check waits for it (at most the connect
+   * timeout).
    */
   private Optional<Session> reconnectIfBack() {
     Optional<CompletableFuture<Void>> retry = connection.retryNowIfReachable(this::portAccepts);
@@ -214,7 +272,11 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
       return Optional.empty();
     }
     try {
-      retry.get().get(settings.connectTimeout().plus(settings.callTimeout()).toMillis(), TimeUnit.MILLISECONDS);
+      retry
+          .get()
+          .get(
+              settings.connectTimeout().plus(settings.callTimeout()).toMillis(),
+              TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -228,8 +290,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     URI u = URI.create(settings.uri());
     int port = u.getPort() != -1 ? u.getPort() : "https".equals(u.getScheme()) ? 443 : 19530;
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(u.getHost(), port), (int) Math.min(Integer.MAX_VALUE,
-          settings.connectTimeout().toMillis()));
+      s.connect(
+          new InetSocketAddress(u.getHost(), port),
+          (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()));
       return true;
     } catch (IOException | RuntimeException e) {
       return false;
@@ -237,8 +300,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
   }
 
   /**
-   * Healthy when Milvus says so (CheckHealth; where it is not implemented, a version call proves liveness) and the
-   * collection is loaded. Throws {@link TargetException} while misconfigured or rejected (wrong credentials).
+   * Healthy when Milvus says so (CheckHealth; where it is not implemented, a version call proves
+   * liveness) and the collection is loaded. Throws {@link TargetException} while misconfigured or
+   * rejected (wrong credentials).
    */
   @Override
   public Health health() throws Exception {
@@ -249,7 +313,8 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     if (live.isEmpty()) {
       Connection.Status st = connection.status();
       String why = st.lastError().orElse("target " + name + ": connecting to " + settings.uri());
-      if (st.state() == Connection.State.MISCONFIGURED || st.state() == Connection.State.UNAUTHENTICATED) {
+      if (st.state() == Connection.State.MISCONFIGURED
+          || st.state() == Connection.State.UNAUTHENTICATED) {
         throw new TargetException(why);
       }
       return Health.down(why);
@@ -276,7 +341,8 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
       }
     } catch (RuntimeException e) {
       MilvusFailure f = MilvusFailure.of(e);
-      if (f.kind() == MilvusFailure.Kind.TIMEOUT || f.kind() == MilvusFailure.Kind.UNREACHABLE
+      if (f.kind() == MilvusFailure.Kind.TIMEOUT
+          || f.kind() == MilvusFailure.Kind.UNREACHABLE
           || f.kind() == MilvusFailure.Kind.CANCELLED) {
         // even the cheapest call failed: the server (or the path to it) is gone
         connection.lost(s, "health check: " + f.detail());
@@ -286,12 +352,19 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     }
     if (features.available(Feature.LOAD_STATE)) {
       try {
-        GetLoadStateResp load = s.client().getLoadStateV2(
-            GetLoadStateReq.builder().collectionName(settings.collection()).build());
+        GetLoadStateResp load =
+            s.client()
+                .getLoadStateV2(
+                    GetLoadStateReq.builder().collectionName(settings.collection()).build());
         lastLoad.set(load);
-        if (load.getState() != io.milvus.grpc.LoadState.LoadStateLoaded) {
+        if (load.getState() != LoadState.LoadStateLoaded) {
           healthy = false;
-          reasons.add("collection \"" + settings.collection() + "\" is not loaded (" + load.getState() + ")");
+          reasons.add(
+              "collection \""
+                  + settings.collection()
+                  + "\" is not loaded ("
+                  + load.getState()
+                  + ")");
         }
       } catch (RuntimeException e) {
         MilvusFailure f = MilvusFailure.of(e);
@@ -303,7 +376,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     return new Health(healthy, reasons);
   }
 
-  /** {@code count(*)} over the collection (its filter and partitions), at the configured consistency level. */
+  /**
+   * {@code count(*)} over the collection (its filter and partitions), at the configured consistency
+   * level.
+   */
   @Override
   public long entityCount() throws Exception {
     Session s = live();
@@ -339,17 +415,19 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
 
   /** {@code expected_entities} from the settings. */
   @Override
-  public java.util.OptionalLong expectedEntities() {
+  public OptionalLong expectedEntities() {
     return settings.expectedEntities();
   }
 
   /**
-   * Connection state, quota states (from the last health check), load progress, index progress, loaded segments
-   * and self-recall (one sampling round per call). Calls that fail only leave their series out.
+   * Connection state, quota states (from the last health check), load progress, index progress,
+   * loaded segments and self-recall (one sampling round per call). Calls that fail only leave their
+   * series out.
    */
   @Override
   public Diagnostics diagnostics() {
-    return diagnostics.collect(connection.status(), connection.session(), lastHealth.get(), lastLoad.get());
+    return diagnostics.collect(
+        connection.status(), connection.session(), lastHealth.get(), lastLoad.get());
   }
 
   /** The live session, or an exception saying why there is none. */
@@ -359,8 +437,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
       return s.get();
     }
     Connection.Status st = connection.status();
-    String why = st.lastError().orElse("target " + name + ": not connected to " + settings.uri() + " yet");
-    if (st.state() == Connection.State.MISCONFIGURED || st.state() == Connection.State.UNAUTHENTICATED) {
+    String why =
+        st.lastError().orElse("target " + name + ": not connected to " + settings.uri() + " yet");
+    if (st.state() == Connection.State.MISCONFIGURED
+        || st.state() == Connection.State.UNAUTHENTICATED) {
       throw new TargetException(why);
     }
     throw new ConnectException(why);
@@ -369,11 +449,27 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
   /** Turns an SDK failure into the exception callers see, telling the connection what it learnt. */
   private Exception failed(Session s, String what, RuntimeException e) {
     MilvusFailure f = MilvusFailure.of(e);
-    String msg = "target " + name + ": " + what + " on collection \"" + settings.collection() + "\" failed: "
-        + f.detail();
+    String msg =
+        "target "
+            + name
+            + ": "
+            + what
+            + " on collection \""
+            + settings.collection()
+            + "\" failed: "
+            + f.detail();
     return switch (f.kind()) {
-      case TIMEOUT -> new TimeoutException("target " + name + ": " + what + " timed out after "
-          + Durations.format(settings.callTimeout()) + " (" + f.detail() + ")");
+      case TIMEOUT ->
+          new TimeoutException(
+              "target "
+                  + name
+                  + ": "
+                  + what
+                  + " timed out after "
+                  + Durations.format(settings.callTimeout())
+                  + " ("
+                  + f.detail()
+                  + ")");
       case UNREACHABLE -> {
         connection.lost(s, what + ": " + f.detail());
         yield new ConnectException(msg);
@@ -382,7 +478,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
         connection.misconfigured(s, msg);
         yield new TargetException(msg);
       }
-      default -> new java.io.IOException(msg);
+      default -> new IOException(msg);
     };
   }
 
@@ -394,8 +490,11 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
   /** {@code ef} on an HNSW index, {@code nprobe} on an IVF index (known once connected). */
   @Override
   public List<String> tunableParameters() {
-    return collectionInfo().flatMap(CollectionInfo::indexType).map(MilvusTarget::parameterOf)
-        .map(List::of).orElse(List.of());
+    return collectionInfo()
+        .flatMap(CollectionInfo::indexType)
+        .map(MilvusTarget::parameterOf)
+        .map(List::of)
+        .orElse(List.of());
   }
 
   private static String parameterOf(String indexType) {
@@ -405,7 +504,8 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
 
   @Override
   public OptionalInt currentValue(String parameter) {
-    return settings.searchParams().get(parameter) instanceof Number n ? OptionalInt.of(n.intValue())
+    return settings.searchParams().get(parameter) instanceof Number n
+        ? OptionalInt.of(n.intValue())
         : OptionalInt.empty();
   }
 
@@ -413,8 +513,14 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
   @Override
   public Target withParameter(String parameter, int value) {
     if (!tunableParameters().contains(parameter)) {
-      throw new IllegalArgumentException("target " + name + " has no search parameter " + parameter
-          + " (it has " + (tunableParameters().isEmpty() ? "none" : String.join(", ", tunableParameters())) + ")");
+      throw new IllegalArgumentException(
+          "target "
+              + name
+              + " has no search parameter "
+              + parameter
+              + " (it has "
+              + (tunableParameters().isEmpty() ? "none" : String.join(", ", tunableParameters()))
+              + ")");
     }
     MilvusSettings tuned = settings.withSearchParam(parameter, value);
     MilvusTarget connection = this;
@@ -438,6 +544,12 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
 
   @Override
   public String toString() {
-    return "MilvusTarget[" + name + ", " + settings.uri() + ", collection " + settings.collection() + "]";
+    return "MilvusTarget["
+        + name
+        + ", "
+        + settings.uri()
+        + ", collection "
+        + settings.collection()
+        + "]";
   }
 }

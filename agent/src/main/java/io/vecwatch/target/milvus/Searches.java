@@ -10,27 +10,34 @@ import io.milvus.v2.service.vector.response.SearchResp;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.SearchResult;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Builds the SDK requests a target sends (canary searches, self-recall searches, counts) from its settings and
- * what first contact learnt, and turns answers into keys and vecwatch distances. Stateless.
+ * Builds the SDK requests a target sends (canary searches, self-recall searches, counts) from its
+ * settings and what first contact learnt, and turns answers into keys and vecwatch distances.
+ * Stateless.
  */
 public final class Searches {
   private Searches() {}
 
-  /** One returned entity: its key (Long for integer keys, String for VarChar) and Milvus's raw score. */
+  /**
+   * One returned entity: its key (Long for integer keys, String for VarChar) and Milvus's raw
+   * score.
+   */
   public record Hit(Object key, float score) {}
 
   public static SearchReq request(MilvusSettings s, CollectionInfo info, float[] query, int k) {
-    SearchReq.SearchReqBuilder b = SearchReq.builder()
-        .collectionName(s.collection())
-        .annsField(info.vectorField())
-        .data(List.of(new FloatVec(query)))
-        .limit(k)
-        .searchParams(new java.util.HashMap<>(s.searchParams()))
-        .partitionNames(new ArrayList<>(s.partitions()));
+    SearchReq.SearchReqBuilder b =
+        SearchReq.builder()
+            .collectionName(s.collection())
+            .annsField(info.vectorField())
+            .data(List.of(new FloatVec(query)))
+            .limit(k)
+            .searchParams(new HashMap<>(s.searchParams()))
+            .partitionNames(new ArrayList<>(s.partitions()));
     s.filter().ifPresent(b::filter);
     consistency(s).ifPresent(b::consistencyLevel);
     s.metric().ifPresent(m -> b.metricType(IndexParam.MetricType.valueOf(m.name())));
@@ -42,17 +49,18 @@ public final class Searches {
 
   /** {@code count(*)} over what the target probes (its filter and partitions). */
   public static QueryReq count(MilvusSettings s) {
-    QueryReq.QueryReqBuilder b = QueryReq.builder()
-        .collectionName(s.collection())
-        .outputFields(List.of("count(*)"))
-        .partitionNames(new ArrayList<>(s.partitions()));
+    QueryReq.QueryReqBuilder b =
+        QueryReq.builder()
+            .collectionName(s.collection())
+            .outputFields(List.of("count(*)"))
+            .partitionNames(new ArrayList<>(s.partitions()));
     s.filter().ifPresent(b::filter);
     consistency(s).ifPresent(b::consistencyLevel);
     return b.build();
   }
 
   static Optional<ConsistencyLevel> consistency(MilvusSettings s) {
-    return s.consistencyLevel().map(l -> ConsistencyLevel.valueOf(l.toUpperCase(java.util.Locale.ROOT)));
+    return s.consistencyLevel().map(l -> ConsistencyLevel.valueOf(l.toUpperCase(Locale.ROOT)));
   }
 
   /** The hits of the first (only) query of {@code resp}, nearest first. */
@@ -70,8 +78,9 @@ public final class Searches {
   }
 
   /**
-   * Hits as a {@link SearchResult}: integer keys, and scores turned into vecwatch distances ({@link Metric}):
-   * Milvus reports squared L2 distance, and similarity (larger is closer) for IP and COSINE.
+   * Hits as a {@link SearchResult}: integer keys, and scores turned into vecwatch distances ({@link
+   * Metric}): Milvus reports squared L2 distance, and similarity (larger is closer) for IP and
+   * COSINE.
    */
   public static SearchResult toResult(List<Hit> hits, Optional<Metric> metric) {
     long[] ids = new long[hits.size()];
@@ -94,8 +103,9 @@ public final class Searches {
   }
 
   /**
-   * Tells {@code sent}, then sends {@code request}. Counted before sending, so that a scrape of the server's
-   * metrics never sees the server's count of it before the agent's (served-traffic accounting subtracts these).
+   * Tells {@code sent}, then sends {@code request}. Counted before sending, so that a scrape of the
+   * server's metrics never sees the server's count of it before the agent's (served-traffic
+   * accounting subtracts these).
    */
   public static SearchResp send(MilvusClientV2 client, SearchReq request, Runnable sent) {
     sent.run();

@@ -5,6 +5,7 @@ import io.milvus.v2.service.vector.response.QueryResp;
 import io.vecwatch.dataset.Dataset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,14 +13,15 @@ import java.util.OptionalDouble;
 import java.util.Random;
 
 /**
- * Self-recall canaries: recall measured without any ground truth. Each round picks a few stored entities, reads
- * their vectors back and searches with them; a hit is the entity's own key coming back first (or tied with the
- * first on score, for exact duplicates). The ratio over the last {@code window} samples is the signal.
+ * Self-recall canaries: recall measured without any ground truth. Each round picks a few stored
+ * entities, reads their vectors back and searches with them; a hit is the entity's own key coming
+ * back first (or tied with the first on score, for exact duplicates). The ratio over the last
+ * {@code window} samples is the signal.
  *
- * <p>Keys are picked from the dataset's keys when the target has a dataset with base vectors (then keys the
- * collection no longer holds are counted too: the missing ratio, a data-loss signal), else by walking the key space
- * with a cursor ({@code key > last}), a page at a time, wrapping around at the end. Thread-confined: called from
- * one diagnostics poll at a time.
+ * <p>Keys are picked from the dataset's keys when the target has a dataset with base vectors (then
+ * keys the collection no longer holds are counted too: the missing ratio, a data-loss signal), else
+ * by walking the key space with a cursor ({@code key > last}), a page at a time, wrapping around at
+ * the end. Thread-confined: called from one diagnostics poll at a time.
  */
 public final class SelfRecall {
   private static final int PAGE = 256;
@@ -37,8 +39,11 @@ public final class SelfRecall {
     this(settings, dataset, random, () -> {});
   }
 
-  /** @param searchSent told of every search a round sends (see {@link Searches#send}) */
-  public SelfRecall(MilvusSettings settings, Optional<Dataset> dataset, Random random, Runnable searchSent) {
+  /**
+   * @param searchSent told of every search a round sends (see {@link Searches#send})
+   */
+  public SelfRecall(
+      MilvusSettings settings, Optional<Dataset> dataset, Random random, Runnable searchSent) {
     this.searchSent = searchSent;
     this.settings = settings;
     this.dataset = dataset.filter(d -> d.base().isPresent());
@@ -58,16 +63,21 @@ public final class SelfRecall {
     if (keys.isEmpty()) {
       return new Round(0, 0, 0);
     }
-    QueryResp got = s.client().query(QueryReq.builder()
-        .collectionName(settings.collection())
-        .partitionNames(new ArrayList<>(settings.partitions()))
-        .filter(Keys.and(settings.filter().orElse(""), Keys.in(info.keyField(), keys)))
-        .outputFields(List.of(info.keyField(), info.vectorField()))
-        .consistencyLevel(Searches.consistency(settings).orElse(null))
-        .build());
+    QueryResp got =
+        s.client()
+            .query(
+                QueryReq.builder()
+                    .collectionName(settings.collection())
+                    .partitionNames(new ArrayList<>(settings.partitions()))
+                    .filter(Keys.and(settings.filter().orElse(""), Keys.in(info.keyField(), keys)))
+                    .outputFields(List.of(info.keyField(), info.vectorField()))
+                    .consistencyLevel(Searches.consistency(settings).orElse(null))
+                    .build());
     Map<Object, float[]> vectors = new LinkedHashMap<>();
     for (QueryResp.QueryResult r : got.getQueryResults()) {
-      vectors.put(normal(r.getEntity().get(info.keyField())), floats(r.getEntity().get(info.vectorField())));
+      vectors.put(
+          normal(r.getEntity().get(info.keyField())),
+          floats(r.getEntity().get(info.vectorField())));
     }
     int found = 0;
     int hit = 0;
@@ -80,8 +90,10 @@ public final class SelfRecall {
         continue;
       }
       found++;
-      List<Searches.Hit> res = Searches.hits(
-          Searches.send(s.client(), Searches.request(settings, info, v, SEARCH_K), searchSent), info);
+      List<Searches.Hit> res =
+          Searches.hits(
+              Searches.send(s.client(), Searches.request(settings, info, v, SEARCH_K), searchSent),
+              info);
       boolean ok = isHit(key, res);
       hits.add(ok);
       if (ok) {
@@ -91,7 +103,9 @@ public final class SelfRecall {
     return new Round(keys.size(), found, hit);
   }
 
-  /** Own key first, or among the results with exactly the first result's score (a duplicate vector). */
+  /**
+   * Own key first, or among the results with exactly the first result's score (a duplicate vector).
+   */
   static boolean isHit(Object key, List<Searches.Hit> res) {
     if (res.isEmpty()) {
       return false;
@@ -127,7 +141,7 @@ public final class SelfRecall {
     Dataset d = dataset.get();
     int count = d.base().orElseThrow().count();
     // n distinct positions (n is small next to count, so rejection sampling ends fast)
-    java.util.LinkedHashSet<Integer> picked = new java.util.LinkedHashSet<>();
+    LinkedHashSet<Integer> picked = new LinkedHashSet<>();
     while (picked.size() < Math.min(n, count)) {
       picked.add(random.nextInt(count));
     }
@@ -164,16 +178,23 @@ public final class SelfRecall {
 
   private List<Object> page(Session s, Object after) {
     String field = s.info().keyField();
-    String expr = Keys.and(settings.filter().orElse(""), after == null ? "" : field + " > " + Keys.literal(after));
-    QueryReq.QueryReqBuilder b = QueryReq.builder()
-        .collectionName(settings.collection())
-        .partitionNames(new ArrayList<>(settings.partitions()))
-        .outputFields(List.of(field))
-        .limit(PAGE)
-        .consistencyLevel(Searches.consistency(settings).orElse(null));
+    String expr =
+        Keys.and(
+            settings.filter().orElse(""), after == null ? "" : field + " > " + Keys.literal(after));
+    QueryReq.QueryReqBuilder b =
+        QueryReq.builder()
+            .collectionName(settings.collection())
+            .partitionNames(new ArrayList<>(settings.partitions()))
+            .outputFields(List.of(field))
+            .limit(PAGE)
+            .consistencyLevel(Searches.consistency(settings).orElse(null));
     // Milvus needs some expression with a limit; match everything when there is none
-    b.filter(expr.isEmpty() ? (s.info().primaryType() == CollectionInfo.KeyType.VARCHAR && s.info().keyIsPrimary()
-        ? field + " != \"\"" : field + " >= " + Long.MIN_VALUE) : expr);
+    b.filter(
+        expr.isEmpty()
+            ? (s.info().primaryType() == CollectionInfo.KeyType.VARCHAR && s.info().keyIsPrimary()
+                ? field + " != \"\""
+                : field + " >= " + Long.MIN_VALUE)
+            : expr);
     List<Object> out = new ArrayList<>();
     for (QueryResp.QueryResult r : s.client().query(b.build()).getQueryResults()) {
       out.add(normal(r.getEntity().get(field)));
@@ -204,7 +225,8 @@ public final class SelfRecall {
       }
       return out;
     }
-    throw new IllegalStateException("unexpected vector value " + (vector == null ? "null" : vector.getClass()));
+    throw new IllegalStateException(
+        "unexpected vector value " + (vector == null ? "null" : vector.getClass()));
   }
 
   /** The last {@code capacity} booleans; the ratio of trues among them. */

@@ -3,12 +3,15 @@ package io.vecwatch.target.milvus;
 import io.milvus.v2.client.MilvusClientV2;
 
 /**
- * One live connection: the SDK client, what was learnt about the collection at first contact, the server's version
- * and which optional calls it supports. Replaced as a whole on reconnect, so nothing of a lost server lingers.
+ * One live connection: the SDK client, what was learnt about the collection at first contact, the
+ * server's version and which optional calls it supports. Replaced as a whole on reconnect, so
+ * nothing of a lost server lingers.
  *
- * @param serverVersion as the server reports it ({@code v2.3.5}, {@code milvus_lite-3.2.2}), or {@code unknown}
+ * @param serverVersion as the server reports it ({@code v2.3.5}, {@code milvus_lite-3.2.2}), or
+ *     {@code unknown}
  */
-public record Session(MilvusClientV2 client, CollectionInfo info, String serverVersion, Features features) {
+public record Session(
+    MilvusClientV2 client, CollectionInfo info, String serverVersion, Features features) {
 
   /** Closes the client's channel; in-flight calls end as CANCELLED. Never throws. */
   public void close() {

@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The registry of target kinds. Adding a kind is one class (or, for a database, one package) and one line here.
+ * The registry of target kinds. Adding a kind is one class (or, for a database, one package) and
+ * one line here.
  */
 public final class TargetKinds {
   private static final Map<String, TargetKind<?>> KINDS = new LinkedHashMap<>();
@@ -29,21 +30,24 @@ public final class TargetKinds {
     register(MilvusTarget.KIND);
   }
 
-  private static final TargetKindLookup LOOKUP = new TargetKindLookup() {
-    @Override
-    public Optional<TargetKind<?>> byName(String name) {
-      return TargetKinds.byName(name);
-    }
+  private static final TargetKindLookup LOOKUP =
+      new TargetKindLookup() {
+        @Override
+        public Optional<TargetKind<?>> byName(String name) {
+          return TargetKinds.byName(name);
+        }
 
-    @Override
-    public List<String> names() {
-      return TargetKinds.names();
-    }
-  };
+        @Override
+        public List<String> names() {
+          return TargetKinds.names();
+        }
+      };
 
   private TargetKinds() {}
 
-  /** The registry as the config loader sees it: {@code new ConfigLoader(env, TargetKinds.lookup())}. */
+  /**
+   * The registry as the config loader sees it: {@code new ConfigLoader(env, TargetKinds.lookup())}.
+   */
   public static TargetKindLookup lookup() {
     return LOOKUP;
   }
@@ -59,8 +63,12 @@ public final class TargetKinds {
   /** Builds the target {@code config} describes, with the kind its {@code kind} names. */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Target create(TargetConfig config, TargetContext context) throws Exception {
-    TargetKind kind = byName(config.kind()).orElseThrow(
-        () -> new TargetException("target " + config.name() + ": unknown kind " + config.kind()));
+    TargetKind kind =
+        byName(config.kind())
+            .orElseThrow(
+                () ->
+                    new TargetException(
+                        "target " + config.name() + ": unknown kind " + config.kind()));
     return kind.create(config, config.settings(), context);
   }
 
@@ -73,7 +81,8 @@ public final class TargetKinds {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Optional<SystemInfo.Source> systemInfo(TargetConfig config) {
     Optional<TargetKind<?>> kind = byName(config.kind());
-    return kind.isEmpty() || config.settings() == null ? Optional.empty()
+    return kind.isEmpty() || config.settings() == null
+        ? Optional.empty()
         : ((TargetKind) kind.get()).systemInfo(config.settings());
   }
 
@@ -81,11 +90,15 @@ public final class TargetKinds {
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static Map<String, String> spanAttributes(TargetConfig config) {
     Optional<TargetKind<?>> kind = byName(config.kind());
-    return kind.isEmpty() || config.settings() == null ? Map.of()
+    return kind.isEmpty() || config.settings() == null
+        ? Map.of()
         : ((TargetKind) kind.get()).spanAttributes(config.settings());
   }
 
-  /** How {@code groundtruth --from-<kind>} reads base vectors from the kind named {@code kind}, when it can. */
+  /**
+   * How {@code groundtruth --from-<kind>} reads base vectors from the kind named {@code kind}, when
+   * it can.
+   */
   public static Optional<GroundTruthBase> groundTruthBase(String kind) {
     return byName(kind).flatMap(TargetKind::groundTruthBase);
   }

@@ -14,10 +14,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Datasets for a remote collection: ground truth by key without base vectors, and base vectors with their keys. */
+/**
+ * Datasets for a remote collection: ground truth by key without base vectors, and base vectors with
+ * their keys.
+ */
 class CollectionDatasetTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private Path queries() throws Exception {
     Path q = dir.resolve("q.fvecs");
@@ -29,8 +31,17 @@ class CollectionDatasetTest {
   void groundTruthWithoutBaseHoldsTheCollectionsKeys() throws Exception {
     Path gt = dir.resolve("gt.ivecs");
     TexmexFiles.writeIvecs(gt, new int[][] {{500_007, 42}, {9, 1_000_000}});
-    DatasetConfig c = new DatasetConfig("remote", Optional.of(Metric.L2), new DatasetConfig.Files(Optional.empty(),
-        queries(), Optional.of(gt), Optional.empty(), 100, Optional.empty()));
+    DatasetConfig c =
+        new DatasetConfig(
+            "remote",
+            Optional.of(Metric.L2),
+            new DatasetConfig.Files(
+                Optional.empty(),
+                queries(),
+                Optional.of(gt),
+                Optional.empty(),
+                100,
+                Optional.empty()));
 
     Dataset d = DatasetLoader.load(c, 1);
 
@@ -46,8 +57,17 @@ class CollectionDatasetTest {
     TexmexFiles.writeFvecs(base, Vectors.of(new float[][] {{1, 0}, {0, 1}, {1, 1}}));
     Path ids = dir.resolve("ids.txt");
     Files.writeString(ids, "# primary keys\n7000000000\n12\n\n-3\n");
-    DatasetConfig c = new DatasetConfig("keyed", Optional.of(Metric.L2), new DatasetConfig.Files(Optional.of(base),
-        queries(), Optional.empty(), Optional.empty(), 2, Optional.of(ids)));
+    DatasetConfig c =
+        new DatasetConfig(
+            "keyed",
+            Optional.of(Metric.L2),
+            new DatasetConfig.Files(
+                Optional.of(base),
+                queries(),
+                Optional.empty(),
+                Optional.empty(),
+                2,
+                Optional.of(ids)));
 
     Dataset d = DatasetLoader.load(c, 1);
 
@@ -64,8 +84,17 @@ class CollectionDatasetTest {
     TexmexFiles.writeFvecs(base, Vectors.of(new float[][] {{1, 0}, {0, 1}, {1, 1}}));
     Path ids = dir.resolve("ids.txt");
     Files.writeString(ids, "1\n2\n");
-    DatasetConfig c = new DatasetConfig("keyed", Optional.of(Metric.L2), new DatasetConfig.Files(Optional.of(base),
-        queries(), Optional.empty(), Optional.empty(), 2, Optional.of(ids)));
+    DatasetConfig c =
+        new DatasetConfig(
+            "keyed",
+            Optional.of(Metric.L2),
+            new DatasetConfig.Files(
+                Optional.of(base),
+                queries(),
+                Optional.empty(),
+                Optional.empty(),
+                2,
+                Optional.of(ids)));
 
     assertThatThrownBy(() -> DatasetLoader.load(c, 1))
         .hasMessage(ids + ": 2 keys, but " + base + " has 3 base vectors");
@@ -77,9 +106,19 @@ class CollectionDatasetTest {
     TexmexFiles.writeFvecs(base, Vectors.of(new float[][] {{1, 0}}));
     Path ids = dir.resolve("ids.txt");
     Files.writeString(ids, "doc-1\n");
-    DatasetConfig c = new DatasetConfig("keyed", Optional.of(Metric.L2), new DatasetConfig.Files(Optional.of(base),
-        queries(), Optional.empty(), Optional.empty(), 1, Optional.of(ids)));
+    DatasetConfig c =
+        new DatasetConfig(
+            "keyed",
+            Optional.of(Metric.L2),
+            new DatasetConfig.Files(
+                Optional.of(base),
+                queries(),
+                Optional.empty(),
+                Optional.empty(),
+                1,
+                Optional.of(ids)));
 
-    assertThatThrownBy(() -> DatasetLoader.load(c, 1)).hasMessage(ids + ": line 1: not an integer key: \"doc-1\"");
+    assertThatThrownBy(() -> DatasetLoader.load(c, 1))
+        .hasMessage(ids + ": line 1: not an integer key: \"doc-1\"");
   }
 }

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DatasetLoaderTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void generatedDatasetCarriesExactGroundTruth() throws Exception {
@@ -85,7 +84,8 @@ class DatasetLoaderTest {
     Path q = fvecs("q.fvecs", GaussianMixture.of(3, 2, 1.0, 1L).queries(2));
     assertThatThrownBy(() -> DatasetLoader.load(files(Metric.L2, b, q, null, null, 5), 1))
         .isInstanceOf(DatasetException.class)
-        .hasMessage(q + ": dimension 3 does not match the base vectors (" + b + " has dimension 4)");
+        .hasMessage(
+            q + ": dimension 3 does not match the base vectors (" + b + " has dimension 4)");
   }
 
   @Test
@@ -105,7 +105,8 @@ class DatasetLoaderTest {
     Path gt = dir.resolve("gt.ivecs");
     TexmexFiles.writeIvecs(gt, new int[][] {{1, 2}, {3, 10}});
     assertThatThrownBy(() -> DatasetLoader.load(files(Metric.L2, b, q, gt, null, 5), 1))
-        .hasMessage(gt + ": row 1 holds id 10, outside the base (" + b + " has 10 vectors, ids 0..9)");
+        .hasMessage(
+            gt + ": row 1 holds id 10, outside the base (" + b + " has 10 vectors, ids 0..9)");
   }
 
   @Test
@@ -127,7 +128,8 @@ class DatasetLoaderTest {
     Path gtd = dir.resolve("gtd.fvecs");
     TexmexFiles.writeFvecs(gtd, new float[][] {{1}, {2}});
     assertThatThrownBy(() -> DatasetLoader.load(files(Metric.L2, b, q, null, gtd, 5), 1))
-        .hasMessage(gtd + ": ground-truth distances given without ground-truth ids (set groundtruth too)");
+        .hasMessage(
+            gtd + ": ground-truth distances given without ground-truth ids (set groundtruth too)");
   }
 
   @Test
@@ -142,7 +144,9 @@ class DatasetLoaderTest {
         .hasMessage(bad + ": neighbors: 1 rows, but test has 2 queries");
     Path outOfRange = hdf5("range.hdf5", "euclidean", new int[][] {{2, 0}, {3, 1}});
     assertThatThrownBy(() -> DatasetLoader.load(hdf5Config(outOfRange, null), 1))
-        .hasMessage(outOfRange + ": neighbors: row 1 holds id 3, outside the base (train has 3 vectors, ids 0..2)");
+        .hasMessage(
+            outOfRange
+                + ": neighbors: row 1 holds id 3, outside the base (train has 3 vectors, ids 0..2)");
   }
 
   @Test
@@ -150,7 +154,8 @@ class DatasetLoaderTest {
     Path f = hdf5("a.hdf5", "angular", null);
     Dataset d = DatasetLoader.load(hdf5Config(f, null), 2);
     assertThat(d.metric()).isEqualTo(Metric.COSINE);
-    assertThat(d.groundTruthDepth()).isEqualTo(3); // ann-benchmarks depth 100, capped by the 3 base vectors
+    assertThat(d.groundTruthDepth())
+        .isEqualTo(3); // ann-benchmarks depth 100, capped by the 3 base vectors
     NaiveKnn want = NaiveKnn.of(d.base().orElseThrow(), d.queries(), Metric.COSINE, 3);
     assertThat(d.groundTruth(0)).containsExactly(want.ids[0]);
     assertThat(d.groundTruth(1)).containsExactly(want.ids[1]);
@@ -172,12 +177,17 @@ class DatasetLoaderTest {
   }
 
   private static DatasetConfig generated(Metric metric, int count, int dim, int queries, int k) {
-    return new DatasetConfig("g", Optional.of(metric), new DatasetConfig.Generated(count, dim, queries, 6, 77L, k, 1.0));
+    return new DatasetConfig(
+        "g", Optional.of(metric), new DatasetConfig.Generated(count, dim, queries, 6, 77L, k, 1.0));
   }
 
-  private static DatasetConfig files(Metric metric, Path base, Path queries, Path gt, Path gtd, int k) {
-    return new DatasetConfig("f", Optional.of(metric), new DatasetConfig.Files(
-        base, queries, Optional.ofNullable(gt), Optional.ofNullable(gtd), k));
+  private static DatasetConfig files(
+      Metric metric, Path base, Path queries, Path gt, Path gtd, int k) {
+    return new DatasetConfig(
+        "f",
+        Optional.of(metric),
+        new DatasetConfig.Files(
+            base, queries, Optional.ofNullable(gt), Optional.ofNullable(gtd), k));
   }
 
   private static DatasetConfig hdf5Config(Path file, Metric metric) {

@@ -10,22 +10,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Runs one fuzz input with a deadline, so a hang fails the property (naming the input) instead of stalling the
- * build. A worker stuck in a hang is abandoned (a daemon thread) and a fresh one takes over.
+ * Runs one fuzz input with a deadline, so a hang fails the property (naming the input) instead of
+ * stalling the build. A worker stuck in a hang is abandoned (a daemon thread) and a fresh one takes
+ * over.
  */
 public final class Bounded {
   /** Far above any legitimate parse or evaluation of a fuzz input, even on a loaded machine. */
   public static final Duration DEADLINE = Duration.ofSeconds(10);
+
   private static ExecutorService worker = newWorker();
 
   private Bounded() {}
 
   private static ExecutorService newWorker() {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-worker");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "fuzz-worker");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** The result of {@code task}, or what it threw (unchecked as it was; checked ones wrapped). */
@@ -36,7 +39,8 @@ public final class Bounded {
     } catch (TimeoutException e) {
       f.cancel(true);
       worker = newWorker();
-      throw new AssertionError("no result within " + DEADLINE + " (a hang?) for input: " + describe(input));
+      throw new AssertionError(
+          "no result within " + DEADLINE + " (a hang?) for input: " + describe(input));
     } catch (ExecutionException e) {
       throw e.getCause();
     }

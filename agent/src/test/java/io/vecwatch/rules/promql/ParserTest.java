@@ -44,11 +44,15 @@ class ParserTest {
 
   @Test
   void parsesSelectorsWithAllMatcherTypes() {
-    Expr.VectorSelector vs = (Expr.VectorSelector) Parser.parse(
-        "vecwatch_recall_ratio{k=\"10\", target!='x', dataset=~\"s.*\", kind!~`l|m`,}");
+    Expr.VectorSelector vs =
+        (Expr.VectorSelector)
+            Parser.parse(
+                "vecwatch_recall_ratio{k=\"10\", target!='x', dataset=~\"s.*\", kind!~`l|m`,}");
     assertThat(vs.metricName()).isEqualTo("vecwatch_recall_ratio");
-    assertThat(vs.matchers()).extracting(Matcher::type).containsExactly(
-        Matcher.Type.EQ, Matcher.Type.EQ, Matcher.Type.NEQ, Matcher.Type.RE, Matcher.Type.NRE);
+    assertThat(vs.matchers())
+        .extracting(Matcher::type)
+        .containsExactly(
+            Matcher.Type.EQ, Matcher.Type.EQ, Matcher.Type.NEQ, Matcher.Type.RE, Matcher.Type.NRE);
     Matcher re = vs.matchers().get(3);
     assertThat(re.matches("sift")).isTrue();
     assertThat(re.matches("xsift")).as("anchored").isFalse();
@@ -77,18 +81,20 @@ class ParserTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "x offset 5m                          | unsupported: offset modifier",
-      "x @ 100                              | unsupported: @ modifier",
-      "rate(x[5m:1m])                       | unsupported: subquery",
-      "max_over_time(rate(x[1m])[5m:])      | unsupported: subquery",
-      "a / on(i) group_left b               | unsupported: group_left modifier",
-      "a / ignoring(i) group_right(j) b     | unsupported: group_right modifier",
-      "histogram_quantile(0.9, x)           | unsupported: function histogram_quantile",
-      "topk(3, x)                           | unsupported: aggregation topk",
-      "stddev by (a) (x)                    | unsupported: aggregation stddev",
-      "x[5m]                                | unsupported: range vector outside a range function (x[5m])",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "x offset 5m                          | unsupported: offset modifier",
+        "x @ 100                              | unsupported: @ modifier",
+        "rate(x[5m:1m])                       | unsupported: subquery",
+        "max_over_time(rate(x[1m])[5m:])      | unsupported: subquery",
+        "a / on(i) group_left b               | unsupported: group_left modifier",
+        "a / ignoring(i) group_right(j) b     | unsupported: group_right modifier",
+        "histogram_quantile(0.9, x)           | unsupported: function histogram_quantile",
+        "topk(3, x)                           | unsupported: aggregation topk",
+        "stddev by (a) (x)                    | unsupported: aggregation stddev",
+        "x[5m]                                | unsupported: range vector outside a range function (x[5m])",
+      })
   void rejectsConstructsOutsideTheSubsetNamingThem(String expr, String message) {
     assertThatThrownBy(() -> Parser.parseRuleExpression(expr))
         .isInstanceOfSatisfying(PromQLException.class, e -> assertThat(e.isUnsupported()).isTrue())
@@ -96,28 +102,34 @@ class ParserTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "1 > 2                 | comparisons between scalars must use BOOL modifier",
-      "a + bool b            | bool modifier can only be used on comparison operators",
-      "a and 1               | set operator \"and\" not allowed in binary scalar expression",
-      "1 + on(a) x           | vector matching only allowed between instant vectors",
-      "{a=~\".*\"}             | vector selector must contain at least one non-empty matcher",
-      "rate(x)               | expected type range vector in call to function \"rate\", got instant vector",
-      "sum(1)                | expected type instant vector in aggregation expression, got scalar",
-      "abs(x, y)             | expected 1 argument(s) in call to \"abs\", got 2",
-      "x{a=~\"(\"}             | invalid regular expression",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "1 > 2                 | comparisons between scalars must use BOOL modifier",
+        "a + bool b            | bool modifier can only be used on comparison operators",
+        "a and 1               | set operator \"and\" not allowed in binary scalar expression",
+        "1 + on(a) x           | vector matching only allowed between instant vectors",
+        "{a=~\".*\"}             | vector selector must contain at least one non-empty matcher",
+        "rate(x)               | expected type range vector in call to function \"rate\", got instant vector",
+        "sum(1)                | expected type instant vector in aggregation expression, got scalar",
+        "abs(x, y)             | expected 1 argument(s) in call to \"abs\", got 2",
+        "x{a=~\"(\"}             | invalid regular expression",
+      })
   void reportsTypeErrors(String expr, String message) {
-    assertThatThrownBy(() -> Parser.parse(expr)).isInstanceOf(PromQLException.class).hasMessageContaining(message);
+    assertThatThrownBy(() -> Parser.parse(expr))
+        .isInstanceOf(PromQLException.class)
+        .hasMessageContaining(message);
   }
 
   @Test
   void reportsSyntaxErrorsWithTheirPosition() {
-    assertThatThrownBy(() -> Parser.parse("nosuch(x)")).hasMessage(
-        "parse error at char 1: unknown function with name \"nosuch\"");
-    assertThatThrownBy(() -> Parser.parse("x{a=\"b\"")).hasMessageStartingWith("parse error at char 8: unexpected end");
+    assertThatThrownBy(() -> Parser.parse("nosuch(x)"))
+        .hasMessage("parse error at char 1: unknown function with name \"nosuch\"");
+    assertThatThrownBy(() -> Parser.parse("x{a=\"b\""))
+        .hasMessageStartingWith("parse error at char 8: unexpected end");
     assertThatThrownBy(() -> Parser.parse("")).hasMessageContaining("no expression found");
-    assertThatThrownBy(() -> Parser.parse("x{a=\"b}")).hasMessageContaining("unterminated quoted string");
+    assertThatThrownBy(() -> Parser.parse("x{a=\"b}"))
+        .hasMessageContaining("unterminated quoted string");
   }
 
   @Test
@@ -131,18 +143,25 @@ class ParserTest {
 
   @Test
   void parsesSeriesNotation() {
-    assertThat(Parser.parseSeries("up{job=\"a\", i=\"1\"}")).isEqualTo(Labels.of("__name__", "up", "job", "a", "i", "1"));
+    assertThat(Parser.parseSeries("up{job=\"a\", i=\"1\"}"))
+        .isEqualTo(Labels.of("__name__", "up", "job", "a", "i", "1"));
     assertThat(Parser.parseSeries("{__name__=\"x\"}")).isEqualTo(Labels.of("__name__", "x"));
-    assertThatThrownBy(() -> Parser.parseSeries("up{job=~\"a\"}")).hasMessageContaining("only = matchers");
+    assertThatThrownBy(() -> Parser.parseSeries("up{job=~\"a\"}"))
+        .hasMessageContaining("only = matchers");
   }
 
   // Found by PromQLFuzzTest: deep nesting overflowed the stack (a crash instead of a user error).
 
   @Test
   void deeplyNestedExpressionsAreAUserErrorNotAStackOverflow() {
-    for (String deep : List.of("(".repeat(5000) + "up" + ")".repeat(5000), "-".repeat(5000) + "up",
-        "1 + ".repeat(5000) + "up", "sum(".repeat(3000) + "up" + ")".repeat(3000))) {
-      assertThatThrownBy(() -> Parser.parse(deep)).isInstanceOf(PromQLException.class)
+    for (String deep :
+        List.of(
+            "(".repeat(5000) + "up" + ")".repeat(5000),
+            "-".repeat(5000) + "up",
+            "1 + ".repeat(5000) + "up",
+            "sum(".repeat(3000) + "up" + ")".repeat(3000))) {
+      assertThatThrownBy(() -> Parser.parse(deep))
+          .isInstanceOf(PromQLException.class)
           .hasMessageContaining("expression nested more than 256 levels deep");
     }
     assertThat(Parser.parse("(".repeat(100) + "up" + ")".repeat(100))).isNotNull();

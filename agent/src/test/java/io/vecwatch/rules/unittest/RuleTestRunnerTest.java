@@ -11,19 +11,26 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** promtool's output format and exit codes; the same files run through promtool itself in RulePackIT. */
+/**
+ * promtool's output format and exit codes; the same files run through promtool itself in
+ * RulePackIT.
+ */
 class RuleTestRunnerTest {
   @TempDir Path dir;
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 
   private int run(Path... files) {
-    return new RuleTestRunner(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(files));
+    return new RuleTestRunner(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8))
+        .run(List.of(files));
   }
 
   private void rules() throws Exception {
-    Files.writeString(dir.resolve("r.yml"), """
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
         groups:
           - name: g
             rules:
@@ -39,7 +46,9 @@ class RuleTestRunnerTest {
   void passingFileExitsZero() throws Exception {
     rules();
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         evaluation_interval: 1m
         tests:
@@ -63,14 +72,17 @@ class RuleTestRunnerTest {
                     value: 10
         """);
     assertThat(run(t)).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Unit Testing:  " + t + "\n  SUCCESS\n\n");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo("Unit Testing:  " + t + "\n  SUCCESS\n\n");
   }
 
   @Test
   void failingFileExitsOneWithPromtoolsDiffs() throws Exception {
     rules();
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         tests:
           - name: wrong
@@ -91,7 +103,9 @@ class RuleTestRunnerTest {
                     value: 4
         """);
     assertThat(run(t)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).isEqualTo("""
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            """
           FAILED:
             name: wrong,
             alertname: High, time: 2m,\s
@@ -109,7 +123,9 @@ class RuleTestRunnerTest {
 
   @Test
   void evaluationErrorsStopTheTestGroup() throws Exception {
-    Files.writeString(dir.resolve("r.yml"), """
+    Files.writeString(
+        dir.resolve("r.yml"),
+        """
         groups:
           - name: g
             rules:
@@ -117,7 +133,9 @@ class RuleTestRunnerTest {
                 expr: x + on() x
         """);
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         tests:
           - interval: 1m
@@ -128,7 +146,8 @@ class RuleTestRunnerTest {
               - {expr: r, eval_time: 0m}
         """);
     assertThat(run(t)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("    rule: r, time: 0s, err: found duplicate series");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("    rule: r, time: 0s, err: found duplicate series");
   }
 
   @Test
@@ -137,16 +156,20 @@ class RuleTestRunnerTest {
     Path t = dir.resolve("t.yml");
     Files.writeString(t, "rule_files: [r.yml]\ntests:\n  - interval: 1m\n    input: []\n");
     assertThat(run(t)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("field input not found in type main.testGroup");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("field input not found in type main.testGroup");
   }
 
-  // Found by TestFileFuzzTest: inputs that would exhaust memory or never finish are refused with one line.
+  // Found by TestFileFuzzTest: inputs that would exhaust memory or never finish are refused with
+  // one line.
 
   @Test
   void seriesExpandingBeyondAMillionSamplesAreRefused() throws Exception {
     rules();
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         tests:
           - input_series:
@@ -162,7 +185,9 @@ class RuleTestRunnerTest {
   void anEvalTimeNeedingMoreThanAMillionEvaluationsIsRefused() throws Exception {
     rules();
     Path t = dir.resolve("t.yml");
-    Files.writeString(t, """
+    Files.writeString(
+        t,
+        """
         rule_files: [r.yml]
         evaluation_interval: 1s
         tests:
@@ -171,7 +196,8 @@ class RuleTestRunnerTest {
                 eval_time: 1000000y
         """);
     assertThat(run(t)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("eval_time 1000000y needs more than 1000000 evaluations");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains("eval_time 1000000y needs more than 1000000 evaluations");
   }
 
   @Test
@@ -180,6 +206,7 @@ class RuleTestRunnerTest {
     Path t = dir.resolve("t.yml");
     Files.writeString(t, "rule_files: [r.yml]\nevaluation_interval: 0s\ntests: []\n");
     assertThat(run(t)).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains(t + ": evaluation_interval must be greater than 0");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(t + ": evaluation_interval must be greater than 0");
   }
 }

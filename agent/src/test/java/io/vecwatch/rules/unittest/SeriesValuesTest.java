@@ -15,9 +15,11 @@ class SeriesValuesTest {
     assertThat(SeriesValues.expand("5-2x2")).containsExactly(5.0, 3.0, 1.0);
     assertThat(SeriesValues.expand("7x2 1")).containsExactly(7.0, 7.0, 7.0, 1.0);
     assertThat(SeriesValues.expand("1 _ _x2 2")).containsExactly(1.0, null, null, null, 2.0);
-    assertThat(SeriesValues.expand("-1+1e1x1 Inf -Inf")).containsExactly(-1.0, 9.0, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY);
-    assertThat(SeriesValues.expand("0x3")).as("no hexadecimal in series values").containsExactly(0.0, 0.0, 0.0, 0.0);
+    assertThat(SeriesValues.expand("-1+1e1x1 Inf -Inf"))
+        .containsExactly(-1.0, 9.0, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+    assertThat(SeriesValues.expand("0x3"))
+        .as("no hexadecimal in series values")
+        .containsExactly(0.0, 0.0, 0.0, 0.0);
     List<Double> stale = SeriesValues.expand("1 stale");
     assertThat(StaleNaN.is(stale.get(1))).isTrue();
     assertThat(SeriesValues.expand("NaN").get(0)).isNaN();
@@ -38,6 +40,7 @@ class SeriesValuesTest {
 
   @Test
   void rejectsGarbage() {
-    assertThatThrownBy(() -> SeriesValues.expand("1 abc")).hasMessage("invalid series value \"abc\"");
+    assertThatThrownBy(() -> SeriesValues.expand("1 abc"))
+        .hasMessage("invalid series value \"abc\"");
   }
 }

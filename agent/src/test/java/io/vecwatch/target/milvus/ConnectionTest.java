@@ -12,13 +12,14 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The connection state machine with a scripted connector (sessions are plain strings here: what is under test is
- * the reaction to each outcome, not Milvus; the Milvus ITs run the same class against real servers) and a manual
- * scheduler, so every backoff delay is checked without sleeping.
+ * The connection state machine with a scripted connector (sessions are plain strings here: what is
+ * under test is the reaction to each outcome, not Milvus; the Milvus ITs run the same class against
+ * real servers) and a manual scheduler, so every backoff delay is checked without sleeping.
  */
 class ConnectionTest {
   private static final Duration INITIAL = Duration.ofMillis(100);
@@ -31,22 +32,25 @@ class ConnectionTest {
   private final List<String> closed = new ArrayList<>();
   private final LogCapture log = new LogCapture(Connection.class);
   private final Backoff backoff = Backoff.of(INITIAL, MAX, () -> JITTER);
-  private final Connection<String> connection = new Connection<>("prod", "http://milvus:19530", this::next,
-      closed::add, backoff, scheduler, clock);
+  private final Connection<String> connection =
+      new Connection<>(
+          "prod", "http://milvus:19530", this::next, closed::add, backoff, scheduler, clock);
 
   private String next() throws Exception {
     Object o = script.removeFirst();
     if (o instanceof Exception e) {
       throw e;
     }
-    if (o instanceof java.util.function.Supplier<?> hook) {
+    if (o instanceof Supplier<?> hook) {
       return (String) hook.get();
     }
     return (String) o;
   }
 
   private static Exception unavailable() {
-    return Status.UNAVAILABLE.withDescription("io exception: Connection refused").asRuntimeException();
+    return Status.UNAVAILABLE
+        .withDescription("io exception: Connection refused")
+        .asRuntimeException();
   }
 
   /** Independent of {@link Backoff}: equal jitter over initial * 2^n, capped. */
@@ -90,10 +94,11 @@ class ConnectionTest {
     }
     assertThat(connection.status().state()).isEqualTo(Connection.State.CONNECTED);
     assertThat(connection.status().attempts()).isEqualTo(7);
-    assertThat(log.lines()).containsExactly(
-        "WARN target prod: cannot reach Milvus at http://milvus:19530: UNAVAILABLE: io exception: Connection refused;"
-            + " retrying with backoff up to 10s",
-        "INFO target prod: connected to http://milvus:19530 again after unreachable");
+    assertThat(log.lines())
+        .containsExactly(
+            "WARN target prod: cannot reach Milvus at http://milvus:19530: UNAVAILABLE: io exception: Connection refused;"
+                + " retrying with backoff up to 10s",
+            "INFO target prod: connected to http://milvus:19530 again after unreachable");
   }
 
   @Test
@@ -121,8 +126,10 @@ class ConnectionTest {
     assertThat(scheduler.runNext()).isZero();
     assertThat(done.get()).isCompleted();
     assertThat(connection.session()).contains("s1");
-    assertThat(log.lines()).contains("INFO target prod: http://milvus:19530 accepts connections again;"
-        + " reconnecting now");
+    assertThat(log.lines())
+        .contains(
+            "INFO target prod: http://milvus:19530 accepts connections again;"
+                + " reconnecting now");
     // connected: nothing to bring forward
     assertThat(connection.retryNowIfReachable(() -> true)).isEmpty();
   }
@@ -138,14 +145,17 @@ class ConnectionTest {
     scheduler.runNext();
     assertThat(done.get()).isCompleted();
     assertThat(connection.status().state()).isEqualTo(Connection.State.UNREACHABLE);
-    // the failed early attempt counts as a failure: the next delay is the second step of the backoff
+    // the failed early attempt counts as a failure: the next delay is the second step of the
+    // backoff
     assertThat(scheduler.delays()).last().isEqualTo(expectedDelay(1));
   }
 
   @Test
   void misconfigurationIsCheckedAgainOnlyAtTheCapAndLoggedOnce() {
     for (int i = 0; i < 5; i++) {
-      script.add(new TargetException("target prod: collection \"docs\" does not exist at http://milvus:19530"));
+      script.add(
+          new TargetException(
+              "target prod: collection \"docs\" does not exist at http://milvus:19530"));
     }
     connection.start();
     for (int i = 0; i < 5; i++) {
@@ -154,10 +164,12 @@ class ConnectionTest {
 
     assertThat(scheduler.delays().subList(1, 6)).containsOnly(MAX);
     assertThat(connection.status().state()).isEqualTo(Connection.State.MISCONFIGURED);
-    assertThat(connection.status().lastError()).contains(
-        "target prod: collection \"docs\" does not exist at http://milvus:19530");
-    assertThat(log.lines()).containsExactly("WARN target prod: collection \"docs\" does not exist at "
-        + "http://milvus:19530; checking again every 10s");
+    assertThat(connection.status().lastError())
+        .contains("target prod: collection \"docs\" does not exist at http://milvus:19530");
+    assertThat(log.lines())
+        .containsExactly(
+            "WARN target prod: collection \"docs\" does not exist at "
+                + "http://milvus:19530; checking again every 10s");
   }
 
   @Test
@@ -192,10 +204,11 @@ class ConnectionTest {
 
     assertThat(connection.session()).contains("s2");
     assertThat(connection.status().losses()).isEqualTo(1);
-    assertThat(log.lines()).containsExactly(
-        "INFO target prod: connected to http://milvus:19530",
-        "WARN target prod: lost Milvus at http://milvus:19530: health check: DEADLINE_EXCEEDED; reconnecting",
-        "INFO target prod: connected to http://milvus:19530 again after unreachable");
+    assertThat(log.lines())
+        .containsExactly(
+            "INFO target prod: connected to http://milvus:19530",
+            "WARN target prod: lost Milvus at http://milvus:19530: health check: DEADLINE_EXCEEDED; reconnecting",
+            "INFO target prod: connected to http://milvus:19530 again after unreachable");
   }
 
   @Test
@@ -225,10 +238,12 @@ class ConnectionTest {
 
   @Test
   void aSessionOpenedWhileClosingIsClosedAtOnce() {
-    script.add((java.util.function.Supplier<String>) () -> {
-      connection.close(); // the agent shuts down while this attempt is connecting
-      return "late";
-    });
+    script.add(
+        (Supplier<String>)
+            () -> {
+              connection.close(); // the agent shuts down while this attempt is connecting
+              return "late";
+            });
     connection.start();
     scheduler.runNext();
 

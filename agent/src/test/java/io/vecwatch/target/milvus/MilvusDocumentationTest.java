@@ -1,6 +1,5 @@
 package io.vecwatch.target.milvus;
 
-import io.vecwatch.target.registry.TargetKinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vecwatch.config.ConfigLoader;
@@ -9,6 +8,7 @@ import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.dataset.Vectors;
+import io.vecwatch.target.registry.TargetKinds;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -21,8 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 class MilvusDocumentationTest {
   private static final Path DOC = Path.of("../docs/milvus.md");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static List<String> yamlBlocks() throws Exception {
     List<String> blocks = new ArrayList<>();
@@ -46,7 +45,8 @@ class MilvusDocumentationTest {
     Files.createDirectories(dir.resolve("data"));
     Files.createDirectories(dir.resolve("secrets"));
     Files.createDirectories(dir.resolve("certs"));
-    TexmexFiles.writeFvecs(dir.resolve("data/docs-queries.fvecs"), Vectors.of(new float[][] {{1, 2}}));
+    TexmexFiles.writeFvecs(
+        dir.resolve("data/docs-queries.fvecs"), Vectors.of(new float[][] {{1, 2}}));
     int[] row = new int[100];
     TexmexFiles.writeIvecs(dir.resolve("data/docs-gt.ivecs"), new int[][] {row});
     Files.writeString(dir.resolve("secrets/milvus-vecwatch-password"), "pw-from-file\n");
@@ -58,7 +58,8 @@ class MilvusDocumentationTest {
 
     MilvusSettings s = (MilvusSettings) c.targets().get(0).settings();
     assertThat(s.uri()).isEqualTo("https://milvus.internal:19530");
-    assertThat(s.auth()).isEqualTo(new MilvusSettings.UserPassword("vecwatch", Secret.of("pw-from-file")));
+    assertThat(s.auth())
+        .isEqualTo(new MilvusSettings.UserPassword("vecwatch", Secret.of("pw-from-file")));
     assertThat(s.tls().orElseThrow().caFile()).contains(dir.resolve("certs/milvus-ca.pem"));
     assertThat(s.metric()).contains(Metric.IP);
     assertThat(s.searchParams()).containsEntry("ef", 64);
@@ -69,9 +70,11 @@ class MilvusDocumentationTest {
 
   @Test
   void theZillizCloudSnippetIsATargetWithAToken() throws Exception {
-    String snippet = yamlBlocks().stream().filter(b -> b.contains("zillizcloud")).findFirst().orElseThrow();
-    VecwatchConfig c = new ConfigLoader(Map.of("ZILLIZ_API_KEY", "key-123"), TargetKinds.lookup())
-        .parse("doc", "targets:\n" + snippet, dir);
+    String snippet =
+        yamlBlocks().stream().filter(b -> b.contains("zillizcloud")).findFirst().orElseThrow();
+    VecwatchConfig c =
+        new ConfigLoader(Map.of("ZILLIZ_API_KEY", "key-123"), TargetKinds.lookup())
+            .parse("doc", "targets:\n" + snippet, dir);
 
     MilvusSettings s = (MilvusSettings) c.targets().get(0).settings();
     assertThat(s.auth()).isEqualTo(new MilvusSettings.Token(Secret.of("key-123")));

@@ -7,9 +7,12 @@ import io.vecwatch.dataset.Vectors;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
-/** Chunked exact k-NN with merging equals one brute-force pass, whatever the page and chunk sizes. */
+/**
+ * Chunked exact k-NN with merging equals one brute-force pass, whatever the page and chunk sizes.
+ */
 class MilvusGroundTruthTest {
   private static final int K = 7;
 
@@ -19,7 +22,8 @@ class MilvusGroundTruthTest {
     for (int chunk : new int[] {7, 100, 503, 2000}) {
       for (int page : new int[] {1, 50, 503}) {
         List<Long> seen = new ArrayList<>();
-        MilvusGroundTruth gt = new MilvusGroundTruth(Vectors.of(d.queries), Metric.L2, K, chunk, 2, seen::add);
+        MilvusGroundTruth gt =
+            new MilvusGroundTruth(Vectors.of(d.queries), Metric.L2, K, chunk, 2, seen::add);
         for (int from = 0; from < d.base.length; from += page) {
           int to = Math.min(from + page, d.base.length);
           long[] keys = Arrays.copyOfRange(d.keys, from, to);
@@ -33,10 +37,13 @@ class MilvusGroundTruthTest {
           long[] want = new long[K];
           for (int j = 0; j < K; j++) {
             want[j] = d.keys[d.groundTruth[q][j]];
-            assertThat((double) gt.distances()[q][j]).as("chunk %d page %d", chunk, page)
-                .isCloseTo(d.groundTruthDistances[q][j], org.assertj.core.data.Offset.offset(1e-4));
+            assertThat((double) gt.distances()[q][j])
+                .as("chunk %d page %d", chunk, page)
+                .isCloseTo(d.groundTruthDistances[q][j], Offset.offset(1e-4));
           }
-          assertThat(gt.keys()[q]).as("chunk %d page %d query %d", chunk, page, q).containsExactly(want);
+          assertThat(gt.keys()[q])
+              .as("chunk %d page %d query %d", chunk, page, q)
+              .containsExactly(want);
         }
       }
     }
@@ -44,7 +51,8 @@ class MilvusGroundTruthTest {
 
   @Test
   void aCollectionSmallerThanKGivesShorterRows() {
-    MilvusGroundTruth gt = new MilvusGroundTruth(Vectors.of(new float[][] {{0f, 0f}}), Metric.L2, 5, 10, 1, r -> {});
+    MilvusGroundTruth gt =
+        new MilvusGroundTruth(Vectors.of(new float[][] {{0f, 0f}}), Metric.L2, 5, 10, 1, r -> {});
     gt.add(new long[] {4, 9}, new float[][] {{3f, 4f}, {1f, 0f}});
     gt.finish();
 
@@ -54,8 +62,10 @@ class MilvusGroundTruthTest {
 
   @Test
   void nearTiesThatRoundToTheSameFloatKeepTheirExactOrderWhateverTheChunkAndPageSize() {
-    // Distances from the origin differ by ~1e-9, below float resolution at 1.0 (6e-8): rounded to float they all
-    // equal 1.0f, and a float merge would order them by key. The keys are given in the opposite order of the
+    // Distances from the origin differ by ~1e-9, below float resolution at 1.0 (6e-8): rounded to
+    // float they all
+    // equal 1.0f, and a float merge would order them by key. The keys are given in the opposite
+    // order of the
     // exact distances, so only double precision through the merge keeps the full sort.
     float[][] base = new float[9][];
     long[] keys = new long[9];
@@ -69,13 +79,15 @@ class MilvusGroundTruthTest {
     for (int chunk = 1; chunk <= base.length + 1; chunk++) {
       for (int page : new int[] {1, 2, 4, 9}) {
         for (int k : new int[] {1, 3, 9}) {
-          MilvusGroundTruth gt = new MilvusGroundTruth(Vectors.of(queries), Metric.L2, k, chunk, 1, r -> {});
+          MilvusGroundTruth gt =
+              new MilvusGroundTruth(Vectors.of(queries), Metric.L2, k, chunk, 1, r -> {});
           for (int from = 0; from < base.length; from += page) {
             int to = Math.min(from + page, base.length);
             gt.add(Arrays.copyOfRange(keys, from, to), Arrays.copyOfRange(base, from, to));
           }
           gt.finish();
-          assertThat(gt.keys()[0]).as("chunk %d page %d k %d", chunk, page, k)
+          assertThat(gt.keys()[0])
+              .as("chunk %d page %d k %d", chunk, page, k)
               .containsExactly(Arrays.copyOf(want, k));
         }
       }
@@ -84,14 +96,17 @@ class MilvusGroundTruthTest {
 
   @Test
   void innerProductNearTiesFromTheFieldKeepTheirExactOrderAcrossAChunkBoundary() {
-    // two rows whose inner products with the query differ in the ninth digit, seen on a real collection:
-    // -0.5004968799 (key 15718) and -0.5004968746 (key 14309); key order is the opposite of distance order
+    // two rows whose inner products with the query differ in the ninth digit, seen on a real
+    // collection:
+    // -0.5004968799 (key 15718) and -0.5004968746 (key 14309); key order is the opposite of
+    // distance order
     float[] q = {0.5004968799f, 1f};
     float[][] base = {{1f, -5.3e-9f}, {1f, 0f}};
     long[] keys = {14309, 15718};
     long[] want = exactOrder(q, base, keys, Metric.IP);
     for (int chunk = 1; chunk <= 2; chunk++) {
-      MilvusGroundTruth gt = new MilvusGroundTruth(Vectors.of(new float[][] {q}), Metric.IP, 2, chunk, 1, r -> {});
+      MilvusGroundTruth gt =
+          new MilvusGroundTruth(Vectors.of(new float[][] {q}), Metric.IP, 2, chunk, 1, r -> {});
       gt.add(keys, base);
       gt.finish();
       assertThat(gt.keys()[0]).as("chunk %d", chunk).containsExactly(want);
@@ -110,12 +125,16 @@ class MilvusGroundTruthTest {
       order[i] = i;
       double s = 0;
       for (int j = 0; j < q.length; j++) {
-        s += metric == Metric.L2 ? ((double) q[j] - base[i][j]) * ((double) q[j] - base[i][j])
-            : -((double) q[j] * base[i][j]);
+        s +=
+            metric == Metric.L2
+                ? ((double) q[j] - base[i][j]) * ((double) q[j] - base[i][j])
+                : -((double) q[j] * base[i][j]);
       }
       d[i] = metric == Metric.L2 ? Math.sqrt(s) : s;
     }
-    Arrays.sort(order, (x, y) -> d[x] != d[y] ? Double.compare(d[x], d[y]) : Long.compare(keys[x], keys[y]));
+    Arrays.sort(
+        order,
+        (x, y) -> d[x] != d[y] ? Double.compare(d[x], d[y]) : Long.compare(keys[x], keys[y]));
     long[] out = new long[base.length];
     for (int i = 0; i < out.length; i++) {
       out[i] = keys[order[i]];

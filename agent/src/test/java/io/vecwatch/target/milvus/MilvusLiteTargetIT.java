@@ -2,14 +2,21 @@ package io.vecwatch.target.milvus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vecwatch.config.ConfigLoader;
+import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.stats.Diagnostics;
+import io.vecwatch.target.TargetContext;
+import io.vecwatch.target.registry.TargetKinds;
+import io.vecwatch.time.Clock;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Milvus suite against Milvus Lite 3.x, the server {@code .ci/peers.sh up} starts for the integration tests
- * (its address comes from {@code vecwatch.milvusLite.uri}).
+ * The Milvus suite against Milvus Lite 3.x, the server {@code .ci/peers.sh up} starts for the
+ * integration tests (its address comes from {@code vecwatch.milvusLite.uri}).
  */
 class MilvusLiteTargetIT extends MilvusTargetSuite {
 
@@ -31,9 +38,13 @@ class MilvusLiteTargetIT extends MilvusTargetSuite {
     try {
       MilvusTarget noId = target("varchar", c, "", small.dataset);
       awaitState(noId, Connection.State.MISCONFIGURED);
-      assertThat(noId.connectionStatus().lastError()).contains("target varchar: collection \"" + c + "\": primary "
-          + "key \"pk\" is VarChar, so search results cannot be matched to dataset \"it\"; set id_field to an Int64 "
-          + "field holding the dataset ids");
+      assertThat(noId.connectionStatus().lastError())
+          .contains(
+              "target varchar: collection \""
+                  + c
+                  + "\": primary "
+                  + "key \"pk\" is VarChar, so search results cannot be matched to dataset \"it\"; set id_field to an Int64 "
+                  + "field holding the dataset ids");
 
       MilvusTarget withId = target("varchar-id", c, "    id_field: doc\n", small.dataset);
       awaitState(withId, Connection.State.CONNECTED);
@@ -46,27 +57,33 @@ class MilvusLiteTargetIT extends MilvusTargetSuite {
       }
 
       // no dataset: self-recall samples keys with a cursor over the string key space
-      String yaml = """
+      String yaml =
+          """
           targets:
             - name: varchar-self
               kind: milvus
               uri: %s
               collection: %s
               self_recall: {sample_size: 30, window: 90}
-          """.formatted(uri(), c);
-      var config = new io.vecwatch.config.ConfigLoader(Map.of(), io.vecwatch.target.registry.TargetKinds.lookup()).parse("it.yml", yaml, java.nio.file.Path.of("."));
-      MilvusTarget self = (MilvusTarget) io.vecwatch.target.registry.TargetKinds.create(config.targets().get(0),
-          new io.vecwatch.target.TargetContext() {
-            @Override
-            public java.util.Optional<io.vecwatch.dataset.Dataset> dataset(String n) {
-              return java.util.Optional.empty();
-            }
+          """
+              .formatted(uri(), c);
+      var config =
+          new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
+      MilvusTarget self =
+          (MilvusTarget)
+              TargetKinds.create(
+                  config.targets().get(0),
+                  new TargetContext() {
+                    @Override
+                    public Optional<Dataset> dataset(String n) {
+                      return Optional.empty();
+                    }
 
-            @Override
-            public io.vecwatch.time.Clock clock() {
-              return io.vecwatch.time.Clock.system();
-            }
-          });
+                    @Override
+                    public Clock clock() {
+                      return Clock.system();
+                    }
+                  });
       try {
         awaitState(self, Connection.State.CONNECTED);
         Diagnostics d = null;
@@ -93,11 +110,15 @@ class MilvusLiteTargetIT extends MilvusTargetSuite {
         t.health();
         d = t.diagnostics();
       }
-      assertThat(d.value("vecwatch_milvus_feature_available", Map.of("feature", "segments"))).hasValue(0);
-      assertThat(d.value("vecwatch_milvus_feature_available", Map.of("feature", "health"))).hasValue(1);
+      assertThat(d.value("vecwatch_milvus_feature_available", Map.of("feature", "segments")))
+          .hasValue(0);
+      assertThat(d.value("vecwatch_milvus_feature_available", Map.of("feature", "health")))
+          .hasValue(1);
       assertThat(d.value("vecwatch_milvus_loaded_segments")).isEmpty();
-      assertThat(log.lines()).containsExactly("INFO target lite-features: segments unavailable: the server does not "
-          + "implement GetQuerySegmentInfo; not asking again until reconnected");
+      assertThat(log.lines())
+          .containsExactly(
+              "INFO target lite-features: segments unavailable: the server does not "
+                  + "implement GetQuerySegmentInfo; not asking again until reconnected");
     }
   }
 }

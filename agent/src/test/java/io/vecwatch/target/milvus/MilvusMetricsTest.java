@@ -25,38 +25,46 @@ class MilvusMetricsTest {
     assertThat(s.requests()).containsKey("Search");
 
     TreeMap<Double, Double> buckets = new TreeMap<>();
-    Matcher m = Pattern.compile("(?m)^milvus_proxy_sq_latency_bucket\\{(.*)\\} (\\S+)$").matcher(page);
+    Matcher m =
+        Pattern.compile("(?m)^milvus_proxy_sq_latency_bucket\\{(.*)\\} (\\S+)$").matcher(page);
     while (m.find()) {
       if (m.group(1).contains("query_type=\"search\"")) {
         Matcher le = Pattern.compile("le=\"([^\"]+)\"").matcher(m.group(1));
         le.find();
-        double bound = le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
+        double bound =
+            le.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(le.group(1));
         buckets.merge(bound, Double.parseDouble(m.group(2)), Double::sum);
       }
     }
-    assertThat(s.searchLatencyMs().upperBounds()).containsExactly(
-        buckets.keySet().stream().mapToDouble(Double::doubleValue).toArray());
-    assertThat(s.searchLatencyMs().cumulativeCounts()).containsExactly(
-        buckets.values().stream().mapToDouble(Double::doubleValue).toArray());
-    assertThat(s.searchLatencyMs().count()).isEqualTo(single(page, "milvus_proxy_sq_latency_count\\{node_id=\"1\",query_type=\"search\"\\}"));
-    assertThat(s.searchLatencySumMs()).isEqualTo(single(page, "milvus_proxy_sq_latency_sum\\{node_id=\"1\",query_type=\"search\"\\}"));
+    assertThat(s.searchLatencyMs().upperBounds())
+        .containsExactly(buckets.keySet().stream().mapToDouble(Double::doubleValue).toArray());
+    assertThat(s.searchLatencyMs().cumulativeCounts())
+        .containsExactly(buckets.values().stream().mapToDouble(Double::doubleValue).toArray());
+    assertThat(s.searchLatencyMs().count())
+        .isEqualTo(
+            single(page, "milvus_proxy_sq_latency_count\\{node_id=\"1\",query_type=\"search\"\\}"));
+    assertThat(s.searchLatencySumMs())
+        .isEqualTo(
+            single(page, "milvus_proxy_sq_latency_sum\\{node_id=\"1\",query_type=\"search\"\\}"));
     assertThat(s.cpuSeconds()).hasValue(single(page, "process_cpu_seconds_total"));
     assertThat(s.residentBytes()).hasValue(single(page, "process_resident_memory_bytes"));
   }
 
   @Test
   void sumsOverNodesAndCollections() {
-    String page = String.join("\n",
-        "# TYPE milvus_proxy_req_count counter",
-        "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"total\"} 10",
-        "milvus_proxy_req_count{function_name=\"Search\",node_id=\"2\",status=\"total\"} 5",
-        "milvus_proxy_req_count{function_name=\"Search\",node_id=\"2\",status=\"fail\"} 1",
-        "milvus_proxy_sq_latency_bucket{collection_name=\"a\",node_id=\"1\",query_type=\"search\",le=\"1\"} 1",
-        "milvus_proxy_sq_latency_bucket{collection_name=\"a\",node_id=\"1\",query_type=\"search\",le=\"+Inf\"} 3",
-        "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"search\",le=\"1\"} 2",
-        "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"search\",le=\"+Inf\"} 2",
-        "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"query\",le=\"1\"} 7",
-        "");
+    String page =
+        String.join(
+            "\n",
+            "# TYPE milvus_proxy_req_count counter",
+            "milvus_proxy_req_count{function_name=\"Search\",node_id=\"1\",status=\"total\"} 10",
+            "milvus_proxy_req_count{function_name=\"Search\",node_id=\"2\",status=\"total\"} 5",
+            "milvus_proxy_req_count{function_name=\"Search\",node_id=\"2\",status=\"fail\"} 1",
+            "milvus_proxy_sq_latency_bucket{collection_name=\"a\",node_id=\"1\",query_type=\"search\",le=\"1\"} 1",
+            "milvus_proxy_sq_latency_bucket{collection_name=\"a\",node_id=\"1\",query_type=\"search\",le=\"+Inf\"} 3",
+            "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"search\",le=\"1\"} 2",
+            "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"search\",le=\"+Inf\"} 2",
+            "milvus_proxy_sq_latency_bucket{collection_name=\"b\",node_id=\"1\",query_type=\"query\",le=\"1\"} 7",
+            "");
 
     ServerScrape s = MilvusMetrics.INSTANCE.select(TextFormatParser.parse(page));
 
@@ -69,8 +77,12 @@ class MilvusMetricsTest {
 
   private static Map<String, Double> sumByFunction(String page, String status) {
     Map<String, Double> out = new HashMap<>();
-    Matcher m = Pattern.compile("(?m)^milvus_proxy_req_count\\{function_name=\"(\\w+)\",node_id=\"\\d+\",status=\""
-        + status + "\"\\} (\\S+)$").matcher(page);
+    Matcher m =
+        Pattern.compile(
+                "(?m)^milvus_proxy_req_count\\{function_name=\"(\\w+)\",node_id=\"\\d+\",status=\""
+                    + status
+                    + "\"\\} (\\S+)$")
+            .matcher(page);
     while (m.find()) {
       out.merge(m.group(1), Double.parseDouble(m.group(2)), Double::sum);
     }

@@ -3,11 +3,11 @@ package io.vecwatch.target.milvus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.ProbeConfig;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
-import io.vecwatch.concurrent.ExecutorScheduler;
 import io.vecwatch.probe.ProbeRunner;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.probe.TargetStatus;
@@ -27,15 +27,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 /**
- * The agent's probe runner against a Milvus target on Milvus Lite: the recall the runner reports equals recall
- * computed here, independently, from the very results the target returned to it and the brute-force ground truth.
+ * The agent's probe runner against a Milvus target on Milvus Lite: the recall the runner reports
+ * equals recall computed here, independently, from the very results the target returned to it and
+ * the brute-force ground truth.
  */
 class MilvusProbeRunnerIT {
   private static final int K = 10;
-  private final String uri = System.getProperty("vecwatch.milvusLite.uri", "http://127.0.0.1:19540");
+  private final String uri =
+      System.getProperty("vecwatch.milvusLite.uri", "http://127.0.0.1:19540");
 
   /** Passes everything through and remembers which query got which keys. */
   private static final class Recording implements Target {
@@ -67,21 +70,40 @@ class MilvusProbeRunnerIT {
   }
 
   @Test
-  void theRunnersRecallEqualsRecallComputedFromTheSameResultsAndExactGroundTruth() throws Exception {
+  void theRunnersRecallEqualsRecallComputedFromTheSameResultsAndExactGroundTruth()
+      throws Exception {
     TestData data = TestData.generate("it", Metric.L2, 4_000, 32, 40, 16, 17, K, i -> 77 + 5L * i);
     String collection = "vw_runner_" + Long.toString(System.nanoTime(), 36);
     try (MilvusAdmin admin = new MilvusAdmin(uri, b -> {})) {
       admin.createCollection(collection, data, 4, 16);
       MilvusTarget milvus = target(data.dataset, collection);
       Recording target = new Recording(milvus);
-      ProbeConfig pc = new ProbeConfig("runner", "it", 20, 2, Duration.ofSeconds(10), List.of(1, K),
-          Duration.ofMinutes(10), Duration.ofSeconds(5));
-      ProbeStats stats = ProbeStats.create("runner", "it", pc.recallK(), pc.window(), Clock.system().monotonicNanos(),
-          n -> {});
+      ProbeConfig pc =
+          new ProbeConfig(
+              "runner",
+              "it",
+              20,
+              2,
+              Duration.ofSeconds(10),
+              List.of(1, K),
+              Duration.ofMinutes(10),
+              Duration.ofSeconds(5));
+      ProbeStats stats =
+          ProbeStats.create(
+              "runner", "it", pc.recallK(), pc.window(), Clock.system().monotonicNanos(), n -> {});
       try (WorkerPool pool = WorkerPool.create("runner-it", 3);
-           ExecutorScheduler scheduler = ExecutorScheduler.create("runner-it-scheduler")) {
-        ProbeRunner runner = ProbeRunner.create(pc, target, data.dataset, Recall.of(data.dataset, pc.recallK()), stats,
-            new TargetStatus(), pool, scheduler, Clock.system());
+          ExecutorScheduler scheduler = ExecutorScheduler.create("runner-it-scheduler")) {
+        ProbeRunner runner =
+            ProbeRunner.create(
+                pc,
+                target,
+                data.dataset,
+                Recall.of(data.dataset, pc.recallK()),
+                stats,
+                new TargetStatus(),
+                pool,
+                scheduler,
+                Clock.system());
         stats.started(Clock.system().monotonicNanos());
         runner.start();
         await().atMost(Duration.ofSeconds(120)).until(() -> stats.total(Outcome.OK) >= 120);
@@ -105,11 +127,12 @@ class MilvusProbeRunnerIT {
       }
       ProbeWindowStats w = stats.snapshot(Clock.system().monotonicNanos()).window();
       assertThat(w.recallAt(K).queries()).isEqualTo(n);
-      assertThat(w.recallAt(K).mean()).isCloseTo(sum[K] / n, org.assertj.core.data.Offset.offset(1e-12));
-      assertThat(w.recallAt(1).mean()).isCloseTo(sum[1] / n, org.assertj.core.data.Offset.offset(1e-12));
+      assertThat(w.recallAt(K).mean()).isCloseTo(sum[K] / n, Offset.offset(1e-12));
+      assertThat(w.recallAt(1).mean()).isCloseTo(sum[1] / n, Offset.offset(1e-12));
       assertThat(w.recallAt(K).mean()).as("sparse HNSW: below 1").isLessThan(1.0);
-      System.out.printf("probe runner on Milvus Lite: %d searches, recall@1 %.3f, recall@10 %.3f, p50 %.1f ms%n", n,
-          w.recallAt(1).mean(), w.recallAt(K).mean(), w.latency().p50() * 1000);
+      System.out.printf(
+          "probe runner on Milvus Lite: %d searches, recall@1 %.3f, recall@10 %.3f, p50 %.1f ms%n",
+          n, w.recallAt(1).mean(), w.recallAt(K).mean(), w.latency().p50() * 1000);
     }
   }
 
@@ -123,7 +146,8 @@ class MilvusProbeRunnerIT {
   }
 
   private MilvusTarget target(Dataset dataset, String collection) throws Exception {
-    String yaml = """
+    String yaml =
+        """
         datasets:
           - name: it
             metric: l2
@@ -136,19 +160,25 @@ class MilvusProbeRunnerIT {
             collection: %s
             search_params: {ef: 10}
             self_recall: {sample_size: 0}
-        """.formatted(uri, collection);
-    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
-    MilvusTarget t = (MilvusTarget) TargetKinds.create(config.targets().get(0), new TargetContext() {
-      @Override
-      public Optional<Dataset> dataset(String n) {
-        return Optional.of(dataset);
-      }
+        """
+            .formatted(uri, collection);
+    var config =
+        new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
+    MilvusTarget t =
+        (MilvusTarget)
+            TargetKinds.create(
+                config.targets().get(0),
+                new TargetContext() {
+                  @Override
+                  public Optional<Dataset> dataset(String n) {
+                    return Optional.of(dataset);
+                  }
 
-      @Override
-      public Clock clock() {
-        return Clock.system();
-      }
-    });
+                  @Override
+                  public Clock clock() {
+                    return Clock.system();
+                  }
+                });
     await().atMost(Duration.ofSeconds(60)).until(() -> t.collectionInfo().isPresent());
     return t;
   }

@@ -2,6 +2,7 @@ package io.vecwatch.target.milvus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -9,14 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * A real Milvus server process the test owns, so it can kill and restart it: Milvus Lite from the venv
- * {@code .ci/peers.sh} installs, or the Milvus 2.3 wheel's {@code milvus-server}. Killing takes the whole process
- * tree (the 2.3 launcher is a Python wrapper around the Go binary, which survives its parent).
+ * A real Milvus server process the test owns, so it can kill and restart it: Milvus Lite from the
+ * venv {@code .ci/peers.sh} installs, or the Milvus 2.3 wheel's {@code milvus-server}. Killing
+ * takes the whole process tree (the 2.3 launcher is a Python wrapper around the Go binary, which
+ * survives its parent).
  */
 final class MilvusProcess implements AutoCloseable {
   private final String name;
@@ -34,8 +39,9 @@ final class MilvusProcess implements AutoCloseable {
   }
 
   static Path peersHome() {
-    return Path.of(System.getProperty("vecwatch.peers.home",
-        System.getProperty("user.home") + "/.cache/vecwatch-peers"));
+    return Path.of(
+        System.getProperty(
+            "vecwatch.peers.home", System.getProperty("user.home") + "/.cache/vecwatch-peers"));
   }
 
   static Path liteBinary() {
@@ -47,8 +53,9 @@ final class MilvusProcess implements AutoCloseable {
   }
 
   /**
-   * Skips the calling test where Milvus 2.3 is not installed, except in CI ({@code CI} set), where that fails it:
-   * a green CI run must never hide that the only live coverage of RBAC, TLS and GetMetrics did not run.
+   * Skips the calling test where Milvus 2.3 is not installed, except in CI ({@code CI} set), where
+   * that fails it: a green CI run must never hide that the only live coverage of RBAC, TLS and
+   * GetMetrics did not run.
    */
   static void requireServer23() {
     String why = "Milvus 2.3 is not installed at " + server23Binary() + " (.ci/peers.sh install)";
@@ -62,21 +69,38 @@ final class MilvusProcess implements AutoCloseable {
   }
 
   static MilvusProcess lite(Path dataDir, int port) {
-    return new MilvusProcess("milvus-lite", List.of(liteBinary().toString(), "server", "--data-dir",
-        dataDir.toString(), "--host", "127.0.0.1", "--port", Integer.toString(port)),
-        dataDir.resolveSibling(dataDir.getFileName() + ".log"), port);
+    return new MilvusProcess(
+        "milvus-lite",
+        List.of(
+            liteBinary().toString(),
+            "server",
+            "--data-dir",
+            dataDir.toString(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            Integer.toString(port)),
+        dataDir.resolveSibling(dataDir.getFileName() + ".log"),
+        port);
   }
 
   /** Milvus 2.3 standalone; {@code extra} are milvus-server flags (auth, TLS). */
   static MilvusProcess server23(Path dataDir, int port, List<String> extra) {
-    List<String> cmd = new ArrayList<>(List.of(server23Binary().toString(), "--data", dataDir.toString(),
-        "--proxy-port", Integer.toString(port)));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                server23Binary().toString(),
+                "--data",
+                dataDir.toString(),
+                "--proxy-port",
+                Integer.toString(port)));
     cmd.addAll(extra);
-    return new MilvusProcess("milvus-2.3", cmd, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port);
+    return new MilvusProcess(
+        "milvus-2.3", cmd, dataDir.resolveSibling(dataDir.getFileName() + ".log"), port);
   }
 
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -95,16 +119,21 @@ final class MilvusProcess implements AutoCloseable {
   MilvusProcess start(Duration timeout) throws IOException, InterruptedException {
     Files.createDirectories(log.getParent());
     long t0 = System.nanoTime();
-    process = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+            .start();
     long deadline = t0 + timeout.toNanos();
     while (!accepting()) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; see " + log);
       }
       if (System.nanoTime() > deadline) {
         kill();
-        throw new IllegalStateException(name + " did not open port " + port + " within " + timeout + "; see " + log);
+        throw new IllegalStateException(
+            name + " did not open port " + port + " within " + timeout + "; see " + log);
       }
       // polling a port has no event to wait on; 50 ms keeps the start-time measurement fine-grained
       TimeUnit.MILLISECONDS.sleep(50);
@@ -147,21 +176,25 @@ final class MilvusProcess implements AutoCloseable {
     return total;
   }
 
-  /** The port the 2.3 server serves /metrics on (its launcher picks one and passes METRICS_PORT), if known. */
-  java.util.OptionalInt metricsPort() {
+  /**
+   * The port the 2.3 server serves /metrics on (its launcher picks one and passes METRICS_PORT), if
+   * known.
+   */
+  OptionalInt metricsPort() {
     List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
     for (ProcessHandle h : all) {
       try {
-        for (String kv : new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/environ"))).split("\0")) {
+        for (String kv :
+            new String(Files.readAllBytes(Path.of("/proc/" + h.pid() + "/environ"))).split("\0")) {
           if (kv.startsWith("METRICS_PORT=")) {
-            return java.util.OptionalInt.of(Integer.parseInt(kv.substring("METRICS_PORT=".length())));
+            return OptionalInt.of(Integer.parseInt(kv.substring("METRICS_PORT=".length())));
           }
         }
       } catch (IOException | NumberFormatException e) {
         // not this process
       }
     }
-    return java.util.OptionalInt.empty();
+    return OptionalInt.empty();
   }
 
   /** SIGKILL to the whole tree, as a crash would; waits until the port is closed. */
@@ -179,7 +212,10 @@ final class MilvusProcess implements AutoCloseable {
     process = null;
   }
 
-  /** Kills the server and deletes its data folder (the 2.3 launcher copies its 246 MB binary into it). */
+  /**
+   * Kills the server and deletes its data folder (the 2.3 launcher copies its 246 MB binary into
+   * it).
+   */
   @Override
   public void close() {
     try {
@@ -188,8 +224,8 @@ final class MilvusProcess implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     Path dataDir = log.resolveSibling(log.getFileName().toString().replaceFirst("\\.log$", ""));
-    try (java.util.stream.Stream<Path> files = Files.walk(dataDir)) {
-      files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    try (Stream<Path> files = Files.walk(dataDir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     } catch (IOException e) {
       // already gone, or partly: harmless under target/
     }

@@ -21,10 +21,11 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reconnect churn: a real Milvus Lite behind a proxy that is cut and restored {@value #CYCLES} times (the
- * {@code vecwatch.drill.cycles} system property raises it for a long run). Every cycle the target loses the
- * server, sees it back at the next health check, and searches again. What a reconnect allocates (an SDK client,
- * its gRPC channel and executors) must be released with the lost session: threads, heap after GC and RSS stay flat.
+ * Reconnect churn: a real Milvus Lite behind a proxy that is cut and restored {@value #CYCLES}
+ * times (the {@code vecwatch.drill.cycles} system property raises it for a long run). Every cycle
+ * the target loses the server, sees it back at the next health check, and searches again. What a
+ * reconnect allocates (an SDK client, its gRPC channel and executors) must be released with the
+ * lost session: threads, heap after GC and RSS stay flat.
  */
 class MilvusReconnectChurnIT {
   private static final int CYCLES = Integer.getInteger("vecwatch.drill.cycles", 20);
@@ -33,14 +34,17 @@ class MilvusReconnectChurnIT {
 
   @Test
   void twentyReconnectCyclesLeaveThreadsHeapAndRssFlat() throws Exception {
-    Path dir = Path.of("target", "milvus-it", "churn-" + Long.toString(System.nanoTime(), 36)).toAbsolutePath();
+    Path dir =
+        Path.of("target", "milvus-it", "churn-" + Long.toString(System.nanoTime(), 36))
+            .toAbsolutePath();
     TestData data = TestData.generate("it", Metric.L2, 1_000, 16, 5, 8, 5, K, i -> 3L * i);
     try (MilvusProcess server = MilvusProcess.lite(dir.resolve("data"), MilvusProcess.freePort())) {
       server.start(Duration.ofSeconds(120));
       try (MilvusAdmin admin = new MilvusAdmin(server.uri(), b -> {})) {
         admin.createCollection("vw_churn", data, 8, 32);
       }
-      try (TcpProxy proxy = new TcpProxy(server.port()); MilvusTarget target = newTarget(proxy.port(), data)) {
+      try (TcpProxy proxy = new TcpProxy(server.port());
+          MilvusTarget target = newTarget(proxy.port(), data)) {
         await().atMost(Duration.ofSeconds(60)).until(() -> target.health().healthy());
         List<long[]> samples = new ArrayList<>(); // threads, heap after GC (bytes), RSS (KiB)
         for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -49,23 +53,29 @@ class MilvusReconnectChurnIT {
           proxy.restore();
           // the first health check after the port accepts again reconnects (no backoff wait)
           await().atMost(Duration.ofSeconds(30)).until(() -> target.health().healthy());
-          assertThat(target.search(data.queries[cycle % data.queries.length], K).size()).isEqualTo(K);
+          assertThat(target.search(data.queries[cycle % data.queries.length], K).size())
+              .isEqualTo(K);
           samples.add(measure());
         }
         assertThat(target.connectionStatus().losses()).isEqualTo(CYCLES);
         for (int i = 0; i < samples.size(); i++) {
           long[] s = samples.get(i);
-          System.out.printf("churn cycle %d: threads %d, heap after GC %.1f MiB, RSS %.1f MiB%n", i + 1, s[0],
-              s[1] / 1048576.0, s[2] / 1024.0);
+          System.out.printf(
+              "churn cycle %d: threads %d, heap after GC %.1f MiB, RSS %.1f MiB%n",
+              i + 1, s[0], s[1] / 1048576.0, s[2] / 1024.0);
         }
         long[] first = samples.get(WARM_UP - 1);
         long[] last = samples.get(samples.size() - 1);
-        // a leaked SDK client keeps a channel with its own event-loop and executor threads: any leak per cycle
+        // a leaked SDK client keeps a channel with its own event-loop and executor threads: any
+        // leak per cycle
         // would add threads every cycle
-        assertThat(last[0]).as("threads after %d cycles vs after %d", CYCLES, WARM_UP).isLessThanOrEqualTo(first[0] + 2);
+        assertThat(last[0])
+            .as("threads after %d cycles vs after %d", CYCLES, WARM_UP)
+            .isLessThanOrEqualTo(first[0] + 2);
         // retained heap: a leaked client holds well over 100 KiB; 17 leaks would exceed this bound
         assertThat(last[1] - first[1]).as("heap after GC growth").isLessThan(4L << 20);
-        // RSS also grows with JIT code and allocator arenas, which settle: a bound, with room for those
+        // RSS also grows with JIT code and allocator arenas, which settle: a bound, with room for
+        // those
         assertThat(last[2] - first[2]).as("RSS growth, KiB").isLessThan(48L << 10);
       }
     }
@@ -73,7 +83,8 @@ class MilvusReconnectChurnIT {
 
   private static long[] measure() throws Exception {
     for (int i = 0; i < 3; i++) {
-      System.gc(); // a measurement, not synchronisation: heap after a full collection is what is retained
+      System.gc(); // a measurement, not synchronisation: heap after a full collection is what is
+      // retained
     }
     long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     long threads = ManagementFactory.getThreadMXBean().getThreadCount();
@@ -87,7 +98,8 @@ class MilvusReconnectChurnIT {
   }
 
   private static MilvusTarget newTarget(int port, TestData data) throws Exception {
-    String yaml = """
+    String yaml =
+        """
         datasets:
           - name: it
             metric: l2
@@ -101,19 +113,22 @@ class MilvusReconnectChurnIT {
             connect_timeout: 2s
             call_timeout: 2s
             reconnect: {initial_backoff: 30s, max_backoff: 1m}
-        """.formatted(port);
-    var config = new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
-    TargetContext ctx = new TargetContext() {
-      @Override
-      public Optional<Dataset> dataset(String n) {
-        return Optional.of(data.dataset);
-      }
+        """
+            .formatted(port);
+    var config =
+        new ConfigLoader(Map.of(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
+    TargetContext ctx =
+        new TargetContext() {
+          @Override
+          public Optional<Dataset> dataset(String n) {
+            return Optional.of(data.dataset);
+          }
 
-      @Override
-      public Clock clock() {
-        return Clock.system();
-      }
-    };
+          @Override
+          public Clock clock() {
+            return Clock.system();
+          }
+        };
     return (MilvusTarget) TargetKinds.create(config.targets().get(0), ctx);
   }
 }

@@ -33,11 +33,12 @@ class SearchesTest {
       nb += (double) b[i] * b[i];
       l2sq += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
     }
-    return (float) switch (m) {
-      case L2 -> l2sq; // squared, no root
-      case IP -> dot;
-      case COSINE -> dot / (Math.sqrt(na) * Math.sqrt(nb));
-    };
+    return (float)
+        switch (m) {
+          case L2 -> l2sq; // squared, no root
+          case IP -> dot;
+          case COSINE -> dot / (Math.sqrt(na) * Math.sqrt(nb));
+        };
   }
 
   @Test
@@ -47,7 +48,8 @@ class SearchesTest {
         float[] a = vector(16);
         float[] b = vector(16);
         assertThat((double) Searches.distance(m, milvusScore(m, a, b)))
-            .as("%s", m).isCloseTo(m.distance(a, b), within(1e-4));
+            .as("%s", m)
+            .isCloseTo(m.distance(a, b), within(1e-4));
       }
     }
   }

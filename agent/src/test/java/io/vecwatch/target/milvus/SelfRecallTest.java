@@ -12,17 +12,20 @@ class SelfRecallTest {
 
   @Test
   void ownKeyFirstIsAHit() {
-    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(5L, 0f), new Searches.Hit(9L, 0.1f)))).isTrue();
+    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(5L, 0f), new Searches.Hit(9L, 0.1f))))
+        .isTrue();
   }
 
   @Test
   void ownKeyBehindAStrictlyNearerOneIsAMiss() {
-    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(9L, 0f), new Searches.Hit(5L, 0.1f)))).isFalse();
+    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(9L, 0f), new Searches.Hit(5L, 0.1f))))
+        .isFalse();
   }
 
   @Test
   void ownKeyTiedWithTheFirstIsAHitBecauseDuplicatesAreIndistinguishable() {
-    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(9L, 0f), new Searches.Hit(5L, 0f)))).isTrue();
+    assertThat(SelfRecall.isHit(5L, List.of(new Searches.Hit(9L, 0f), new Searches.Hit(5L, 0f))))
+        .isTrue();
   }
 
   @Test

@@ -10,9 +10,9 @@ import java.util.Set;
 import java.util.function.IntToLongFunction;
 
 /**
- * A seeded Gaussian-mixture dataset generated in the test, with exact ground truth computed here by brute force,
- * so recall is checked against an independent computation. Keys map base positions to primary keys
- * ({@code key(i)}), to prove keys (not positions) flow through.
+ * A seeded Gaussian-mixture dataset generated in the test, with exact ground truth computed here by
+ * brute force, so recall is checked against an independent computation. Keys map base positions to
+ * primary keys ({@code key(i)}), to prove keys (not positions) flow through.
  */
 final class TestData {
   final String name;
@@ -24,7 +24,8 @@ final class TestData {
   final float[][] groundTruthDistances;
   final Dataset dataset;
 
-  private TestData(String name, Metric metric, float[][] base, float[][] queries, long[] keys, int gtK) {
+  private TestData(
+      String name, Metric metric, float[][] base, float[][] queries, long[] keys, int gtK) {
     this.name = name;
     this.metric = metric;
     this.base = base;
@@ -35,16 +36,25 @@ final class TestData {
     for (int q = 0; q < queries.length; q++) {
       bruteForce(q, gtK);
     }
-    this.dataset = Dataset.builder(name, metric)
-        .base(Vectors.of(base))
-        .queries(Vectors.of(queries))
-        .groundTruth(groundTruth, groundTruthDistances)
-        .baseIds(keys)
-        .build();
+    this.dataset =
+        Dataset.builder(name, metric)
+            .base(Vectors.of(base))
+            .queries(Vectors.of(queries))
+            .groundTruth(groundTruth, groundTruthDistances)
+            .baseIds(keys)
+            .build();
   }
 
-  static TestData generate(String name, Metric metric, int count, int dim, int queryCount, int clusters, long seed,
-      int gtK, IntToLongFunction key) {
+  static TestData generate(
+      String name,
+      Metric metric,
+      int count,
+      int dim,
+      int queryCount,
+      int clusters,
+      long seed,
+      int gtK,
+      IntToLongFunction key) {
     Random r = new Random(seed);
     float[][] centers = new float[clusters][dim];
     for (float[] c : centers) {
