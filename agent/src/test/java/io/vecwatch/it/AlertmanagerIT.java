@@ -158,8 +158,10 @@ class AlertmanagerIT {
            "cluster":"it"}"""
                       .formatted(alertname)));
       assertThat(got.at("/annotations/summary").asText()).isEqualTo("P99 of it-target is 250ms");
+      // a relative runbook_url is sent absolute, against the agent's external URL (clickable in
+      // Alertmanager's UI and in notifications)
       assertThat(got.at("/annotations/runbook_url").asText())
-          .isEqualTo("docs/runbooks.md#vecwatchlatencyp99high");
+          .isEqualTo("http://vecwatch-it:9477/docs/runbooks.md#vecwatchlatencyp99high");
       assertThat(Instant.parse(got.get("startsAt").asText())).isEqualTo(expectedStart);
       assertThat(got.get("generatorURL").asText())
           .startsWith("http://vecwatch-it:9477/graph?g0.expr=");

@@ -175,8 +175,10 @@ class FaultDetectionIT {
       assertThat(m.matches()).as(summary).isTrue();
       assertThat(Double.parseDouble(m.group(1)) / (m.group(2).equals("ms") ? 1000 : 1))
           .isGreaterThanOrEqualTo(0.150);
+      // relative runbook_url made absolute against the agent's own URL (no external URL configured)
       assertThat(got.at("/annotations/runbook_url").asText())
-          .isEqualTo("docs/runbooks.md#vecwatchlatencyp99high");
+          .isEqualTo(
+              "http://127.0.0.1:" + agent.httpPort() + "/docs/runbooks.md#vecwatchlatencyp99high");
       assertThat(Instant.parse(got.get("startsAt").asText()))
           .isEqualTo(Instant.ofEpochMilli(fired.firedAt()));
 

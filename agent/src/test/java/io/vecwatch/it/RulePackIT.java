@@ -108,7 +108,7 @@ class RulePackIT {
     Processes.Result check =
         Processes.run(am, List.of("amtool", "check-config", "alertmanager.yml"));
     assertThat(check.exit()).as(check.out() + check.err()).isZero();
-    assertThat(check.out()).contains("SUCCESS").contains("2 inhibit rules").contains("3 receivers");
+    assertThat(check.out()).contains("SUCCESS").contains("2 inhibit rules").contains("4 receivers");
     Processes.Result render =
         Processes.run(
             am,
