@@ -196,23 +196,7 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
     if (value < 1) {
       throw new IllegalArgumentException("ef must be positive, got " + value);
     }
-    LuceneHnswTarget index = this;
-    return new Target() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String kind() {
-        return KIND.name();
-      }
-
-      @Override
-      public SearchResult search(float[] query, int k) throws IOException {
-        return index.search(query, k, value);
-      }
-    };
+    return Tunable.view(name, KIND.name(), (query, k) -> search(query, k, value));
   }
 
   @Override

@@ -29,4 +29,33 @@ public interface Tunable {
    * @throws IllegalArgumentException when the parameter is not one of {@link #tunableParameters()}
    */
   Target withParameter(String parameter, int value) throws Exception;
+
+  /** How a view searches: the tuned search of the target it comes from. */
+  @FunctionalInterface
+  interface Search {
+    SearchResult search(float[] query, int k) throws Exception;
+  }
+
+  /**
+   * A target named {@code name} of {@code kind} that searches through {@code search}; closing it
+   * closes nothing (the index belongs to the target the view comes from).
+   */
+  static Target view(String name, String kind, Search search) {
+    return new Target() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String kind() {
+        return kind;
+      }
+
+      @Override
+      public SearchResult search(float[] query, int k) throws Exception {
+        return search.search(query, k);
+      }
+    };
+  }
 }

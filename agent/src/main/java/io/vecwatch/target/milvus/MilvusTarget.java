@@ -523,23 +523,7 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
               + ")");
     }
     MilvusSettings tuned = settings.withSearchParam(parameter, value);
-    MilvusTarget connection = this;
-    return new Target() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String kind() {
-        return KIND.name();
-      }
-
-      @Override
-      public SearchResult search(float[] query, int k) throws Exception {
-        return connection.search(query, k, tuned);
-      }
-    };
+    return Tunable.view(name, KIND.name(), (query, k) -> search(query, k, tuned));
   }
 
   @Override
