@@ -154,9 +154,14 @@ public final class WebServer {
         .handler(
             ctx ->
                 ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(LANDING));
-    // gzip when the client asks for it (Prometheus always does)
+    // gzip when the client asks for it (Prometheus always does). HTTP/2 only over TLS (ALPN), as
+    // exporter-toolkit serves it: no cleartext "Upgrade: h2c", which no scraper needs.
     HttpServerOptions options =
-        new HttpServerOptions().setHost(host).setPort(port).setCompressionSupported(true);
+        new HttpServerOptions()
+            .setHost(host)
+            .setPort(port)
+            .setCompressionSupported(true)
+            .setHttp2ClearTextEnabled(false);
     if (security.tlsEnabled()) {
       ServerSSLOptions ssl = security.sslOptions();
       options

@@ -120,6 +120,18 @@ class WebServerTest {
   }
 
   @Test
+  void plainHttpAnswersInHttp11EvenWhenTheClientOffersAnH2cUpgrade() throws Exception {
+    HttpClient h2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).build();
+    HttpResponse<String> r =
+        h2.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+  }
+
+  @Test
   void readyTurnsFrom503To200() throws Exception {
     assertThat(get("/-/ready", null).statusCode()).isEqualTo(503);
     ready.set(true);
