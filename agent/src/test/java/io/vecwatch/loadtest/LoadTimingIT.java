@@ -43,6 +43,7 @@ class LoadTimingIT {
 
   private static LoadSettings quick() {
     return LoadSettings.defaults()
+        .withFirstWarmup(Duration.ZERO)
         .withLevels(List.of(1, 2))
         .withTiming(Duration.ofMillis(100), Duration.ofMillis(400))
         .withOpenLoop(32, 200, 2.0, 0.5)
