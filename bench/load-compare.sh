@@ -2,17 +2,19 @@
 # Head-to-head of `vecwatch bench load` (closed loop) against VectorDBBench 2.0.0's MultiProcessingSearchRunner and
 # a plain multi-process pymilvus client: same Milvus collection, same queries, k = 100, ef, concurrency levels.
 #
-#   bench/load-compare.sh                    # Milvus Lite 3.2.2, then the real Milvus 2.3 server; about 9 minutes
-#   QUICK=1 bench/load-compare.sh            # concurrency 1 and 10, 5 s per level; about 3 minutes
+#   bench/load-compare.sh                    # the real Milvus 2.3 server, then Milvus Lite 3.2.2; about 10 minutes
+#   QUICK=1 bench/load-compare.sh            # 5,000 vectors, concurrency 5 only, 4 s per level; about 3 minutes
 #   SERVERS=lite bench/load-compare.sh       # one server only (lite or milvus23)
 #
 # For each server: start it on a private port, build one collection in VectorDBBench's own layout (pk, id, vector;
 # 20,000 x 128, HNSW M=16 efConstruction=128, L2), settle it with an untimed pass, then for each concurrency level
 # run the three clients one after another, rotating which goes first, printing the load average before each run.
 # Every client is compared in steady state: WARMUP seconds after its last worker started are excluded and the
-# window ends when its first worker stops (bench/load_compare.py says exactly how; vecwatch excludes its own
-# --warmup). VectorDBBench's own figures, whose timing includes its workers' connect and first searches, are kept
-# in extra columns.
+# window ends when its first worker stops (bench/load_compare.py says exactly how). vecwatch excludes its own
+# --warmup, and a fresh JVM runs each level, so it also sends FIRST_WARMUP seconds of untimed searches first (the
+# JVM compiles the client's code paths during its first thousands of searches; Python's gRPC client is compiled
+# C). VectorDBBench's own figures, whose timing includes its workers' connect and first searches, are kept in
+# extra columns.
 #
 # Milvus 2.3 binds fixed internal ports (2379, 19529, 53100, ...): the script takes /tmp/vecwatch-it.lock (the
 # integration tests' lock) around that part itself, waiting up to LOCK_WAIT seconds; do not wrap it in flock.
@@ -21,20 +23,25 @@
 # ($VDBB_VENV, default ~/.cache/vecwatch-peers/vdbbench; created if missing, ~1.3 GB); Milvus Lite
 # (~/.cache/vecwatch-peers/milvus-lite, .ci/peers.sh install) and the Milvus 2.3 wheel's milvus-server ($MILVUS23,
 # default ~/.cache/vecwatch-peers/milvus-server/bin/milvus-server).
-# Knobs: SERVERS, LEVELS, DURATION (measured seconds per level), WARMUP, N, DIM, EF, PORT, OUT (result folder).
+# Knobs: SERVERS, LEVELS, DURATION (measured seconds per level), WARMUP, FIRST_WARMUP, N, DIM, EF, PORT, OUT, and
+# BUDGET (seconds, 600; QUICK 180): a run that would end past it is skipped and said so, so the script finishes
+# unattended in about that time (waiting for the lock not counted) even when VectorDBBench's worker start-up is
+# slow on a busy machine.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 PEERS=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
 VDBB_VENV=${VDBB_VENV:-$PEERS/vdbbench}
 MILVUS23=${MILVUS23:-$PEERS/milvus-server/bin/milvus-server}
 JAR=${VECWATCH_JAR:-agent/target/vecwatch.jar}
-SERVERS=${SERVERS:-lite milvus23}
+SERVERS=${SERVERS:-milvus23 lite}
 if [ "${QUICK:-0}" = 1 ]; then
-  LEVELS=${LEVELS:-1,10}; DURATION=${DURATION:-5}; N=${N:-10000}
+  LEVELS=${LEVELS:-5}; DURATION=${DURATION:-4}; N=${N:-5000}; FIRST_WARMUP=${FIRST_WARMUP:-5}; BUDGET=${BUDGET:-180}
 fi
-LEVELS=${LEVELS:-1,5,10,20}
+BUDGET=${BUDGET:-600}
+LEVELS=${LEVELS:-1,5,20}
 DURATION=${DURATION:-8}
 WARMUP=${WARMUP:-2}
+FIRST_WARMUP=${FIRST_WARMUP:-10}
 N=${N:-20000}
 DIM=${DIM:-128}
 EF=${EF:-128}
@@ -63,9 +70,10 @@ fi
 server_pid=
 stop_server() {
   if [ -n "$server_pid" ]; then
-    kill "$server_pid" 2>/dev/null
-    for _ in $(seq 1 60); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$server_pid" 2>/dev/null
+    # the server runs in its own process group: milvus-server's wrapper and the milvus binary it starts
+    kill -- -"$server_pid" 2>/dev/null
+    for _ in $(seq 1 60); do kill -0 -- -"$server_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 -- -"$server_pid" 2>/dev/null
     wait "$server_pid" 2>/dev/null
     server_pid=
   fi
@@ -77,9 +85,9 @@ start_server() { # $1 = lite | milvus23
   local data=$WORK/data-$1
   rm -rf "$data"
   case $1 in
-    lite) "$PEERS/milvus-lite/bin/milvus-lite" server --data-dir "$data" --host 127.0.0.1 --port "$PORT" \
+    lite) setsid "$PEERS/milvus-lite/bin/milvus-lite" server --data-dir "$data" --host 127.0.0.1 --port "$PORT" \
             >"$WORK/server-$1.log" 2>&1 & ;;
-    milvus23) "$MILVUS23" --data "$data" --proxy-port "$PORT" >"$WORK/server-$1.log" 2>&1 & ;;
+    milvus23) setsid "$MILVUS23" --data "$data" --proxy-port "$PORT" >"$WORK/server-$1.log" 2>&1 & ;;
   esac
   server_pid=$!
   for _ in $(seq 1 400); do
@@ -103,15 +111,23 @@ record() { # $1 = server, $2 = load1, stdin = the helper's output
   fi
 }
 
+elapsed() { echo $(($(date +%s) - T0 - LOCK_WAITED)); }
+LOCK_WAITED=0
+
 run_tool() { # $1 = server, $2 = tool, $3 = concurrency
   local l limit=$((4 * (DURATION + WARMUP) + 180))
+  if [ "$(elapsed)" -gt $((BUDGET - DURATION - WARMUP - 15)) ]; then
+    say "  $2 c=$3 skipped: the ${BUDGET}s budget is spent"
+    return
+  fi
   l=$(load1)
   say "  $2 c=$3 (load average $l)"
   case $2 in
     vecwatch)
       rm -rf "$WORK/vecwatch-c$3"
       timeout "$limit" java -jar "$JAR" bench load --config "$WORK/vecwatch.yml" --target cmp \
-        --out "$WORK/vecwatch-c$3" --phases closed --levels "$3" --warmup "${WARMUP}s" --step "${DURATION}s" \
+        --out "$WORK/vecwatch-c$3" --phases closed --levels "$3" --warmup "${WARMUP}s" --first-warmup "${FIRST_WARMUP}s" \
+        --step "${DURATION}s" \
         >"$WORK/vecwatch-c$3.log" 2>"$WORK/vecwatch-c$3.err" &&
         "$PY" "$HELPER" vecwatch-row --report "$WORK/vecwatch-c$3/report.json" | record "$1" "$l" ;;
     pymilvus|vdbbench)
@@ -124,6 +140,7 @@ run_tool() { # $1 = server, $2 = tool, $3 = concurrency
 sweep() { # $1 = server
   local server=$1 i=0
   URI=http://127.0.0.1:$PORT
+  if [ "$(elapsed)" -gt $((BUDGET - 60)) ]; then say "== $server skipped: the ${BUDGET}s budget is spent"; return 1; fi
   say "== $server: starting on 127.0.0.1:$PORT"
   start_server "$server" || return 1
   say "== $server: preparing $COLLECTION ($N x $DIM, HNSW M=16 efConstruction=128, L2)"
@@ -159,8 +176,9 @@ YAML
     *) unset LOAD_COMPARE_PK_FALLBACK ;;
   esac
   # A fresh index is still settling (Milvus Lite builds FAISS structures on first use): an untimed pass first.
-  say "== $server: settling, ${DURATION}s of searches at concurrency 2, not compared"
-  "$PY" "$HELPER" pymilvus --uri "$URI" --collection "$COLLECTION" --data "$WORK" --level 2 --duration "$DURATION" \
+  say "== $server: settling, $((DURATION / 2 + 1))s of searches at concurrency 2, not compared"
+  "$PY" "$HELPER" pymilvus --uri "$URI" --collection "$COLLECTION" --data "$WORK" --level 2 \
+    --duration $((DURATION / 2 + 1)) \
     --warmup 0 --ef "$EF" >/dev/null 2>"$WORK/settle-$server.err"
   local tools=(vecwatch pymilvus vdbbench)
   for c in ${LEVELS//,/ }; do
@@ -181,7 +199,11 @@ for s in $SERVERS; do
       if [ "${LOAD_COMPARE_LOCK:-1}" = 1 ]; then
         exec 9>/tmp/vecwatch-it.lock
         say "== milvus23: waiting for /tmp/vecwatch-it.lock (fixed internal ports)"
-        if flock -w "$LOCK_WAIT" 9; then sweep milvus23; else say "lock not free after ${LOCK_WAIT}s: milvus23 skipped"; fi
+        w0=$(date +%s)
+        if flock -w "$LOCK_WAIT" 9; then
+          LOCK_WAITED=$((LOCK_WAITED + $(date +%s) - w0))
+          sweep milvus23
+        else say "lock not free after ${LOCK_WAIT}s: milvus23 skipped"; fi
         stop_server
         exec 9>&-
       else
@@ -193,7 +215,7 @@ done
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up."
+  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up (vecwatch: after ${FIRST_WARMUP}s + ${WARMUP}s)."
   "$PY" "$HELPER" table --results "$RESULTS"
 } | tee "$OUT/table.md"
 say "done; work files in $WORK"
