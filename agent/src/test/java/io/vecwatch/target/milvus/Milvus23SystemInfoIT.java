@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -69,16 +70,47 @@ class Milvus23SystemInfoIT {
     throw new AssertionError("no " + key + " in " + file);
   }
 
+  /** The cgroup (v2, else v1) memory limit of this process, when one is set. */
+  private static OptionalLong cgroupMemoryLimit() throws Exception {
+    for (String f :
+        List.of("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes")) {
+      Path p = Path.of(f);
+      if (Files.isReadable(p)) {
+        String v = Files.readString(p).trim();
+        if (v.matches("[0-9]+") && Long.parseLong(v) < (1L << 60)) {
+          return OptionalLong.of(Long.parseLong(v));
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** CPUs in this process's affinity list ({@code Cpus_allowed_list}, e.g. {@code 0-3,6}). */
+  private static int allowedCpus() throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Cpus_allowed_list:")) {
+        int n = 0;
+        for (String range : line.substring(line.indexOf(':') + 1).trim().split(",")) {
+          String[] ends = range.split("-");
+          n += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+        }
+        return n;
+      }
+    }
+    throw new AssertionError("no Cpus_allowed_list in /proc/self/status");
+  }
+
   @Test
   void systemInfoGivesTheMachinesMemoryAndCpus() throws Exception {
     try (MilvusSystemInfo info = MilvusSystemInfo.of(server.uri(), ROOT, Duration.ofSeconds(10))) {
       SystemInfo s = info.fetch().orElseThrow();
       assertThat(s).as("the same figures on a fresh connection").isEqualTo(first);
       long memTotal = procValue(Path.of("/proc/meminfo"), "MemTotal:") * 1024;
-      // Milvus counts the CPUs it may run on (Go's runtime.NumCPU), as the JVM does
-      long cpus = Runtime.getRuntime().availableProcessors();
-      assertThat(s.memoryBytes()).hasValue(memTotal);
-      assertThat(s.cpuCores()).hasValue((double) cpus);
+      // in a container with a memory limit Milvus reports the limit instead
+      assertThat(s.memoryBytes().orElseThrow())
+          .isIn(memTotal, cgroupMemoryLimit().orElse(memTotal));
+      // Milvus counts the CPUs it may run on (Go's runtime.NumCPU: the affinity mask)
+      assertThat(s.cpuCores()).hasValue((double) allowedCpus());
     }
   }
 
