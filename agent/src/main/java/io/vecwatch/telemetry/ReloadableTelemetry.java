@@ -8,7 +8,6 @@ import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.TelemetryConfig;
 import io.vecwatch.config.TracingConfig;
 import io.vecwatch.export.EventLog;
-import io.vecwatch.export.JulBridge;
 import io.vecwatch.export.LokiLogging;
 import io.vecwatch.export.OtlpMetricsPush;
 import io.vecwatch.export.OtlpTracing;
@@ -87,31 +86,19 @@ public final class ReloadableTelemetry implements AutoCloseable {
       MeterRegistry registry,
       Clock clock,
       OwnSearches own) {
-    JulBridge.install();
-    EventLog events = EventLog.create(clock, config.failureLogInterval(), registry);
-    Optional<LokiLogging> loki = loki(config, registry, clock);
-    Optional<ResourceMonitor> resources = resources(config.resources(), registry, clock);
-    Optional<ServerSideMonitor> serverSide = serverSide(config, targets, registry, clock, own);
-    Optional<OtlpTracing> tracing = tracing(config.tracing(), registry);
-    Optional<OtlpMetricsPush> push = push(config.tracing(), registry, clock);
+    // one start path: the parts start as they do without reloads, then are held here
+    Telemetry t = Telemetry.start(config, targets, registry, clock, Map.of(), own);
     Parts parts =
         new Parts(
             config,
             List.copyOf(targets),
-            loki,
-            resources,
-            serverSide,
-            tracing,
-            push,
-            listener(serverSide, tracing, targets, events, clock));
-    LOG.info(
-        "telemetry: resources {}, server metrics for {} target(s), tracing {}, OTLP metrics {}, loki {}",
-        resources.map(r -> "on (cgroup " + r.cgroupVersion().orElse("none") + ")").orElse("off"),
-        config.serverMetrics().size(),
-        onOff(tracing),
-        onOff(push),
-        onOff(loki));
-    return new ReloadableTelemetry(registry, clock, own, events, parts);
+            t.loki(),
+            t.resources(),
+            t.serverSide(),
+            t.tracing(),
+            t.metricsPush(),
+            t.probeListener());
+    return new ReloadableTelemetry(registry, clock, own, t.events(), parts);
   }
 
   /**
@@ -306,10 +293,6 @@ public final class ReloadableTelemetry implements AutoCloseable {
 
   private static String change(String part, boolean was, boolean is) {
     return part + (was && is ? " restarted" : is ? " started" : was ? " stopped" : " unchanged");
-  }
-
-  private static String onOff(Optional<?> part) {
-    return part.isPresent() ? "on" : "off";
   }
 
   /**

@@ -230,6 +230,18 @@ public final class Telemetry implements AutoCloseable {
     return serverSide;
   }
 
+  Optional<OtlpTracing> tracing() {
+    return tracing;
+  }
+
+  Optional<OtlpMetricsPush> metricsPush() {
+    return metricsPush;
+  }
+
+  Optional<LokiLogging> loki() {
+    return loki;
+  }
+
   /** How long {@link #close()} lets the exporters deliver what they hold. */
   public Duration shutdownTimeout() {
     return shutdownTimeout;
