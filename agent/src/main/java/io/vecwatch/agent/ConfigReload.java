@@ -3,6 +3,7 @@ package io.vecwatch.agent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vecwatch.concurrent.Scheduler;
 import io.vecwatch.config.ConfigException;
+import io.vecwatch.config.DatasetConfig;
 import io.vecwatch.config.VecwatchConfig;
 import io.vecwatch.errors.Errors;
 import io.vecwatch.metrics.AgentMetrics;
@@ -107,13 +108,29 @@ final class ConfigReload {
     migrations.forget(rebuilt);
     targets.prepare(fresh);
     Migrations.Change moved =
-        migrations.apply(fresh.migrations(), rebuilt, targets::dataset, parts.scheduler());
+        migrations.apply(
+            fresh.migrations(),
+            rebuilt,
+            reloadedDatasets(config, fresh),
+            targets::dataset,
+            parts.scheduler());
     MigrationMetrics.apply(registry, migrations, moved);
     targets.apply(fresh, plan);
     applied.accept(fresh);
     reloadStatus.succeeded();
     LOG.info("config reloaded: {}; {}; {}", plan.summary(), telemetry, moved.summary());
     return new AlertingService.Reply(200, TEXT, "");
+  }
+
+  /** Datasets whose settings changed (they are loaded again). */
+  private static Set<String> reloadedDatasets(VecwatchConfig before, VecwatchConfig after) {
+    Set<String> out = new HashSet<>();
+    for (DatasetConfig d : after.datasets()) {
+      if (!before.datasets().contains(d)) {
+        out.add(d.name());
+      }
+    }
+    return out;
   }
 
   private AlertingService.Reply reloadFailed(List<String> problems) {

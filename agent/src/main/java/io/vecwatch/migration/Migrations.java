@@ -47,7 +47,8 @@ public final class Migrations implements AutoCloseable {
    * What {@link #apply} did, by migration name: kept running, rebuilt, started, stopped.
    *
    * <pre>{@code
-   * Migrations.Change c = migrations.apply(fresh.migrations(), Set.of("old"), datasets::get, scheduler);
+   * Migrations.Change c =
+   *     migrations.apply(fresh.migrations(), Set.of("old"), Set.of(), datasets::get, scheduler);
    * c.summary(); // "migrations: 1 kept, 1 changed (a), 0 added, 0 removed"
    * }</pre>
    */
@@ -102,11 +103,13 @@ public final class Migrations implements AutoCloseable {
    * stops. Call {@link #forget} for the rebuilt and removed targets before they are replaced.
    *
    * @param rebuilt targets that are being rebuilt (or removed): their migrations start afresh
+   * @param reloaded datasets whose settings changed: their migrations start afresh too
    * @param datasets the agent's dataset loads by name (null for a name that is not configured)
    */
   public Change apply(
       List<MigrationConfig> configs,
       Set<String> rebuilt,
+      Set<String> reloaded,
       Function<String, CompletableFuture<Dataset>> datasets,
       Scheduler scheduler) {
     Map<String, MigrationMonitor> running = new HashMap<>();
@@ -125,7 +128,8 @@ public final class Migrations implements AutoCloseable {
         if (old != null
             && old.config().equals(c)
             && !rebuilt.contains(c.source())
-            && !rebuilt.contains(c.destination())) {
+            && !rebuilt.contains(c.destination())
+            && !reloaded.contains(c.dataset())) {
           kept.add(c.name());
           fresh.add(old);
           continue;

@@ -131,7 +131,13 @@ class MigrationReloadTest {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> pairs(a, "added") >= 10 && pairs(a, "changed") >= 10);
-      assertThat(gates(a)).allSatisfy(m -> assertThat(m.getString("state")).isEqualTo("running"));
+      // the API shows the reports of the last refresh (every second)
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () ->
+                  assertThat(gates(a))
+                      .allSatisfy(m -> assertThat(m.getString("state")).isEqualTo("running")));
       assertThat(gates(a).get(1).getString("destination")).isEqualTo("copy");
     }
   }
@@ -157,7 +163,9 @@ class MigrationReloadTest {
           .atMost(Duration.ofSeconds(60))
           .pollInterval(Duration.ofMillis(200))
           .until(() -> pairs(a, "m") >= 10);
-      assertThat(gates(a).get(0).getString("state")).isEqualTo("running");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> gates(a).get(0).getString("state").equals("running"));
     }
   }
 }
