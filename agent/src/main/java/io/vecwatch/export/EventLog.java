@@ -32,7 +32,7 @@ public final class EventLog implements ProbeListener {
 
   private final Logger log;
   private final Clock clock;
-  private final long intervalNanos;
+  private volatile long intervalNanos;
   private final Counter suppressed;
   private final Map<String, FailureState> failures = new ConcurrentHashMap<>();
 
@@ -49,6 +49,14 @@ public final class EventLog implements ProbeListener {
 
   public static EventLog create(Clock clock, Duration failureInterval, MeterRegistry registry) {
     return new EventLog(LoggerFactory.getLogger(LOGGER), clock, failureInterval, registry);
+  }
+
+  /**
+   * A reload changed {@code telemetry.failure_log_interval}: throttling carries on with the new
+   * interval (no target's failure run is forgotten).
+   */
+  public void failureInterval(Duration interval) {
+    intervalNanos = interval.toNanos();
   }
 
   @Override
