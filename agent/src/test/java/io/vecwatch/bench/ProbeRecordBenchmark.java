@@ -141,7 +141,9 @@ public class ProbeRecordBenchmark {
             pc.window(),
             clock.monotonicNanos(),
             metrics.latencyRecorder(tc, pc));
-    metrics.bindProbe(tc, pc, stats);
+    if (!dropDistances) { // the third probe shares the HNSW probe's series
+      metrics.bindProbe(tc, pc, stats);
+    }
     int queries = dataset.queries().count();
     SearchResult[] results = new SearchResult[queries];
     for (int q = 0; q < queries; q++) {
