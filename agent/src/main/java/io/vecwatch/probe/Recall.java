@@ -208,9 +208,9 @@ public final class Recall {
    *
    * <p>{@code distances} are the target's own distances for {@code ids} in this dataset's metric
    * ({@link SearchResult#distances()}), computed from the same float vectors in float precision or
-   * better. For {@link Metric#L2} and {@link Metric#COSINE} such a distance is within {@link
-   * #reportedDistanceTolerance} of the exact one, so a reported distance farther than that from the
-   * K-th threshold decides hit or miss as the exact distance would; one within it (a near tie) is
+   * better. For {@link Metric#L2} and {@link Metric#COSINE} such a distance is within a
+   * float-rounding bound of the exact one, so a reported distance farther than that from the K-th
+   * threshold decides hit or miss as the exact distance would; one within it (a near tie) is
    * recomputed exactly. The result is therefore identical to {@link #compute(int, long[], double[],
    * double[])}. Inner-product distances are always recomputed: cancellation in a float dot product
    * leaves no error bound relative to the result.
@@ -316,10 +316,6 @@ public final class Recall {
    * #ABSOLUTE_TOLERANCE} absolute for distances near zero, where converting a score back loses
    * relative precision.
    */
-  double reportedDistanceTolerance(double threshold) {
-    return tolerance(threshold);
-  }
-
   private double tolerance(double threshold) {
     return relativeTolerance * Math.max(1.0, Math.abs(threshold)) + ABSOLUTE_TOLERANCE;
   }
