@@ -64,6 +64,7 @@ class LauncherTest {
             "-Xms8m",
             "-XX:MaxRAMPercentage=50",
             "-Xss512k",
+            "-XX:-ShrinkHeapInSteps",
             "-XX:TrimNativeHeapInterval=30000",
             "-XX:+ExitOnOutOfMemoryError")
         .containsSubsequence("--add-modules", "jdk.incubator.vector");
