@@ -7,10 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * SIMD kernel on the Java Vector API over the caller's row-major vectors, read in place (block
- * width 1): no second, blocked copy of the base. For one query at a time it is within a small
- * factor of {@link VectorKernel}, and it halves the memory of an exact index (a flat target).
- * Loaded by name only when {@code jdk.incubator.vector} is in the boot layer (see {@link
- * ExactKnn}).
+ * width 1): no second, blocked copy of the base, which halves the memory of an exact index that
+ * answers one query at a time (a flat target). Loaded by name only when {@code
+ * jdk.incubator.vector} is in the boot layer (see {@link ExactKnn}).
  *
  * <p>Four base rows are scanned together so each query register is loaded once for four FMAs; each
  * row's lanes are summed once at its end. Keys are those of {@link PlainKernel}: {@code |q - b|^2}
