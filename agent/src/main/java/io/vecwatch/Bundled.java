@@ -2,19 +2,19 @@ package io.vecwatch;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.JarURLConnection;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileSystem;
-import java.nio.file.FileSystemAlreadyExistsException;
-import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
 
 /**
  * Files the build copies into the jar from the repository: the default rule pack ({@code
@@ -29,20 +29,34 @@ public final class Bundled {
 
   /** The file names in bundled folder {@code dir} that end with {@code suffix}, sorted. */
   public static List<String> list(String dir, String suffix) throws IOException {
-    URL url = Bundled.class.getClassLoader().getResource(dir);
+    return list(Bundled.class.getClassLoader(), dir, suffix);
+  }
+
+  static List<String> list(ClassLoader loader, String dir, String suffix) throws IOException {
+    URL url = loader.getResource(dir);
     if (url == null) {
       return List.of();
     }
     List<String> names = new ArrayList<>();
     try {
       if (url.getProtocol().equals("jar")) {
-        FileSystem fs;
-        try {
-          fs = FileSystems.newFileSystem(url.toURI(), Map.of());
-        } catch (FileSystemAlreadyExistsException e) {
-          fs = FileSystems.getFileSystem(url.toURI());
+        // The jar's own entry list, not a zip file system: that would keep an index of every
+        // entry of the (large) jar on the heap for as long as the process runs.
+        JarURLConnection c = (JarURLConnection) url.openConnection();
+        c.setUseCaches(false);
+        try (JarFile jar = c.getJarFile()) {
+          String prefix = dir + "/";
+          Enumeration<JarEntry> entries = jar.entries();
+          while (entries.hasMoreElements()) {
+            String n = entries.nextElement().getName();
+            if (n.startsWith(prefix)
+                && n.indexOf('/', prefix.length()) < 0
+                && n.endsWith(suffix)
+                && n.length() > prefix.length()) {
+              names.add(n.substring(prefix.length()));
+            }
+          }
         }
-        collect(fs.getPath(dir), suffix, names);
       } else {
         collect(Path.of(url.toURI()), suffix, names);
       }

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,7 @@ final class TargetSet {
   private volatile boolean stopped;
   private volatile Migrations migrations;
   private volatile Scheduler migrationScheduler;
+  private final AtomicInteger pendingBuilds = new AtomicInteger();
 
   private final OwnSearches ownSearches;
 
@@ -295,6 +297,7 @@ final class TargetSet {
               CompletableFuture.failedFuture(
                   new TargetException("dataset " + name + " is not configured"))));
     }
+    pendingBuilds.incrementAndGet();
     CompletableFuture.allOf(deps.toArray(CompletableFuture[]::new))
         .handleAsync(
             (ok, failure) -> {
@@ -310,10 +313,25 @@ final class TargetSet {
                 if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError)) {
                   throw e;
                 }
+              } finally {
+                if (pendingBuilds.decrementAndGet() == 0 && !stopped) {
+                  releaseBuildMemory();
+                }
               }
               return null;
             },
             buildPool);
+  }
+
+  /**
+   * Once every pending build is done: one full collection. Loading datasets (ground truth) and
+   * building in-process indexes leave tens of MiB of garbage in the old generation, which the
+   * serial collector would otherwise keep (and keep resident) until its next full collection,
+   * perhaps hours later; after this one it also shrinks the heap to the live set plus the
+   * configured free ratio.
+   */
+  private static void releaseBuildMemory() {
+    System.gc();
   }
 
   private Dataset loadDataset(DatasetProvider provider, DatasetConfig dc) {

@@ -40,11 +40,18 @@ public final class ExactKnn {
     /** The Vector API kernel; fails to build when the module is absent. */
     VECTOR,
     /** One pair at a time, the textbook loop: only a baseline for benchmarks. */
-    PLAIN
+    PLAIN,
+    /**
+     * Reads the caller's row-major base in place, with no blocked copy: half the memory, for
+     * searches of one query at a time (a flat target). The Vector API row kernel when available,
+     * else {@link #PLAIN}.
+     */
+    ROWS
   }
 
   private static final String VECTOR_MODULE = "jdk.incubator.vector";
   private static final String VECTOR_KERNEL = "io.vecwatch.knn.VectorKernel";
+  private static final String ROW_VECTOR_KERNEL = "io.vecwatch.knn.RowVectorKernel";
 
   /** Base bytes scanned per chunk: small enough to stay in L2 beside a unit's queries and heaps. */
   private static final int CHUNK_BYTES = 256 * 1024;
@@ -199,19 +206,20 @@ public final class ExactKnn {
     return switch (impl) {
       case PLAIN -> new PlainKernel();
       case SCALAR -> new ScalarKernel();
-      case VECTOR -> loadVectorKernel();
-      case AUTO -> vectorApiAvailable() ? loadVectorKernel() : new ScalarKernel();
+      case VECTOR -> loadVectorKernel(VECTOR_KERNEL);
+      case AUTO -> vectorApiAvailable() ? loadVectorKernel(VECTOR_KERNEL) : new ScalarKernel();
+      case ROWS -> vectorApiAvailable() ? loadVectorKernel(ROW_VECTOR_KERNEL) : new PlainKernel();
     };
   }
 
   /** By name, so the scalar path never loads a class that links against the incubator module. */
-  private static Kernel loadVectorKernel() {
+  private static Kernel loadVectorKernel(String className) {
     if (!vectorApiAvailable()) {
       throw new IllegalStateException(
           "the Vector API is not available: run java with --add-modules " + VECTOR_MODULE);
     }
     try {
-      return (Kernel) Class.forName(VECTOR_KERNEL).getDeclaredConstructor().newInstance();
+      return (Kernel) Class.forName(className).getDeclaredConstructor().newInstance();
     } catch (ReflectiveOperationException | LinkageError e) {
       throw new IllegalStateException("cannot load the Vector API kernel: " + e, e);
     }

@@ -55,8 +55,14 @@ public final class FlatTarget implements Target, RecordReader {
                 () ->
                     new IllegalArgumentException(
                         "target " + name + ": dataset " + dataset.name() + " has no base vectors"));
-    // one search runs on the caller's thread; the probe runner provides the concurrency
-    this.knn = ExactKnn.builder(base, dataset.metric()).threads(1).build();
+    // one search runs on the caller's thread; the probe runner provides the concurrency. The base
+    // is read in place: a blocked copy would double the target's memory for a small gain on
+    // single-query searches.
+    this.knn =
+        ExactKnn.builder(base, dataset.metric())
+            .implementation(ExactKnn.Implementation.ROWS)
+            .threads(1)
+            .build();
     this.records = new InProcessRecords(dataset);
   }
 

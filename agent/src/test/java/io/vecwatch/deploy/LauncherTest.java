@@ -34,6 +34,13 @@ class LauncherTest {
     Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
     Files.writeString(java, "#!/bin/sh\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done\n");
     Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+    jdkVersion("17.0.15");
+  }
+
+  /** The version the stub JDK's release file states, as a real JDK's does. */
+  private void jdkVersion(String version) throws IOException {
+    Files.writeString(
+        javaHome.resolve("release"), "IMPLEMENTOR=\"Test\"\nJAVA_VERSION=\"" + version + "\"\n");
   }
 
   private List<String> launch(Map<String, String> env, String... args) throws Exception {
@@ -64,6 +71,8 @@ class LauncherTest {
             "-Xms8m",
             "-XX:MaxRAMPercentage=50",
             "-Xss512k",
+            "-XX:-ShrinkHeapInSteps",
+            "-XX:TrimNativeHeapInterval=30000",
             "-XX:+ExitOnOutOfMemoryError")
         .containsSubsequence("--add-modules", "jdk.incubator.vector");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
@@ -73,6 +82,27 @@ class LauncherTest {
             "run",
             "--config",
             "my config.yml");
+  }
+
+  @Test
+  void leavesOutTheNativeHeapTrimOnJdksThatLackIt() throws Exception {
+    for (String old : new String[] {"17.0.8", "21", "11.0.20"}) {
+      jdkVersion(old);
+      assertThat(jvmOptions(launch(Map.of(), "run")))
+          .as(old)
+          .contains("-XX:+UseSerialGC")
+          .noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
+    }
+    for (String recent : new String[] {"17.0.9", "21.0.1", "25"}) {
+      jdkVersion(recent);
+      assertThat(jvmOptions(launch(Map.of(), "run")))
+          .as(recent)
+          .contains("-XX:TrimNativeHeapInterval=30000");
+    }
+    Files.delete(javaHome.resolve("release"));
+    assertThat(jvmOptions(launch(Map.of(), "run")))
+        .as("no release file")
+        .noneMatch(a -> a.startsWith("-XX:TrimNativeHeapInterval"));
   }
 
   @Test

@@ -41,9 +41,9 @@ public final class Searches {
     s.filter().ifPresent(b::filter);
     consistency(s).ifPresent(b::consistencyLevel);
     s.metric().ifPresent(m -> b.metricType(IndexParam.MetricType.valueOf(m.name())));
-    if (!info.keyIsPrimary()) {
-      b.outputFields(List.of(info.keyField()));
-    }
+    // Always name the one field a search needs: with no output fields, some servers (Milvus Lite)
+    // return every field, the vector included: k x dim floats to send, parse and collect per probe.
+    b.outputFields(List.of(info.keyField()));
     return b.build();
   }
 

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.target.SearchResult;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +42,49 @@ class SearchesTest {
           case IP -> dot;
           case COSINE -> dot / (Math.sqrt(na) * Math.sqrt(nb));
         };
+  }
+
+  private static MilvusSettings settings() {
+    return new MilvusSettings(
+        "http://127.0.0.1:19530",
+        Optional.empty(),
+        new MilvusSettings.NoAuth(),
+        Optional.empty(),
+        Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
+        new MilvusSettings.Reconnect(Duration.ofMillis(100), Duration.ofSeconds(1)),
+        "docs",
+        Optional.of("vec"),
+        Optional.empty(),
+        Map.of("ef", 32),
+        Optional.empty(),
+        Optional.empty(),
+        List.of(),
+        Optional.empty(),
+        OptionalLong.empty(),
+        new MilvusSettings.SelfRecall(0, 1));
+  }
+
+  private static CollectionInfo info(String keyField) {
+    return new CollectionInfo(
+        "docs",
+        "pk",
+        CollectionInfo.KeyType.INT64,
+        keyField,
+        "vec",
+        4,
+        Optional.of(Metric.L2),
+        Optional.of("HNSW"),
+        Map.of());
+  }
+
+  @Test
+  void searchesAskOnlyForTheKeyFieldNeverForTheVectors() {
+    float[] q = vector(4);
+    assertThat(Searches.request(settings(), info("pk"), q, 10).getOutputFields())
+        .containsExactly("pk");
+    assertThat(Searches.request(settings(), info("doc_id"), q, 10).getOutputFields())
+        .containsExactly("doc_id");
   }
 
   @Test
