@@ -260,7 +260,7 @@ final class YamlTree {
     return new Position(l.getLineNr(), l.getColumnNr());
   }
 
-  private static SyntaxError syntaxError(JsonProcessingException e) {
+  static SyntaxError syntaxError(JsonProcessingException e) {
     // SnakeYAML's own message quotes the offending line, which may hold a secret: use only its
     // parts.
     for (Throwable c = e; c != null; c = c.getCause()) {
