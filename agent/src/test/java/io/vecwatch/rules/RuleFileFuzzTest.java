@@ -56,7 +56,6 @@ class RuleFileFuzzTest {
     "a: &a [x, x, x, x, x, x, x, x]",
     "b: &b [*a, *a, *a, *a, *a, *a, *a, *a]",
     "c: [*b, *b, *b, *b, *b, *b]",
-    "  \t",
     "\"unterminated",
     "{",
     "}",
