@@ -20,7 +20,10 @@ ROOT=$(pwd)
 
 ./mvnw -B -q -o -pl agent test-compile dependency:build-classpath \
   -Dmdep.outputFile="$WORK/classpath" -Dmdep.includeScope=test >&2
-CP="$ROOT/agent/target/test-classes:$ROOT/agent/target/classes:$(cat "$WORK/classpath")"
+# A copy of the compiled classes, so a build running meanwhile cannot change them under the fuzzer.
+rm -rf "$WORK/classes" && mkdir -p "$WORK/classes"
+cp -r agent/target/classes "$WORK/classes/main" && cp -r agent/target/test-classes "$WORK/classes/test"
+CP="$WORK/classes/test:$WORK/classes/main:$(cat "$WORK/classpath")"
 
 # Class::method for every @FuzzTest (the first method declared after the annotation).
 tests=()
