@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * A real Alertmanager ({@code prometheus-alertmanager}, Debian 0.25) this test owns: on a free
  * loopback port, gossip off, its own storage, so it can be stopped and started again mid-test.
  */
-final class AlertmanagerProcess implements AutoCloseable {
+public final class AlertmanagerProcess implements AutoCloseable {
   private final Path config;
   private final Path storage;
   private final Path log;
@@ -37,7 +37,7 @@ final class AlertmanagerProcess implements AutoCloseable {
    * An Alertmanager reading {@code config} (for example one with a webhook receiver the test
    * listens on).
    */
-  static AlertmanagerProcess withConfig(Path config, Path workDir) throws IOException {
+  public static AlertmanagerProcess withConfig(Path config, Path workDir) throws IOException {
     return new AlertmanagerProcess(
         config, workDir.resolve("am-data"), workDir.resolve("alertmanager.log"));
   }
@@ -51,11 +51,11 @@ final class AlertmanagerProcess implements AutoCloseable {
     }
   }
 
-  URI url() {
+  public URI url() {
     return URI.create("http://127.0.0.1:" + port);
   }
 
-  AlertmanagerProcess start() throws IOException {
+  public AlertmanagerProcess start() throws IOException {
     process =
         new ProcessBuilder(
                 List.of(
@@ -82,7 +82,7 @@ final class AlertmanagerProcess implements AutoCloseable {
     return this;
   }
 
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process != null) {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code vecwatch run} as a child JVM on the test classpath, as an operator runs it: its own
@@ -125,6 +126,23 @@ public final class AgentProcess implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no VmRSS for " + pid());
+  }
+
+  /** Threads of the process now, from /proc (Linux). */
+  public long threads() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
+      if (line.startsWith("Threads:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    throw new IllegalStateException("no Threads for " + pid());
+  }
+
+  /** Open file descriptors of the process now, from /proc (Linux). */
+  public long openFiles() throws IOException {
+    try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+      return fds.count();
+    }
   }
 
   /**

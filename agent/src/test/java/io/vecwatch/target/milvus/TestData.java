@@ -3,6 +3,13 @@ package io.vecwatch.target.milvus;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Random;
@@ -128,5 +135,33 @@ final class TestData {
       }
     }
     return (double) hits / k;
+  }
+
+  /**
+   * Writes the base and query vectors as Texmex files ({@code base.fvecs}, {@code queries.fvecs})
+   * and the keys as {@code ids.txt}: a {@code files:} dataset for an agent run as its own process,
+   * which computes its own ground truth from them.
+   */
+  void writeTexmex(Path dir) throws IOException {
+    writeFvecs(dir.resolve("base.fvecs"), base);
+    writeFvecs(dir.resolve("queries.fvecs"), queries);
+    StringBuilder ids = new StringBuilder();
+    for (long k : keys) {
+      ids.append(k).append('\n');
+    }
+    Files.writeString(dir.resolve("ids.txt"), ids);
+  }
+
+  private static void writeFvecs(Path file, float[][] rows) throws IOException {
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file))) {
+      for (float[] row : rows) {
+        ByteBuffer b = ByteBuffer.allocate(4 + 4 * row.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(row.length);
+        for (float f : row) {
+          b.putFloat(f);
+        }
+        out.write(b.array());
+      }
+    }
   }
 }
