@@ -15,7 +15,7 @@ import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.stats.SnapshotSource;
 import io.vecwatch.stats.TargetSnapshot;
 import io.vecwatch.target.FaultInjection;
-import io.vecwatch.telemetry.Telemetry;
+import io.vecwatch.telemetry.ReloadableTelemetry;
 import io.vecwatch.time.Clock;
 import io.vecwatch.web.AdminRoutes;
 import io.vecwatch.web.AgentUrl;
@@ -30,7 +30,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.ExecutionException;
@@ -67,7 +66,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final Migrations migrations;
   private final SnapshotCache cache = new SnapshotCache();
   private final AgentMetrics metrics;
-  private final Telemetry telemetry;
+  private final ReloadableTelemetry telemetry;
   private final ExecutorScheduler probeScheduler;
   private final ExecutorScheduler statsScheduler;
   private final Vertx vertx;
@@ -97,8 +96,8 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.startedMillis = clock.wallMillis();
     OwnSearches ownSearches = new OwnSearches();
     this.telemetry =
-        Telemetry.start(
-            config.telemetry(), config.targets(), metrics.registry(), clock, Map.of(), ownSearches);
+        ReloadableTelemetry.start(
+            config.telemetry(), config.targets(), metrics.registry(), clock, ownSearches);
     this.probeScheduler = ExecutorScheduler.create("vecwatch-scheduler");
     this.statsScheduler = ExecutorScheduler.create("vecwatch-stats");
     this.targets =
@@ -106,7 +105,14 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.migrations = Migrations.create(config.migrations(), clock, new Random());
     MigrationMetrics.bind(metrics.registry(), migrations);
     targets.share(migrations, probeScheduler);
-    this.reloader = new ConfigReload(configFile, b.overrides, security, metrics.reloads(), targets);
+    this.reloader =
+        new ConfigReload(
+            configFile,
+            b.overrides,
+            security,
+            metrics,
+            targets,
+            new ConfigReload.Parts(telemetry, migrations, probeScheduler));
     // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no
     // file caching.
     this.vertx =

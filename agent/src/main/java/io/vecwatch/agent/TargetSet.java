@@ -18,7 +18,7 @@ import io.vecwatch.target.Target;
 import io.vecwatch.target.TargetContext;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.target.registry.TargetKinds;
-import io.vecwatch.telemetry.Telemetry;
+import io.vecwatch.telemetry.ReloadableTelemetry;
 import io.vecwatch.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,13 +62,15 @@ final class TargetSet {
   private final Scheduler probeScheduler;
   private final FaultInjection faults;
   private final AgentMetrics metrics;
-  private final Telemetry telemetry;
+  private final ReloadableTelemetry telemetry;
   private volatile List<MonitoredTarget> targets;
   private final Map<String, CompletableFuture<Dataset>> datasets = new ConcurrentHashMap<>();
   private final Map<String, DatasetConfig> datasetConfigs = new ConcurrentHashMap<>();
   private final ExecutorService buildPool;
   private volatile DatasetProvider provider;
   private volatile boolean stopped;
+  private volatile Migrations migrations;
+  private volatile Scheduler migrationScheduler;
 
   private final OwnSearches ownSearches;
 
@@ -78,7 +80,7 @@ final class TargetSet {
       Scheduler probeScheduler,
       FaultInjection faults,
       AgentMetrics metrics,
-      Telemetry telemetry,
+      ReloadableTelemetry telemetry,
       List<MonitoredTarget> targets,
       OwnSearches ownSearches) {
     this.ownSearches = ownSearches;
@@ -106,7 +108,7 @@ final class TargetSet {
       VecwatchConfig config,
       Clock clock,
       AgentMetrics metrics,
-      Telemetry telemetry,
+      ReloadableTelemetry telemetry,
       Scheduler probeScheduler,
       FaultInjection faults,
       OwnSearches ownSearches) {
@@ -123,7 +125,11 @@ final class TargetSet {
    * built).
    */
   private static MonitoredTarget monitor(
-      VecwatchConfig c, TargetConfig tc, Clock clock, AgentMetrics metrics, Telemetry telemetry) {
+      VecwatchConfig c,
+      TargetConfig tc,
+      Clock clock,
+      AgentMetrics metrics,
+      ReloadableTelemetry telemetry) {
     long now = clock.monotonicNanos();
     List<MonitoredTarget.Probe> probes = new ArrayList<>();
     for (ProbeConfig pc : TargetPlan.probes(c, tc)) {
@@ -161,6 +167,10 @@ final class TargetSet {
         next.add(running.get(tc.name()));
       } else {
         MonitoredTarget m = monitor(fresh, tc, clock, metrics, telemetry);
+        Migrations ms = migrations;
+        if (ms != null) {
+          share(ms, migrationScheduler, m);
+        }
         next.add(m);
         toBuild.add(m);
       }
@@ -183,6 +193,14 @@ final class TargetSet {
     }
     loadDatasets(fresh);
     toBuild.forEach(this::buildAndStart);
+  }
+
+  /**
+   * Before a reload is applied: starts loading the datasets of {@code fresh} that are new or
+   * changed, so that migrations can wait for them too.
+   */
+  synchronized void prepare(VecwatchConfig fresh) {
+    loadDatasets(fresh);
   }
 
   /**
@@ -213,12 +231,26 @@ final class TargetSet {
    * searches, and each started (or misconfigured) target is reported to them.
    */
   void share(Migrations migrations, Scheduler scheduler) {
+    this.migrations = migrations;
+    this.migrationScheduler = scheduler;
     for (MonitoredTarget t : targets) {
-      t.reserveThreads(migrations.concurrencyOn(t.config().name()));
-      t.whenStarted(
-          (target, pool) -> migrations.sideStarted(target, pool, datasets::get, scheduler));
-      t.whenMisconfigured(why -> migrations.sideMisconfigured(t.config().name(), why));
+      share(migrations, scheduler, t);
     }
+  }
+
+  /**
+   * Targets added or rebuilt by a reload are shared the same way (their pools sized for the
+   * migrations of the new config, which {@link Migrations#apply} has installed by then).
+   */
+  private void share(Migrations migrations, Scheduler scheduler, MonitoredTarget t) {
+    t.reserveThreads(migrations.concurrencyOn(t.config().name()));
+    t.whenStarted((target, pool) -> migrations.sideStarted(target, pool, datasets::get, scheduler));
+    t.whenMisconfigured(why -> migrations.sideMisconfigured(t.config().name(), why));
+  }
+
+  /** The load of dataset {@code name}; null when it is not configured. */
+  CompletableFuture<Dataset> dataset(String name) {
+    return datasets.get(name);
   }
 
   boolean contains(String name) {

@@ -102,6 +102,15 @@ final class LoadCommand implements Callable<Integer> {
   String warmup;
 
   @Option(
+      names = "--first-warmup",
+      defaultValue = "10s",
+      paramLabel = "DURATION",
+      description =
+          "Once before the first step, sent but not measured, so the first step is not measured"
+              + " cold (default: ${DEFAULT-VALUE}).")
+  String firstWarmup;
+
+  @Option(
       names = "--step",
       defaultValue = "10s",
       paramLabel = "DURATION",
@@ -516,6 +525,7 @@ final class LoadCommand implements Callable<Integer> {
     return LoadSettings.defaults()
         .withLevels(l)
         .withTiming(w, s)
+        .withFirstWarmup(duration("--first-warmup", firstWarmup))
         .withOpenLoop(openWorkers, startRate, growth, precision)
         .withGuards(maxRate, duration("--max-duration", maxDuration), maxRequests)
         .withParameterSweep(

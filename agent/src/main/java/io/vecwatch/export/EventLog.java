@@ -32,7 +32,7 @@ public final class EventLog implements ProbeListener {
 
   private final Logger log;
   private final Clock clock;
-  private final long intervalNanos;
+  private volatile long intervalNanos;
   private final Counter suppressed;
   private final Map<String, FailureState> failures = new ConcurrentHashMap<>();
 
@@ -51,8 +51,24 @@ public final class EventLog implements ProbeListener {
     return new EventLog(LoggerFactory.getLogger(LOGGER), clock, failureInterval, registry);
   }
 
+  /**
+   * A reload changed {@code telemetry.failure_log_interval}: throttling carries on with the new
+   * interval (no target's failure run is forgotten).
+   */
+  public void failureInterval(Duration interval) {
+    intervalNanos = interval.toNanos();
+  }
+
   @Override
   public Scope onResult(ProbeObservation o) {
+    if (o.outcome() == ProbeObservation.Outcome.OK) {
+      // The common case, lock-free: a success with no announced failure to recover from logs
+      // nothing. A failure announced concurrently is seen by the next success.
+      FailureState st = failures.get(o.target());
+      if (st == null || !st.announced) {
+        return Scope.NONE;
+      }
+    }
     FailureState st = failures.computeIfAbsent(o.target(), t -> new FailureState());
     long now = clock.monotonicNanos();
     String line;
@@ -153,11 +169,13 @@ public final class EventLog implements ProbeListener {
     return s.length() <= 512 ? s : s.substring(0, 512) + "...";
   }
 
-  /** Per target; guarded by its own monitor. */
+  /** Per target; guarded by its own monitor (except the lock-free read of {@code announced}). */
   private static final class FailureState {
     long lastLineNanos = Long.MIN_VALUE;
     long suppressed; // failures not logged since the last failure line
     long failures; // failures since the announced failure line that opened this run
-    boolean announced; // a failure line was written and no recovery line since
+    // a failure line was written and no recovery line since; written under the monitor, read
+    // without it by successes
+    volatile boolean announced;
   }
 }

@@ -115,8 +115,10 @@ final class LoadDriver {
       }
       int q = nextQuery();
       boolean measured = s >= from;
-      if (measured && previousEnd != 0) {
-        t.gapNanos += s - previousEnd;
+      if (measured) {
+        // the worker's time in the window not spent in a search: since its previous answer, or
+        // since the window opened when that answer came before it (or the thread started late)
+        t.gapNanos += s - Math.max(previousEnd, from);
       }
       long e;
       try {

@@ -9,6 +9,9 @@ import java.util.List;
  *
  * @param levels closed-loop concurrency levels, in order
  * @param warmup per step, sent but not measured
+ * @param firstWarmup once before the first step, sent but not measured: the client's code paths
+ *     (the JVM compiles them during the first thousands of searches) and the target's caches warm
+ *     up, so the first step is not measured cold
  * @param step measured time per step
  * @param openWorkers threads serving the open-loop arrivals (searches in flight at most)
  * @param startRate first open-loop rate; 0 to start at half the best closed-loop rate
@@ -28,6 +31,7 @@ import java.util.List;
 public record LoadSettings(
     List<Integer> levels,
     Duration warmup,
+    Duration firstWarmup,
     Duration step,
     int openWorkers,
     double startRate,
@@ -57,6 +61,7 @@ public record LoadSettings(
         DEFAULT_LEVELS,
         Duration.ofSeconds(2),
         Duration.ofSeconds(10),
+        Duration.ofSeconds(10),
         256,
         0,
         1.5,
@@ -74,6 +79,7 @@ public record LoadSettings(
     return new LoadSettings(
         l,
         warmup,
+        firstWarmup,
         step,
         openWorkers,
         startRate,
@@ -92,7 +98,27 @@ public record LoadSettings(
     return new LoadSettings(
         levels,
         w,
+        firstWarmup,
         s,
+        openWorkers,
+        startRate,
+        growth,
+        precision,
+        maxRate,
+        maxDuration,
+        requestBudget,
+        parameter,
+        values,
+        paramConcurrency,
+        phases);
+  }
+
+  public LoadSettings withFirstWarmup(Duration f) {
+    return new LoadSettings(
+        levels,
+        warmup,
+        f,
+        step,
         openWorkers,
         startRate,
         growth,
@@ -110,6 +136,7 @@ public record LoadSettings(
     return new LoadSettings(
         levels,
         warmup,
+        firstWarmup,
         step,
         workers,
         start,
@@ -128,6 +155,7 @@ public record LoadSettings(
     return new LoadSettings(
         levels,
         warmup,
+        firstWarmup,
         step,
         openWorkers,
         startRate,
@@ -146,6 +174,7 @@ public record LoadSettings(
     return new LoadSettings(
         levels,
         warmup,
+        firstWarmup,
         step,
         openWorkers,
         startRate,
@@ -164,6 +193,7 @@ public record LoadSettings(
     return new LoadSettings(
         levels,
         warmup,
+        firstWarmup,
         step,
         openWorkers,
         startRate,

@@ -92,6 +92,7 @@ public final class LoadTest {
     long t0 = clock.monotonicNanos();
     try {
       generator = calibrate();
+      warmUp();
       if (settings.phases().contains("closed")) {
         closedSweep();
       }
@@ -233,6 +234,22 @@ public final class LoadTest {
     double perRequest =
         r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
     return new GeneratorOverhead(threads, r.achievedRps(), perRequest, 1e6 / perRequest);
+  }
+
+  /**
+   * The run's first warm-up, at the first closed-loop level: reported as progress, not in the
+   * report.
+   */
+  private void warmUp() throws InterruptedException {
+    long nanos = settings.firstWarmup().toNanos();
+    if (nanos <= 0 || settings.phases().isEmpty()) {
+      return;
+    }
+    int c = settings.levels().isEmpty() ? 1 : settings.levels().get(0);
+    String label = "warm-up c=" + c;
+    progress.stepStarted(label, nanos);
+    StepResult r = driver.closed(Mode.CLOSED, target, c, 0, nanos, Map.of());
+    progress.stepFinished(label, r.withHolds(objective.latencyAndErrorsHold(r)));
   }
 
   private void closedSweep() throws InterruptedException {

@@ -83,6 +83,7 @@ public final class ReportJson {
     LoadSettings ls = r.settings();
     ls.levels().forEach(s.putArray("levels")::add);
     number(s, "warmup_seconds", ls.warmup().toNanos() / 1e9);
+    number(s, "first_warmup_seconds", ls.firstWarmup().toNanos() / 1e9);
     number(s, "step_seconds", ls.step().toNanos() / 1e9);
     s.put("open_workers", ls.openWorkers());
     number(s, "growth", ls.growth());

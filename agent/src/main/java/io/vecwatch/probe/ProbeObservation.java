@@ -1,9 +1,14 @@
 package io.vecwatch.probe;
 
+import java.util.AbstractMap;
+import java.util.AbstractSet;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -40,7 +45,35 @@ public record ProbeObservation(
   }
 
   public ProbeObservation {
-    recall = Collections.unmodifiableMap(new TreeMap<>(recall));
+    if (!(recall instanceof RecallByK)) {
+      recall = Collections.unmodifiableMap(new TreeMap<>(recall));
+    }
+  }
+
+  /**
+   * A successful search as the probe runner records it: recall@K as two arrays, with no boxing or
+   * map built unless a listener reads the map.
+   *
+   * @param ks the K values, ascending; never modified afterwards (the probe's own copy)
+   * @param recall recall@K per K, owned by the observation from now on
+   */
+  static ProbeObservation ok(
+      String target,
+      String kind,
+      String dataset,
+      int k,
+      long latencyNanos,
+      int[] ks,
+      double[] recall) {
+    return new ProbeObservation(
+        target,
+        kind,
+        dataset,
+        k,
+        Outcome.OK,
+        latencyNanos,
+        new RecallByK(ks, recall),
+        Optional.empty());
   }
 
   public static ProbeObservation ok(
@@ -67,5 +100,69 @@ public record ProbeObservation(
     }
     return new ProbeObservation(
         target, kind, dataset, k, outcome, latencyNanos, Map.of(), Optional.of(error));
+  }
+
+  /** An immutable map from ascending K to recall, over two arrays; iterates in K order. */
+  private static final class RecallByK extends AbstractMap<Integer, Double> {
+    private final int[] ks;
+    private final double[] values;
+
+    RecallByK(int[] ks, double[] values) {
+      this.ks = ks;
+      this.values = values;
+    }
+
+    @Override
+    public int size() {
+      return ks.length;
+    }
+
+    @Override
+    public Double get(Object key) {
+      if (key instanceof Integer k) {
+        for (int i = 0; i < ks.length; i++) {
+          if (ks[i] == k) {
+            return values[i];
+          }
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+      return get(key) != null;
+    }
+
+    @Override
+    public Set<Entry<Integer, Double>> entrySet() {
+      return new AbstractSet<>() {
+        @Override
+        public int size() {
+          return ks.length;
+        }
+
+        @Override
+        public Iterator<Entry<Integer, Double>> iterator() {
+          return new Iterator<>() {
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+              return next < ks.length;
+            }
+
+            @Override
+            public Entry<Integer, Double> next() {
+              if (next >= ks.length) {
+                throw new NoSuchElementException();
+              }
+              int i = next++;
+              return new SimpleImmutableEntry<>(ks[i], values[i]);
+            }
+          };
+        }
+      };
+    }
   }
 }

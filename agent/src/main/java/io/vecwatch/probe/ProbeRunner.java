@@ -9,8 +9,6 @@ import io.vecwatch.target.Target;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
@@ -41,21 +39,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ProbeRunner {
   private final Target target;
   private final Dataset dataset;
-  private final Recall recall;
   private final ProbeStats stats;
   private final TargetStatus status;
   private final Executor pool;
   private final Scheduler scheduler;
   private final Clock clock;
-  private final ProbeListener listener;
-  private final ResultHandler results;
-  private final String targetName;
-  private final String targetKind;
-  private final int[] ks;
+  private final ProbeRecorder recorder;
   private final long timeoutNanos;
   private final double rate;
   private final int searchK;
-  private final int kCount;
   private final int concurrency;
   private final Semaphore permits;
   private volatile boolean stopped;
@@ -77,14 +69,9 @@ public final class ProbeRunner {
       Clock clock,
       ProbeListener listener,
       ResultHandler results) {
-    this.listener = listener;
-    this.results = results;
-    this.targetName = target.name();
-    this.targetKind = target.kind();
-    this.ks = recall.ks();
+    this.recorder = ProbeRecorder.create(target, dataset, recall, stats, status, listener, results);
     this.target = target;
     this.dataset = dataset;
-    this.recall = recall;
     this.stats = stats;
     this.status = status;
     this.pool = pool;
@@ -93,7 +80,6 @@ public final class ProbeRunner {
     this.timeoutNanos = config.timeout().toNanos();
     this.rate = config.rate();
     this.searchK = recall.searchK();
-    this.kCount = recall.ks().length;
     this.concurrency = config.concurrency();
     this.permits = new Semaphore(concurrency);
   }
@@ -272,14 +258,6 @@ public final class ProbeRunner {
     }
   }
 
-  private Map<Integer, Double> recallByK(double[] recallPerK) {
-    Map<Integer, Double> m = new HashMap<>(ks.length * 2);
-    for (int i = 0; i < ks.length; i++) {
-      m.put(ks[i], recallPerK[i]);
-    }
-    return m;
-  }
-
   /**
    * Tells the listener about a failed search; the listener never throws (see {@link
    * ProbeListener}).
@@ -290,11 +268,7 @@ public final class ProbeRunner {
             ? error
             : new TimeoutException(
                 "no answer within " + Durations.format(Duration.ofNanos(timeoutNanos)));
-    listener
-        .onResult(
-            ProbeObservation.failed(
-                targetName, targetKind, dataset.name(), searchK, outcome, latencyNanos, e))
-        .close();
+    recorder.failed(outcome, latencyNanos, e);
   }
 
   /** One search: recorded exactly once, by whichever of completion or deadline comes first. */
@@ -351,24 +325,7 @@ public final class ProbeRunner {
         }
         if (done.compareAndSet(false, true)) {
           cancelDeadline();
-          double[] ids = new double[kCount];
-          double[] distances = recall.hasDistanceVariant() ? new double[kCount] : null;
-          recall.compute(query, result.ids(), ids, distances);
-          // The listener's scope spans the latency record, so its exemplar carries the search's
-          // trace id.
-          try (ProbeListener.Scope s =
-              listener.onResult(
-                  ProbeObservation.ok(
-                      targetName,
-                      targetKind,
-                      dataset.name(),
-                      searchK,
-                      end - intended,
-                      recallByK(ids)))) {
-            stats.recordOk(end, end - intended, ids, distances);
-          }
-          results.onResult(slot, query, result, end - intended);
-          status.observed();
+          recorder.ok(slot, query, result, end, end - intended);
         }
       } finally {
         permits.release();

@@ -3,6 +3,7 @@ package io.vecwatch.probe;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
+import io.vecwatch.target.SearchResult;
 import java.util.Arrays;
 import java.util.List;
 
@@ -19,21 +20,27 @@ import java.util.List;
  * below 1.0 on datasets with many ties.
  *
  * <p><b>Distance recall (ann-benchmarks):</b> a returned neighbour among the top K counts if its
- * distance to the query is at most the K-th ground-truth distance + {@value #EPSILON}. Both
- * distances are computed here with {@link Metric#distance} from the dataset's base vectors (the
- * target's scores are never trusted), so ties count as hits. Available only when the dataset has
- * base vectors; ids that name no base vector never count. An id that is among the first K
- * ground-truth ids counts without recomputing its distance (it is no farther than the K-th).
+ * distance to the query is at most the K-th ground-truth distance + {@value #EPSILON}. The answer
+ * is the one {@link Metric#distance} over the dataset's base vectors gives, so ties count as hits.
+ * Available only when the dataset has base vectors; ids that name no base vector never count. An id
+ * that is among the first K ground-truth ids counts without a distance (it is no farther than the
+ * K-th). For other ids, a distance the target reported with its result is used when it decides the
+ * comparison beyond float rounding, and the distance is recomputed from the base vectors otherwise
+ * (see {@link #compute(int, long[], float[], double[], double[])}), so the answer does not depend
+ * on which distances a target reports.
  *
  * <pre>{@code
  * Recall r = Recall.of(dataset, List.of(10, 100));
  * double[] ids = new double[2], dist = new double[2];
- * r.compute(queryIndex, result.ids(), ids, dist); // ids[0] = recall@10, ids[1] = recall@100
+ * r.compute(queryIndex, result.ids(), result.distances(), ids, dist); // ids[0] = recall@10
  * }</pre>
  */
 public final class Recall {
   /** The ann-benchmarks tolerance added to the K-th true distance. */
   public static final double EPSILON = 1e-3;
+
+  /** Added to the float-rounding bound when judging a reported distance (see {@link #compute}). */
+  static final double ABSOLUTE_TOLERANCE = 1e-4;
 
   private final int[] ks;
   private final int depth;
@@ -45,6 +52,10 @@ public final class Recall {
   // search over the sorted keys measured 3-4 times slower (unpredictable branches).
   private final long[][] tableKeys;
   private final char[][] tableRanks;
+  // per query: the keys of the first `depth` ground-truth neighbours in rank order, or null when a
+  // key is listed twice. Results from a good index list mostly these in this order, so the rank
+  // after the last one found is tried first: a sequential read instead of a hash probe.
+  private final long[][] rankedKeys;
   private final int tableShift;
   private final int tableMask;
   // distance variant (null when the dataset has no base vectors)
@@ -54,6 +65,8 @@ public final class Recall {
   private final double[][] thresholds; // [query][k slot]: K-th true distance + EPSILON
   private final long[] positionKeys; // sorted keys when the dataset has explicit ids, else null
   private final int[] positionOfKey;
+  private final boolean trustsReported; // reported distances decide clear cases (not for IP)
+  private final double relativeTolerance;
 
   private Recall(Dataset dataset, int[] ks) {
     this.ks = ks;
@@ -67,27 +80,35 @@ public final class Recall {
     this.tableMask = (1 << bits) - 1;
     this.tableKeys = new long[q][];
     this.tableRanks = new char[q][];
+    this.rankedKeys = new long[q][];
     for (int i = 0; i < q; i++) {
       int[] gt = dataset.groundTruth(i);
       long[] keys = new long[1 << bits];
       char[] ranks = new char[1 << bits];
+      long[] ranked = new long[depth];
       for (int r = 0; r < depth; r++) {
         long key = dataset.keyOf(gt[r]);
+        ranked[r] = key;
         int slot = (int) ((key * GOLDEN) >>> tableShift);
         while (ranks[slot] != 0 && keys[slot] != key) {
           slot = (slot + 1) & tableMask;
         }
-        if (ranks[slot] == 0) { // a key listed twice keeps its first (nearest) rank
+        if (ranks[slot] == 0) {
           keys[slot] = key;
           ranks[slot] = (char) (r + 1);
+        } else {
+          ranked = null; // a key listed twice keeps its first (nearest) rank: look every one up
         }
       }
       tableKeys[i] = keys;
       tableRanks[i] = ranks;
+      rankedKeys[i] = ranked;
     }
     this.metric = dataset.metric();
     this.base = dataset.base().orElse(null);
     this.queries = dataset.queries();
+    this.trustsReported = metric != Metric.IP;
+    this.relativeTolerance = base == null ? 0 : (base.dim() + 16) * 0x1p-23;
     if (base == null) {
       this.thresholds = null;
       this.positionKeys = null;
@@ -167,7 +188,8 @@ public final class Recall {
   }
 
   /**
-   * Computes recall of one search result.
+   * Computes recall of one search result from its ids alone (distances, where needed, are computed
+   * from the base vectors).
    *
    * @param query the query's index in the dataset
    * @param ids the returned keys, nearest first (may be shorter or longer than K, may hold
@@ -177,51 +199,125 @@ public final class Recall {
    *     base vectors
    */
   public void compute(int query, long[] ids, double[] idRecall, double[] distanceRecall) {
-    int n = Math.min(ids.length, depth);
+    compute(query, ids, null, idRecall, distanceRecall);
+  }
+
+  /**
+   * Computes recall of one search result, taking distances from {@code distances} where they decide
+   * the answer with certainty.
+   *
+   * <p>{@code distances} are the target's own distances for {@code ids} in this dataset's metric
+   * ({@link SearchResult#distances()}), computed from the same float vectors in float precision or
+   * better. For {@link Metric#L2} and {@link Metric#COSINE} such a distance is within a
+   * float-rounding bound of the exact one, so a reported distance farther than that from the K-th
+   * threshold decides hit or miss as the exact distance would; one within it (a near tie) is
+   * recomputed exactly. The result is therefore identical to {@link #compute(int, long[], double[],
+   * double[])}. Inner-product distances are always recomputed: cancellation in a float dot product
+   * leaves no error bound relative to the result.
+   *
+   * @param distances reported distances, one per id, or null (or empty) when the target gave none
+   */
+  public void compute(
+      int query, long[] ids, float[] distances, double[] idRecall, double[] distanceRecall) {
+    boolean distance = distanceRecall != null && thresholds != null;
+    int deepest = Math.min(ids.length, depth);
+    float[] reported =
+        distance && trustsReported && distances != null && distances.length >= deepest
+            ? distances
+            : null;
+    for (int s = 0; s < ks.length; s++) {
+      long h = hits(query, ids, reported, ks[s], distance ? thresholds[query][s] : Double.NaN);
+      idRecall[s] = (double) (int) h / ks[s];
+      if (distance) {
+        distanceRecall[s] = (double) (int) (h >>> 32) / ks[s];
+      }
+    }
+  }
+
+  /**
+   * Hits among the top {@code k} of {@code ids}: the id hits in the low 32 bits, the distance hits
+   * (when {@code threshold} is not NaN) in the high 32. One pass per K with counters in registers:
+   * the few lookups repeated for a smaller K cost less than carrying counts for all K in memory.
+   */
+  private long hits(int query, long[] ids, float[] reported, int k, double threshold) {
+    boolean distance = !Double.isNaN(threshold);
+    int n = Math.min(ids.length, k);
     long[] keys = tableKeys[query];
     char[] ranks = tableRanks[query];
-    boolean distance = distanceRecall != null && thresholds != null;
-    int[] hits = new int[ks.length];
-    int[] distanceHits = distance ? new int[ks.length] : null;
+    long[] ranked = rankedKeys[query];
+    double tolerance = reported == null ? 0 : tolerance(threshold);
+    int hits = 0;
+    int distanceHits = 0;
     // first occurrence of a ground-truth rank: a later duplicate is in the top K only if the first
-    // one is too
-    boolean[] seenRank = new boolean[depth];
+    // one is too. Ranks below 128 in two words, deeper ones in an array.
+    long seen0 = 0;
+    long seen1 = 0;
+    long[] seenDeep = depth > 128 ? new long[(depth + 63) >>> 6] : null;
+    int expected = 0; // the rank after the last ground-truth id found
     for (int i = 0; i < n; i++) {
-      int rank = rankOf(keys, ranks, ids[i]);
+      long id = ids[i];
+      int rank =
+          ranked != null && expected < depth && ranked[expected] == id
+              ? expected
+              : rankOf(keys, ranks, id);
       if (rank >= 0) {
-        if (seenRank[rank]) {
+        long bit = 1L << rank;
+        if (seenDeep != null) {
+          if ((seenDeep[rank >>> 6] & bit) != 0) {
+            continue;
+          }
+          seenDeep[rank >>> 6] |= bit;
+        } else if (rank < 64) {
+          if ((seen0 & bit) != 0) {
+            continue;
+          }
+          seen0 |= bit;
+        } else {
+          if ((seen1 & bit) != 0) {
+            continue;
+          }
+          seen1 |= bit;
+        }
+        expected = rank + 1;
+        if (rank < k) {
+          hits++;
+          distanceHits++; // no farther than the K-th: no distance needed
           continue;
         }
-        seenRank[rank] = true;
-      } else if (distance && seenEarlier(ids, i)) {
-        continue;
       }
-      double d =
-          Double
-              .NaN; // computed lazily, at most once per returned id, only for ids outside the top K
-      for (int s = ks.length - 1; s >= 0 && i < ks[s]; s--) {
-        int k = ks[s];
-        if (rank >= 0 && rank < k) {
-          hits[s]++;
-          if (distance) {
-            distanceHits[s]++;
-          }
-        } else if (distance) {
-          if (Double.isNaN(d)) {
-            d = distanceTo(query, ids[i]);
-          }
-          if (d <= thresholds[query][s]) {
-            distanceHits[s]++;
-          }
-        }
+      if (distance
+          && within(query, id, reported == null ? Double.NaN : reported[i], threshold, tolerance)
+          && (rank >= 0 || !seenEarlier(ids, i))) { // a repeated id counted at its first position
+        distanceHits++;
       }
     }
-    for (int s = 0; s < ks.length; s++) {
-      idRecall[s] = (double) hits[s] / ks[s];
-      if (distance) {
-        distanceRecall[s] = (double) distanceHits[s] / ks[s];
-      }
+    return (long) distanceHits << 32 | hits;
+  }
+
+  /**
+   * Whether the base vector under {@code id} is within {@code threshold} of the query: decided by
+   * the reported distance when it is farther than {@code tolerance} from the threshold, else by the
+   * exact distance.
+   */
+  private boolean within(int query, long id, double reported, double threshold, double tolerance) {
+    if (reported > threshold + tolerance) {
+      return false; // the common miss: decided without touching the base vectors
     }
+    if (reported <= threshold - tolerance) {
+      return positionOf(id) >= 0; // an id that names no entity never counts
+    }
+    return distanceTo(query, id) <= threshold; // no reported distance (NaN), or a near tie
+  }
+
+  /**
+   * How far a reported distance may be from the exact one: float rounding of the target's
+   * arithmetic over {@code dim} terms (a relative error below {@code (dim + 16) * 2^-23} of the
+   * squared L2 distance or of the cosine) and of its score conversion, plus {@value
+   * #ABSOLUTE_TOLERANCE} absolute for distances near zero, where converting a score back loses
+   * relative precision.
+   */
+  private double tolerance(double threshold) {
+    return relativeTolerance * Math.max(1.0, Math.abs(threshold)) + ABSOLUTE_TOLERANCE;
   }
 
   /** The ground-truth rank of {@code key} among the first {@code depth}, or -1. */
@@ -248,23 +344,23 @@ public final class Recall {
     return false;
   }
 
+  /** The base-vector position stored under {@code key}, or -1 for a key that names none. */
+  private int positionOf(long key) {
+    if (positionKeys == null) {
+      return key < 0 || key >= base.count() ? -1 : (int) key;
+    }
+    int j = Arrays.binarySearch(positionKeys, key);
+    return j < 0 ? -1 : positionOfKey[j];
+  }
+
   /**
    * Distance from query {@code query} to the base vector stored under {@code key}, read in place
    * (no copies on the probe path); +infinity for an unknown key.
    */
   private double distanceTo(int query, long key) {
-    int position;
-    if (positionKeys == null) {
-      if (key < 0 || key >= base.count()) {
-        return Double.POSITIVE_INFINITY;
-      }
-      position = (int) key;
-    } else {
-      int j = Arrays.binarySearch(positionKeys, key);
-      if (j < 0) {
-        return Double.POSITIVE_INFINITY;
-      }
-      position = positionOfKey[j];
+    int position = positionOf(key);
+    if (position < 0) {
+      return Double.POSITIVE_INFINITY;
     }
     return metric.distance(
         queries.data(), queries.offset(query), base.data(), base.offset(position), base.dim());

@@ -158,8 +158,14 @@ public final class Labels implements Comparable<Labels> {
    * names} and the metric name (when not); used for vector matching and grouping.
    */
   public String signature(boolean on, Set<String> labelNames) {
+    // Remembered for the last (on, names) asked: every rule grouping `by (target)` asks with its
+    // own
+    // set object, so equal sets count as the same question. A property of these labels, not of
+    // any sample or time.
     Signature last = lastSignature;
-    if (last != null && last.on() == on && last.labelNames() == labelNames) {
+    if (last != null
+        && last.on() == on
+        && (last.labelNames() == labelNames || last.labelNames().equals(labelNames))) {
       return last.value();
     }
     String sig = computeSignature(on, labelNames);

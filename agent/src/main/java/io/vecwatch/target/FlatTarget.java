@@ -79,7 +79,8 @@ public final class FlatTarget implements Target, RecordReader {
     for (int i = 0; i < ids.length; i++) {
       ids[i] = dataset.keyOf(positions[i]);
     }
-    return new SearchResult(ids, r.distances(0));
+    float[] distances = r.distances(0); // exact, in the dataset's metric: scores and distances
+    return new SearchResult(ids, distances, distances);
   }
 
   @Override

@@ -33,7 +33,8 @@ import org.apache.lucene.store.Directory;
  * A Lucene HNSW index held in memory, built over a dataset's base vectors and merged into one
  * segment so it is a single graph. {@code ef_search} is the search beam: Lucene explores {@code
  * max(k, ef_search)} candidates and the target returns the best {@code k}. Scores are Lucene's
- * similarity scores (higher is closer).
+ * similarity scores (higher is closer); the result also carries them as distances (the index stores
+ * the vectors unquantised, so its scores are float-precise).
  */
 public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   private static final String FIELD = "v";
@@ -80,9 +81,11 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   private final long[] keys;
   private final int count;
   private final InProcessRecords records;
+  private final Metric metric;
 
   public LuceneHnswTarget(String name, Dataset dataset, Settings settings) throws IOException {
     this.name = name;
+    this.metric = dataset.metric();
     this.settings = settings;
     Vectors base = dataset.base().orElseThrow();
     this.count = base.count();
@@ -116,6 +119,21 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
     for (int d = 0; d < keys.length; d++) {
       keys[d] = stored.document(d).getField(KEY).numericValue().longValue();
     }
+  }
+
+  /**
+   * The distance a Lucene score stands for (the inverse of the similarity's score scaling on float
+   * vectors): EUCLIDEAN scores {@code 1 / (1 + d²)}, COSINE {@code (1 + cos) / 2},
+   * MAXIMUM_INNER_PRODUCT {@code 1 / (1 - dot)} for a negative dot product and {@code dot + 1}
+   * otherwise.
+   */
+  static double distance(Metric metric, float score) {
+    double s = score;
+    return switch (metric) {
+      case L2 -> Math.sqrt(Math.max(0, 1 / s - 1));
+      case COSINE -> 1 - (2 * s - 1);
+      case IP -> -(s < 1 ? 1 - 1 / s : s - 1);
+    };
   }
 
   private static VectorSimilarityFunction similarity(Metric metric) {
@@ -152,12 +170,14 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
     int n = Math.min(k, top.scoreDocs.length);
     long[] ids = new long[n];
     float[] scores = new float[n];
+    float[] distances = new float[n];
     for (int i = 0; i < n; i++) {
       ScoreDoc sd = top.scoreDocs[i];
       ids[i] = keys[sd.doc];
       scores[i] = sd.score;
+      distances[i] = (float) distance(metric, sd.score);
     }
-    return new SearchResult(ids, scores);
+    return new SearchResult(ids, scores, distances);
   }
 
   @Override

@@ -166,7 +166,7 @@ public final class Telemetry implements AutoCloseable {
    * The given sources, plus the kind's own source for every target whose server metrics ask for
    * system info.
    */
-  private static Map<String, SystemInfo.Source> systemInfoSources(
+  static Map<String, SystemInfo.Source> systemInfoSources(
       TelemetryConfig config, List<TargetConfig> targets, Map<String, SystemInfo.Source> given) {
     Map<String, SystemInfo.Source> out = new HashMap<>(given);
     for (var sm : config.serverMetrics()) {
@@ -181,7 +181,7 @@ public final class Telemetry implements AutoCloseable {
     return out;
   }
 
-  private static Map<String, String> kinds(List<TargetConfig> targets) {
+  static Map<String, String> kinds(List<TargetConfig> targets) {
     Map<String, String> out = new HashMap<>();
     targets.forEach(t -> out.put(t.name(), t.kind()));
     return out;
@@ -191,7 +191,7 @@ public final class Telemetry implements AutoCloseable {
    * Each target's server metrics mapping, from its kind (a target whose kind has none is not in the
    * map).
    */
-  private static Map<String, ServerMetricsMapping> mappings(List<TargetConfig> targets) {
+  static Map<String, ServerMetricsMapping> mappings(List<TargetConfig> targets) {
     Map<String, ServerMetricsMapping> out = new HashMap<>();
     targets.forEach(t -> TargetKinds.serverMetrics(t.kind()).ifPresent(m -> out.put(t.name(), m)));
     return out;
@@ -228,6 +228,18 @@ public final class Telemetry implements AutoCloseable {
 
   public Optional<ServerSideMonitor> serverSide() {
     return serverSide;
+  }
+
+  Optional<OtlpTracing> tracing() {
+    return tracing;
+  }
+
+  Optional<OtlpMetricsPush> metricsPush() {
+    return metricsPush;
+  }
+
+  Optional<LokiLogging> loki() {
+    return loki;
   }
 
   /** How long {@link #close()} lets the exporters deliver what they hold. */

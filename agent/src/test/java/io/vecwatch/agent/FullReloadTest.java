@@ -195,4 +195,61 @@ class FullReloadTest {
       assertThat(a.config().targets()).hasSize(1);
     }
   }
+
+  @Test
+  void aServerMetricsEntryForAnUnknownTargetFailsTheReloadAndKeepsTheSection() throws Exception {
+    Path file = dir.resolve("vecwatch.yml");
+    String good =
+        HEAD
+            + target("a")
+            + "probes:\n"
+            + probe("a", 20)
+            + "telemetry:\n  resources: {interval: 1s}\n";
+    Files.writeString(file, good);
+    try (Agent a =
+        Agent.builder(new ConfigLoader(Map.of(), TargetKinds.lookup()).load(file))
+            .configFile(Optional.of(file))
+            .start()) {
+      await().atMost(Duration.ofSeconds(30)).until(a::ready);
+      Files.writeString(
+          file,
+          good.replace("resources: {interval: 1s}", "resources: {interval: 2s}")
+              + "  server_metrics: [{target: gone, url: \"http://127.0.0.1:9/metrics\"}]\n");
+      var r = a.reload();
+      assertThat(r.status()).isEqualTo(500);
+      assertThat(r.body())
+          .contains(file + ": telemetry.server_metrics[0].target: no target named \"gone\"");
+      // nothing of the refused section was applied
+      assertThat(a.config().telemetry().resources().interval()).isEqualTo(Duration.ofSeconds(1));
+      assertThat(gauge(a, "vecwatch_config_last_reload_successful")).isZero();
+    }
+  }
+
+  @Test
+  void aChangedTelemetrySectionIsAppliedWithoutTouchingTheTargets() throws Exception {
+    Path file = dir.resolve("vecwatch.yml");
+    String before =
+        HEAD
+            + target("a")
+            + "probes:\n"
+            + probe("a", 20)
+            + "telemetry:\n  resources: {enabled: false}\n";
+    Files.writeString(file, before);
+    try (Agent a =
+        Agent.builder(new ConfigLoader(Map.of(), TargetKinds.lookup()).load(file))
+            .configFile(Optional.of(file))
+            .start()) {
+      await().atMost(Duration.ofSeconds(30)).until(() -> okTotal(a, "a").orElse(0) >= 5);
+      assertThat(a.meterRegistry().scrape())
+          .doesNotContain("vecwatch_process_resident_memory_bytes");
+      double okBefore = okTotal(a, "a").getAsDouble();
+
+      Files.writeString(file, before.replace("{enabled: false}", "{interval: 1s}"));
+      assertThat(a.reload().status()).isEqualTo(200);
+
+      assertThat(a.meterRegistry().scrape()).contains("vecwatch_process_resident_memory_bytes");
+      assertThat(okTotal(a, "a").getAsDouble()).isGreaterThanOrEqualTo(okBefore);
+      assertThat(gauge(a, "vecwatch_config_last_reload_successful")).isEqualTo(1.0);
+    }
+  }
 }

@@ -68,6 +68,8 @@ class LoadCommandTest {
             "2",
             "--warmup",
             "0",
+            "--first-warmup",
+            "0",
             "--step",
             "1s",
             "--phases",

@@ -32,6 +32,7 @@ class LoadReportBrowserIT {
     Dataset data = TestDatasets.random("gen", 2000, 16, 40, 100, 3, null);
     LoadSettings s =
         LoadSettings.defaults()
+            .withFirstWarmup(Duration.ZERO)
             .withLevels(List.of(1, 2))
             .withTiming(Duration.ofMillis(50), Duration.ofMillis(300))
             .withOpenLoop(16, 200, 2, 0.5)

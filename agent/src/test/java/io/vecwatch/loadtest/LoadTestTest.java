@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,6 +38,7 @@ class LoadTestTest {
 
   private static LoadSettings quick() {
     return LoadSettings.defaults()
+        .withFirstWarmup(Duration.ZERO)
         .withLevels(List.of(1, 2))
         .withTiming(Duration.ofMillis(100), Duration.ofMillis(400))
         .withOpenLoop(32, 200, 2.0, 0.5)
@@ -63,6 +65,74 @@ class LoadTestTest {
     ReportHtml.write(r, dir);
     ReportSchema.assertValid(dir.resolve("report.json"));
     assertThat(dir.resolve("report.html")).content().contains("id=\"verdict\"");
+  }
+
+  @Test
+  void firstWarmUpIsSentBeforeTheFirstStepAndLeftOutOfTheReport() throws Exception {
+    List<String> labels = new CopyOnWriteArrayList<>();
+    List<Long> searchesAtStepStart = new CopyOnWriteArrayList<>();
+    Counting target = new Counting(new FlatTarget("flat", DATA));
+    Progress seen =
+        new Progress() {
+          @Override
+          public void stepStarted(String label, long plannedNanos) {
+            labels.add(label);
+            searchesAtStepStart.add(target.searches());
+          }
+
+          @Override
+          public void stepFinished(String label, StepResult result) {}
+        };
+    LoadReport r =
+        test(
+                target,
+                quick()
+                    .withFirstWarmup(Duration.ofMillis(300))
+                    .withLevels(List.of(2))
+                    .withPhases(List.of("closed")),
+                Objective.DEFAULT,
+                seen)
+            .run();
+
+    assertThat(labels).containsExactly("warm-up c=2", "closed c=2");
+    // the warm-up searched before the first step began, and none of it is in the report
+    assertThat(searchesAtStepStart.get(1)).isPositive();
+    assertThat(r.steps()).extracting(StepResult::concurrency).containsExactly(2);
+    assertThat(r.settings().firstWarmup()).isEqualTo(Duration.ofMillis(300));
+    ReportJson.write(r, dir.resolve("report.json"));
+    ReportSchema.assertValid(dir.resolve("report.json"));
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
+    assertThat(json.at("/settings/first_warmup_seconds").asDouble()).isEqualTo(0.3);
+  }
+
+  /** Counts the searches it passes on. */
+  private static final class Counting implements Target {
+    private final Target delegate;
+    private final AtomicLong n = new AtomicLong();
+
+    Counting(Target delegate) {
+      this.delegate = delegate;
+    }
+
+    long searches() {
+      return n.get();
+    }
+
+    @Override
+    public String name() {
+      return delegate.name();
+    }
+
+    @Override
+    public String kind() {
+      return delegate.kind();
+    }
+
+    @Override
+    public SearchResult search(float[] query, int k) throws Exception {
+      n.incrementAndGet();
+      return delegate.search(query, k);
+    }
   }
 
   @Test

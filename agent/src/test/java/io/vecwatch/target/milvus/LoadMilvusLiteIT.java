@@ -75,6 +75,7 @@ class LoadMilvusLiteIT {
             };
         LoadSettings closedOnly =
             LoadSettings.defaults()
+                .withFirstWarmup(Duration.ZERO)
                 .withLevels(List.of(2))
                 .withTiming(Duration.ZERO, Duration.ofSeconds(2))
                 .withPhases(List.of("closed"));
@@ -101,6 +102,7 @@ class LoadMilvusLiteIT {
 
         LoadSettings sweep =
             LoadSettings.defaults()
+                .withFirstWarmup(Duration.ZERO)
                 .withLevels(List.of(1, 4))
                 .withTiming(Duration.ofMillis(300), Duration.ofMillis(1500))
                 .withOpenLoop(32, 10, 2, 0.5)
