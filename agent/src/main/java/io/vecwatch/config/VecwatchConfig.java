@@ -165,6 +165,9 @@ public record VecwatchConfig(
             "no dataset named " + ConfigNode.quote(dataset) + knownNames(datasetsByName));
         continue;
       }
+      if (!datasetsByName.containsKey(dataset)) {
+        continue; // the target's own unknown dataset, already reported at the target
+      }
       String first = probeIds.putIfAbsent(p.target() + "\u0000" + dataset, pn.path());
       if (first != null) {
         pn.problem(

@@ -91,9 +91,16 @@ final class YamlTree {
    */
   private static final int MAX_ALIASED_NODES = 100_000;
 
+  /**
+   * Deepest nesting accepted: a vecwatch config is a few levels deep; thousands would overflow the
+   * stack of this recursive reader.
+   */
+  static final int MAX_DEPTH = 100;
+
   private final YAMLParser parser;
   private final Map<String, Position> positions = new HashMap<>();
   private final Map<String, JsonNode> anchors = new HashMap<>();
+  private int depth;
   private final List<Problem> problems = new ArrayList<>();
   private int aliasedNodes;
 
@@ -134,8 +141,14 @@ final class YamlTree {
     String anchor = t == JsonToken.FIELD_NAME ? null : parser.getObjectId();
     JsonNode node;
     switch (t) {
-      case START_OBJECT -> node = mapping(path);
-      case START_ARRAY -> node = sequence(path);
+      case START_OBJECT, START_ARRAY -> {
+        if (++depth > MAX_DEPTH) {
+          throw new SyntaxError(
+              position(), "mappings and lists nested more than " + MAX_DEPTH + " levels deep");
+        }
+        node = t == JsonToken.START_OBJECT ? mapping(path) : sequence(path);
+        depth--;
+      }
       case VALUE_NULL -> node = NODES.nullNode();
       case VALUE_STRING -> {
         if (parser.isCurrentAlias()) {
@@ -260,7 +273,7 @@ final class YamlTree {
     return new Position(l.getLineNr(), l.getColumnNr());
   }
 
-  private static SyntaxError syntaxError(JsonProcessingException e) {
+  static SyntaxError syntaxError(JsonProcessingException e) {
     // SnakeYAML's own message quotes the offending line, which may hold a secret: use only its
     // parts.
     for (Throwable c = e; c != null; c = c.getCause()) {

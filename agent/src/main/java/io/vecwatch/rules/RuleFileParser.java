@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vecwatch.config.YamlErrors;
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.rules.promql.Expr;
 import io.vecwatch.rules.promql.Parser;
@@ -86,8 +87,7 @@ public final class RuleFileParser {
     try {
       root = YAML.readTree(text);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : "line " + e.getLocation().getLineNr() + ": ";
-      problems.add(file + ": " + where + "not valid YAML: " + e.getOriginalMessage());
+      problems.add(file + ": " + YamlErrors.describe(e));
       return new Result(groups, problems);
     }
     if (root == null || root.isNull() || root.isMissingNode()) {

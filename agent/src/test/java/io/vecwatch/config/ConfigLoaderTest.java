@@ -85,6 +85,24 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void aProbeOfATargetWhoseDatasetIsUnknownIsReportedOnceNotACrash() {
+    // Found by fuzzing: the probe took the target's dataset and looked it up unchecked (a
+    // NullPointerException).
+    ConfigException e =
+        catchThrowableOfType(
+            ConfigException.class,
+            () ->
+                loader.parse(
+                    "<inline>",
+                    "targets: [{name: exact, kind: flat, dataset: gen}]\nprobes: [{target: exact}]\n",
+                    Path.of(".")));
+
+    assertThat(e.problems())
+        .containsExactly(
+            "<inline>: targets[0].dataset: no dataset named \"gen\" (none are defined)");
+  }
+
+  @Test
   void parseNamesTheSourceAsGivenInEveryLine() {
     ConfigException e =
         catchThrowableOfType(

@@ -111,4 +111,22 @@ class YamlTreeTest {
               assertThat(e.describe()).doesNotContain("hunter2").doesNotContain("\n");
             });
   }
+
+  @Test
+  void deepNestingIsASyntaxErrorNotAStackOverflow() throws Exception {
+    // Found by fuzzing: mappings nested 4,000 deep overflowed the stack of the recursive reader.
+    for (String open : new String[] {"{a: ", "["}) {
+      assertThatThrownBy(() -> YamlTree.parse("targets: " + open.repeat(4000)))
+          .isInstanceOfSatisfying(
+              YamlTree.SyntaxError.class,
+              e ->
+                  assertThat(e.describe())
+                      .startsWith("line 1, column ")
+                      .endsWith(
+                          ": not valid YAML: mappings and lists nested more than 100 levels deep"));
+    }
+    String deepest =
+        "a: " + "[".repeat(YamlTree.MAX_DEPTH - 1) + "]".repeat(YamlTree.MAX_DEPTH - 1);
+    assertThat(YamlTree.parse(deepest).root()).isNotNull();
+  }
 }

@@ -82,6 +82,18 @@ class TextFormatParserTest {
   }
 
   @Test
+  void anErrorIsOneBoundedLineWhateverThePageQuotes() {
+    // Found by fuzzing: a quoted label name holding an escaped line break was echoed unescaped.
+    assertThatThrownBy(() -> TextFormatParser.parse("m{\"a\\nb\" 1\n"))
+        .hasMessage("line 1: expected '=' after label name a\\nb");
+    String longName = "x".repeat(1000);
+    assertThatThrownBy(() -> TextFormatParser.parse("m{\"" + longName + "\" 1\n"))
+        .hasMessageEndingWith("xxx...")
+        .message()
+        .hasSize(PromTextException.MAX_MESSAGE_CHARS + 3);
+  }
+
+  @Test
   void roundTripsAMicrometerScrapeIncludingHistogramSeries() {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     Counter c = Counter.builder("vecwatch.test.requests").tag("target", "t\"1").register(registry);

@@ -93,6 +93,14 @@ class RuleFileParserTest {
   }
 
   @Test
+  void aYamlSyntaxErrorIsOneLineWithoutQuotingTheFile() {
+    // Found by fuzzing: the YAML parser's own message spans lines and quotes the offending one.
+    assertThat(parse("groups: - - - password: hunter2").problems())
+        .containsExactly(
+            "r.yml: line 1, column 9: not valid YAML: sequence entries are not allowed here");
+  }
+
+  @Test
   void recordingRuleLabelsAreLiteral() {
     RuleFileParser.Result r =
         parse(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.vecwatch.config.YamlErrors;
 import io.vecwatch.time.Durations;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -118,7 +119,7 @@ record TestFile(
     try {
       root = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
     } catch (JsonProcessingException e) {
-      throw new BadTestFile("not valid YAML: " + e.getOriginalMessage());
+      throw new BadTestFile(YamlErrors.describe(e));
     }
     if (root == null || !root.isObject()) {
       throw new BadTestFile("a test file must be a mapping");

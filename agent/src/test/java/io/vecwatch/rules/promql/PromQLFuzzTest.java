@@ -2,107 +2,20 @@ package io.vecwatch.rules.promql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
+import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.vecwatch.promtext.Labels;
 import io.vecwatch.rules.fuzz.Bounded;
 import io.vecwatch.rules.history.SeriesStore;
-import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.nio.charset.StandardCharsets;
 
 /**
  * PromQL expressions as users write them in rule files: any text either parses or is rejected with
  * a {@link PromQLException} (one line, no stack trace); whatever parses evaluates or fails with an
- * {@link EvalException}; nothing hangs.
+ * {@link EvalException}; nothing hangs. The fuzzer mutates the seed corpus (real rule expressions,
+ * deep nesting, broken ones: {@code PromQLFuzzTestInputs/}) with the language's tokens.
  */
 class PromQLFuzzTest {
-  private static final List<String> TOKENS =
-      List.of(
-          "up",
-          "vecwatch_probe_latency_seconds",
-          "x:y",
-          "rate",
-          "irate",
-          "increase",
-          "avg_over_time",
-          "sum",
-          "avg",
-          "min",
-          "max",
-          "count",
-          "topk",
-          "quantile",
-          "histogram_quantile",
-          "absent",
-          "vector",
-          "scalar",
-          "time",
-          "clamp",
-          "clamp_min",
-          "abs",
-          "(",
-          ")",
-          "(",
-          ")",
-          "[5m]",
-          "[1h30m]",
-          "[0s]",
-          "[",
-          "]",
-          "{",
-          "}",
-          "=",
-          "!=",
-          "=~",
-          "!~",
-          "\"a\"",
-          "\"(.*\"",
-          "'b'",
-          "`c`",
-          "\"\\x\"",
-          "job",
-          "__name__",
-          ",",
-          "+",
-          "-",
-          "*",
-          "/",
-          "%",
-          "^",
-          "==",
-          ">",
-          "<",
-          ">=",
-          "<=",
-          "and",
-          "or",
-          "unless",
-          "by",
-          "without",
-          "on",
-          "ignoring",
-          "group_left",
-          "group_right",
-          "bool",
-          "offset",
-          "@",
-          "1",
-          "0.5",
-          "1e308",
-          "1e309",
-          "-0",
-          "Inf",
-          "NaN",
-          "0x1f",
-          "5m",
-          "999999999999y",
-          ":",
-          "#c\n",
-          " ",
-          "\t");
   private static final SeriesStore STORE = SeriesStore.unbounded();
 
   static {
@@ -115,38 +28,90 @@ class PromQLFuzzTest {
     }
   }
 
-  @Provide
-  Arbitrary<String> expressions() {
-    Arbitrary<String> soup =
-        Arbitraries.of(TOKENS).list().ofMaxSize(25).map(l -> String.join("", l));
-    Arbitrary<String> spaced =
-        Arbitraries.of(TOKENS).list().ofMaxSize(25).map(l -> String.join(" ", l));
-    Arbitrary<String> raw = Arbitraries.strings().ofMaxLength(60);
-    Arbitrary<String> nested =
-        Combinators.combine(
-                Arbitraries.integers().between(1, 3000),
-                Arbitraries.of("(", "-", "sum(", "abs(", "+", "1 + ", "{", "["))
-            .as((n, t) -> t.repeat(n) + "up");
-    Arbitrary<String> mutated =
-        Combinators.combine(
-                Arbitraries.of(
-                    "sum by (target) (rate(x_total[5m])) < 0.5 * sum by (target) (rate(x_total[1h]))",
-                    "histogram_quantile(0.99, sum by (le) (rate(h_bucket[5m]))) > 0.1",
-                    "a{x=\"1\"} != on (x) group_left (y) b",
-                    "absent(up{job=\"a\"})",
-                    "topk(3, up) or vector(1)"),
-                Arbitraries.integers().between(0, 100),
-                Arbitraries.strings().ofMaxLength(3))
-            .as(
-                (seed, at, ins) ->
-                    seed.substring(0, Math.min(at, seed.length()))
-                        + ins
-                        + seed.substring(Math.min(seed.length(), at + ins.length())));
-    return Arbitraries.oneOf(soup, spaced, raw, nested, mutated);
-  }
-
-  @Property
-  void anyTextParsesOrIsRejectedWithOneLine(@ForAll("expressions") String text) throws Throwable {
+  @FuzzTest
+  @DictionaryEntries({
+    "up",
+    "vecwatch_probe_latency_seconds",
+    "x:y",
+    "rate",
+    "irate",
+    "increase",
+    "avg_over_time",
+    "sum",
+    "avg",
+    "min",
+    "max",
+    "count",
+    "topk",
+    "quantile",
+    "histogram_quantile",
+    "absent",
+    "vector",
+    "scalar",
+    "time",
+    "clamp",
+    "clamp_min",
+    "abs",
+    "(",
+    ")",
+    "[5m]",
+    "[1h30m]",
+    "[0s]",
+    "[",
+    "]",
+    "{",
+    "}",
+    "=",
+    "!=",
+    "=~",
+    "!~",
+    "\"a\"",
+    "\"(.*\"",
+    "'b'",
+    "`c`",
+    "\"\\x\"",
+    "job",
+    "__name__",
+    ",",
+    "+",
+    "-",
+    "*",
+    "/",
+    "%",
+    "^",
+    "==",
+    ">",
+    "<",
+    ">=",
+    "<=",
+    "and",
+    "or",
+    "unless",
+    "by",
+    "without",
+    "on",
+    "ignoring",
+    "group_left",
+    "group_right",
+    "bool",
+    "offset",
+    "@",
+    "1",
+    "0.5",
+    "1e308",
+    "1e309",
+    "-0",
+    "Inf",
+    "NaN",
+    "0x1f",
+    "5m",
+    "999999999999y",
+    ":",
+    "#c",
+    " "
+  })
+  void anyTextParsesOrIsRejectedWithOneLine(byte[] bytes) throws Throwable {
+    String text = new String(bytes, StandardCharsets.UTF_8);
     Bounded.call(
         () -> {
           Expr e;

@@ -2,6 +2,7 @@ package io.vecwatch.rules.template;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -45,6 +46,20 @@ class GoFormatTest {
     assertThat(GoFormat.formatFloat(v, 'f', 2)).isEqualTo(f2);
     assertThat(GoFormat.formatFloat(v, 'e', 6)).isEqualTo(e);
     assertThat(GoFormat.formatFloat(v, 'E', -1)).isEqualTo(upperShortest);
+  }
+
+  @Test
+  void aPrecisionPastTheExactDigitsPadsTheExactValueWithZeros() {
+    // Found by fuzzing: "%.9999999f" (Go accepts precisions up to about ten million) took seconds
+    // of ten-million-digit arithmetic per value. The exact value is BigDecimal's, independently.
+    String exact = new BigDecimal(0.1).toPlainString(); // 0.1000000000000000055511151231257827...
+    String f = GoFormat.formatFloat(0.1, 'f', 9_999_999);
+    assertThat(f).hasSize(2 + 9_999_999).startsWith(exact);
+    assertThat(f.substring(exact.length())).matches("0+");
+    String e = GoFormat.formatFloat(-0.1, 'e', 9_999_999);
+    assertThat(e).startsWith("-1." + exact.substring(3)).endsWith("0e-01").hasSize(9_999_999 + 7);
+    assertThat(GoFormat.formatFloat(Double.MIN_VALUE, 'f', 1074))
+        .isEqualTo(new BigDecimal(Double.MIN_VALUE).toPlainString());
   }
 
   @Test

@@ -113,4 +113,17 @@ class TemplateTest {
         .isInstanceOf(TemplateException.class)
         .hasMessage("expansion longer than 65536 characters");
   }
+
+  @Test
+  void aTenMillionDigitPrecisionFailsAsTooLongForEveryValue() throws Exception {
+    // Found by fuzzing (TemplateFuzzTestInputs/.../printf-precision-ten-million): once seconds of
+    // arithmetic per value; now formatted from the exact digits, then refused as too long.
+    Template t = Template.parse("{{ printf \"%.9999999f\" $value }}");
+    for (double v : new double[] {-7.694729911324635E-54, Double.MIN_VALUE, Double.MAX_VALUE}) {
+      assertThatThrownBy(
+              () -> t.expand(new TemplateData(Map.of(), v, Map.of(), "http://agent:9477")))
+          .isInstanceOf(TemplateException.class)
+          .hasMessage("expansion longer than 65536 characters");
+    }
+  }
 }

@@ -209,4 +209,15 @@ class RuleTestRunnerTest {
     assertThat(err.toString(StandardCharsets.UTF_8))
         .contains(t + ": evaluation_interval must be greater than 0");
   }
+
+  @Test
+  void aYamlSyntaxErrorIsOneLineWithoutQuotingTheFile() throws Exception {
+    // Found by fuzzing: the YAML parser's own message spans lines and quotes the offending one.
+    Path t = dir.resolve("t.yml");
+    Files.writeString(t, "tests: - - - password: hunter2\n");
+    assertThat(run(t)).isEqualTo(1);
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .contains(t + ": line 1, column 8: not valid YAML: sequence entries are not allowed here\n")
+        .doesNotContain("hunter2");
+  }
 }
