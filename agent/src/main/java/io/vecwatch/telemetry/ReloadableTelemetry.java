@@ -19,7 +19,6 @@ import io.vecwatch.serverside.ServerSideMonitor;
 import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.time.Clock;
 import io.vecwatch.time.Durations;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -114,15 +113,14 @@ public final class ReloadableTelemetry implements AutoCloseable {
     }
     TelemetryConfig was = old.config();
     List<String> said = new ArrayList<>();
-    List<AutoCloseable> retired = new ArrayList<>();
-    List<String> retiredNames = new ArrayList<>();
+    ExporterClosing retired = new ExporterClosing();
 
     Optional<LokiLogging> loki = old.loki();
     if (!fresh.loki().equals(was.loki())) {
       removeMeters(exporter(LOKI));
       loki = loki(fresh, registry, clock);
       said.add(change("loki", old.loki().isPresent(), loki.isPresent()));
-      old.loki().ifPresent(l -> retire(retired, retiredNames, "loki", l));
+      retired.loki(old.loki());
     }
 
     Optional<ResourceMonitor> resources = old.resources();
@@ -150,7 +148,7 @@ public final class ReloadableTelemetry implements AutoCloseable {
       removeMeters(exporter(TRACES));
       tracing = tracing(fresh.tracing(), registry);
       said.add(change("tracing", old.tracing().isPresent(), tracing.isPresent()));
-      old.tracing().ifPresent(t -> retire(retired, retiredNames, "tracing", t));
+      retired.tracing(old.tracing());
     }
 
     Optional<OtlpMetricsPush> push = old.push();
@@ -159,7 +157,7 @@ public final class ReloadableTelemetry implements AutoCloseable {
       removeMeters(exporter(PUSH));
       push = push(fresh.tracing(), registry, clock);
       said.add(change("OTLP metrics push", old.push().isPresent(), push.isPresent()));
-      old.push().ifPresent(p -> retire(retired, retiredNames, "metrics push", p));
+      retired.push(old.push());
     }
 
     if (!fresh.failureLogInterval().equals(was.failureLogInterval())) {
@@ -180,7 +178,7 @@ public final class ReloadableTelemetry implements AutoCloseable {
     if (!retired.isEmpty()) {
       Thread t =
           new Thread(
-              () -> closeWithin(retired, retiredNames, fresh.shutdownTimeout(), "reload"),
+              () -> retired.closeWithin(fresh.shutdownTimeout(), "reload"),
               "vecwatch-telemetry-retire");
       t.setDaemon(true);
       t.start();
@@ -229,66 +227,11 @@ public final class ReloadableTelemetry implements AutoCloseable {
     Parts p = current;
     p.serverSide().ifPresent(ServerSideMonitor::close);
     p.resources().ifPresent(ResourceMonitor::close);
-    List<AutoCloseable> parts = new ArrayList<>();
-    List<String> names = new ArrayList<>();
-    p.tracing().ifPresent(t -> retire(parts, names, "tracing", t));
-    p.push().ifPresent(x -> retire(parts, names, "metrics push", x));
-    p.loki().ifPresent(l -> retire(parts, names, "loki", l));
-    closeWithin(parts, names, p.config().shutdownTimeout(), "shutdown");
-  }
-
-  private static void retire(
-      List<AutoCloseable> parts, List<String> names, String name, AutoCloseable part) {
-    parts.add(part);
-    names.add(name);
-  }
-
-  /**
-   * Closes {@code parts} side by side (a dead endpoint costs one wait, not one each), giving up
-   * after {@code deadline}; the closers are daemon threads, abandoned then.
-   */
-  private static void closeWithin(
-      List<AutoCloseable> parts, List<String> names, Duration deadline, String when) {
-    List<Thread> threads = new ArrayList<>();
-    for (int i = 0; i < parts.size(); i++) {
-      AutoCloseable part = parts.get(i);
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  part.close();
-                } catch (Exception e) {
-                  // closing is best effort: a replaced or departing exporter
-                }
-              },
-              "vecwatch-close-" + names.get(i).replace(' ', '-'));
-      t.setDaemon(true);
-      t.start();
-      threads.add(t);
-    }
-    long end = System.nanoTime() + deadline.toNanos();
-    List<String> abandoned = new ArrayList<>();
-    for (int i = 0; i < threads.size(); i++) {
-      try {
-        long left = end - System.nanoTime();
-        if (left > 0) {
-          threads.get(i).join(Math.max(1, left / 1_000_000));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (threads.get(i).isAlive()) {
-        abandoned.add(names.get(i));
-      }
-    }
-    if (!abandoned.isEmpty()) {
-      LOG.warn(
-          "{}: exporters did not finish within {} and were abandoned, with what they held: {}",
-          when,
-          Durations.format(deadline),
-          String.join(", ", abandoned));
-    }
+    new ExporterClosing()
+        .tracing(p.tracing())
+        .push(p.push())
+        .loki(p.loki())
+        .closeWithin(p.config().shutdownTimeout(), "shutdown");
   }
 
   private static String change(String part, boolean was, boolean is) {

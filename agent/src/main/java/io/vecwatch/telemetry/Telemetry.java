@@ -20,14 +20,12 @@ import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.registry.TargetKinds;
 import io.vecwatch.time.Clock;
-import io.vecwatch.time.Durations;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -257,58 +255,10 @@ public final class Telemetry implements AutoCloseable {
   public void close() {
     serverSide.ifPresent(ServerSideMonitor::close);
     resources.ifPresent(ResourceMonitor::close);
-    List<Closing> closing = new ArrayList<>();
-    // what each still holds is read before it closes: a closed pipeline may no longer say
-    tracing.ifPresent(
-        t -> closing.add(new Closing("tracing", t, () -> (long) t.queued() + " queued span(s)")));
-    metricsPush.ifPresent(
-        p -> closing.add(new Closing("metrics push", p, () -> "the last metrics push")));
-    loki.ifPresent(l -> closing.add(new Closing("loki", l, () -> "the log lines it still held")));
-    List<String> pending = new ArrayList<>();
-    closing.forEach(c -> pending.add(c.pending.get()));
-    List<Thread> threads = new ArrayList<>();
-    closing.forEach(c -> threads.add(closer(c.name, c.part)));
-    long deadline = System.nanoTime() + shutdownTimeout.toNanos();
-    List<String> dropped = new ArrayList<>();
-    for (int i = 0; i < threads.size(); i++) {
-      Thread t = threads.get(i);
-      try {
-        long left = deadline - System.nanoTime();
-        if (left > 0) {
-          t.join(Math.max(1, left / 1_000_000));
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (t.isAlive()) {
-        dropped.add(closing.get(i).name + " (" + pending.get(i) + ")");
-      }
-    }
-    if (!dropped.isEmpty()) {
-      // Loki may be among them: this line reaches the console at least
-      LOG.warn(
-          "shutdown: exporters did not finish within {} and were abandoned; dropped: {}",
-          Durations.format(shutdownTimeout),
-          String.join(", ", dropped));
-    }
-  }
-
-  private record Closing(String name, AutoCloseable part, Supplier<String> pending) {}
-
-  private static Thread closer(String name, AutoCloseable part) {
-    Thread t =
-        new Thread(
-            () -> {
-              try {
-                part.close();
-              } catch (Exception e) {
-                // closing is best effort; the process is on its way out
-              }
-            },
-            "vecwatch-close-" + name.replace(' ', '-'));
-    t.setDaemon(true);
-    t.start();
-    return t;
+    new ExporterClosing()
+        .tracing(tracing)
+        .push(metricsPush)
+        .loki(loki)
+        .closeWithin(shutdownTimeout, "shutdown");
   }
 }
