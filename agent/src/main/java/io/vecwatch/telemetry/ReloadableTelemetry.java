@@ -54,7 +54,7 @@ public final class ReloadableTelemetry implements AutoCloseable {
   private final Clock clock;
   private final OwnSearches own;
   private final EventLog events;
-  private final ProbeListener listener = o -> current.listener().onResult(o);
+  private final ProbeListener listener = o -> current().listener().onResult(o);
   private volatile Parts current;
   private volatile boolean closed;
 
@@ -184,6 +184,10 @@ public final class ReloadableTelemetry implements AutoCloseable {
       t.start();
     }
     return said.isEmpty() ? "telemetry: unchanged" : "telemetry: " + String.join(", ", said);
+  }
+
+  private Parts current() {
+    return current;
   }
 
   /** Feed every probe result through this; it forwards to the parts running now. */
