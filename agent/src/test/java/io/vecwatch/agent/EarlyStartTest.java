@@ -2,6 +2,7 @@ package io.vecwatch.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.VecwatchConfig;
@@ -12,6 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
@@ -54,6 +58,26 @@ class EarlyStartTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage("the parts of an early start go to one agent only");
     }
+  }
+
+  @Test
+  void noStartUpThreadOutlivesTheBuild() throws Exception {
+    try (EarlyStart early = EarlyStart.begin();
+        Agent agent = Agent.builder(config()).earlyStart(early).start()) {
+      await().atMost(Duration.ofSeconds(30)).until(agent::ready);
+      // the build threads end once idle for 10 s; the early-start thread once its parts exist
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> liveThreadsNamed("vecwatch-build-", "vecwatch-early-start").isEmpty());
+    }
+  }
+
+  private static List<String> liveThreadsNamed(String... prefixes) {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .map(Thread::getName)
+        .filter(n -> Arrays.stream(prefixes).anyMatch(n::startsWith))
+        .toList();
   }
 
   @Test
