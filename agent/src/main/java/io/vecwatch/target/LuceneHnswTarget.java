@@ -7,39 +7,36 @@ import io.vecwatch.dataset.Dataset;
 import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.Vectors;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.Random;
-import org.apache.lucene.codecs.Codec;
-import org.apache.lucene.codecs.KnnVectorsFormat;
-import org.apache.lucene.codecs.lucene912.Lucene912Codec;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
-import org.apache.lucene.document.Document;
-import org.apache.lucene.document.KnnFloatVectorField;
-import org.apache.lucene.document.StoredField;
-import org.apache.lucene.index.DirectoryReader;
-import org.apache.lucene.index.IndexWriter;
-import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.IndexSearcher;
-import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
-import org.apache.lucene.store.ByteBuffersDirectory;
-import org.apache.lucene.store.Directory;
+import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.util.hnsw.HnswGraph;
+import org.apache.lucene.util.hnsw.HnswGraphBuilder;
+import org.apache.lucene.util.hnsw.HnswGraphSearcher;
+import org.apache.lucene.util.hnsw.NeighborArray;
+import org.apache.lucene.util.hnsw.OnHeapHnswGraph;
+import org.apache.lucene.util.hnsw.RandomVectorScorer;
+import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 
 /**
- * A Lucene HNSW index held in memory, built over a dataset's base vectors and merged into one
- * segment so it is a single graph. {@code ef_search} is the search beam: Lucene explores {@code
- * max(k, ef_search)} candidates and the target returns the best {@code k}. Scores are Lucene's
- * similarity scores (higher is closer); the result also carries them as distances (the index stores
- * the vectors unquantised, so its scores are float-precise).
+ * A Lucene HNSW graph held in memory over a dataset's base vectors: Lucene's own graph builder and
+ * searcher ({@code org.apache.lucene.util.hnsw}, what {@code Lucene99HnswVectorsFormat} runs inside
+ * an index, with the same seed and insertion order, so the graph and the answers are those of a
+ * one-segment Lucene index), reading the dataset's vectors in place instead of copying them into an
+ * index. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates
+ * and the target returns the best {@code k}. Scores are Lucene's similarity scores (higher is
+ * closer); the result also carries them as distances (the vectors are unquantised, so its scores
+ * are float-precise). Built once, the graph is frozen into compact arrays that any number of
+ * searches read at once.
  */
 public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
-  private static final String FIELD = "v";
-  private static final String KEY = "key";
-
   /** {@code kind: lucene_hnsw}. */
   public static final TargetKind<Settings> KIND =
       new TargetKind<>() {
@@ -66,6 +63,9 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
         }
       };
 
+  /** The seed Lucene's codec builds its graphs with ({@code HnswGraphBuilder.randSeed}). */
+  private static final long SEED = 42;
+
   /**
    * @param m max connections per node (Lucene's {@code maxConn})
    * @param efConstruction build-time beam width
@@ -75,50 +75,28 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
 
   private final String name;
   private final Settings settings;
-  private final Directory directory;
-  private final DirectoryReader reader;
-  private final IndexSearcher searcher;
-  private final long[] keys;
+  private final Dataset dataset;
+  private final Vectors base;
+  private final VectorSimilarityFunction similarity;
+  private final FrozenGraph graph;
   private final int count;
   private final InProcessRecords records;
   private final Metric metric;
 
   public LuceneHnswTarget(String name, Dataset dataset, Settings settings) throws IOException {
     this.name = name;
+    this.dataset = dataset;
     this.metric = dataset.metric();
     this.settings = settings;
-    Vectors base = dataset.base().orElseThrow();
+    this.base = dataset.base().orElseThrow();
     this.count = base.count();
     this.records = new InProcessRecords(dataset);
-    this.directory = new ByteBuffersDirectory();
-    KnnVectorsFormat format =
-        new Lucene99HnswVectorsFormat(settings.m(), settings.efConstruction());
-    Codec codec =
-        new Lucene912Codec() {
-          @Override
-          public KnnVectorsFormat getKnnVectorsFormatForField(String field) {
-            return format;
-          }
-        };
-    IndexWriterConfig iwc = new IndexWriterConfig().setCodec(codec).setRAMBufferSizeMB(256);
-    VectorSimilarityFunction sim = similarity(dataset.metric());
-    try (IndexWriter w = new IndexWriter(directory, iwc)) {
-      for (int i = 0; i < base.count(); i++) {
-        Document doc = new Document();
-        doc.add(new KnnFloatVectorField(FIELD, base.row(i), sim));
-        doc.add(new StoredField(KEY, dataset.keyOf(i)));
-        w.addDocument(doc);
-      }
-      w.forceMerge(1);
-    }
-    this.reader = DirectoryReader.open(directory);
-    this.searcher = new IndexSearcher(reader);
-    // doc id -> key, resolved once so searches do not touch stored fields
-    this.keys = new long[reader.maxDoc()];
-    StoredFields stored = reader.storedFields();
-    for (int d = 0; d < keys.length; d++) {
-      keys[d] = stored.document(d).getField(KEY).numericValue().longValue();
-    }
+    this.similarity = similarity(metric);
+    OnHeapHnswGraph built =
+        HnswGraphBuilder.create(
+                new Scorers(base, similarity), settings.m(), settings.efConstruction(), SEED)
+            .build(count);
+    this.graph = FrozenGraph.of(built, count);
   }
 
   /**
@@ -166,14 +144,17 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
 
   private SearchResult search(float[] query, int k, int efSearch) throws IOException {
     int beam = Math.max(k, efSearch);
-    TopDocs top = searcher.search(new KnnFloatVectorQuery(FIELD, query, beam), beam);
+    TopKnnCollector collector = new TopKnnCollector(beam, Integer.MAX_VALUE);
+    HnswGraphSearcher.search(
+        new QueryScorer(base, similarity, query), collector, graph.view(), null);
+    TopDocs top = collector.topDocs();
     int n = Math.min(k, top.scoreDocs.length);
     long[] ids = new long[n];
     float[] scores = new float[n];
     float[] distances = new float[n];
     for (int i = 0; i < n; i++) {
       ScoreDoc sd = top.scoreDocs[i];
-      ids[i] = keys[sd.doc];
+      ids[i] = dataset.keyOf(sd.doc);
       scores[i] = sd.score;
       distances[i] = (float) distance(metric, sd.score);
     }
@@ -221,11 +202,163 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
 
   @Override
   public void close() {
-    try {
-      reader.close();
-      directory.close();
-    } catch (IOException e) {
-      // in-memory: nothing to lose
+    // in memory: the garbage collector takes it
+  }
+
+  /** Scores a query (or, while building, a base vector) against base vectors, Lucene's way. */
+  private static class QueryScorer implements RandomVectorScorer {
+    private final Vectors base;
+    private final VectorSimilarityFunction similarity;
+    private final float[] query;
+    private final float[] row;
+
+    QueryScorer(Vectors base, VectorSimilarityFunction similarity, float[] query) {
+      this.base = base;
+      this.similarity = similarity;
+      this.query = query;
+      this.row = new float[base.dim()];
+    }
+
+    @Override
+    public float score(int node) {
+      System.arraycopy(base.data(), base.offset(node), row, 0, row.length);
+      return similarity.compare(query, row);
+    }
+
+    @Override
+    public int maxOrd() {
+      return base.count();
+    }
+  }
+
+  /** The build's scorers: each base vector against the others; one per building thread. */
+  private static final class Scorers implements RandomVectorScorerSupplier {
+    private final Vectors base;
+    private final VectorSimilarityFunction similarity;
+    private final float[] node;
+
+    Scorers(Vectors base, VectorSimilarityFunction similarity) {
+      this.base = base;
+      this.similarity = similarity;
+      this.node = new float[base.dim()];
+    }
+
+    @Override
+    public RandomVectorScorer scorer(int ord) {
+      System.arraycopy(base.data(), base.offset(ord), node, 0, node.length);
+      return new QueryScorer(base, similarity, node);
+    }
+
+    @Override
+    public RandomVectorScorerSupplier copy() {
+      return new Scorers(base, similarity);
+    }
+  }
+
+  /**
+   * The built graph in compact arrays: per level, the nodes on it (sorted; level 0 holds every
+   * node) and their neighbour lists back to back. It is immutable; a {@link #view()} carries the
+   * cursor of one search, so searches run concurrently.
+   */
+  static final class FrozenGraph {
+    private final int size;
+    private final int entryNode;
+    private final int[][] nodes; // per level >= 1: sorted node ids (level 0: null, all nodes)
+    private final int[][] offsets; // per level: neighbour list i is [offsets[i], offsets[i+1])
+    private final int[][] neighbours;
+
+    private FrozenGraph(
+        int size, int entryNode, int[][] nodes, int[][] offsets, int[][] neighbours) {
+      this.size = size;
+      this.entryNode = entryNode;
+      this.nodes = nodes;
+      this.offsets = offsets;
+      this.neighbours = neighbours;
+    }
+
+    static FrozenGraph of(OnHeapHnswGraph g, int size) throws IOException {
+      int levels = g.numLevels();
+      int[][] nodes = new int[levels][];
+      int[][] offsets = new int[levels][];
+      int[][] neighbours = new int[levels][];
+      for (int level = 0; level < levels; level++) {
+        int[] onLevel;
+        if (level == 0) {
+          onLevel = null;
+        } else {
+          onLevel = HnswGraph.NodesIterator.getSortedNodes(g.getNodesOnLevel(level));
+        }
+        int n = level == 0 ? size : onLevel.length;
+        int[] off = new int[n + 1];
+        for (int i = 0; i < n; i++) {
+          NeighborArray a = g.getNeighbors(level, level == 0 ? i : onLevel[i]);
+          off[i + 1] = off[i] + (a == null ? 0 : a.size());
+        }
+        int[] all = new int[off[n]];
+        for (int i = 0; i < n; i++) {
+          NeighborArray a = g.getNeighbors(level, level == 0 ? i : onLevel[i]);
+          if (a != null) {
+            System.arraycopy(a.nodes(), 0, all, off[i], a.size());
+            // by node id, the order in which an index written by Lucene's codec lists them
+            Arrays.sort(all, off[i], off[i + 1]);
+          }
+        }
+        nodes[level] = onLevel;
+        offsets[level] = off;
+        neighbours[level] = all;
+      }
+      return new FrozenGraph(size, g.entryNode(), nodes, offsets, neighbours);
+    }
+
+    HnswGraph view() {
+      return new View();
+    }
+
+    /** One search's walk over the frozen graph. */
+    private final class View extends HnswGraph {
+      private int[] list = new int[0];
+      private int next;
+      private int end;
+
+      @Override
+      public void seek(int level, int target) {
+        int i = level == 0 ? target : Arrays.binarySearch(nodes[level], target);
+        if (i < 0) {
+          throw new IllegalArgumentException("node " + target + " is not on level " + level);
+        }
+        list = neighbours[level];
+        next = offsets[level][i];
+        end = offsets[level][i + 1];
+      }
+
+      @Override
+      public int size() {
+        return size;
+      }
+
+      @Override
+      public int nextNeighbor() {
+        return next < end ? list[next++] : DocIdSetIterator.NO_MORE_DOCS;
+      }
+
+      @Override
+      public int numLevels() {
+        return offsets.length;
+      }
+
+      @Override
+      public int entryNode() {
+        return entryNode;
+      }
+
+      @Override
+      public NodesIterator getNodesOnLevel(int level) {
+        int[] onLevel = level == 0 ? null : nodes[level];
+        if (onLevel == null) {
+          return new ArrayNodesIterator(size);
+        }
+        return new ArrayNodesIterator(onLevel, onLevel.length);
+      }
     }
   }
 }
