@@ -35,8 +35,8 @@ import org.HdrHistogram.Recorder;
  *
  * <p>Latencies are kept at nanosecond resolution with 3 significant digits, up to {@link
  * #MAX_LATENCY_NANOS} (longer ones count as that). Memory: the recorder's two fixed-range
- * histograms (about 260 KiB each), the merge histogram (grows with the largest latency seen, about
- * 130 KiB for 1 s), and 16 bytes per distinct latency per bucket.
+ * histograms (265 KiB each), the merge histogram (grows with the largest latency seen: 170 KiB for
+ * 1 s, 200 KiB for 10 s), and 16 bytes per distinct latency per bucket.
  *
  * <pre>{@code
  * SlidingWindow w = SlidingWindow.create(Duration.ofSeconds(60), 2, clock.monotonicNanos());
