@@ -5,10 +5,13 @@
 #      and the CPU time the process had used by then (user + system, all threads: the start-up work, which a
 #      loaded machine stretches much less than the wall time);
 #   2. both running side by side for DURATION seconds, each at 10 probes/s: RSS at the end, peak RSS, threads and
-#      CPU (utime + stime from /proc, % of one core). vecwatch runs its embedded demo (a flat and a Lucene HNSW
-#      target, 5 probes/s each, recall@10 and @100) or, with TARGET=milvus, one Milvus target at 10 probes/s
+#      CPU (utime + stime from /proc, % of one core, over the whole run and over its last minute, after the JIT
+#      compilers' warm-up). vecwatch runs its embedded demo (a flat and a Lucene HNSW target, 5 probes/s each,
+#      recall@10 and @100) or, with TARGET=milvus, one Milvus target at 10 probes/s
 #      against a Milvus Lite started here (the database's CPU is not counted: only the agent's process).
-#      blackbox_exporter gets 10 http_2xx probes/s of vecwatch's /-/healthy from a driver loop (not counted).
+#      blackbox_exporter gets 10 http_2xx probes/s from a driver loop, of a static page served by a small Python
+#      server (neither is counted): probing vecwatch's own endpoint would add vecwatch's cost of answering the
+#      anchor's probes (a new connection each) to vecwatch's CPU.
 #
 #   .ci/measure-demo.sh                       # demo, 120 s, 5 starts each
 #   TARGET=milvus DURATION=60 .ci/measure-demo.sh
@@ -22,6 +25,7 @@ VECWATCH=${VECWATCH:-agent/target/bin/vecwatch}
 PORT=${PORT:-19478}
 BB_PORT=$((PORT + 1))
 MILVUS_PORT=$((PORT + 2))
+PAGE_PORT=$((PORT + 3))
 DURATION=${DURATION:-120}
 STARTS=${STARTS:-5}
 TARGET=${TARGET:-demo}
@@ -119,12 +123,16 @@ pids+=("$vw")
 blackbox >"$WORK/blackbox.log" 2>&1 &
 bb=$!
 pids+=("$bb")
+mkdir -p "$WORK/page" && echo ok >"$WORK/page/index.html"
+python3 -m http.server "$PAGE_PORT" --bind 127.0.0.1 --directory "$WORK/page" >"$WORK/page.log" 2>&1 &
+pids+=($!)
+until curl -sf -o /dev/null "http://127.0.0.1:$PAGE_PORT/"; do sleep 0.2; done
 until curl -sf -o /dev/null "http://127.0.0.1:$PORT/-/ready"; do
   kill -0 "$vw" 2>/dev/null || { cat "$WORK/vecwatch.log" >&2; exit 1; }
   sleep 0.5
 done
 # 10 probes/s on a fixed schedule from one long-lived process (a curl per probe would cost more than the probes)
-python3 - "http://127.0.0.1:$BB_PORT/probe?module=http_2xx&target=http://127.0.0.1:$PORT/-/healthy" \
+python3 - "http://127.0.0.1:$BB_PORT/probe?module=http_2xx&target=http://127.0.0.1:$PAGE_PORT/" \
   "$WORK/bb.probes" <<'PY' &
 import os, sys, time, urllib.request
 url, counter = sys.argv[1], sys.argv[2]
@@ -142,9 +150,13 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 kib() { awk -v k="$2" '$1 == k":" {print int($2 / 1024)}' "/proc/$1/status"; }
 threads() { awk '$1 == "Threads:" {print $2}' "/proc/$1/status"; }
 vw0=$(ticks "$vw") bb0=$(ticks "$bb") load0=$(cut -d' ' -f1-3 /proc/loadavg)
-sleep "$DURATION"
+# the last 60 s separately: the steady state, after the JIT compilers' warm-up of the first minute
+LAST=$((DURATION < 120 ? DURATION : 60))
+sleep $((DURATION - LAST))
+vwm=$(ticks "$vw") bbm=$(ticks "$bb")
+sleep "$LAST"
 vw1=$(ticks "$vw") bb1=$(ticks "$bb") load1=$(cut -d' ' -f1-3 /proc/loadavg)
-cpu() { echo "($2 - $1) * 100 / $HZ / $DURATION" | bc -l; }
+cpu() { echo "($2 - $1) * 100 / $HZ / ${3:-$DURATION}" | bc -l; }
 metrics=$(curl -s "http://127.0.0.1:$PORT/metrics")
 rates=$(awk '/^vecwatch_probe_window_requests_per_second/ {printf "%s ", $2}' <<<"$metrics")
 recall=$(awk '/^vecwatch_recall_ratio.*k="10"/ {printf "%s ", $2}' <<<"$metrics")
@@ -152,12 +164,14 @@ recall=$(awk '/^vecwatch_recall_ratio.*k="10"/ {printf "%s ", $2}' <<<"$metrics"
 printf 'machine: %s, %s cores; load average at start %s, at end %s\n' \
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" "$(nproc)" "$load0" "$load1"
 printf 'vecwatch: %s %s (JVM options: %s)\n' "$VECWATCH" "${vecwatch_args[*]}" "${VECWATCH_JAVA_OPTS:-launcher defaults}"
-printf '%-18s %-40s %-18s %12s %10s %8s %14s\n' "" "start -> first /metrics 200" "CPU until then" "RSS after" \
-  "peak RSS" threads "CPU (1 core)"
-printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%%\n' vecwatch "$(stats <"$WORK/vw.ms")" \
-  "$(cpu_stats <"$WORK/vw.ms")" "$(kib "$vw" VmRSS)" "$(kib "$vw" VmHWM)" "$(threads "$vw")" "$(cpu "$vw0" "$vw1")"
-printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%%\n' blackbox_exporter "$(stats <"$WORK/bb.ms")" \
-  "$(cpu_stats <"$WORK/bb.ms")" "$(kib "$bb" VmRSS)" "$(kib "$bb" VmHWM)" "$(threads "$bb")" "$(cpu "$bb0" "$bb1")"
+printf '%-18s %-40s %-18s %12s %10s %8s %14s %14s\n' "" "start -> first /metrics 200" "CPU until then" \
+  "RSS after" "peak RSS" threads "CPU (1 core)" "last $LAST s"
+printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%% %13.2f%%\n' vecwatch "$(stats <"$WORK/vw.ms")" \
+  "$(cpu_stats <"$WORK/vw.ms")" "$(kib "$vw" VmRSS)" "$(kib "$vw" VmHWM)" "$(threads "$vw")" "$(cpu "$vw0" "$vw1")" \
+  "$(cpu "$vwm" "$vw1" "$LAST")"
+printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%% %13.2f%%\n' blackbox_exporter "$(stats <"$WORK/bb.ms")" \
+  "$(cpu_stats <"$WORK/bb.ms")" "$(kib "$bb" VmRSS)" "$(kib "$bb" VmHWM)" "$(threads "$bb")" "$(cpu "$bb0" "$bb1")" \
+  "$(cpu "$bbm" "$bb1" "$LAST")"
 printf 'over %d s: vecwatch window rates %s/s, recall@10 %s; blackbox_exporter probes %s\n' "$DURATION" \
   "$rates" "$recall" "$(cat "$WORK/bb.probes" 2>/dev/null || echo 0)"
 grep -E "ERROR|WARN" "$WORK/vecwatch.log" | tail -3 || true

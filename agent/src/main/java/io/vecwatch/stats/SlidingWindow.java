@@ -4,12 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.DoubleAdder;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.PackedHistogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 /**
@@ -18,9 +19,12 @@ import org.HdrHistogram.Recorder;
  * sums go straight into the bucket their timestamp falls in. Latencies go into one HdrHistogram
  * {@link Recorder} per window; its interval histogram is harvested into the bucket of the
  * interval's epoch whenever time enters a new bucket (by the first writer that notices) and on
- * every read. A stats read merges the buckets inside the window ending at {@code now} (the closed
- * buckets' latencies as a running sum, slid from read to read). Buckets older than the window are
- * ignored and later replaced, so expiry depends on time only, never on how often anyone reads.
+ * every read; a bucket keeps only the latencies it received, as (value, count) pairs. A stats read
+ * merges the pairs of the buckets inside the window ending at {@code now}, so its cost follows the
+ * number of distinct latencies in the window, not the histograms' full range (merging whole
+ * histograms index by index was the largest part of the agent's CPU at 10 probes/s). Buckets older
+ * than the window are ignored and later replaced, so expiry depends on time only, never on how
+ * often anyone reads.
  *
  * <p>Writers never wait for readers: recording is a wait-free {@link Recorder#recordValue} plus
  * adder increments; the writer that opens a new bucket harvests only if it gets the lock at once
@@ -29,9 +33,10 @@ import org.HdrHistogram.Recorder;
  * write may see that result's count without its recall sum (never the reverse, so a mean stays
  * within [0, 1]).
  *
- * <p>Memory: the recorder's two histograms and the read side's two (the running sum of closed
- * buckets and the merge) grow with the largest latency seen (about 200 KiB each for 10 s at
- * nanosecond resolution); bucket histograms are sparse {@link PackedHistogram}s of a few KiB.
+ * <p>Latencies are kept at nanosecond resolution with 3 significant digits, up to {@link
+ * #MAX_LATENCY_NANOS} (longer ones count as that). Memory: the recorder's two fixed-range
+ * histograms (265 KiB each), the merge histogram (grows with the largest latency seen: 170 KiB for
+ * 1 s, 200 KiB for 10 s), and 16 bytes per distinct latency per bucket.
  *
  * <pre>{@code
  * SlidingWindow w = SlidingWindow.create(Duration.ofSeconds(60), 2, clock.monotonicNanos());
@@ -43,6 +48,9 @@ public final class SlidingWindow {
   /** Sub-intervals per window: the window's time resolution is 1/60 of its length. */
   public static final int BUCKETS = 60;
 
+  /** The longest latency kept: a probe never waits an hour for a search. */
+  public static final long MAX_LATENCY_NANOS = TimeUnit.HOURS.toNanos(1);
+
   private static final int SIGNIFICANT_DIGITS = 3;
 
   private final long originNanos;
@@ -53,27 +61,15 @@ public final class SlidingWindow {
   // reader
   // at "now" still needs.
   private final AtomicReferenceArray<Bucket> ring = new AtomicReferenceArray<>(BUCKETS + 1);
-  private final Recorder latency = new Recorder(SIGNIFICANT_DIGITS);
+  // fixed range: the recorder then keeps atomic (not phaser-guarded) counts, which a harvest reads
+  // without taking a lock per count
+  private final Recorder latency = new Recorder(1, MAX_LATENCY_NANOS, SIGNIFICANT_DIGITS);
   private final ReentrantLock lock = new ReentrantLock();
   // the epoch of the latencies in the recorder's current interval; written under the lock, read by
   // writers
   private volatile long intervalEpoch;
   private Histogram recycle; // guarded by lock
-  // The latency of closed buckets (epochs before intervalEpoch: harvest never adds to them again)
-  // inside the last
-  // read window, [sumFrom, sumTo), summed across reads: a read then slides this sum by the buckets
-  // that left and
-  // entered and merges only the open bucket, instead of merging every bucket of the window each
-  // time (reading a
-  // PackedHistogram by index was most of the agent's CPU at a steady probe rate). summed[slot] is
-  // the bucket
-  // histogram that was added, so it can be subtracted even after its ring slot was reused. Guarded
-  // by lock.
-  private final Histogram closedSum = new Histogram(SIGNIFICANT_DIGITS);
-  private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS);
-  private final Histogram[] summed = new Histogram[BUCKETS + 1];
-  private long sumFrom;
-  private long sumTo;
+  private final Histogram merged = new Histogram(SIGNIFICANT_DIGITS); // guarded by lock
   // when recording began (the origin unless restartAt moved it): the warm-up span counts from here
   private volatile long startedNanos;
 
@@ -134,7 +130,7 @@ public final class SlidingWindow {
         lock.unlock();
       }
     }
-    latency.recordValue(Math.max(1, latencyNanos));
+    latency.recordValue(Math.min(MAX_LATENCY_NANOS, Math.max(1, latencyNanos)));
     b.ok.increment();
     // counts before sums: a concurrent reader may see a count without its sum, never a sum without
     // its count
@@ -234,10 +230,7 @@ public final class SlidingWindow {
     }
     Bucket b = bucketAt(intervalEpoch);
     if (b != null) {
-      if (b.latency == null) {
-        b.latency = new PackedHistogram(SIGNIFICANT_DIGITS);
-      }
-      b.latency.add(interval);
+      b.addLatencies(interval);
     }
   }
 
@@ -252,10 +245,7 @@ public final class SlidingWindow {
     long from = Math.max(startedNanos, originNanos + firstEpoch * bucketNanos);
     long coveredNanos = Math.max(0, nowNanos - from);
 
-    long closedTo = Math.max(firstEpoch, Math.min(nowEpoch + 1, intervalEpoch));
-    slideClosedSum(firstEpoch, closedTo);
     merged.reset();
-    merged.add(closedSum);
     long ok = 0;
     long errors = 0;
     long timeouts = 0;
@@ -280,9 +270,7 @@ public final class SlidingWindow {
       errors += b.errors.sum();
       timeouts += b.timeouts.sum();
       skipped += b.skipped.sum();
-      if (b.latency != null && b.epoch >= closedTo) {
-        merged.add(b.latency); // the open bucket(s): still receiving harvests
-      }
+      b.mergeLatenciesInto(merged);
     }
 
     long finished = ok + errors + timeouts;
@@ -319,41 +307,6 @@ public final class SlidingWindow {
         recall);
   }
 
-  /**
-   * Makes {@link #closedSum} the latency sum of the closed buckets with epochs in {@code [from,
-   * to)}.
-   */
-  private void slideClosedSum(long from, long to) {
-    if (from >= sumTo
-        || from < sumFrom
-        || to < sumTo) { // not a slide forward over an overlapping range
-      closedSum.reset();
-      Arrays.fill(summed, null);
-      sumFrom = from;
-      sumTo = from;
-    }
-    for (long e = sumFrom; e < from; e++) {
-      int slot = slotOf(e);
-      if (summed[slot] != null) {
-        closedSum.subtract(summed[slot]);
-        summed[slot] = null;
-      }
-    }
-    sumFrom = from;
-    for (long e = sumTo; e < to; e++) {
-      Bucket b = ring.get(slotOf(e));
-      if (b != null && b.epoch == e && b.latency != null) {
-        closedSum.add(b.latency);
-        summed[slotOf(e)] = b.latency;
-      }
-    }
-    sumTo = to;
-  }
-
-  private int slotOf(long epoch) {
-    return (int) Math.floorMod(epoch, (long) ring.length());
-  }
-
   private static double seconds(Histogram h, double percentile) {
     return h.getValueAtPercentile(percentile) / 1e9;
   }
@@ -372,7 +325,11 @@ public final class SlidingWindow {
     final LongAdder distanceCount = new LongAdder();
     final DoubleAdder[] recallSum;
     final DoubleAdder[] distanceSum;
-    Histogram latency; // guarded by the window's lock; null until a latency lands here
+    // the latencies harvested into this bucket as (value, count) pairs; guarded by the window's
+    // lock
+    private long[] latencyValues;
+    private long[] latencyCounts;
+    private int latencyPairs;
 
     Bucket(long epoch, int recallSlots) {
       this.epoch = epoch;
@@ -381,6 +338,32 @@ public final class SlidingWindow {
       for (int i = 0; i < recallSlots; i++) {
         recallSum[i] = new DoubleAdder();
         distanceSum[i] = new DoubleAdder();
+      }
+    }
+
+    /** Adds the recorded values of {@code h} (values are the highest equivalent of their bin). */
+    void addLatencies(Histogram h) {
+      for (HistogramIterationValue v : h.recordedValues()) {
+        if (latencyValues == null) {
+          latencyValues = new long[8];
+          latencyCounts = new long[8];
+        } else if (latencyPairs == latencyValues.length) {
+          latencyValues = Arrays.copyOf(latencyValues, 2 * latencyPairs);
+          latencyCounts = Arrays.copyOf(latencyCounts, 2 * latencyPairs);
+        }
+        latencyValues[latencyPairs] = v.getValueIteratedTo();
+        latencyCounts[latencyPairs] = v.getCountAddedInThisIterationStep();
+        latencyPairs++;
+      }
+    }
+
+    /**
+     * Records this bucket's latencies into {@code h} (same precision: each value lands in the bin
+     * it came from).
+     */
+    void mergeLatenciesInto(Histogram h) {
+      for (int i = 0; i < latencyPairs; i++) {
+        h.recordValueWithCount(latencyValues[i], latencyCounts[i]);
       }
     }
   }

@@ -194,6 +194,53 @@ class SlidingWindowTest {
   }
 
   @Test
+  void aLatencyBeyondAnHourCountsAsAnHour() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    w.recordOk(clock.monotonicNanos(), Duration.ofHours(5).toNanos(), new double[] {1, 1}, null);
+    w.recordOk(clock.monotonicNanos(), 2_000_000, new double[] {1, 1}, null);
+
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.ok()).isEqualTo(2);
+    assertThat(s.latency().p999()).isBetween(3600.0, 3600.0 * 1.001);
+    assertThat(s.latency().p50()).isBetween(0.002, 0.002 * 1.001);
+  }
+
+  @Test
+  void latenciesOfManyBucketsMergeAsOneHistogramWould() {
+    SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
+    Random random = new Random(5);
+    Histogram expected = new Histogram(3);
+    for (int second = 0; second < 90; second++) {
+      if (second > 0) {
+        clock.advance(Duration.ofSeconds(1));
+      }
+      for (int i = 0; i < 7; i++) {
+        long latency = 1 + (long) (Math.exp(random.nextGaussian() * 2 + 15));
+        w.recordOk(clock.monotonicNanos(), latency, new double[] {1, 1}, null);
+        if (second >= 30) {
+          expected.recordValue(latency);
+        }
+      }
+      if (second % 4 == 0) {
+        w.stats(clock.monotonicNanos(), KS); // reads between writes harvest partial buckets
+      }
+    }
+    // now in second 89: the window is seconds 30..89
+
+    ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
+    assertThat(s.ok()).isEqualTo(expected.getTotalCount());
+    for (double[] q :
+        new double[][] {
+          {50, s.latency().p50()},
+          {95, s.latency().p95()},
+          {99, s.latency().p99()},
+          {99.9, s.latency().p999()}
+        }) {
+      assertThat(q[1]).as("p%s", q[0]).isEqualTo(expected.getValueAtPercentile(q[0]) / 1e9);
+    }
+  }
+
+  @Test
   void concurrentWritersLoseNothingWhileAReaderReads() throws Exception {
     SlidingWindow w = SlidingWindow.create(WINDOW, 2, origin);
     int threads = 4;

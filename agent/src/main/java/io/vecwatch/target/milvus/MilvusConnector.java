@@ -61,7 +61,7 @@ public final class MilvusConnector implements Connection.Connector<Session> {
         }
       }
       CollectionInfo info = CollectionCheck.check(target, settings, client, dataset);
-      return new Session(client, info, version, features);
+      return new Session(client, DirectSearch.open(settings), info, version, features);
     } catch (Exception | Error e) {
       Session.closeQuietly(client);
       throw e;

@@ -250,6 +250,10 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
               + info.dim());
     }
     try {
+      if (settings == this.settings) {
+        return s.searches().search(settings, info, query, k, searchSent);
+      }
+      // a tuned view (another search parameter), searched rarely: through the SDK
       return Searches.toResult(
           Searches.hits(
               Searches.send(s.client(), Searches.request(settings, info, query, k), searchSent),
