@@ -3,6 +3,7 @@ package io.vecwatch.loadtest;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.target.FaultInjection;
+import io.vecwatch.target.MultiConnection;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.Tunable;
@@ -15,6 +16,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * One {@code vecwatch bench load} run against one target: a closed-loop concurrency sweep,
@@ -37,6 +40,7 @@ import java.util.Map;
  */
 public final class LoadTest {
   private final Target target;
+  private final TargetPool pool;
   private final Dataset dataset;
   private final Recall recall;
   private final Objective objective;
@@ -58,7 +62,63 @@ public final class LoadTest {
       LoadSettings settings,
       Clock clock,
       Progress progress) {
-    this.target = target;
+    this(
+        TargetPool.shared(target),
+        dataset,
+        recallKs,
+        timeout,
+        objective,
+        settings,
+        clock,
+        progress);
+  }
+
+  /**
+   * A run whose workers each search through a connection of their own where {@code target} can open
+   * more ({@link MultiConnection}, e.g. Milvus: one client per worker, at most {@code
+   * maxConnections}); {@code decorate} is applied to each new connection (an injected delay).
+   */
+  public LoadTest(
+      Target target,
+      UnaryOperator<Target> decorate,
+      int maxConnections,
+      Duration readyTimeout,
+      Dataset dataset,
+      List<Integer> recallKs,
+      Duration timeout,
+      Objective objective,
+      LoadSettings settings,
+      Clock clock,
+      Progress progress) {
+    this(
+        TargetPool.of(
+            target,
+            decorate,
+            maxConnections,
+            readyTimeout,
+            dataset.queries().row(0),
+            searchK(dataset, recallKs, objective),
+            clock),
+        dataset,
+        recallKs,
+        timeout,
+        objective,
+        settings,
+        clock,
+        progress);
+  }
+
+  private LoadTest(
+      TargetPool pool,
+      Dataset dataset,
+      List<Integer> recallKs,
+      Duration timeout,
+      Objective objective,
+      LoadSettings settings,
+      Clock clock,
+      Progress progress) {
+    this.pool = pool;
+    this.target = pool.primary();
     this.dataset = dataset;
     List<Integer> ks = new ArrayList<>(recallKs);
     if (!ks.contains(objective.recallK())) {
@@ -86,7 +146,16 @@ public final class LoadTest {
     return guard.stopped();
   }
 
-  /** Runs every phase (or what the guard rails allow) and returns the report. */
+  private static int searchK(Dataset dataset, List<Integer> recallKs, Objective objective) {
+    List<Integer> ks = new ArrayList<>(recallKs);
+    ks.add(objective.recallK());
+    return Recall.of(dataset, ks).searchK();
+  }
+
+  /**
+   * Runs every phase (or what the guard rails allow) and returns the report. Connections opened for
+   * the workers are closed before it returns.
+   */
   public LoadReport run() {
     Instant started = Instant.ofEpochMilli(clock.wallMillis());
     long t0 = clock.monotonicNanos();
@@ -105,6 +174,9 @@ public final class LoadTest {
     } catch (InterruptedException e) {
       guard.stop("interrupted");
       Thread.currentThread().interrupt();
+    } finally {
+      connectionNotes();
+      pool.close();
     }
     return report(started, (clock.monotonicNanos() - t0) / 1e9);
   }
@@ -229,7 +301,8 @@ public final class LoadTest {
     Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
     LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
     long cpu0 = LoadDriver.processCpuNanos();
-    StepResult r = d.closed(Mode.CLOSED, noop, threads, 200_000_000L, 800_000_000L, Map.of());
+    StepResult r =
+        d.closed(Mode.CLOSED, List.of(noop), threads, 200_000_000L, 800_000_000L, Map.of());
     long cpu = LoadDriver.processCpuNanos() - cpu0;
     double perRequest =
         r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
@@ -248,7 +321,7 @@ public final class LoadTest {
     int c = settings.levels().isEmpty() ? 1 : settings.levels().get(0);
     String label = "warm-up c=" + c;
     progress.stepStarted(label, nanos);
-    StepResult r = driver.closed(Mode.CLOSED, target, c, 0, nanos, Map.of());
+    StepResult r = driver.closed(Mode.CLOSED, pool.forWorkers(c), c, 0, nanos, Map.of());
     progress.stepFinished(label, r.withHolds(objective.latencyAndErrorsHold(r)));
   }
 
@@ -257,9 +330,10 @@ public final class LoadTest {
       if (guard.stopped()) {
         return;
       }
+      List<Target> workers = pool.forWorkers(c);
       step(
           "closed c=" + c,
-          () -> driver.closed(Mode.CLOSED, target, c, warmup(), measure(), Map.of()));
+          () -> driver.closed(Mode.CLOSED, workers, c, warmup(), measure(), Map.of()));
     }
   }
 
@@ -313,19 +387,14 @@ public final class LoadTest {
   }
 
   private StepResult openStep(double rate) throws InterruptedException {
+    List<Target> workers = pool.forWorkers(settings.openWorkers());
     return step(
         String.format(Locale.ROOT, "open %.1f/s", rate),
-        () -> driver.open(target, rate, settings.openWorkers(), warmup(), measure()));
+        () -> driver.open(workers, rate, settings.openWorkers(), warmup(), measure()));
   }
 
   private void parameterSweep() throws InterruptedException {
-    Tunable tunable =
-        target instanceof Tunable t
-            ? t
-            : FaultInjection.unwrap(target)
-                .filter(Tunable.class::isInstance)
-                .map(Tunable.class::cast)
-                .orElse(null);
+    Tunable tunable = tunable(target).orElse(null);
     List<String> names = tunable == null ? List.of() : tunable.tunableParameters();
     String p =
         settings.parameter().isEmpty()
@@ -361,13 +430,14 @@ public final class LoadTest {
               .orElse(10);
     }
     int concurrency = c;
+    List<Target> connections = pool.forWorkers(concurrency);
     for (int v : values) {
       if (guard.stopped()) {
         return;
       }
-      Target tuned;
+      List<Target> tuned;
       try {
-        tuned = tunable.withParameter(p, v);
+        tuned = tuned(connections, p, v);
       } catch (Exception e) {
         note("parameter sweep: " + p + "=" + v + " skipped: " + e.getMessage());
         continue;
@@ -376,6 +446,41 @@ public final class LoadTest {
           "params " + p + "=" + v + " c=" + concurrency,
           () -> driver.closed(Mode.PARAMS, tuned, concurrency, warmup(), measure(), Map.of(p, v)));
     }
+  }
+
+  /** Each worker's connection searching with {@code p = v}; shared connections stay shared. */
+  private static List<Target> tuned(List<Target> connections, String p, int v) throws Exception {
+    Map<Target, Target> views = new IdentityHashMap<>();
+    List<Target> out = new ArrayList<>(connections.size());
+    for (Target t : connections) {
+      Target view = views.get(t);
+      if (view == null) {
+        view = tunable(t).orElseThrow().withParameter(p, v);
+        views.put(t, view);
+      }
+      out.add(view);
+    }
+    return out;
+  }
+
+  private static Optional<Tunable> tunable(Target t) {
+    return t instanceof Tunable u
+        ? Optional.of(u)
+        : FaultInjection.unwrap(t).filter(Tunable.class::isInstance).map(Tunable.class::cast);
+  }
+
+  /** Says in the report how the workers reached a remote target. */
+  private void connectionNotes() {
+    if (!pool.multiConnection()) {
+      return;
+    }
+    String problem = pool.problem();
+    note(
+        "each worker searched through its own connection ("
+            + pool.size()
+            + " opened"
+            + (problem == null ? "" : "; " + problem + "; workers shared the others")
+            + ")");
   }
 
   /**
