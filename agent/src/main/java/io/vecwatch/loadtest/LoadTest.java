@@ -270,7 +270,10 @@ public final class LoadTest {
   }
 
   private GeneratorOverhead calibrate() throws InterruptedException {
-    float[][] rows = driver.queryRows();
+    Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
+    LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
+    // the answers are keyed by the very arrays this driver sends (rows are copies per driver)
+    float[][] rows = d.queryRows();
     Map<float[], SearchResult> answers = new IdentityHashMap<>();
     for (int q = 0; q < rows.length; q++) {
       int[] gt = dataset.groundTruth(q);
@@ -298,12 +301,18 @@ public final class LoadTest {
           }
         };
     int threads = Runtime.getRuntime().availableProcessors();
-    Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
-    LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
     long cpu0 = LoadDriver.processCpuNanos();
     StepResult r =
         d.closed(Mode.CLOSED, List.of(noop), threads, 200_000_000L, 800_000_000L, Map.of());
     long cpu = LoadDriver.processCpuNanos() - cpu0;
+    if (r.errorRatio() > 0) {
+      // the figures below would be those of the failure path, not of the generator's work
+      note(
+          String.format(
+              Locale.ROOT,
+              "generator calibration: %.1f %% of its no-op searches failed",
+              r.errorRatio() * 100));
+    }
     double perRequest =
         r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
     return new GeneratorOverhead(threads, r.achievedRps(), perRequest, 1e6 / perRequest);

@@ -60,6 +60,9 @@ class LoadTestTest {
     assertThat(r.steps(Mode.CLOSED)).allSatisfy(s -> assertThat(s.recall().get(10)).isEqualTo(1.0));
     assertThat(r.steps(Mode.OPEN)).isNotEmpty();
     assertThat(r.steps(Mode.PARAMS)).isEmpty(); // an exact index has nothing to tune
+    // the generator's own cost was measured on answered no-op searches, not on a failure path
+    assertThat(r.notes()).noneMatch(n -> n.startsWith("generator calibration"));
+    assertThat(r.generator().requestsPerSecondPerCore()).isPositive();
     assertThat(r.notes()).anyMatch(n -> n.contains("has no search parameter"));
     ReportJson.write(r, dir.resolve("report.json"));
     ReportHtml.write(r, dir);
