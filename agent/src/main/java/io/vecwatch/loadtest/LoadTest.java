@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -52,6 +53,7 @@ public final class LoadTest {
   private final List<StepResult> steps = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private volatile GeneratorOverhead generator;
+  private LongSupplier compilerMillis = JitActivity.compilerMillis();
 
   public LoadTest(
       Target target,
@@ -139,6 +141,11 @@ public final class LoadTest {
    */
   public void stop(String reason) {
     guard.stop(reason);
+  }
+
+  /** Where the warm-up reads the JIT compiler's accumulated compile time (tests replace it). */
+  void compilerMillis(LongSupplier source) {
+    this.compilerMillis = source;
   }
 
   /** Whether the run was stopped (interrupt, budget or deadline). */
@@ -320,7 +327,11 @@ public final class LoadTest {
 
   /**
    * The run's first warm-up, at the first closed-loop level: reported as progress, not in the
-   * report.
+   * report. It lasts {@code first_warmup}, then goes on in short rounds while the JIT compiler is
+   * still busy (more than {@link JitActivity#SETTLED_SHARE} of the round's time spent compiling),
+   * for at most twice {@code first_warmup} more: otherwise the first steps would measure a client
+   * whose code is still being compiled, on compiler threads that take CPU from it and from the
+   * server. The report notes an extension, and a compiler still busy at its end.
    */
   private void warmUp() throws InterruptedException {
     long nanos = settings.firstWarmup().toNanos();
@@ -328,10 +339,69 @@ public final class LoadTest {
       return;
     }
     int c = settings.levels().isEmpty() ? 1 : settings.levels().get(0);
+    List<Target> workers = pool.forWorkers(c);
     String label = "warm-up c=" + c;
+    long round = Math.max(100_000_000L, Math.min(1_000_000_000L, nanos / 10));
     progress.stepStarted(label, nanos);
-    StepResult r = driver.closed(Mode.CLOSED, pool.forWorkers(c), c, 0, nanos, Map.of());
+    if (nanos > 2 * round) {
+      driver.closed(Mode.CLOSED, workers, c, 0, nanos - round, Map.of());
+    }
+    // how busy the compiler is: over the warm-up's last round
+    long t0 = clock.monotonicNanos();
+    long compiled = compilerMillis.getAsLong();
+    StepResult r =
+        driver.closed(Mode.CLOSED, workers, c, 0, nanos > 2 * round ? round : nanos, Map.of());
+    long now = compilerMillis.getAsLong();
+    double share = jitShare(compiled, now, t0);
+    compiled = now;
     progress.stepFinished(label, r.withHolds(objective.latencyAndErrorsHold(r)));
+    long cap = 2 * nanos;
+    long extra = 0;
+    int rounds = 0;
+    boolean announced = false;
+    while (compiled >= 0 && share >= JitActivity.SETTLED_SHARE && extra < cap && !guard.stopped()) {
+      if (!announced) {
+        progress.stepStarted(label + " until the JIT compiler settles", cap);
+        announced = true;
+      }
+      t0 = clock.monotonicNanos();
+      r = driver.closed(Mode.CLOSED, workers, c, 0, round, Map.of());
+      extra += Math.max(1, clock.monotonicNanos() - t0);
+      rounds++;
+      now = compilerMillis.getAsLong();
+      share = jitShare(compiled, now, t0);
+      compiled = now;
+    }
+    if (announced) {
+      progress.stepFinished(
+          label + " until the JIT compiler settles",
+          r.withHolds(objective.latencyAndErrorsHold(r)));
+    }
+    if (extra > 0 && share >= JitActivity.SETTLED_SHARE) {
+      note(
+          String.format(
+              Locale.ROOT,
+              "warm-up: the JIT compiler was still busy after %.1f s (%.0f %% of its last round"
+                  + " compiling): the first steps were measured while the client's code was"
+                  + " still being compiled; a longer --first-warmup avoids that",
+              (nanos + extra) / 1e9,
+              share * 100));
+    } else if (rounds > 0) {
+      note(
+          String.format(
+              Locale.ROOT,
+              "warm-up: extended from %.1f s to %.1f s until the JIT compiler settled",
+              nanos / 1e9,
+              (nanos + extra) / 1e9));
+    }
+  }
+
+  /**
+   * The share of the time since {@code t0} the compiler spent compiling ({@code now - before} ms).
+   */
+  private double jitShare(long before, long now, long t0) {
+    long elapsed = Math.max(1, clock.monotonicNanos() - t0);
+    return before < 0 || now < 0 ? 0 : (now - before) * 1e6 / elapsed;
   }
 
   private void closedSweep() throws InterruptedException {
