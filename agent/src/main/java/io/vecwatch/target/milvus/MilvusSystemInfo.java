@@ -10,6 +10,7 @@ import io.milvus.param.control.GetMetricsParam;
 import io.vecwatch.config.Secret;
 import io.vecwatch.serverside.SystemInfo;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
@@ -32,29 +33,29 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
   private final String uri;
   private final Optional<Secret> token;
   private final Duration deadline;
+  private final Optional<MilvusSettings.Tls> tls;
   private MilvusServiceClient client;
 
-  private MilvusSystemInfo(String uri, Optional<Secret> token, Duration deadline) {
+  private MilvusSystemInfo(
+      String uri, Optional<Secret> token, Duration deadline, Optional<MilvusSettings.Tls> tls) {
     this.uri = uri;
     this.token = token;
     this.deadline = deadline;
+    this.tls = tls;
   }
 
   /**
    * @param uri e.g. {@code http://milvus:19530}; @param token {@code user:password} or an API key
    */
   public static MilvusSystemInfo of(String uri, Optional<Secret> token, Duration deadline) {
-    return new MilvusSystemInfo(uri, token, deadline);
+    return new MilvusSystemInfo(uri, token, deadline, Optional.empty());
   }
 
   /**
-   * The source for a {@code kind: milvus} target, with its URI, credentials and call timeout; empty
-   * for TLS connections (their limits then come from {@code server_metrics} config).
+   * The source for a {@code kind: milvus} target: its URI, credentials, call timeout and TLS
+   * settings (server certificate check, or mutual TLS), as the target itself connects.
    */
   public static Optional<MilvusSystemInfo> forTarget(MilvusSettings m) {
-    if (m.tls().isPresent()) {
-      return Optional.empty();
-    }
     Optional<Secret> token = Optional.empty();
     if (m.auth() instanceof MilvusSettings.Token t) {
       token = Optional.of(t.token());
@@ -63,7 +64,7 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
           Optional.of(
               Secret.of(up.user() + ":" + up.password().reveal())); // Milvus' "user:password" token
     }
-    return Optional.of(of(m.uri(), token, m.callTimeout()));
+    return Optional.of(new MilvusSystemInfo(m.uri(), token, m.callTimeout(), m.tls()));
   }
 
   @Override
@@ -75,6 +76,7 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
               .withConnectTimeout(deadline.toMillis(), TimeUnit.MILLISECONDS)
               .withRpcDeadline(deadline.toMillis(), TimeUnit.MILLISECONDS);
       token.ifPresent(t -> b.withToken(t.reveal()));
+      tls.ifPresent(t -> secure(b, t));
       client = new MilvusServiceClient(b.build());
     }
     R<GetMetricsResponse> r =
@@ -87,6 +89,20 @@ public final class MilvusSystemInfo implements SystemInfo.Source, AutoCloseable 
       throw new UnsupportedOperationException("GetMetrics is not implemented by " + uri);
     }
     throw new IllegalStateException("GetMetrics failed: " + msg);
+  }
+
+  /** TLS as {@link MilvusConnector} sets it up for the target's own client. */
+  private void secure(ConnectParam.Builder b, MilvusSettings.Tls t) {
+    // the SDK overrides the TLS authority with server_name: default it to the uri's host
+    b.withServerName(t.serverName().orElse(URI.create(uri).getHost()));
+    if (t.mutual()) {
+      b.withCaPemPath(t.caFile().orElseThrow().toString())
+          .withClientPemPath(t.clientCertFile().orElseThrow().toString())
+          .withClientKeyPath(t.clientKeyFile().orElseThrow().toString());
+    } else {
+      b.withServerPemPath(t.caFile().orElseThrow().toString());
+    }
+    b.withSecure(true);
   }
 
   /** Parses the {@code response} JSON of GetMetrics; empty when it holds no hardware figures. */

@@ -21,6 +21,7 @@ import io.milvus.v2.service.vector.request.data.FloatVec;
 import io.vecwatch.config.ServerMetricsConfig;
 import io.vecwatch.serverside.ServerMetricsScraper;
 import io.vecwatch.serverside.ServerSideMonitor;
+import io.vecwatch.serverside.SystemInfo;
 import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.target.TargetException;
 import io.vecwatch.time.Clock;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.Consumer;
@@ -152,6 +154,22 @@ class Milvus23TargetIT extends MilvusTargetSuite {
   void stopServer() throws Exception {
     if (server != null) {
       server.close();
+    }
+  }
+
+  @Test
+  void serverLimitsAreReadOverTheTargetsMutualTlsAsTheAgentsUser() throws Exception {
+    MilvusSettings settings = (MilvusSettings) targetConfig("limits", collection, "").settings();
+    assertThat(settings.tls()).isPresent();
+    try (MilvusSystemInfo info = MilvusSystemInfo.forTarget(settings).orElseThrow()) {
+      SystemInfo limits =
+          await("GetMetrics over mutual TLS")
+              .atMost(Duration.ofSeconds(60))
+              .ignoreExceptions()
+              .until(info::fetch, Optional::isPresent)
+              .orElseThrow();
+      assertThat(limits.memoryBytes().orElse(0)).isPositive();
+      assertThat(limits.cpuCores().orElse(0)).isPositive();
     }
   }
 

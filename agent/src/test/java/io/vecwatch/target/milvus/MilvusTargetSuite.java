@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
 import io.vecwatch.config.TargetConfig;
 import io.vecwatch.config.VecwatchConfig;
@@ -110,6 +111,38 @@ abstract class MilvusTargetSuite {
   /** Builds a target through the real config loader and kind registry, as the agent does. */
   MilvusTarget target(String name, String collectionName, String extraYaml, Dataset... datasets)
       throws Exception {
+    TargetConfig tc = targetConfig(name, collectionName, extraYaml, datasets);
+    Map<String, Dataset> byName = new HashMap<>();
+    byName.put("it", data.dataset);
+    for (Dataset d : datasets) {
+      byName.put(d.name(), d);
+    }
+    TargetContext ctx =
+        new TargetContext() {
+          @Override
+          public Optional<Dataset> dataset(String n) {
+            return Optional.ofNullable(byName.get(n));
+          }
+
+          @Override
+          public Clock clock() {
+            return Clock.system();
+          }
+
+          @Override
+          public OwnSearches ownSearches() {
+            return own;
+          }
+        };
+    MilvusTarget t = (MilvusTarget) TargetKinds.create(tc, ctx);
+    targets.add(t);
+    return t;
+  }
+
+  /** A target's config as the real config loader parses it, with the suite's connection. */
+  TargetConfig targetConfig(
+      String name, String collectionName, String extraYaml, Dataset... datasets)
+      throws ConfigException {
     String yaml =
         """
         datasets:
@@ -140,32 +173,7 @@ abstract class MilvusTargetSuite {
                 extraYaml);
     VecwatchConfig config =
         new ConfigLoader(env(), TargetKinds.lookup()).parse("it.yml", yaml, Path.of("."));
-    TargetConfig tc = config.targets().get(0);
-    Map<String, Dataset> byName = new HashMap<>();
-    byName.put("it", data.dataset);
-    for (Dataset d : datasets) {
-      byName.put(d.name(), d);
-    }
-    TargetContext ctx =
-        new TargetContext() {
-          @Override
-          public Optional<Dataset> dataset(String n) {
-            return Optional.ofNullable(byName.get(n));
-          }
-
-          @Override
-          public Clock clock() {
-            return Clock.system();
-          }
-
-          @Override
-          public OwnSearches ownSearches() {
-            return own;
-          }
-        };
-    MilvusTarget t = (MilvusTarget) TargetKinds.create(tc, ctx);
-    targets.add(t);
-    return t;
+    return config.targets().get(0);
   }
 
   static void awaitState(MilvusTarget t, Connection.State state) {
