@@ -215,7 +215,7 @@ done
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up (vecwatch: after ${FIRST_WARMUP}s + ${WARMUP}s)."
+  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up (vecwatch: after at least ${FIRST_WARMUP}s, longer while its JIT compiler is busy, + ${WARMUP}s)."
   "$PY" "$HELPER" table --results "$RESULTS"
 } | tee "$OUT/table.md"
 say "done; work files in $WORK"
