@@ -139,7 +139,7 @@ final class TargetPool implements AutoCloseable {
     }
     long deadline = clock.monotonicNanos() + ready.toNanos();
     for (Target t : opened) {
-      String why = problem == null ? awaitFirstAnswer(t, deadline) : "skipped";
+      String why = awaitFirstAnswer(t, deadline); // one try at least, even past the deadline
       if (why == null) {
         connections.add(t);
       } else {
