@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Footprint of the agent on its default command (agent/target/bin/vecwatch, as the README runs it) beside
 # blackbox_exporter as the anchor, measured in the same run on the same machine:
-#   1. start -> first /metrics 200, alternating vecwatch and blackbox_exporter STARTS times each (min, median);
+#   1. start -> first /metrics 200, alternating vecwatch and blackbox_exporter STARTS times each (min, median),
+#      and the CPU time the process had used by then (user + system, all threads: the start-up work, which a
+#      loaded machine stretches much less than the wall time);
 #   2. both running side by side for DURATION seconds, each at 10 probes/s: RSS at the end, peak RSS, threads and
 #      CPU (utime + stime from /proc, % of one core). vecwatch runs its embedded demo (a flat and a Lucene HNSW
 #      target, 5 probes/s each, recall@10 and @100) or, with TARGET=milvus, one Milvus target at 10 probes/s
@@ -83,7 +85,8 @@ YML
 fi
 
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# start -> first /metrics 200 of a command started in the background; prints milliseconds
+# start -> first /metrics 200 of a command started in the background; prints milliseconds, then the CPU
+# milliseconds the process used until then
 first_scrape_ms() {
   local port=$1
   shift
@@ -95,11 +98,12 @@ first_scrape_ms() {
     kill -0 "$p" 2>/dev/null || { cat "$WORK/start.log" >&2; exit 1; }
     sleep 0.002
   done
-  echo $(($(now_ms) - t0))
+  echo "$(($(now_ms) - t0)) $(awk -v hz="$HZ" '{print int(($14 + $15) * 1000 / hz)}' "/proc/$p/stat")"
   kill "$p"
   wait "$p" 2>/dev/null || true
 }
 stats() { sort -n | awk '{v[NR] = $1} END {printf "min %d ms, median %d ms (%d starts)", v[1], v[int((NR + 1) / 2)], NR}'; }
+cpu_stats() { awk '{print $2}' | sort -n | awk '{v[NR] = $1} END {printf "%d / %d ms", v[1], v[int((NR + 1) / 2)]}'; }
 
 : >"$WORK/vw.ms"
 : >"$WORK/bb.ms"
@@ -148,11 +152,12 @@ recall=$(awk '/^vecwatch_recall_ratio.*k="10"/ {printf "%s ", $2}' <<<"$metrics"
 printf 'machine: %s, %s cores; load average at start %s, at end %s\n' \
   "$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)" "$(nproc)" "$load0" "$load1"
 printf 'vecwatch: %s %s (JVM options: %s)\n' "$VECWATCH" "${vecwatch_args[*]}" "${VECWATCH_JAVA_OPTS:-launcher defaults}"
-printf '%-18s %-40s %12s %10s %8s %14s\n' "" "start -> first /metrics 200" "RSS after" "peak RSS" threads "CPU (1 core)"
-printf '%-18s %-40s %8d MiB %6d MiB %8d %13.2f%%\n' vecwatch "$(stats <"$WORK/vw.ms")" \
-  "$(kib "$vw" VmRSS)" "$(kib "$vw" VmHWM)" "$(threads "$vw")" "$(cpu "$vw0" "$vw1")"
-printf '%-18s %-40s %8d MiB %6d MiB %8d %13.2f%%\n' blackbox_exporter "$(stats <"$WORK/bb.ms")" \
-  "$(kib "$bb" VmRSS)" "$(kib "$bb" VmHWM)" "$(threads "$bb")" "$(cpu "$bb0" "$bb1")"
+printf '%-18s %-40s %-18s %12s %10s %8s %14s\n' "" "start -> first /metrics 200" "CPU until then" "RSS after" \
+  "peak RSS" threads "CPU (1 core)"
+printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%%\n' vecwatch "$(stats <"$WORK/vw.ms")" \
+  "$(cpu_stats <"$WORK/vw.ms")" "$(kib "$vw" VmRSS)" "$(kib "$vw" VmHWM)" "$(threads "$vw")" "$(cpu "$vw0" "$vw1")"
+printf '%-18s %-40s %-18s %8d MiB %6d MiB %8d %13.2f%%\n' blackbox_exporter "$(stats <"$WORK/bb.ms")" \
+  "$(cpu_stats <"$WORK/bb.ms")" "$(kib "$bb" VmRSS)" "$(kib "$bb" VmHWM)" "$(threads "$bb")" "$(cpu "$bb0" "$bb1")"
 printf 'over %d s: vecwatch window rates %s/s, recall@10 %s; blackbox_exporter probes %s\n' "$DURATION" \
   "$rates" "$recall" "$(cat "$WORK/bb.probes" 2>/dev/null || echo 0)"
 grep -E "ERROR|WARN" "$WORK/vecwatch.log" | tail -3 || true

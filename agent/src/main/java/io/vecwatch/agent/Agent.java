@@ -23,8 +23,6 @@ import io.vecwatch.web.StatusRoutes;
 import io.vecwatch.web.WebSecurity;
 import io.vecwatch.web.WebServer;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
-import io.vertx.core.file.FileSystemOptions;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -64,7 +62,7 @@ public final class Agent implements SnapshotSource, AutoCloseable {
   private final Duration shutdownGrace;
   private final TargetSet targets;
   private final Migrations migrations;
-  private final SnapshotCache cache = new SnapshotCache();
+  private final SnapshotCache cache;
   private final AgentMetrics metrics;
   private final ReloadableTelemetry telemetry;
   private final ExecutorScheduler probeScheduler;
@@ -87,7 +85,10 @@ public final class Agent implements SnapshotSource, AutoCloseable {
     this.config = b.config;
     this.clock = b.clock;
     this.shutdownGrace = b.shutdownGrace;
-    this.metrics = AgentMetrics.create(cache);
+    EarlyStart.Parts early = b.earlyStart == null ? EarlyStart.create() : b.earlyStart.take();
+    this.cache = early.cache();
+    this.metrics = early.metrics();
+    this.vertx = early.vertx();
     this.faults = FaultInjection.of(config.faults().delays());
     this.configFile = b.configFile;
     this.security = b.security;
@@ -113,18 +114,6 @@ public final class Agent implements SnapshotSource, AutoCloseable {
             metrics,
             targets,
             new ConfigReload.Parts(telemetry, migrations, probeScheduler));
-    // A sidecar needs little: one event loop, a couple of workers for scrapes and snapshots, no
-    // file caching.
-    this.vertx =
-        Vertx.vertx(
-            new VertxOptions()
-                .setEventLoopPoolSize(1)
-                .setWorkerPoolSize(2)
-                .setInternalBlockingPoolSize(2)
-                .setFileSystemOptions(
-                    new FileSystemOptions()
-                        .setFileCachingEnabled(false)
-                        .setClassPathResolvingEnabled(false)));
   }
 
   public static AgentBuilder builder(VecwatchConfig config) {

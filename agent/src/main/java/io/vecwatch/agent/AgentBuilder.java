@@ -21,13 +21,17 @@ public final class AgentBuilder {
 
   final VecwatchConfig config;
   Clock clock = Clock.system();
-  DatasetProvider datasets = DatasetLoader::load;
+  // Ground truth is computed while the agent already serves: one core is left to the event loop
+  // and the probes, so a scrape during the build is answered at once.
+  DatasetProvider datasets =
+      c -> DatasetLoader.load(c, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
   Duration shutdownGrace = Duration.ofSeconds(2);
   Optional<Path> configFile = Optional.empty();
   WebSecurity security = WebSecurity.none();
   boolean lifecycle;
   Runnable onQuit = () -> {};
   UnaryOperator<VecwatchConfig> overrides = c -> c;
+  EarlyStart earlyStart;
 
   AgentBuilder(VecwatchConfig config) {
     this.config = Objects.requireNonNull(config);
@@ -80,6 +84,15 @@ public final class AgentBuilder {
    */
   public AgentBuilder overrides(UnaryOperator<VecwatchConfig> o) {
     this.overrides = Objects.requireNonNull(o);
+    return this;
+  }
+
+  /**
+   * The Vert.x instance and metrics registry created ahead while the config was read; the agent
+   * takes them over. Without it the agent creates them itself.
+   */
+  public AgentBuilder earlyStart(EarlyStart e) {
+    this.earlyStart = Objects.requireNonNull(e);
     return this;
   }
 

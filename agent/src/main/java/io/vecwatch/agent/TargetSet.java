@@ -33,7 +33,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  */
 final class TargetSet {
   private static final Logger LOG = LoggerFactory.getLogger(TargetSet.class);
+
+  private static final long BUILDER_IDLE_SECONDS = 10;
 
   private volatile VecwatchConfig config;
   private final Clock clock;
@@ -93,10 +97,18 @@ final class TargetSet {
     this.metrics = metrics;
     this.telemetry = telemetry;
     this.targets = List.copyOf(targets);
-    this.buildPool =
-        Executors.newFixedThreadPool(
-            Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())),
+    // builders are needed at start and at a reload: idle threads end after a while
+    int builders = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            builders,
+            builders,
+            BUILDER_IDLE_SECONDS,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
             DaemonThreads.numbered("vecwatch-build"));
+    pool.allowCoreThreadTimeOut(true);
+    this.buildPool = pool;
   }
 
   /**

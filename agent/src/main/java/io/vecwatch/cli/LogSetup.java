@@ -27,7 +27,6 @@ import org.slf4j.LoggerFactory;
 final class LogSetup {
   static final List<String> LEVELS = List.of("debug", "info", "warn", "error");
   static final List<String> FORMATS = List.of("logfmt", "json");
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private LogSetup() {}
 
@@ -67,6 +66,11 @@ final class LogSetup {
 
   /** One line per event in logfmt or JSON. */
   static final class Layout extends LayoutBase<ILoggingEvent> {
+    // only --log.format json loads Jackson's databind for the log
+    private static final class Json {
+      static final ObjectMapper MAPPER = new ObjectMapper();
+    }
+
     private final boolean json;
 
     Layout(boolean json) {
@@ -81,7 +85,7 @@ final class LogSetup {
       IThrowableProxy tp = e.getThrowableProxy();
       String err = tp == null ? null : ThrowableProxyUtil.asString(tp);
       if (json) {
-        ObjectNode o = JSON.createObjectNode();
+        ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("ts", ts)
             .put("level", level)
             .put("logger", logger)

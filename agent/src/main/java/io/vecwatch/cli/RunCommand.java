@@ -4,6 +4,7 @@ import io.vecwatch.BuildInfo;
 import io.vecwatch.Bundled;
 import io.vecwatch.agent.Agent;
 import io.vecwatch.agent.AgentStartException;
+import io.vecwatch.agent.EarlyStart;
 import io.vecwatch.agent.Preflight;
 import io.vecwatch.config.ConfigException;
 import io.vecwatch.config.ConfigLoader;
@@ -55,13 +56,35 @@ final class RunCommand implements Callable<Integer> {
 
   @Mixin ServerFlags flags = new ServerFlags();
 
-  @Override
-  public Integer call() throws Exception {
-    return run(flags);
+  private final EarlyStart early;
+
+  RunCommand() {
+    this(null);
   }
 
-  /** Runs the agent with {@code flags} until SIGTERM/SIGINT or {@code POST /-/quit}. */
-  static int run(ServerFlags flags) throws Exception {
+  RunCommand(EarlyStart early) {
+    this.early = early;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    return run(flags, early);
+  }
+
+  /**
+   * Runs the agent with {@code flags} until SIGTERM/SIGINT or {@code POST /-/quit}, taking over
+   * what {@code early} created (null: begins one here).
+   */
+  static int run(ServerFlags flags, EarlyStart early) throws Exception {
+    if (early != null) {
+      return start(flags, early);
+    }
+    try (EarlyStart e = EarlyStart.begin()) {
+      return start(flags, e);
+    }
+  }
+
+  private static int start(ServerFlags flags, EarlyStart early) throws Exception {
     LUCENE_VECTORIZATION.setLevel(Level.SEVERE);
     LogSetup.apply(flags.logLevel, flags.logFormat);
     Optional<Path> webFile = Optional.ofNullable(flags.webConfigFile);
@@ -119,6 +142,7 @@ final class RunCommand implements Callable<Integer> {
               .lifecycle(flags.enableLifecycle)
               .onQuit(stopped::countDown)
               .overrides(overrides)
+              .earlyStart(early)
               .start();
     } catch (AgentStartException e) {
       throw new UserException(e.getMessage(), e);

@@ -13,7 +13,7 @@ class CapacityCommandTest {
   private record Run(int exit, String out, String err) {}
 
   private static Run run(String... args) {
-    CommandLine cl = new CommandLine(new Main());
+    CommandLine cl = Main.commandLine();
     cl.setExecutionExceptionHandler(new UserErrors());
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -25,7 +25,7 @@ class CapacityCommandTest {
 
   @Test
   void isRegisteredAsASubcommandOfMain() {
-    assertThat(new CommandLine(new Main()).getSubcommands()).containsKey("capacity");
+    assertThat(Main.commandLine().getSubcommands()).containsKey("capacity");
   }
 
   @Test

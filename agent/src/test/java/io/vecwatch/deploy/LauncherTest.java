@@ -73,7 +73,8 @@ class LauncherTest {
             "-Xss512k",
             "-XX:-ShrinkHeapInSteps",
             "-XX:TrimNativeHeapInterval=30000",
-            "-XX:+ExitOnOutOfMemoryError")
+            "-XX:+ExitOnOutOfMemoryError",
+            "-Dio.netty.jfr.enabled=false")
         .containsSubsequence("--add-modules", "jdk.incubator.vector");
     assertThat(argv.subList(argv.indexOf("-jar"), argv.size()))
         .containsExactly(
