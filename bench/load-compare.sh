@@ -19,7 +19,7 @@
 # Milvus 2.3 binds fixed internal ports (2379, 19529, 53100, ...): the script takes /tmp/vecwatch-it.lock (the
 # integration tests' lock) around that part itself, waiting up to LOCK_WAIT seconds; do not wrap it in flock.
 #
-# Needs: agent/target/vecwatch.jar (./mvnw -B -q -DskipTests package); a venv with vectordb-bench==2.0.0
+# Needs: agent/target/bin/vecwatch, the launcher users run, with its JVM settings (./mvnw -B -q -DskipTests package); a venv with vectordb-bench==2.0.0
 # ($VDBB_VENV, default ~/.cache/vecwatch-peers/vdbbench; created if missing, ~1.3 GB); Milvus Lite
 # (~/.cache/vecwatch-peers/milvus-lite, .ci/peers.sh install) and the Milvus 2.3 wheel's milvus-server ($MILVUS23,
 # default ~/.cache/vecwatch-peers/milvus-server/bin/milvus-server).
@@ -32,7 +32,7 @@ cd "$(dirname "$0")/.."
 PEERS=${VECWATCH_PEERS_HOME:-$HOME/.cache/vecwatch-peers}
 VDBB_VENV=${VDBB_VENV:-$PEERS/vdbbench}
 MILVUS23=${MILVUS23:-$PEERS/milvus-server/bin/milvus-server}
-JAR=${VECWATCH_JAR:-agent/target/vecwatch.jar}
+VECWATCH=${VECWATCH:-agent/target/bin/vecwatch}
 SERVERS=${SERVERS:-milvus23 lite}
 if [ "${QUICK:-0}" = 1 ]; then
   LEVELS=${LEVELS:-5}; DURATION=${DURATION:-4}; N=${N:-5000}; FIRST_WARMUP=${FIRST_WARMUP:-5}; BUDGET=${BUDGET:-180}
@@ -59,7 +59,7 @@ T0=$(date +%s)
 say() { printf '[%4ds] %s\n' $(($(date +%s) - T0)) "$*"; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
-[ -f "$JAR" ] || { echo "load-compare: $JAR not found; build it first: ./mvnw -B -q -DskipTests package" >&2; exit 2; }
+[ -x "$VECWATCH" ] || { echo "load-compare: $VECWATCH not found; build it first: ./mvnw -B -q -DskipTests package" >&2; exit 2; }
 if [ ! -x "$VDBB_VENV/bin/vectordbbench" ]; then
   say "installing vectordb-bench 2.0.0 into $VDBB_VENV"
   python3 -m venv "$VDBB_VENV" &&
@@ -125,7 +125,7 @@ run_tool() { # $1 = server, $2 = tool, $3 = concurrency
   case $2 in
     vecwatch)
       rm -rf "$WORK/vecwatch-c$3"
-      timeout "$limit" java -jar "$JAR" bench load --config "$WORK/vecwatch.yml" --target cmp \
+      timeout "$limit" "$VECWATCH" bench load --config "$WORK/vecwatch.yml" --target cmp \
         --out "$WORK/vecwatch-c$3" --phases closed --levels "$3" --warmup "${WARMUP}s" --first-warmup "${FIRST_WARMUP}s" \
         --step "${DURATION}s" \
         >"$WORK/vecwatch-c$3.log" 2>"$WORK/vecwatch-c$3.err" &&
@@ -215,7 +215,7 @@ done
 
 {
   echo "Measured $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
-  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up (vecwatch: after ${FIRST_WARMUP}s + ${WARMUP}s)."
+  echo "$N x $DIM, HNSW M=16 efConstruction=128, L2, k=100, ef=$EF; ${DURATION}s steady state per level after ${WARMUP}s warm-up (vecwatch: after at least ${FIRST_WARMUP}s, longer while its JIT compiler is busy, + ${WARMUP}s)."
   "$PY" "$HELPER" table --results "$RESULTS"
 } | tee "$OUT/table.md"
 say "done; work files in $WORK"

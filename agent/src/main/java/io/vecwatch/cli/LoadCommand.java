@@ -35,6 +35,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -226,6 +227,16 @@ final class LoadCommand implements Callable<Integer> {
   double errorRatio;
 
   @Option(
+      names = "--max-connections",
+      defaultValue = "100",
+      paramLabel = "N",
+      description =
+          "A remote target (Milvus) gets one client connection per worker, as one client process per"
+              + " worker would; at most this many, beyond that workers share them (default:"
+              + " ${DEFAULT-VALUE}).")
+  int maxConnections;
+
+  @Option(
       names = "--ready-timeout",
       defaultValue = "60s",
       paramLabel = "DURATION",
@@ -324,17 +335,22 @@ final class LoadCommand implements Callable<Integer> {
       throw new UserException("target " + tc.name() + " could not be built: " + e.getMessage(), e);
     }
     Map<String, Duration> delays = cfg.faults().delays();
+    UnaryOperator<Target> decorate = UnaryOperator.identity();
     if (delays.containsKey(tc.name())) {
-      target = FaultInjection.of(Map.of(tc.name(), delays.get(tc.name()))).wrap(target);
+      FaultInjection faults = FaultInjection.of(Map.of(tc.name(), delays.get(tc.name())));
+      decorate = faults::wrap;
+      target = faults.wrap(target);
     }
     try (Target t = target) {
       awaitReady(t, dataset, probe.searchK(), ready);
-      return sweep(t, dataset, probe, objective, settings, o, err);
+      return sweep(t, decorate, ready, dataset, probe, objective, settings, o, err);
     }
   }
 
   private int sweep(
       Target t,
+      UnaryOperator<Target> decorate,
+      Duration ready,
       Dataset dataset,
       ProbeConfig probe,
       Objective objective,
@@ -346,7 +362,17 @@ final class LoadCommand implements Callable<Integer> {
         System.console() != null ? new ProgressBar(err, clock) : new PlainProgress(o);
     LoadTest test =
         new LoadTest(
-            t, dataset, probe.recallK(), probe.timeout(), objective, settings, clock, progress);
+            t,
+            decorate,
+            maxConnections,
+            ready,
+            dataset,
+            probe.recallK(),
+            probe.timeout(),
+            objective,
+            settings,
+            clock,
+            progress);
     CountDownLatch written = new CountDownLatch(1);
     Thread hook =
         new Thread(
@@ -504,6 +530,10 @@ final class LoadCommand implements Callable<Integer> {
               + maxRate
               + " and "
               + startRate);
+    }
+    if (maxConnections < 1 || maxConnections > 10_000) {
+      throw new UserException(
+          "--max-connections: must be between 1 and 10000, got " + maxConnections);
     }
     if (maxRequests < 1) {
       throw new UserException("--max-requests: must be positive, got " + maxRequests);

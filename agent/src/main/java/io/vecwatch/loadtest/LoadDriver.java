@@ -72,10 +72,13 @@ final class LoadDriver {
     return queries;
   }
 
-  /** A closed-loop step: {@code concurrency} workers back to back for warm-up + measure. */
+  /**
+   * A closed-loop step: {@code concurrency} workers back to back for warm-up + measure, worker
+   * {@code w} searching through {@code targets.get(w)} (its own connection, or a shared one).
+   */
   StepResult closed(
       Mode mode,
-      Target target,
+      List<Target> targets,
       int concurrency,
       long warmupNanos,
       long measureNanos,
@@ -89,6 +92,7 @@ final class LoadDriver {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < concurrency; w++) {
       Tally tally = tallies[w] = new Tally(recall.ks().length);
+      Target target = targets.get(w % targets.size());
       threads.add(worker(w, () -> closedWorker(target, tally, from, end)));
     }
     threads.forEach(Thread::start);
@@ -143,9 +147,11 @@ final class LoadDriver {
   }
 
   /**
-   * An open-loop step: a constant arrival rate served by up to {@code workers} searches in flight.
+   * An open-loop step: a constant arrival rate served by up to {@code workers} searches in flight,
+   * worker {@code w} searching through {@code targets.get(w)}.
    */
-  StepResult open(Target target, double rate, int workers, long warmupNanos, long measureNanos)
+  StepResult open(
+      List<Target> targets, double rate, int workers, long warmupNanos, long measureNanos)
       throws InterruptedException {
     long cpu0 = processCpuNanos();
     long start =
@@ -159,6 +165,7 @@ final class LoadDriver {
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       Tally tally = tallies[w] = new Tally(recall.ks().length);
+      Target target = targets.get(w % targets.size());
       threads.add(worker(w, () -> openWorker(target, tally, slots, start, interval, from, end)));
     }
     threads.forEach(Thread::start);

@@ -3,6 +3,7 @@ package io.vecwatch.loadtest;
 import io.vecwatch.dataset.Dataset;
 import io.vecwatch.probe.Recall;
 import io.vecwatch.target.FaultInjection;
+import io.vecwatch.target.MultiConnection;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
 import io.vecwatch.target.Tunable;
@@ -15,6 +16,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * One {@code vecwatch bench load} run against one target: a closed-loop concurrency sweep,
@@ -37,6 +41,7 @@ import java.util.Map;
  */
 public final class LoadTest {
   private final Target target;
+  private final TargetPool pool;
   private final Dataset dataset;
   private final Recall recall;
   private final Objective objective;
@@ -48,6 +53,7 @@ public final class LoadTest {
   private final List<StepResult> steps = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private volatile GeneratorOverhead generator;
+  private LongSupplier compilerMillis = JitActivity.compilerMillis();
 
   public LoadTest(
       Target target,
@@ -58,7 +64,63 @@ public final class LoadTest {
       LoadSettings settings,
       Clock clock,
       Progress progress) {
-    this.target = target;
+    this(
+        TargetPool.shared(target),
+        dataset,
+        recallKs,
+        timeout,
+        objective,
+        settings,
+        clock,
+        progress);
+  }
+
+  /**
+   * A run whose workers each search through a connection of their own where {@code target} can open
+   * more ({@link MultiConnection}, e.g. Milvus: one client per worker, at most {@code
+   * maxConnections}); {@code decorate} is applied to each new connection (an injected delay).
+   */
+  public LoadTest(
+      Target target,
+      UnaryOperator<Target> decorate,
+      int maxConnections,
+      Duration readyTimeout,
+      Dataset dataset,
+      List<Integer> recallKs,
+      Duration timeout,
+      Objective objective,
+      LoadSettings settings,
+      Clock clock,
+      Progress progress) {
+    this(
+        TargetPool.of(
+            target,
+            decorate,
+            maxConnections,
+            readyTimeout,
+            dataset.queries().row(0),
+            searchK(dataset, recallKs, objective),
+            clock),
+        dataset,
+        recallKs,
+        timeout,
+        objective,
+        settings,
+        clock,
+        progress);
+  }
+
+  private LoadTest(
+      TargetPool pool,
+      Dataset dataset,
+      List<Integer> recallKs,
+      Duration timeout,
+      Objective objective,
+      LoadSettings settings,
+      Clock clock,
+      Progress progress) {
+    this.pool = pool;
+    this.target = pool.primary();
     this.dataset = dataset;
     List<Integer> ks = new ArrayList<>(recallKs);
     if (!ks.contains(objective.recallK())) {
@@ -81,12 +143,26 @@ public final class LoadTest {
     guard.stop(reason);
   }
 
+  /** Where the warm-up reads the JIT compiler's accumulated compile time (tests replace it). */
+  void compilerMillis(LongSupplier source) {
+    this.compilerMillis = source;
+  }
+
   /** Whether the run was stopped (interrupt, budget or deadline). */
   public boolean stopped() {
     return guard.stopped();
   }
 
-  /** Runs every phase (or what the guard rails allow) and returns the report. */
+  private static int searchK(Dataset dataset, List<Integer> recallKs, Objective objective) {
+    List<Integer> ks = new ArrayList<>(recallKs);
+    ks.add(objective.recallK());
+    return Recall.of(dataset, ks).searchK();
+  }
+
+  /**
+   * Runs every phase (or what the guard rails allow) and returns the report. Connections opened for
+   * the workers are closed before it returns.
+   */
   public LoadReport run() {
     Instant started = Instant.ofEpochMilli(clock.wallMillis());
     long t0 = clock.monotonicNanos();
@@ -105,6 +181,9 @@ public final class LoadTest {
     } catch (InterruptedException e) {
       guard.stop("interrupted");
       Thread.currentThread().interrupt();
+    } finally {
+      connectionNotes();
+      pool.close();
     }
     return report(started, (clock.monotonicNanos() - t0) / 1e9);
   }
@@ -198,7 +277,10 @@ public final class LoadTest {
   }
 
   private GeneratorOverhead calibrate() throws InterruptedException {
-    float[][] rows = driver.queryRows();
+    Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
+    LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
+    // the answers are keyed by the very arrays this driver sends (rows are copies per driver)
+    float[][] rows = d.queryRows();
     Map<float[], SearchResult> answers = new IdentityHashMap<>();
     for (int q = 0; q < rows.length; q++) {
       int[] gt = dataset.groundTruth(q);
@@ -226,11 +308,18 @@ public final class LoadTest {
           }
         };
     int threads = Runtime.getRuntime().availableProcessors();
-    Guard own = new Guard(clock, Long.MAX_VALUE, Duration.ofSeconds(10).toNanos());
-    LoadDriver d = new LoadDriver(dataset, recall, Long.MAX_VALUE, clock, own);
     long cpu0 = LoadDriver.processCpuNanos();
-    StepResult r = d.closed(Mode.CLOSED, noop, threads, 200_000_000L, 800_000_000L, Map.of());
+    StepResult r =
+        d.closed(Mode.CLOSED, List.of(noop), threads, 200_000_000L, 800_000_000L, Map.of());
     long cpu = LoadDriver.processCpuNanos() - cpu0;
+    if (r.errorRatio() > 0) {
+      // the figures below would be those of the failure path, not of the generator's work
+      note(
+          String.format(
+              Locale.ROOT,
+              "generator calibration: %.1f %% of its no-op searches failed",
+              r.errorRatio() * 100));
+    }
     double perRequest =
         r.requests() == 0 ? Double.NaN : cpu / 1e3 / (r.requests() * 1.25); // warm-up is 1/4 extra
     return new GeneratorOverhead(threads, r.achievedRps(), perRequest, 1e6 / perRequest);
@@ -238,7 +327,11 @@ public final class LoadTest {
 
   /**
    * The run's first warm-up, at the first closed-loop level: reported as progress, not in the
-   * report.
+   * report. It lasts {@code first_warmup}, then goes on in short rounds while the JIT compiler is
+   * still busy (more than {@link JitActivity#SETTLED_SHARE} of the round's time spent compiling),
+   * for at most twice {@code first_warmup} more: otherwise the first steps would measure a client
+   * whose code is still being compiled, on compiler threads that take CPU from it and from the
+   * server. The report notes an extension, and a compiler still busy at its end.
    */
   private void warmUp() throws InterruptedException {
     long nanos = settings.firstWarmup().toNanos();
@@ -246,10 +339,69 @@ public final class LoadTest {
       return;
     }
     int c = settings.levels().isEmpty() ? 1 : settings.levels().get(0);
+    List<Target> workers = pool.forWorkers(c);
     String label = "warm-up c=" + c;
+    long round = Math.max(100_000_000L, Math.min(1_000_000_000L, nanos / 10));
     progress.stepStarted(label, nanos);
-    StepResult r = driver.closed(Mode.CLOSED, target, c, 0, nanos, Map.of());
+    if (nanos > 2 * round) {
+      driver.closed(Mode.CLOSED, workers, c, 0, nanos - round, Map.of());
+    }
+    // how busy the compiler is: over the warm-up's last round
+    long t0 = clock.monotonicNanos();
+    long compiled = compilerMillis.getAsLong();
+    StepResult r =
+        driver.closed(Mode.CLOSED, workers, c, 0, nanos > 2 * round ? round : nanos, Map.of());
+    long now = compilerMillis.getAsLong();
+    double share = jitShare(compiled, now, t0);
+    compiled = now;
     progress.stepFinished(label, r.withHolds(objective.latencyAndErrorsHold(r)));
+    long cap = 2 * nanos;
+    long extra = 0;
+    int rounds = 0;
+    boolean announced = false;
+    while (compiled >= 0 && share >= JitActivity.SETTLED_SHARE && extra < cap && !guard.stopped()) {
+      if (!announced) {
+        progress.stepStarted(label + " until the JIT compiler settles", cap);
+        announced = true;
+      }
+      t0 = clock.monotonicNanos();
+      r = driver.closed(Mode.CLOSED, workers, c, 0, round, Map.of());
+      extra += Math.max(1, clock.monotonicNanos() - t0);
+      rounds++;
+      now = compilerMillis.getAsLong();
+      share = jitShare(compiled, now, t0);
+      compiled = now;
+    }
+    if (announced) {
+      progress.stepFinished(
+          label + " until the JIT compiler settles",
+          r.withHolds(objective.latencyAndErrorsHold(r)));
+    }
+    if (extra > 0 && share >= JitActivity.SETTLED_SHARE) {
+      note(
+          String.format(
+              Locale.ROOT,
+              "warm-up: the JIT compiler was still busy after %.1f s (%.0f %% of its last round"
+                  + " compiling): the first steps were measured while the client's code was"
+                  + " still being compiled; a longer --first-warmup avoids that",
+              (nanos + extra) / 1e9,
+              share * 100));
+    } else if (rounds > 0) {
+      note(
+          String.format(
+              Locale.ROOT,
+              "warm-up: extended from %.1f s to %.1f s until the JIT compiler settled",
+              nanos / 1e9,
+              (nanos + extra) / 1e9));
+    }
+  }
+
+  /**
+   * The share of the time since {@code t0} the compiler spent compiling ({@code now - before} ms).
+   */
+  private double jitShare(long before, long now, long t0) {
+    long elapsed = Math.max(1, clock.monotonicNanos() - t0);
+    return before < 0 || now < 0 ? 0 : (now - before) * 1e6 / elapsed;
   }
 
   private void closedSweep() throws InterruptedException {
@@ -257,9 +409,10 @@ public final class LoadTest {
       if (guard.stopped()) {
         return;
       }
+      List<Target> workers = pool.forWorkers(c);
       step(
           "closed c=" + c,
-          () -> driver.closed(Mode.CLOSED, target, c, warmup(), measure(), Map.of()));
+          () -> driver.closed(Mode.CLOSED, workers, c, warmup(), measure(), Map.of()));
     }
   }
 
@@ -313,19 +466,14 @@ public final class LoadTest {
   }
 
   private StepResult openStep(double rate) throws InterruptedException {
+    List<Target> workers = pool.forWorkers(settings.openWorkers());
     return step(
         String.format(Locale.ROOT, "open %.1f/s", rate),
-        () -> driver.open(target, rate, settings.openWorkers(), warmup(), measure()));
+        () -> driver.open(workers, rate, settings.openWorkers(), warmup(), measure()));
   }
 
   private void parameterSweep() throws InterruptedException {
-    Tunable tunable =
-        target instanceof Tunable t
-            ? t
-            : FaultInjection.unwrap(target)
-                .filter(Tunable.class::isInstance)
-                .map(Tunable.class::cast)
-                .orElse(null);
+    Tunable tunable = tunable(target).orElse(null);
     List<String> names = tunable == null ? List.of() : tunable.tunableParameters();
     String p =
         settings.parameter().isEmpty()
@@ -361,13 +509,14 @@ public final class LoadTest {
               .orElse(10);
     }
     int concurrency = c;
+    List<Target> connections = pool.forWorkers(concurrency);
     for (int v : values) {
       if (guard.stopped()) {
         return;
       }
-      Target tuned;
+      List<Target> tuned;
       try {
-        tuned = tunable.withParameter(p, v);
+        tuned = tuned(connections, p, v);
       } catch (Exception e) {
         note("parameter sweep: " + p + "=" + v + " skipped: " + e.getMessage());
         continue;
@@ -376,6 +525,41 @@ public final class LoadTest {
           "params " + p + "=" + v + " c=" + concurrency,
           () -> driver.closed(Mode.PARAMS, tuned, concurrency, warmup(), measure(), Map.of(p, v)));
     }
+  }
+
+  /** Each worker's connection searching with {@code p = v}; shared connections stay shared. */
+  private static List<Target> tuned(List<Target> connections, String p, int v) throws Exception {
+    Map<Target, Target> views = new IdentityHashMap<>();
+    List<Target> out = new ArrayList<>(connections.size());
+    for (Target t : connections) {
+      Target view = views.get(t);
+      if (view == null) {
+        view = tunable(t).orElseThrow().withParameter(p, v);
+        views.put(t, view);
+      }
+      out.add(view);
+    }
+    return out;
+  }
+
+  private static Optional<Tunable> tunable(Target t) {
+    return t instanceof Tunable u
+        ? Optional.of(u)
+        : FaultInjection.unwrap(t).filter(Tunable.class::isInstance).map(Tunable.class::cast);
+  }
+
+  /** Says in the report how the workers reached a remote target. */
+  private void connectionNotes() {
+    if (!pool.multiConnection()) {
+      return;
+    }
+    String problem = pool.problem();
+    note(
+        "each worker searched through its own connection ("
+            + pool.size()
+            + " opened"
+            + (problem == null ? "" : "; " + problem + "; workers shared the others")
+            + ")");
   }
 
   /**

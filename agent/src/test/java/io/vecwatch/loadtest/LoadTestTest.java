@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +61,9 @@ class LoadTestTest {
     assertThat(r.steps(Mode.CLOSED)).allSatisfy(s -> assertThat(s.recall().get(10)).isEqualTo(1.0));
     assertThat(r.steps(Mode.OPEN)).isNotEmpty();
     assertThat(r.steps(Mode.PARAMS)).isEmpty(); // an exact index has nothing to tune
+    // the generator's own cost was measured on answered no-op searches, not on a failure path
+    assertThat(r.notes()).noneMatch(n -> n.startsWith("generator calibration"));
+    assertThat(r.generator().requestsPerSecondPerCore()).isPositive();
     assertThat(r.notes()).anyMatch(n -> n.contains("has no search parameter"));
     ReportJson.write(r, dir.resolve("report.json"));
     ReportHtml.write(r, dir);
@@ -83,16 +87,17 @@ class LoadTestTest {
           @Override
           public void stepFinished(String label, StepResult result) {}
         };
-    LoadReport r =
+    LoadTest t =
         test(
-                target,
-                quick()
-                    .withFirstWarmup(Duration.ofMillis(300))
-                    .withLevels(List.of(2))
-                    .withPhases(List.of("closed")),
-                Objective.DEFAULT,
-                seen)
-            .run();
+            target,
+            quick()
+                .withFirstWarmup(Duration.ofMillis(300))
+                .withLevels(List.of(2))
+                .withPhases(List.of("closed")),
+            Objective.DEFAULT,
+            seen);
+    t.compilerMillis(() -> 0); // a quiet compiler: the warm-up is not extended
+    LoadReport r = t.run();
 
     assertThat(labels).containsExactly("warm-up c=2", "closed c=2");
     // the warm-up searched before the first step began, and none of it is in the report
@@ -103,6 +108,72 @@ class LoadTestTest {
     ReportSchema.assertValid(dir.resolve("report.json"));
     JsonNode json = new ObjectMapper().readTree(dir.resolve("report.json").toFile());
     assertThat(json.at("/settings/first_warmup_seconds").asDouble()).isEqualTo(0.3);
+  }
+
+  private static LoadTest warmUpOnly(List<String> labels, LongSupplier compilerMillis) {
+    Progress seen =
+        new Progress() {
+          @Override
+          public void stepStarted(String label, long plannedNanos) {
+            labels.add(label);
+          }
+
+          @Override
+          public void stepFinished(String label, StepResult result) {}
+        };
+    LoadTest t =
+        test(
+            new FlatTarget("flat", DATA),
+            quick()
+                .withFirstWarmup(Duration.ofMillis(500))
+                .withLevels(List.of(2))
+                .withTiming(Duration.ZERO, Duration.ofMillis(100))
+                .withPhases(List.of("closed")),
+            Objective.DEFAULT,
+            seen);
+    t.compilerMillis(compilerMillis);
+    return t;
+  }
+
+  @Test
+  void warmUpGoesOnWhileTheJitCompilerIsBusy() {
+    List<String> labels = new CopyOnWriteArrayList<>();
+    AtomicLong calls = new AtomicLong();
+    // busy: 80 ms of compiling per 100 ms round for the first three rounds, then idle
+    LoadReport r = warmUpOnly(labels, () -> Math.min(calls.getAndIncrement(), 3) * 80).run();
+
+    assertThat(labels)
+        .containsExactly("warm-up c=2", "warm-up c=2 until the JIT compiler settles", "closed c=2");
+    // around the first warm-up's last round (busy), then three extra rounds: two busy, one quiet
+    assertThat(calls).hasValue(5);
+    assertThat(r.notes())
+        .singleElement()
+        .asString()
+        .matches("warm-up: extended from 0\\.5 s to 0\\.\\d s until the JIT compiler settled");
+  }
+
+  @Test
+  void warmUpEndsAtTwiceTheFirstWarmUpAndSaysTheCompilerWasStillBusy() {
+    List<String> labels = new CopyOnWriteArrayList<>();
+    AtomicLong calls = new AtomicLong();
+    LoadReport r = warmUpOnly(labels, () -> calls.getAndIncrement() * 1000).run();
+
+    // rounds of 100 ms up to 1 s more
+    assertThat(calls.get()).isBetween(3L, 12L);
+    assertThat(r.notes())
+        .singleElement()
+        .asString()
+        .containsPattern("^warm-up: the JIT compiler was still busy after \\d+\\.\\d s ")
+        .endsWith("a longer --first-warmup avoids that");
+    assertThat(r.steps(Mode.CLOSED)).hasSize(1);
+  }
+
+  @Test
+  void warmUpIsNotExtendedOnceTheCompilerIsQuiet() {
+    List<String> labels = new CopyOnWriteArrayList<>();
+    LoadReport r = warmUpOnly(labels, () -> 42).run();
+
+    assertThat(r.notes()).isEmpty();
   }
 
   /** Counts the searches it passes on. */

@@ -17,6 +17,7 @@ import io.vecwatch.stats.Diagnostics;
 import io.vecwatch.stats.OwnSearches;
 import io.vecwatch.target.GroundTruthBase;
 import io.vecwatch.target.Health;
+import io.vecwatch.target.MultiConnection;
 import io.vecwatch.target.RecordReader;
 import io.vecwatch.target.SearchResult;
 import io.vecwatch.target.Target;
@@ -65,7 +66,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * distances. Extra signals (load progress, index lag, quota states, self-recall) come from {@link
  * #diagnostics()}.
  */
-public final class MilvusTarget implements Target, TargetDiagnostics, RecordReader, Tunable {
+public final class MilvusTarget
+    implements Target, TargetDiagnostics, RecordReader, Tunable, MultiConnection {
 
   /** {@code kind: milvus}. */
   public static final TargetKind<MilvusSettings> KIND =
@@ -124,6 +126,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
 
   private final String name;
   private final MilvusSettings settings;
+  private final Optional<Dataset> dataset;
+  private final Clock clock;
+  private final Random random;
   private final Runnable searchSent;
   private final Connection<Session> connection;
   private final MilvusDiagnostics diagnostics;
@@ -160,6 +165,9 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     this.name = name;
     this.searchSent = searchSent;
     this.settings = settings;
+    this.dataset = dataset;
+    this.clock = clock;
+    this.random = random;
     Backoff backoff =
         Backoff.of(
             settings.reconnect().initialBackoff(),
@@ -528,6 +536,25 @@ public final class MilvusTarget implements Target, TargetDiagnostics, RecordRead
     }
     MilvusSettings tuned = settings.withSearchParam(parameter, value);
     return Tunable.view(name, KIND.name(), (query, k) -> search(query, k, tuned));
+  }
+
+  /**
+   * Another client of its own (its own gRPC channel and connection thread) for the same collection
+   * with the same settings, connecting in the background as {@link #start()} does.
+   */
+  @Override
+  public Target newConnection() {
+    MilvusTarget t =
+        new MilvusTarget(
+            name,
+            settings,
+            dataset,
+            clock,
+            ExecutorScheduler.create("vecwatch-milvus-" + name),
+            random,
+            searchSent);
+    t.start();
+    return t;
   }
 
   @Override

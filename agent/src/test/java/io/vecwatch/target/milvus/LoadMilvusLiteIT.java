@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -108,9 +109,14 @@ class LoadMilvusLiteIT {
                 .withOpenLoop(32, 10, 2, 0.5)
                 .withGuards(160, Duration.ofMinutes(2), 100_000)
                 .withParameterSweep("ef", List.of(10, 64), 4);
+        // as the command runs it: a connection of its own per worker (4 closed-loop workers, 32
+        // open-loop ones), each tuned by the parameter sweep
         LoadReport r =
             new LoadTest(
                     milvus,
+                    UnaryOperator.identity(),
+                    100,
+                    Duration.ofSeconds(30),
                     data.dataset,
                     List.of(K),
                     Duration.ofSeconds(5),
@@ -131,7 +137,10 @@ class LoadMilvusLiteIT {
         assertThat(r.capacityRps()).isNotNull();
         List<StepResult> params = r.steps(Mode.PARAMS);
         assertThat(params).extracting(s -> s.params().get("ef")).containsExactly(10, 64);
+        // every worker's connection searched with the swept ef: a larger beam finds more
         assertThat(params.get(1).recall().get(K)).isGreaterThan(params.get(0).recall().get(K));
+        assertThat(r.notes())
+            .contains("each worker searched through its own connection (32 opened)");
         ReportSchema.assertValid(dir.resolve("report.json"));
       } finally {
         milvus.close();
