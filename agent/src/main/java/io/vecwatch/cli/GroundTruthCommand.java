@@ -6,6 +6,7 @@ import io.vecwatch.dataset.Metric;
 import io.vecwatch.dataset.TexmexFiles;
 import io.vecwatch.dataset.VectorFiles;
 import io.vecwatch.dataset.Vectors;
+import io.vecwatch.knn.CompileAhead;
 import io.vecwatch.knn.ExactKnn;
 import io.vecwatch.knn.KnnProgress;
 import io.vecwatch.knn.KnnResult;
@@ -115,8 +116,12 @@ final class GroundTruthCommand implements Callable<Integer> {
     if (base.database != null) {
       return fromDatabase(base.database, m, t);
     }
-    Vectors b = base.load();
-    Vectors q = read(queries, AnnBenchmarksHdf5.TEST);
+    Vectors b;
+    Vectors q;
+    try (CompileAhead ahead = CompileAhead.start(m)) { // the JIT compiles k-NN while files load
+      b = base.load();
+      q = read(queries, AnnBenchmarksHdf5.TEST);
+    }
     if (q.dim() != b.dim()) {
       throw new UserException(
           queries
