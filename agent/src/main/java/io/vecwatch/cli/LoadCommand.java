@@ -108,7 +108,8 @@ final class LoadCommand implements Callable<Integer> {
       paramLabel = "DURATION",
       description =
           "Once before the first step, sent but not measured, so the first step is not measured"
-              + " cold (default: ${DEFAULT-VALUE}).")
+              + " cold (default: ${DEFAULT-VALUE}); extended in short rounds while the JIT compiler"
+              + " is still busy, by up to twice this, as the report's notes say.")
   String firstWarmup;
 
   @Option(
