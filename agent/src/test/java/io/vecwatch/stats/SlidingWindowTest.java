@@ -264,12 +264,12 @@ class SlidingWindowTest {
     pool.shutdown();
     while (!pool.awaitTermination(1, TimeUnit.MILLISECONDS)) {
       ProbeWindowStats mid = w.stats(clock.monotonicNanos(), KS);
-      // Readers are lock-free: a read racing writers may miss the newest sums (never their counts
-      // first), so a
-      // mean seen mid-flight can be a hair low but never above 1. Exactness is asserted once
-      // writers are done.
+      // Readers are lock-free: a read racing writers may count results whose recall sums it has
+      // not seen yet (never a sum without its count), so a mean seen mid-flight can be low (by the
+      // writes that land while it reads, many of a small total at the start) but never above 1.
+      // Exactness is asserted once writers are done.
       double mean = mid.recallAt(10).mean();
-      assertThat(Double.isNaN(mean) || (mean > 0.99 && mean <= 1.0)).as("mean %s", mean).isTrue();
+      assertThat(Double.isNaN(mean) || (mean >= 0 && mean <= 1.0)).as("mean %s", mean).isTrue();
     }
     ProbeWindowStats s = w.stats(clock.monotonicNanos(), KS);
     assertThat(s.ok()).isEqualTo((long) threads * perThread);
