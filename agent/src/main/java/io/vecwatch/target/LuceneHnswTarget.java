@@ -28,13 +28,13 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
 /**
  * A Lucene HNSW graph held in memory over a dataset's base vectors: Lucene's own graph builder and
  * searcher ({@code org.apache.lucene.util.hnsw}, what {@code Lucene99HnswVectorsFormat} runs inside
- * an index, with the same seed and insertion order, so the graph and the answers are those of a
- * one-segment Lucene index), reading the dataset's vectors in place instead of copying them into an
- * index. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)} candidates
- * and the target returns the best {@code k}. Scores are Lucene's similarity scores (higher is
- * closer); the result also carries them as distances (the vectors are unquantised, so its scores
- * are float-precise). Built once, the graph is frozen into compact arrays that any number of
- * searches read at once.
+ * an index, with the same random seed and insertion order, so the graph and the answers are those
+ * of a one-segment Lucene index), reading the dataset's vectors in place instead of copying them
+ * into an index. {@code ef_search} is the search beam: Lucene explores {@code max(k, ef_search)}
+ * candidates and the target returns the best {@code k}. Scores are Lucene's similarity scores
+ * (higher is closer); the result also carries them as distances (the vectors are unquantised, so
+ * its scores are float-precise). Built once, the graph is frozen into compact arrays that any
+ * number of searches read at once.
  */
 public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
   /** {@code kind: lucene_hnsw}. */
@@ -63,7 +63,7 @@ public final class LuceneHnswTarget implements Target, RecordReader, Tunable {
         }
       };
 
-  /** The seed Lucene's codec builds its graphs with ({@code HnswGraphBuilder.randSeed}). */
+  /** The random seed Lucene's codec builds its graphs with ({@code HnswGraphBuilder.randSeed}). */
   private static final long SEED = 42;
 
   /**
